@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ioctl interface (uapi/linux/optsim.h). Each request copies its
+ * argument in, validates all of it, and only then changes anything: a
+ * refused request leaves the drive as it was.
+ */
+#include "optsim.h"
+
+#include <linux/blkdev.h>
+#include <linux/capability.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+/* True when the @size bytes at @p are all zero. */
+static bool optsim_zeroed(const void *p, size_t size)
+{
+	return !memchr_inv(p, 0, size);
+}
+
+/* Media changes need the drive to themselves: no other opener, no mount. */
+static int optsim_check_exclusive(struct optsim_dev *dev)
+	__must_hold(&dev->lock)
+{
+	return dev->open_count > 1 ? -EBUSY : 0;
+}
+
+static int optsim_ioc_get_info(struct optsim_dev *dev, void __user *argp)
+{
+	struct optsim_info info = {};
+
+	mutex_lock(&dev->lock);
+	if (dev->medium)
+		optsim_medium_info(dev->medium, &info);
+	mutex_unlock(&dev->lock);
+	info.cluster_sectors = OPTSIM_CLUSTER_SECTORS;
+	info.sector_size = OPTSIM_SECTOR_SIZE;
+	info.mem_used = optsim_store_mem_used();
+	info.mem_limit = optsim_store_mem_limit();
+
+	return copy_to_user(argp, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static int optsim_ioc_get_params(struct optsim_dev *dev, void __user *argp)
+{
+	struct optsim_params p;
+	int ret = 0;
+
+	if (copy_from_user(&p, argp, sizeof(p)))
+		return -EFAULT;
+	if (p.reserved0 || p.reserved[0] || p.reserved[1])
+		return -EINVAL;
+
+	mutex_lock(&dev->lock);
+	if (!dev->medium)
+		ret = -ENOMEDIUM;
+	else if (p.layer >= dev->medium->geo.layers)
+		ret = -EINVAL;
+	else
+		p = dev->medium->params[p.layer];
+	mutex_unlock(&dev->lock);
+	if (ret)
+		return ret;
+
+	return copy_to_user(argp, &p, sizeof(p)) ? -EFAULT : 0;
+}
+
+static int optsim_ioc_set_params(struct optsim_dev *dev, void __user *argp)
+{
+	struct optsim_params p;
+	int ret;
+
+	if (copy_from_user(&p, argp, sizeof(p)))
+		return -EFAULT;
+
+	mutex_lock(&dev->lock);
+	if (!dev->medium) {
+		ret = -ENOMEDIUM;
+	} else {
+		ret = optsim_params_validate(dev->medium, &p);
+		if (!ret)
+			optsim_params_apply(dev->medium, &p);
+	}
+	mutex_unlock(&dev->lock);
+	return ret;
+}
+
+static int optsim_ioc_load(struct optsim_dev *dev, struct block_device *bdev,
+			   void __user *argp)
+{
+	const struct optsim_media_type *type;
+	struct optsim_medium *m, *old;
+	struct optsim_load req;
+	int ret;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	if (req.reserved0 || !optsim_zeroed(req.reserved, sizeof(req.reserved)))
+		return -EINVAL;
+	type = optsim_media_type_get(req.media);
+	if (!type)
+		return -EINVAL;
+	m = optsim_medium_create(type, req.layer_sectors ? req.layer_sectors :
+				 optsim_layer_sectors_default());
+	if (IS_ERR(m))
+		return PTR_ERR(m);
+
+	mutex_lock(&dev->lock);
+	ret = optsim_check_exclusive(dev);
+	if (ret)
+		goto out_unlock;
+	/* Buffered writes still in the page cache belong to the old disc. */
+	sync_blockdev(bdev);
+	old = optsim_dev_replace_medium(dev, m);
+	m = old;
+out_unlock:
+	mutex_unlock(&dev->lock);
+	optsim_medium_destroy(m);
+	return ret;
+}
+
+static int optsim_ioc_eject(struct optsim_dev *dev, struct block_device *bdev,
+			    void __user *argp)
+{
+	struct optsim_medium *old = NULL;
+	struct optsim_empty req;
+	int ret;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	if (!optsim_zeroed(&req, sizeof(req)))
+		return -EINVAL;
+
+	mutex_lock(&dev->lock);
+	ret = dev->medium ? optsim_check_exclusive(dev) : -ENOMEDIUM;
+	if (!ret) {
+		sync_blockdev(bdev);
+		old = optsim_dev_replace_medium(dev, NULL);
+	}
+	mutex_unlock(&dev->lock);
+	optsim_medium_destroy(old);
+	return ret;
+}
+
+static int optsim_ioc_finalize(struct optsim_dev *dev,
+			       struct block_device *bdev, void __user *argp)
+{
+	struct optsim_empty req;
+	int ret = 0;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	if (!optsim_zeroed(&req, sizeof(req)))
+		return -EINVAL;
+
+	mutex_lock(&dev->lock);
+	if (!dev->medium)
+		ret = -ENOMEDIUM;
+	else if (!dev->medium->type->write_once)
+		ret = -EMEDIUMTYPE;
+	else if (dev->medium->finalized)
+		ret = -EALREADY;
+	if (!ret) {
+		/* Let buffered writes reach the disc before it closes. */
+		sync_blockdev(bdev);
+		optsim_dev_freeze(dev);
+		dev->medium->finalized = true;
+		optsim_dev_unfreeze(dev);
+	}
+	mutex_unlock(&dev->lock);
+	return ret;
+}
+
+static int optsim_ioc_erase(struct optsim_dev *dev, struct block_device *bdev,
+			    void __user *argp)
+{
+	struct optsim_erase req;
+	int ret = 0;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	if ((req.flags & ~OPTSIM_ERASE_F_QUICK) || req.reserved0 ||
+	    !optsim_zeroed(req.reserved, sizeof(req.reserved)))
+		return -EINVAL;
+
+	mutex_lock(&dev->lock);
+	if (!dev->medium)
+		ret = -ENOMEDIUM;
+	else if (dev->medium->type->write_once)
+		ret = -EMEDIUMTYPE;
+	else
+		ret = optsim_check_exclusive(dev);
+	if (!ret) {
+		sync_blockdev(bdev);
+		optsim_dev_freeze(dev);
+		optsim_medium_erase(dev->medium,
+				    req.flags & OPTSIM_ERASE_F_QUICK);
+		optsim_dev_unfreeze(dev);
+		/* Cached pages hold what was on the disc. */
+		invalidate_bdev(bdev);
+	}
+	mutex_unlock(&dev->lock);
+	return ret;
+}
+
+static int optsim_ioc_get_cluster(struct optsim_dev *dev, void __user *argp)
+{
+	struct optsim_cluster_info ci;
+	int ret;
+
+	if (copy_from_user(&ci, argp, sizeof(ci)))
+		return -EFAULT;
+	if (!optsim_zeroed(ci.reserved, sizeof(ci.reserved)))
+		return -EINVAL;
+
+	mutex_lock(&dev->lock);
+	ret = dev->medium ? optsim_medium_cluster_info(dev->medium, &ci) :
+			    -ENOMEDIUM;
+	mutex_unlock(&dev->lock);
+	if (ret)
+		return ret;
+
+	return copy_to_user(argp, &ci, sizeof(ci)) ? -EFAULT : 0;
+}
+
+/**
+ * optsim_ioctl() - serve an optsim ioctl
+ * @dev: the drive
+ * @bdev: the block device the request came through
+ * @cmd: the request, one of OPTSIM_IOC_*
+ * @argp: its argument
+ *
+ * Requests that change the medium or its parameters need CAP_SYS_ADMIN,
+ * which is checked before anything else.
+ *
+ * Return: 0 or a negative errno: -ENOTTY for an unknown request, -EPERM,
+ * -EFAULT, -EINVAL, -ENOMEDIUM, -EMEDIUMTYPE, -EALREADY, -EBUSY, -ENOMEM.
+ */
+int optsim_ioctl(struct optsim_dev *dev, struct block_device *bdev,
+		 unsigned int cmd, void __user *argp)
+{
+	switch (cmd) {
+	case OPTSIM_IOC_GET_INFO:
+		return optsim_ioc_get_info(dev, argp);
+	case OPTSIM_IOC_GET_PARAMS:
+		return optsim_ioc_get_params(dev, argp);
+	case OPTSIM_IOC_GET_CLUSTER:
+		return optsim_ioc_get_cluster(dev, argp);
+	case OPTSIM_IOC_SET_PARAMS:
+	case OPTSIM_IOC_LOAD:
+	case OPTSIM_IOC_EJECT:
+	case OPTSIM_IOC_FINALIZE:
+	case OPTSIM_IOC_ERASE:
+		break;
+	default:
+		return -ENOTTY;
+	}
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+
+	switch (cmd) {
+	case OPTSIM_IOC_SET_PARAMS:
+		return optsim_ioc_set_params(dev, argp);
+	case OPTSIM_IOC_LOAD:
+		return optsim_ioc_load(dev, bdev, argp);
+	case OPTSIM_IOC_EJECT:
+		return optsim_ioc_eject(dev, bdev, argp);
+	case OPTSIM_IOC_FINALIZE:
+		return optsim_ioc_finalize(dev, bdev, argp);
+	default:
+		return optsim_ioc_erase(dev, bdev, argp);
+	}
+}

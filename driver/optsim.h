@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * optsim - private definitions shared by the files of the driver.
+ */
+#ifndef _OPTSIM_H
+#define _OPTSIM_H
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/blk-mq.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+#include <uapi/linux/optsim.h>
+
+#include "model/geometry.h"
+
+/* Bytes and pages in one ECC cluster. */
+#define OPTSIM_CLUSTER_BYTES	(OPTSIM_CLUSTER_SECTORS * OPTSIM_SECTOR_SIZE)
+#define OPTSIM_CLUSTER_SHIFT	16
+#define OPTSIM_CLUSTER_PAGES	(OPTSIM_CLUSTER_BYTES / PAGE_SIZE)
+
+/* Largest request the queue accepts, in 512-byte sectors (512 KiB). */
+#define OPTSIM_MAX_HW_SECTORS	1024
+
+/**
+ * struct optsim_media_type - what each kind of medium is
+ * @media: enum optsim_media value
+ * @name: name used by the media= parameter and the tools
+ * @layers: recording layers
+ * @write_once: true for BD-R: each cluster records once
+ * @defaults: write parameters a new medium starts with, per layer
+ */
+struct optsim_media_type {
+	u32 media;
+	const char *name;
+	u32 layers;
+	bool write_once;
+	struct optsim_params defaults[OPTSIM_MAX_LAYERS];
+};
+
+/**
+ * struct optsim_cluster - one 64 KiB ECC cluster that has ever been written
+ * @pages: the cluster's data; present only while the cluster is recorded
+ * @recorded: the cluster holds data. Set with release semantics after the
+ *	data is in @pages, so the lockless read path that sees it true with
+ *	an acquire load also sees the data.
+ * @writes: times the cluster was recorded; its direct-overwrite count is
+ *	this plus the medium's full erases
+ *
+ * A cluster that was never written has no entry at all and reads back as
+ * zeros. Entries live until the medium is destroyed, so that erased
+ * clusters keep their wear.
+ */
+struct optsim_cluster {
+	struct page *pages[OPTSIM_CLUSTER_PAGES];
+	bool recorded;
+	u32 writes;
+};
+
+/**
+ * struct optsim_medium - the disc in the drive
+ * @type: what kind of medium it is
+ * @geo: its shape: layers and sectors per layer
+ * @clusters: cluster index -> struct optsim_cluster. Written under
+ *	@write_lock; the read path looks entries up locklessly, which is safe
+ *	because entries and their pages are only freed with the queue frozen.
+ * @write_lock: serialises writes: the check of the write-once and
+ *	finalize rules, the allocation and the recording of a request happen
+ *	as one step, so a refused request changes nothing. Also protects
+ *	@recorded, @nwa_cluster and @mem_bytes.
+ * @recorded: clusters holding data, per layer
+ * @nwa_cluster: one past the highest recorded cluster (0 when blank)
+ * @mem_bytes: bytes of cluster data this medium holds
+ * @finalized: the disc is closed; changed with the queue frozen
+ * @full_erases: full erases the medium went through; changed with the
+ *	queue frozen
+ * @params: write parameters per layer; protected by the device's lock
+ */
+struct optsim_medium {
+	const struct optsim_media_type *type;
+	struct osm_geometry geo;
+	struct xarray clusters;
+	struct mutex write_lock;	/* serialises writes, see above */
+	u64 recorded[OPTSIM_MAX_LAYERS];
+	u64 nwa_cluster;
+	u64 mem_bytes;
+	bool finalized;
+	u64 full_erases;
+	struct optsim_params params[OPTSIM_MAX_LAYERS];
+};
+
+/**
+ * struct optsim_dev - one emulated drive
+ * @disk: its block device
+ * @tag_set: its blk-mq tag set
+ * @lock: serialises the control path: opens and releases, and every ioctl.
+ *	Protects @open_count and the medium's parameters. Taken before the
+ *	queue is frozen and before a medium's write_lock.
+ * @open_count: opens of the block device, mounts included
+ * @medium: the disc in the drive, NULL when empty. Replaced only with
+ *	@lock held and the queue frozen, so an I/O request sees one medium
+ *	from start to end without taking a lock.
+ */
+struct optsim_dev {
+	struct gendisk *disk;
+	struct blk_mq_tag_set tag_set;
+	struct mutex lock;	/* serialises the control path */
+	unsigned int open_count;
+	struct optsim_medium *medium;
+};
+
+/* main.c */
+u64 optsim_layer_sectors_default(void);
+struct optsim_medium *optsim_dev_replace_medium(struct optsim_dev *dev,
+						struct optsim_medium *m);
+void optsim_dev_freeze(struct optsim_dev *dev);
+void optsim_dev_unfreeze(struct optsim_dev *dev);
+
+/* media.c */
+const struct optsim_media_type *optsim_media_type_get(u32 media);
+const struct optsim_media_type *optsim_media_type_find(const char *name);
+struct optsim_medium *optsim_medium_create(const struct optsim_media_type *type,
+					   u64 layer_sectors);
+void optsim_medium_destroy(struct optsim_medium *m);
+sector_t optsim_medium_capacity(const struct optsim_medium *m);
+void optsim_medium_info(struct optsim_medium *m, struct optsim_info *info);
+int optsim_medium_cluster_info(struct optsim_medium *m,
+			       struct optsim_cluster_info *ci);
+void optsim_medium_erase(struct optsim_medium *m, bool quick);
+
+/* params.c */
+int optsim_params_validate(const struct optsim_medium *m,
+			   const struct optsim_params *p);
+void optsim_params_apply(struct optsim_medium *m, const struct optsim_params *p);
+
+/* store.c */
+void optsim_store_init(u64 limit_bytes);
+u64 optsim_store_mem_used(void);
+u64 optsim_store_mem_limit(void);
+blk_status_t optsim_store_read(struct optsim_medium *m, struct request *rq);
+blk_status_t optsim_store_write(struct optsim_medium *m, struct request *rq);
+void optsim_store_forget(struct optsim_medium *m);
+void optsim_store_destroy(struct optsim_medium *m);
+
+/* queue.c */
+extern const struct blk_mq_ops optsim_mq_ops;
+
+/* ioctl.c */
+int optsim_ioctl(struct optsim_dev *dev, struct block_device *bdev,
+		 unsigned int cmd, void __user *argp);
+
+#endif /* _OPTSIM_H */

@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The cluster store: sparse RAM that holds what has been recorded on a
+ * medium, and the read and write paths that move data in and out of it.
+ *
+ * Only clusters that hold data cost memory: 64 KiB of pages each, plus a
+ * small entry that also keeps the cluster's wear. All mediums of all drives
+ * share one cap on the data pages (module parameter max_mem_mb).
+ */
+#include "optsim.h"
+
+#include <linux/atomic.h>
+#include <linux/blkdev.h>
+#include <linux/highmem.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+
+/* Bytes of cluster data held by every medium of every drive. */
+static atomic64_t optsim_mem_used = ATOMIC64_INIT(0);
+/* Cap on optsim_mem_used; set once at module load. */
+static u64 optsim_mem_limit;
+
+/**
+ * optsim_store_init() - set the cap on memory used for recorded data
+ * @limit_bytes: the cap, in bytes
+ */
+void optsim_store_init(u64 limit_bytes)
+{
+	optsim_mem_limit = limit_bytes;
+}
+
+/**
+ * optsim_store_mem_used() - memory holding recorded data, all drives
+ *
+ * Return: bytes in use.
+ */
+u64 optsim_store_mem_used(void)
+{
+	return atomic64_read(&optsim_mem_used);
+}
+
+/**
+ * optsim_store_mem_limit() - the cap on memory for recorded data
+ *
+ * Return: the cap in bytes.
+ */
+u64 optsim_store_mem_limit(void)
+{
+	return optsim_mem_limit;
+}
+
+static u32 optsim_cluster_layer(const struct optsim_medium *m, u64 index)
+{
+	return (index * OPTSIM_CLUSTER_SECTORS) >= m->geo.layer_sectors;
+}
+
+/*
+ * Copy between a bio segment and the store. @pos is the byte address on the
+ * medium. Clusters that are not recorded read as zeros; writes only ever see
+ * clusters whose pages optsim_store_prepare() has provided.
+ */
+static void optsim_copy(struct optsim_medium *m, u64 pos, struct bio_vec *bv,
+			bool write)
+{
+	void *buf = bvec_kmap_local(bv);
+	unsigned int done = 0;
+
+	while (done < bv->bv_len) {
+		unsigned int off = pos & (OPTSIM_CLUSTER_BYTES - 1);
+		unsigned int poff = offset_in_page(off);
+		unsigned int n = min_t(unsigned int, bv->bv_len - done,
+				       PAGE_SIZE - poff);
+		struct optsim_cluster *cl;
+
+		cl = xa_load(&m->clusters, pos >> OPTSIM_CLUSTER_SHIFT);
+		if (write)
+			memcpy_to_page(cl->pages[off >> PAGE_SHIFT], poff,
+				       buf + done, n);
+		/* Pairs with the release in optsim_store_commit(). */
+		else if (cl && smp_load_acquire(&cl->recorded))
+			memcpy_from_page(buf + done,
+					 cl->pages[off >> PAGE_SHIFT], poff, n);
+		else
+			memset(buf + done, 0, n);
+		done += n;
+		pos += n;
+	}
+	kunmap_local(buf);
+}
+
+/**
+ * optsim_store_read() - serve a read request from the store
+ * @m: the medium
+ * @rq: the request
+ *
+ * Runs without a lock; see &struct optsim_medium.clusters.
+ *
+ * Return: BLK_STS_OK.
+ */
+blk_status_t optsim_store_read(struct optsim_medium *m, struct request *rq)
+{
+	u64 pos = (u64)blk_rq_pos(rq) << SECTOR_SHIFT;
+	struct req_iterator iter;
+	struct bio_vec bv;
+
+	rq_for_each_segment(bv, rq, iter) {
+		optsim_copy(m, pos, &bv, false);
+		pos += bv.bv_len;
+	}
+	return BLK_STS_OK;
+}
+
+static void optsim_free_pages(struct optsim_medium *m, struct optsim_cluster *cl)
+{
+	unsigned int i;
+
+	if (!cl->pages[0])
+		return;
+	for (i = 0; i < OPTSIM_CLUSTER_PAGES; i++) {
+		__free_page(cl->pages[i]);
+		cl->pages[i] = NULL;
+	}
+	atomic64_sub(OPTSIM_CLUSTER_BYTES, &optsim_mem_used);
+	m->mem_bytes -= OPTSIM_CLUSTER_BYTES;
+}
+
+/*
+ * Give cluster @index an entry and, unless it is recorded, zeroed pages to
+ * record into. The pages stay invisible to readers until the cluster is
+ * marked recorded.
+ */
+static int optsim_store_prepare(struct optsim_medium *m, u64 index)
+	__must_hold(&m->write_lock)
+{
+	struct optsim_cluster *cl = xa_load(&m->clusters, index);
+	unsigned int i;
+	int ret;
+
+	if (!cl) {
+		cl = kzalloc(sizeof(*cl), GFP_NOIO);
+		if (!cl)
+			return -ENOMEM;
+		ret = xa_insert(&m->clusters, index, cl, GFP_NOIO);
+		if (ret) {
+			kfree(cl);
+			return ret;
+		}
+	}
+	if (cl->recorded || cl->pages[0])
+		return 0;
+
+	if (atomic64_add_return(OPTSIM_CLUSTER_BYTES, &optsim_mem_used) >
+	    optsim_mem_limit) {
+		atomic64_sub(OPTSIM_CLUSTER_BYTES, &optsim_mem_used);
+		pr_warn_ratelimited("memory cap of %llu MiB reached; write refused\n",
+				    optsim_mem_limit >> 20);
+		return -ENOSPC;
+	}
+	m->mem_bytes += OPTSIM_CLUSTER_BYTES;
+	for (i = 0; i < OPTSIM_CLUSTER_PAGES; i++) {
+		cl->pages[i] = alloc_page(GFP_NOIO | __GFP_ZERO | __GFP_NOWARN);
+		if (!cl->pages[i])
+			goto out_free;
+	}
+	return 0;
+
+out_free:
+	while (i--) {
+		__free_page(cl->pages[i]);
+		cl->pages[i] = NULL;
+	}
+	atomic64_sub(OPTSIM_CLUSTER_BYTES, &optsim_mem_used);
+	m->mem_bytes -= OPTSIM_CLUSTER_BYTES;
+	return -ENOMEM;
+}
+
+/* Undo optsim_store_prepare() for clusters @first to @last. */
+static void optsim_store_unprepare(struct optsim_medium *m, u64 first, u64 last)
+	__must_hold(&m->write_lock)
+{
+	struct optsim_cluster *cl;
+	u64 index;
+
+	for (index = first; index <= last; index++) {
+		cl = xa_load(&m->clusters, index);
+		if (cl && !cl->recorded)
+			optsim_free_pages(m, cl);
+	}
+}
+
+/* Check the medium's recording rules. Return: 0 or -EIO. */
+static int optsim_store_check(struct optsim_medium *m, u64 first, u64 last)
+	__must_hold(&m->write_lock)
+{
+	struct optsim_cluster *cl;
+	u64 index;
+
+	if ((last + 1) * OPTSIM_CLUSTER_SECTORS > osm_geometry_capacity(&m->geo))
+		return -EIO;
+	if (m->finalized) {
+		pr_info_ratelimited("write to cluster %llu refused: disc is finalized\n",
+				    first);
+		return -EIO;
+	}
+	if (!m->type->write_once)
+		return 0;
+	for (index = first; index <= last; index++) {
+		cl = xa_load(&m->clusters, index);
+		if (cl && cl->recorded) {
+			pr_info_ratelimited("write to cluster %llu refused: already recorded on write-once medium\n",
+					    index);
+			return -EIO;
+		}
+	}
+	return 0;
+}
+
+/* Mark clusters @first to @last recorded once their data is in place. */
+static void optsim_store_commit(struct optsim_medium *m, u64 first, u64 last)
+	__must_hold(&m->write_lock)
+{
+	struct optsim_cluster *cl;
+	u64 index;
+
+	for (index = first; index <= last; index++) {
+		cl = xa_load(&m->clusters, index);
+		cl->writes++;
+		if (cl->recorded)
+			continue;
+		/* Publish the data copied in before: see optsim_copy(). */
+		smp_store_release(&cl->recorded, true);
+		m->recorded[optsim_cluster_layer(m, index)]++;
+	}
+	if (last + 1 > m->nwa_cluster)
+		m->nwa_cluster = last + 1;
+}
+
+/**
+ * optsim_store_write() - record a write request
+ * @m: the medium
+ * @rq: the request
+ *
+ * Validates the whole request against the medium's rules and allocates all
+ * it needs before it records anything: a refused request changes nothing.
+ * Every cluster the request touches is recorded; on a blank cluster the
+ * bytes the request does not cover read back as zeros.
+ *
+ * Return: BLK_STS_OK; BLK_STS_IOERR when the medium refuses the write
+ * (finalized, or a recorded cluster on write-once media); BLK_STS_NOSPC at
+ * the memory cap; BLK_STS_RESOURCE when memory runs out.
+ */
+blk_status_t optsim_store_write(struct optsim_medium *m, struct request *rq)
+{
+	u64 pos = (u64)blk_rq_pos(rq) << SECTOR_SHIFT;
+	u64 first = pos >> OPTSIM_CLUSTER_SHIFT;
+	u64 last = (pos + blk_rq_bytes(rq) - 1) >> OPTSIM_CLUSTER_SHIFT;
+	struct req_iterator iter;
+	struct bio_vec bv;
+	u64 index;
+	int ret;
+
+	if (!blk_rq_bytes(rq))
+		return BLK_STS_OK;
+
+	mutex_lock(&m->write_lock);
+	ret = optsim_store_check(m, first, last);
+	if (ret)
+		goto out_unlock;
+	for (index = first; index <= last; index++) {
+		ret = optsim_store_prepare(m, index);
+		if (ret) {
+			optsim_store_unprepare(m, first, index);
+			goto out_unlock;
+		}
+	}
+
+	rq_for_each_segment(bv, rq, iter) {
+		optsim_copy(m, pos, &bv, true);
+		pos += bv.bv_len;
+	}
+	optsim_store_commit(m, first, last);
+
+out_unlock:
+	mutex_unlock(&m->write_lock);
+	return errno_to_blk_status(ret);
+}
+
+/**
+ * optsim_store_forget() - drop every cluster's data, keeping its wear
+ * @m: the medium; its queue must be frozen
+ */
+void optsim_store_forget(struct optsim_medium *m)
+{
+	struct optsim_cluster *cl;
+	unsigned long index;
+
+	mutex_lock(&m->write_lock);
+	xa_for_each(&m->clusters, index, cl) {
+		optsim_free_pages(m, cl);
+		cl->recorded = false;
+		cond_resched();
+	}
+	memset(m->recorded, 0, sizeof(m->recorded));
+	m->nwa_cluster = 0;
+	mutex_unlock(&m->write_lock);
+}
+
+/**
+ * optsim_store_destroy() - free everything the store holds for a medium
+ * @m: the medium, no longer reachable from any queue
+ */
+void optsim_store_destroy(struct optsim_medium *m)
+{
+	struct optsim_cluster *cl;
+	unsigned long index;
+
+	xa_for_each(&m->clusters, index, cl) {
+		optsim_free_pages(m, cl);
+		kfree(cl);
+		cond_resched();
+	}
+	xa_destroy(&m->clusters);
+}

@@ -1,0 +1,76 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# tools/lint.sh TAPFILE - the kernel community's quality tools, run out of
+# tree. Each check is one TAP result in TAPFILE (also echoed); the exit
+# status is 1 when any check fails. Needs KVER, KDIR and KSRC (the
+# top-level Makefile exports them).
+set -u
+tap=$1
+: > "$tap"
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+fail=0
+
+# result NAME LOGFILE: the check passed when LOGFILE is empty.
+result() {
+	if [ -s "$2" ]; then
+		echo "not ok - lint: $1" | tee -a "$tap"
+		sed 's/^/# /' "$2" | head -n 40
+		fail=1
+	else
+		echo "ok - lint: $1" | tee -a "$tap"
+	fi
+}
+
+cp=$KSRC/scripts/checkpatch.pl
+others=""
+for f in driver/*.c driver/*.h driver/model/*.c driver/model/*.h \
+	 uapi/linux/optsim.h; do
+	case $f in
+	driver/compat.h | *.mod.c) ;;
+	*) others="$others $f" ;;
+	esac
+done
+# shellcheck disable=SC2086
+perl "$cp" --no-tree --strict --terse --show-types -f $others \
+	2>&1 | grep -E 'ERROR|WARNING|CHECK' > "$log/cp" || true
+result "checkpatch --strict (driver, uapi)" "$log/cp"
+
+# Version checks belong in compat.h only; there checkpatch may not flag them,
+# nor the LINUX_VERSION_CODE >= KERNEL_VERSION() shape they take.
+perl "$cp" --no-tree --strict --terse --show-types \
+	--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON \
+	-f driver/compat.h 2>&1 | grep -E 'ERROR|WARNING|CHECK' > "$log/cpc" || true
+grep -rn 'LINUX_VERSION_CODE\|KERNEL_VERSION' driver uapi --include='*.[ch]' |
+	grep -v '^driver/compat.h:' >> "$log/cpc" || true
+result "checkpatch --strict (compat.h); version checks only in compat.h" "$log/cpc"
+
+make -s -C "$KDIR" M="$PWD" W=1 C=2 modules > "$log/w1" 2>&1 || echo "build failed" >> "$log/w1"
+grep -v 'Skipping BTF generation' "$log/w1" > "$log/w1f" || true
+result "W=1 C=2 (gcc extra warnings, kernel-doc on .c, sparse)" "$log/w1f"
+
+echo '#include "uapi/linux/optsim.h"' |
+	gcc -std=c90 -pedantic -Wall -Wextra -Werror -fsyntax-only -x c - \
+	> "$log/c90" 2>&1 || true
+result "uapi header compiles as C90" "$log/c90"
+
+kdoc=""
+for k in "$KDIR/scripts/kernel-doc" /usr/lib/linux-kbuild-*/scripts/kernel-doc; do
+	[ -x "$k" ] && kdoc=$k && break
+done
+if [ -n "$kdoc" ]; then
+	"$kdoc" -none driver/*.h driver/model/*.h uapi/linux/optsim.h > "$log/kdoc" 2>&1 || true
+	result "kernel-doc on the headers" "$log/kdoc"
+else
+	echo "ok - lint: kernel-doc on the headers # SKIP kernel-doc not found" | tee -a "$tap"
+fi
+
+if command -v shellcheck > /dev/null; then
+	# shellcheck disable=SC2046
+	shellcheck -x -f gcc $(find tools selftests -name '*.sh') > "$log/sc" 2>&1 || true
+	result "shellcheck on the scripts" "$log/sc"
+else
+	echo "ok - lint: shellcheck # SKIP shellcheck not installed" | tee -a "$tap"
+fi
+exit $fail
