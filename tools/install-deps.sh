@@ -10,21 +10,39 @@ kmod qemu-system-x86 busybox-static cpio libudev-dev libnl-3-dev
 libnl-genl-3-dev pkg-config sparse udftools xorriso fio e2fsprogs
 python3-docutils python3-yaml shellcheck"
 
+installed() {
+	dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null |
+		grep -q '^install ok installed$'
+}
+
+# A second supported kernel for make lint's compat build check: the newest
+# 6.12 headers Debian 12 offers.
+newest_612_headers() {
+	apt-cache search --names-only '^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' \
+		2>/dev/null | cut -d' ' -f1 | sort -V | tail -n 1
+}
+
 missing=""
 for p in $PKGS; do
-	if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
-	     grep -q '^install ok installed$'; then
-		missing="$missing $p"
-	fi
+	installed "$p" || missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
+want612=0
+ls -d /lib/modules/6.12.*/build > /dev/null 2>&1 || want612=1
+[ -z "$missing" ] && [ $want612 -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps: missing packages:$missing (run as root to install)" >&2
 	exit 1
 fi
-echo "install-deps: installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
+if [ -n "$missing" ] || [ -z "$(newest_612_headers)" ]; then
+	apt-get update -qq
+fi
+if [ $want612 -eq 1 ]; then
+	h=$(newest_612_headers)
+	[ -n "$h" ] && missing="$missing $h"
+fi
+[ -z "$missing" ] && exit 0
+echo "install-deps: installing:$missing"
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+apt-get install -y -qq --no-install-recommends $missing > /dev/null

@@ -50,6 +50,21 @@ make -s -C "$KDIR" M="$PWD" W=1 C=2 modules > "$log/w1" 2>&1 || echo "build fail
 grep -v 'Skipping BTF generation' "$log/w1" > "$log/w1f" || true
 result "W=1 C=2 (gcc extra warnings, kernel-doc on .c, sparse)" "$log/w1f"
 
+# compat.h must cover every supported kernel: build against each other
+# kernel whose headers are installed (Debian 12 has 6.1 and 6.12).
+for kd in /lib/modules/*/build; do
+	[ -d "$kd" ] || continue
+	[ "$(readlink -f "$kd")" = "$(readlink -f "$KDIR")" ] && continue
+	rel=$(basename "$(dirname "$kd")")
+	tree=$log/tree-$rel
+	mkdir -p "$tree"
+	cp -r Kbuild driver uapi "$tree"
+	make -s -C "$kd" M="$tree" W=1 modules 2>&1 |
+		grep -v 'Skipping BTF generation' > "$log/k-$rel" || true
+	[ -f "$tree/driver/optsim.ko" ] || echo "no optsim.ko built" >> "$log/k-$rel"
+	result "W=1 build against $rel headers" "$log/k-$rel"
+done
+
 echo '#include "uapi/linux/optsim.h"' |
 	gcc -std=c90 -pedantic -Wall -Wextra -Werror -fsyntax-only -x c - \
 	> "$log/c90" 2>&1 || true

@@ -1,0 +1,34 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# tools/run-host-tests.sh RESULTS - run every host-side test and store its
+# TAP output as RESULTS/host-<name>.tap (also echoed). Exit 1 when any
+# test program fails. The module is not needed.
+set -u
+results=$1
+fail=0
+
+# run NAME COMMAND...: run one test program, keep its TAP.
+run() {
+	name=$1
+	shift
+	echo "# host test: $name"
+	if ! "$@" > "$results/host-$name.tap" 2>&1; then
+		fail=1
+		grep -q '^not ok' "$results/host-$name.tap" ||
+			echo "not ok - $name: exited with an error" >> "$results/host-$name.tap"
+	fi
+	cat "$results/host-$name.tap"
+}
+
+make -s -C tools/unit KSFT_DIR="$KSRC/tools/testing/selftests" all ||
+	echo "not ok - unit tests build" > "$results/host-unit-build.tap"
+for t in tools/unit/*_test; do
+	[ -x "$t" ] && run "$(basename "$t")" "$t"
+done
+[ -x tools/optsimctl/tests/cli-test.sh ] &&
+	run optsimctl-cli tools/optsimctl/tests/cli-test.sh
+[ -x tools/optsimctl/tests/parse_test ] &&
+	run optsimctl-parse tools/optsimctl/tests/parse_test
+[ -x tools/vm/test-scan.sh ] && run vm-scan tools/vm/test-scan.sh
+exit $fail
