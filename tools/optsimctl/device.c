@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * optsimctl - opening the device and issuing its ioctls, with errors that
+ * say what failed and, for the errnos the driver gives a meaning, why:
+ *
+ *   optsimctl: /dev/optsim: load failed: Device or resource busy (device in use: ...)
+ */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "names.h"
+#include "optsimctl.h"
+
+/*
+ * dev_errno_hint() - what an errno means for optsim, or NULL.
+ * @what is the failed operation ("erase", "finalize", ...).
+ */
+const char *dev_errno_hint(int errnum, const char *what)
+{
+	switch (errnum) {
+	case EPERM:
+		return "needs root: CAP_SYS_ADMIN";
+	case EACCES:
+		return "needs root or access to the device";
+	case EBUSY:
+		return "device in use: close other users and unmount it";
+	case ENOMEDIUM:
+		return "insert one with 'optsimctl load'";
+	case EMEDIUMTYPE:
+		if (!strcmp(what, "erase"))
+			return "erase needs rewritable media";
+		if (!strcmp(what, "finalize"))
+			return "finalize needs write-once media";
+		return "not possible on this medium type";
+	case EALREADY:
+		if (!strcmp(what, "finalize"))
+			return "medium is already finalized";
+		return NULL;
+	case ENOTTY:
+		return "not an optsim device";
+	case ENOSPC:
+		return "the emulator's memory limit, max_mem_mb, is reached";
+	default:
+		return NULL;
+	}
+}
+
+/* dev_die() - "DEV: WHAT failed: strerror (hint)" and exit 1. */
+void dev_die(const struct optsimctl *ctl, int errnum, const char *what,
+	     const char *hint)
+{
+	if (!hint)
+		hint = dev_errno_hint(errnum, what);
+	if (hint)
+		errx(EXIT_FAILURE, "%s: %s failed: %s (%s)", ctl->devname, what,
+		     strerror(errnum), hint);
+	errx(EXIT_FAILURE, "%s: %s failed: %s", ctl->devname, what,
+	     strerror(errnum));
+}
+
+/* dev_open() - open the device with @flags (plus O_CLOEXEC) or exit. */
+void dev_open(struct optsimctl *ctl, int flags)
+{
+	const char *hint = NULL;
+	int e;
+
+	ctl->fd = open(ctl->devname, flags | O_CLOEXEC);
+	if (ctl->fd >= 0)
+		return;
+	e = errno;
+	if (e == ENOENT) {
+		/* Plain "No such file or directory" for an explicit -d. */
+		if (strcmp(ctl->devname, OPTSIMCTL_DEFAULT_DEVICE))
+			errx(EXIT_FAILURE, "%s: open failed: %s", ctl->devname,
+			     strerror(e));
+		hint = "is the optsim module loaded?";
+	}
+	dev_die(ctl, e, "open", hint);
+}
+
+void dev_close(struct optsimctl *ctl)
+{
+	if (ctl->fd >= 0)
+		close(ctl->fd);
+	ctl->fd = -1;
+}
+
+/* dev_ioctl() - 0 or -errno. */
+int dev_ioctl(struct optsimctl *ctl, unsigned long req, void *arg)
+{
+	int ret;
+
+	do {
+		ret = ioctl(ctl->fd, req, arg);
+	} while (ret < 0 && errno == EINTR);
+	return ret < 0 ? -errno : 0;
+}
+
+void dev_ioctl_or_die(struct optsimctl *ctl, unsigned long req, void *arg,
+		      const char *what)
+{
+	int ret = dev_ioctl(ctl, req, arg);
+
+	if (ret)
+		dev_die(ctl, -ret, what, NULL);
+}
+
+void dev_get_info(struct optsimctl *ctl, struct optsim_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	dev_ioctl_or_die(ctl, OPTSIM_IOC_GET_INFO, info, "get info");
+}
+
+/* dev_need_medium() - exit with the ENOMEDIUM message when the drive is empty. */
+void dev_need_medium(const struct optsimctl *ctl,
+		     const struct optsim_info *info, const char *what)
+{
+	if (info->media == OPTSIM_MEDIA_NONE || !info->layers)
+		dev_die(ctl, ENOMEDIUM, what, NULL);
+}
+
+/* dev_need_layer() - exit unless @layer exists on the medium. */
+void dev_need_layer(const struct optsimctl *ctl,
+		    const struct optsim_info *info, uint32_t layer)
+{
+	if (layer >= info->layers)
+		errx(EXIT_FAILURE, "%s: layer %u not present (%s has %u layer%s)",
+		     ctl->devname, layer, media_name(info->media),
+		     info->layers, info->layers == 1 ? "" : "s");
+}

@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * optsimctl - control the optsim emulated Blu-ray drive.
+ *
+ * main(): global options, the command table, usage() generated from it,
+ * and the helpers every command uses for its own getopt_long() loop.
+ */
+#include <ctype.h>
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "optsimctl.h"
+
+#ifndef OPTSIMCTL_VERSION
+#define OPTSIMCTL_VERSION "unknown"
+#endif
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+static const struct command commands[] = {
+	{
+		"info", cmd_info,
+		"show the medium, its recorded state and memory use",
+		"[--json]",
+		"  -j, --json            print one JSON object\n",
+	},
+	{
+		"get", cmd_get,
+		"show the write parameters of each layer",
+		"[--layer N] [--json]",
+		"  -l, --layer N         show layer N only (default: all layers)\n"
+		"  -j, --json            print one JSON object\n",
+	},
+	{
+		"set", cmd_set,
+		"change the write parameters of a layer or of all layers",
+		"[--layer N|all] [--velocity M/S | --speed NX] [--strategy S]\n"
+		"       [--power MW] [--bias-power MW]",
+		"  -l, --layer N|all     layer to change (default: all)\n"
+		"  -v, --velocity M/S    linear velocity in m/s, 1.0 to 60.0\n"
+		"  -s, --speed NX        velocity in multiples of 1x (4.917 m/s),\n"
+		"                        e.g. 2 or 1.5; not with --velocity\n"
+		"  -S, --strategy S      single, multi, castle or auto\n"
+		"  -p, --power MW        write (peak) power in mW, 0.1 to 50.0\n"
+		"  -b, --bias-power MW   bias power in mW, 0 to the write power\n",
+	},
+	{
+		"load", cmd_load,
+		"insert a new blank medium",
+		"--media TYPE [--layer-sectors N]",
+		"  -m, --media TYPE      bd-r, bd-r-dl, bd-re or bd-re-dl\n"
+		"  -n, --layer-sectors N 2048-byte sectors per layer, a multiple\n"
+		"                        of 32 from 1024 to 67108864\n"
+		"                        (default: the module's layer_sectors)\n",
+	},
+	{
+		"eject", cmd_eject,
+		"remove the medium",
+		"",
+		"",
+	},
+	{
+		"finalize", cmd_finalize,
+		"close a write-once medium against further writes",
+		"",
+		"",
+	},
+	{
+		"erase", cmd_erase,
+		"blank a rewritable medium",
+		"[--quick]",
+		"  -q, --quick           forget the contents only (no overwrite\n"
+		"                        cycle, full erase count unchanged)\n",
+	},
+	{
+		"burn", cmd_burn,
+		"write an image to the medium and verify it",
+		"IMAGE [--layer N] [--speed NX] [--strategy S] [--finalize]\n"
+		"       [--no-verify]",
+		"  -l, --layer N         start at the first sector of layer N\n"
+		"                        (default: the next writable address on\n"
+		"                        write-once media, 0 on rewritable media)\n"
+		"  -s, --speed NX        set the velocity of all layers first\n"
+		"  -S, --strategy S      set the strategy of all layers first\n"
+		"  -f, --finalize        finalize a write-once medium afterwards\n"
+		"  -N, --no-verify       do not read the data back and compare\n",
+	},
+};
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "Usage: %s [-d DEV] COMMAND [options]\n\n",
+		program_invocation_short_name);
+	fputs("Control the optsim emulated dual-layer Blu-ray drive.\n\n", out);
+	fputs("Commands:\n", out);
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
+	fputs("\nGlobal options:\n", out);
+	fputs("  -d, --device DEV      device to use (default "
+	      OPTSIMCTL_DEFAULT_DEVICE ")\n", out);
+	fputs("  -h, --help            show this help\n", out);
+	fputs("      --version         show the version\n", out);
+	fprintf(out, "\nRun '%s COMMAND --help' for the options of a command.\n",
+		program_invocation_short_name);
+}
+
+/* cmd_usage() - "COMMAND --help": the command's synopsis and options. */
+void cmd_usage(const struct optsimctl *ctl)
+{
+	const struct command *cmd = ctl->cmd;
+
+	printf("Usage: %s [-d DEV] %s%s%s\n\n%c%s.\n\nOptions:\n%s",
+	       program_invocation_short_name, cmd->name,
+	       *cmd->synopsis ? " " : "", cmd->synopsis,
+	       toupper((unsigned char)cmd->help[0]), cmd->help + 1, cmd->options);
+	printf("  -d, --device DEV      device to use (default "
+	       OPTSIMCTL_DEFAULT_DEVICE ")\n"
+	       "  -h, --help            show this help\n");
+	exit(EXIT_SUCCESS);
+}
+
+void cmd_try_help(const struct optsimctl *ctl)
+{
+	fprintf(stderr, "Try '%s %s --help' for more information.\n",
+		program_invocation_short_name, ctl->cmd->name);
+	exit(EXIT_FAILURE);
+}
+
+/* cmd_common_opt() - handle -d, -h and getopt errors in a command's loop. */
+void cmd_common_opt(struct optsimctl *ctl, int c, const char *arg)
+{
+	switch (c) {
+	case 'd':
+		if (!*arg)
+			errx(EXIT_FAILURE, "empty device name");
+		ctl->devname = arg;
+		break;
+	case 'h':
+		cmd_usage(ctl);
+	default:
+		cmd_try_help(ctl);
+	}
+}
+
+/* cmd_no_args() - refuse positional arguments left after the options. */
+void cmd_no_args(const struct optsimctl *ctl, int argc, char **argv)
+{
+	if (optind < argc) {
+		warnx("%s: unexpected argument '%s'", ctl->cmd->name,
+		      argv[optind]);
+		cmd_try_help(ctl);
+	}
+}
+
+static const struct command *find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct optsimctl ctl = {
+		.devname = OPTSIMCTL_DEFAULT_DEVICE,
+		.fd = -1,
+	};
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "+d:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			if (!*optarg)
+				errx(EXIT_FAILURE, "empty device name");
+			ctl.devname = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_SUCCESS;
+		case 'V':
+			printf("%s from optsim %s\n",
+			       program_invocation_short_name,
+			       OPTSIMCTL_VERSION);
+			return EXIT_SUCCESS;
+		default:
+			fprintf(stderr, "Try '%s --help' for more information.\n",
+				program_invocation_short_name);
+			return EXIT_FAILURE;
+		}
+	}
+	if (optind >= argc) {
+		warnx("no command given");
+		usage(stderr);
+		return EXIT_FAILURE;
+	}
+	ctl.cmd = find_command(argv[optind]);
+	if (!ctl.cmd) {
+		warnx("unknown command '%s'", argv[optind]);
+		fprintf(stderr, "Try '%s --help' for more information.\n",
+			program_invocation_short_name);
+		return EXIT_FAILURE;
+	}
+
+	/* getopt messages of the command read "optsimctl CMD: ..." */
+	if (asprintf(&ctl.prog, "%s %s", program_invocation_short_name,
+		     ctl.cmd->name) < 0)
+		err(EXIT_FAILURE, "out of memory");
+	argv += optind;
+	argc -= optind;
+	argv[0] = ctl.prog;
+	optind = 0;		/* full rescan for the command's options */
+
+	ret = ctl.cmd->handler(&ctl, argc, argv);
+
+	dev_close(&ctl);
+	free(ctl.prog);
+	if (fflush(stdout) || ferror(stdout))
+		err(EXIT_FAILURE, "write error");
+	return ret;
+}

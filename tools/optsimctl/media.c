@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * optsimctl load/eject/finalize/erase - change the medium in the drive.
+ * Each is one ioctl; the driver refuses what the medium does not allow
+ * and the errno is reported with its meaning (see device.c).
+ */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "names.h"
+#include "optsimctl.h"
+#include "units.h"
+
+/* The driver's limits on layer_sectors (module parameter and LOAD). */
+#define LAYER_SECTORS_MIN	1024ULL
+#define LAYER_SECTORS_MAX	67108864ULL
+
+static uint64_t opt_layer_sectors(const char *arg)
+{
+	uint64_t n;
+	int ret = parse_u64(arg, &n);
+
+	if (ret == -EINVAL)
+		errx(EXIT_FAILURE, "invalid layer sectors '%s' (expected a number)",
+		     arg);
+	if (ret || n < LAYER_SECTORS_MIN || n > LAYER_SECTORS_MAX ||
+	    n % OPTSIM_CLUSTER_SECTORS)
+		errx(EXIT_FAILURE,
+		     "layer sectors %s out of range (a multiple of %u from %llu to %llu)",
+		     arg, OPTSIM_CLUSTER_SECTORS, LAYER_SECTORS_MIN,
+		     LAYER_SECTORS_MAX);
+	return n;
+}
+
+int cmd_load(struct optsimctl *ctl, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "media", required_argument, NULL, 'm' },
+		{ "layer-sectors", required_argument, NULL, 'n' },
+		COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct optsim_load load = { 0 };
+	int c;
+
+	while ((c = getopt_long(argc, argv, "m:n:" COMMON_SHORTOPTS, longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if (media_from_name(optarg, &load.media))
+				errx(EXIT_FAILURE,
+				     "unknown media type '%s' (expected %s)",
+				     optarg, media_name_list());
+			break;
+		case 'n':
+			load.layer_sectors = opt_layer_sectors(optarg);
+			break;
+		default:
+			cmd_common_opt(ctl, c, optarg);
+		}
+	}
+	cmd_no_args(ctl, argc, argv);
+	if (!load.media) {
+		warnx("load: --media is required (%s)", media_name_list());
+		cmd_try_help(ctl);
+	}
+
+	dev_open(ctl, O_RDONLY | O_NONBLOCK);
+	dev_ioctl_or_die(ctl, OPTSIM_IOC_LOAD, &load, "load");
+	return EXIT_SUCCESS;
+}
+
+/* Commands whose only options are the common ones. */
+static void plain_opts(struct optsimctl *ctl, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, COMMON_SHORTOPTS, longopts,
+				NULL)) != -1)
+		cmd_common_opt(ctl, c, optarg);
+	cmd_no_args(ctl, argc, argv);
+}
+
+int cmd_eject(struct optsimctl *ctl, int argc, char **argv)
+{
+	struct optsim_empty arg = { { 0 } };
+
+	plain_opts(ctl, argc, argv);
+	dev_open(ctl, O_RDONLY | O_NONBLOCK);
+	dev_ioctl_or_die(ctl, OPTSIM_IOC_EJECT, &arg, "eject");
+	return EXIT_SUCCESS;
+}
+
+int cmd_finalize(struct optsimctl *ctl, int argc, char **argv)
+{
+	struct optsim_empty arg = { { 0 } };
+
+	plain_opts(ctl, argc, argv);
+	dev_open(ctl, O_RDONLY | O_NONBLOCK);
+	dev_ioctl_or_die(ctl, OPTSIM_IOC_FINALIZE, &arg, "finalize");
+	return EXIT_SUCCESS;
+}
+
+int cmd_erase(struct optsimctl *ctl, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "quick", no_argument, NULL, 'q' },
+		COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct optsim_erase erase = { 0 };
+	int c;
+
+	while ((c = getopt_long(argc, argv, "q" COMMON_SHORTOPTS, longopts,
+				NULL)) != -1) {
+		if (c == 'q')
+			erase.flags |= OPTSIM_ERASE_F_QUICK;
+		else
+			cmd_common_opt(ctl, c, optarg);
+	}
+	cmd_no_args(ctl, argc, argv);
+
+	dev_open(ctl, O_RDONLY | O_NONBLOCK);
+	dev_ioctl_or_die(ctl, OPTSIM_IOC_ERASE, &erase, "erase");
+	return EXIT_SUCCESS;
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * optsimctl - control the optsim emulated Blu-ray drive.
+ *
+ * The control struct shared by every command, the command table entry and
+ * the device helpers (device.c). Pure helpers live in units.h, names.h and
+ * json.h so that they can be unit tested without a device.
+ */
+#ifndef OPTSIMCTL_H
+#define OPTSIMCTL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <getopt.h>
+#include <linux/optsim.h>
+
+#define OPTSIMCTL_DEFAULT_DEVICE	"/dev/optsim"
+
+/* Bytes in one ECC cluster, the unit the drive records. */
+#define OPTSIM_CLUSTER_BYTES	(OPTSIM_CLUSTER_SECTORS * OPTSIM_SECTOR_SIZE)
+
+/* State shared by main() and every command handler. */
+struct optsimctl {
+	const char *devname;		/* -d DEV */
+	int fd;				/* -1 until dev_open() */
+	bool json;			/* --json, for commands that print state */
+	const struct command *cmd;	/* the command being run */
+	char *prog;			/* "optsimctl CMD", argv[0] for getopt */
+};
+
+struct command {
+	const char *name;
+	int (*handler)(struct optsimctl *ctl, int argc, char **argv);
+	const char *help;		/* one line, for usage() */
+	const char *synopsis;		/* arguments after the command name */
+	const char *options;		/* option lines for "COMMAND --help" */
+};
+
+/* main.c */
+void cmd_usage(const struct optsimctl *ctl) __attribute__((noreturn));
+void cmd_try_help(const struct optsimctl *ctl) __attribute__((noreturn));
+void cmd_common_opt(struct optsimctl *ctl, int c, const char *arg);
+void cmd_no_args(const struct optsimctl *ctl, int argc, char **argv);
+
+/* Options every command takes: -d DEV and -h. */
+#define COMMON_SHORTOPTS	"d:h"
+#define COMMON_LONGOPTS \
+	{ "device", required_argument, NULL, 'd' }, \
+	{ "help", no_argument, NULL, 'h' }
+
+/* device.c */
+void dev_open(struct optsimctl *ctl, int flags);
+void dev_close(struct optsimctl *ctl);
+void dev_die(const struct optsimctl *ctl, int errnum, const char *what,
+	     const char *hint) __attribute__((noreturn));
+const char *dev_errno_hint(int errnum, const char *what);
+int dev_ioctl(struct optsimctl *ctl, unsigned long req, void *arg);
+void dev_ioctl_or_die(struct optsimctl *ctl, unsigned long req, void *arg,
+		      const char *what);
+void dev_get_info(struct optsimctl *ctl, struct optsim_info *info);
+void dev_need_medium(const struct optsimctl *ctl,
+		     const struct optsim_info *info, const char *what);
+void dev_need_layer(const struct optsimctl *ctl,
+		    const struct optsim_info *info, uint32_t layer);
+
+/* params.c: the write-parameter change shared by "set" and "burn". */
+struct param_change {
+	bool velocity_set;
+	bool speed_given;		/* velocity came from --speed */
+	bool strategy_set;
+	bool power_set;
+	bool bias_set;
+	uint32_t velocity;		/* mm/s */
+	uint32_t strategy;		/* enum optsim_strategy */
+	uint32_t write_power;		/* uW */
+	uint32_t bias_power;		/* uW */
+};
+
+void param_opt_velocity(struct param_change *chg, const char *arg);
+void param_opt_speed(struct param_change *chg, const char *arg);
+void param_opt_strategy(struct param_change *chg, const char *arg);
+void param_opt_power(struct param_change *chg, const char *arg);
+void param_opt_bias(struct param_change *chg, const char *arg);
+void param_check(const struct param_change *chg);
+bool param_any(const struct param_change *chg);
+void params_apply(struct optsimctl *ctl, const struct optsim_info *info,
+		  uint32_t layer_sel, const struct param_change *chg);
+uint32_t opt_layer(const char *arg, bool allow_all);
+
+/* command handlers */
+int cmd_info(struct optsimctl *ctl, int argc, char **argv);
+int cmd_get(struct optsimctl *ctl, int argc, char **argv);
+int cmd_set(struct optsimctl *ctl, int argc, char **argv);
+int cmd_load(struct optsimctl *ctl, int argc, char **argv);
+int cmd_eject(struct optsimctl *ctl, int argc, char **argv);
+int cmd_finalize(struct optsimctl *ctl, int argc, char **argv);
+int cmd_erase(struct optsimctl *ctl, int argc, char **argv);
+int cmd_burn(struct optsimctl *ctl, int argc, char **argv);
+
+#endif /* OPTSIMCTL_H */

@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * optsimctl get/set - the write parameters of each layer: linear velocity,
+ * write strategy, write (peak) power and bias power.
+ *
+ * "set" (and "burn --speed/--strategy") reads the current parameters of
+ * each layer it changes, applies the requested fields, checks every
+ * resulting layer locally and only then issues OPTSIM_IOC_SET_PARAMS per
+ * layer, so that a refused change changes nothing.
+ */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "names.h"
+#include "optsimctl.h"
+#include "units.h"
+
+#define VELOCITY_RANGE	"1.000..60.000 m/s"
+#define POWER_RANGE	"0.100..50.000 mW"
+
+/* opt_layer() - parse --layer or exit with the validation message. */
+uint32_t opt_layer(const char *arg, bool allow_all)
+{
+	uint32_t layer;
+
+	if (parse_layer(arg, allow_all, &layer))
+		errx(EXIT_FAILURE, "invalid layer '%s' (expected 0%s1%s)",
+		     arg, allow_all ? ", " : " or ",
+		     allow_all ? " or all" : "");
+	return layer;
+}
+
+void param_opt_velocity(struct param_change *chg, const char *arg)
+{
+	uint64_t mms;
+	int ret = parse_fixed(arg, 3, &mms);
+
+	if (ret == -EINVAL)
+		errx(EXIT_FAILURE,
+		     "invalid velocity '%s' (expected m/s with at most 3 decimals, e.g. 4.917)",
+		     arg);
+	if (ret || mms < OPTSIM_VELOCITY_MIN_MMS ||
+	    mms > OPTSIM_VELOCITY_MAX_MMS)
+		errx(EXIT_FAILURE, "velocity %s m/s out of range (" VELOCITY_RANGE ")",
+		     arg);
+	if (chg->velocity_set && chg->speed_given)
+		errx(EXIT_FAILURE, "--velocity and --speed are mutually exclusive");
+	chg->velocity_set = true;
+	chg->velocity = (uint32_t)mms;
+}
+
+void param_opt_speed(struct param_change *chg, const char *arg)
+{
+	char buf[FIXED_BUFSZ];
+	uint64_t mx, mms;
+	int ret = parse_speed(arg, &mx);
+
+	if (ret == -EINVAL)
+		errx(EXIT_FAILURE,
+		     "invalid speed '%s' (expected a multiple of 1x with at most 3 decimals, e.g. 2 or 1.5)",
+		     arg);
+	if (ret || speed_to_mms(mx, &mms))
+		errx(EXIT_FAILURE, "speed %s out of range (" VELOCITY_RANGE ")",
+		     arg);
+	if (mms < OPTSIM_VELOCITY_MIN_MMS || mms > OPTSIM_VELOCITY_MAX_MMS)
+		errx(EXIT_FAILURE,
+		     "speed %s (%s m/s) out of range (" VELOCITY_RANGE ")", arg,
+		     fmt_fixed(buf, sizeof(buf), mms, 3, false));
+	if (chg->velocity_set && !chg->speed_given)
+		errx(EXIT_FAILURE, "--velocity and --speed are mutually exclusive");
+	chg->velocity_set = true;
+	chg->speed_given = true;
+	chg->velocity = (uint32_t)mms;
+}
+
+void param_opt_strategy(struct param_change *chg, const char *arg)
+{
+	if (strategy_from_name(arg, &chg->strategy))
+		errx(EXIT_FAILURE, "unknown strategy '%s' (expected %s)", arg,
+		     strategy_name_list());
+	chg->strategy_set = true;
+}
+
+/* opt_mw() - a power in mW (3 decimals) as uW, within 0..50 mW. */
+static uint32_t opt_mw(const char *what, const char *arg)
+{
+	uint64_t uw;
+	int ret = parse_fixed(arg, 3, &uw);
+
+	if (ret == -EINVAL)
+		errx(EXIT_FAILURE,
+		     "invalid %s '%s' (expected mW with at most 3 decimals, e.g. 6.5)",
+		     what, arg);
+	if (ret || uw > OPTSIM_POWER_MAX_UW)
+		errx(EXIT_FAILURE, "%s %s mW out of range (%s)", what, arg,
+		     strcmp(what, "power") ? "0.000..50.000 mW" : POWER_RANGE);
+	return (uint32_t)uw;
+}
+
+void param_opt_power(struct param_change *chg, const char *arg)
+{
+	chg->write_power = opt_mw("power", arg);
+	if (chg->write_power < OPTSIM_POWER_MIN_UW)
+		errx(EXIT_FAILURE, "power %s mW out of range (" POWER_RANGE ")",
+		     arg);
+	chg->power_set = true;
+}
+
+void param_opt_bias(struct param_change *chg, const char *arg)
+{
+	chg->bias_power = opt_mw("bias power", arg);
+	chg->bias_set = true;
+}
+
+bool param_any(const struct param_change *chg)
+{
+	return chg->velocity_set || chg->strategy_set || chg->power_set ||
+	       chg->bias_set;
+}
+
+/* param_check() - the checks that need no device: bias above write power. */
+void param_check(const struct param_change *chg)
+{
+	char b[FIXED_BUFSZ], w[FIXED_BUFSZ];
+
+	if (chg->power_set && chg->bias_set &&
+	    chg->bias_power > chg->write_power)
+		errx(EXIT_FAILURE, "bias power %s mW exceeds write power %s mW",
+		     fmt_fixed(b, sizeof(b), chg->bias_power, 3, false),
+		     fmt_fixed(w, sizeof(w), chg->write_power, 3, false));
+}
+
+/* Local copy of the driver's SET_PARAMS checks, for one layer. */
+static void params_validate(const struct optsimctl *ctl,
+			    const struct optsim_params *p)
+{
+	char a[FIXED_BUFSZ], b[FIXED_BUFSZ];
+
+	if (p->velocity < OPTSIM_VELOCITY_MIN_MMS ||
+	    p->velocity > OPTSIM_VELOCITY_MAX_MMS)
+		errx(EXIT_FAILURE, "%s: layer %u: velocity %s m/s out of range ("
+		     VELOCITY_RANGE ")", ctl->devname, p->layer,
+		     fmt_fixed(a, sizeof(a), p->velocity, 3, false));
+	if (p->strategy > OPTSIM_STRATEGY_CASTLE)
+		errx(EXIT_FAILURE, "%s: layer %u: unknown strategy %u",
+		     ctl->devname, p->layer, p->strategy);
+	if (p->write_power < OPTSIM_POWER_MIN_UW ||
+	    p->write_power > OPTSIM_POWER_MAX_UW)
+		errx(EXIT_FAILURE, "%s: layer %u: write power %s mW out of range ("
+		     POWER_RANGE ")", ctl->devname, p->layer,
+		     fmt_fixed(a, sizeof(a), p->write_power, 3, false));
+	if (p->bias_power > p->write_power)
+		errx(EXIT_FAILURE,
+		     "%s: layer %u: bias power %s mW would exceed write power %s mW",
+		     ctl->devname, p->layer,
+		     fmt_fixed(a, sizeof(a), p->bias_power, 3, false),
+		     fmt_fixed(b, sizeof(b), p->write_power, 3, false));
+}
+
+static void params_read(struct optsimctl *ctl, uint32_t layer,
+			struct optsim_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->layer = layer;
+	dev_ioctl_or_die(ctl, OPTSIM_IOC_GET_PARAMS, p, "get params");
+}
+
+/*
+ * params_apply() - change @chg on layer @layer_sel (or every layer), all
+ * or nothing: on a failed SET_PARAMS the layers already changed are set
+ * back to what they were.
+ */
+void params_apply(struct optsimctl *ctl, const struct optsim_info *info,
+		  uint32_t layer_sel, const struct param_change *chg)
+{
+	struct optsim_params old[OPTSIM_MAX_LAYERS], new[OPTSIM_MAX_LAYERS];
+	uint32_t first, n, i;
+	int ret;
+
+	dev_need_medium(ctl, info, "set params");
+	if (layer_sel == OPTSIM_LAYER_ALL) {
+		first = 0;
+		n = info->layers < OPTSIM_MAX_LAYERS ? info->layers :
+						       OPTSIM_MAX_LAYERS;
+	} else {
+		dev_need_layer(ctl, info, layer_sel);
+		first = layer_sel;
+		n = 1;
+	}
+
+	for (i = 0; i < n; i++) {
+		params_read(ctl, first + i, &old[i]);
+		new[i] = old[i];
+		if (chg->velocity_set)
+			new[i].velocity = chg->velocity;
+		if (chg->strategy_set)
+			new[i].strategy = chg->strategy;
+		if (chg->power_set)
+			new[i].write_power = chg->write_power;
+		if (chg->bias_set)
+			new[i].bias_power = chg->bias_power;
+		new[i].reserved0 = 0;
+		memset(new[i].reserved, 0, sizeof(new[i].reserved));
+		params_validate(ctl, &new[i]);
+	}
+
+	for (i = 0; i < n; i++) {
+		ret = dev_ioctl(ctl, OPTSIM_IOC_SET_PARAMS, &new[i]);
+		if (!ret)
+			continue;
+		while (i--) {
+			old[i].reserved0 = 0;
+			memset(old[i].reserved, 0, sizeof(old[i].reserved));
+			if (dev_ioctl(ctl, OPTSIM_IOC_SET_PARAMS, &old[i]))
+				warnx("%s: could not restore the parameters of layer %u",
+				      ctl->devname, old[i].layer);
+		}
+		dev_die(ctl, -ret, "set params", NULL);
+	}
+}
+
+static void get_json(const struct optsim_params *p, uint32_t n)
+{
+	struct json j;
+	uint32_t i;
+
+	json_init(&j, stdout);
+	json_object_begin(&j, NULL);
+	json_array_begin(&j, "layers");
+	for (i = 0; i < n; i++) {
+		json_object_begin(&j, NULL);
+		json_u64(&j, "layer", p[i].layer);
+		json_u64(&j, "velocity_mms", p[i].velocity);
+		json_fixed(&j, "velocity_ms", p[i].velocity, 3);
+		json_fixed(&j, "speed_x", mms_to_milli_x(p[i].velocity), 3);
+		json_string(&j, "strategy", strategy_name(p[i].strategy));
+		json_u64(&j, "write_power_uw", p[i].write_power);
+		json_u64(&j, "bias_power_uw", p[i].bias_power);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	json_object_end(&j);
+	json_finish(&j);
+}
+
+static void get_human(const struct optsim_params *p, uint32_t n)
+{
+	char v[FIXED_BUFSZ], x[FIXED_BUFSZ], w[FIXED_BUFSZ], b[FIXED_BUFSZ];
+	uint32_t i;
+
+	printf("%-6s %-12s %-8s %-9s %-13s %s\n", "LAYER", "VELOCITY", "SPEED",
+	       "STRATEGY", "WRITE POWER", "BIAS POWER");
+	for (i = 0; i < n; i++) {
+		fmt_fixed(v, sizeof(v), p[i].velocity, 3, false);
+		fmt_fixed(x, sizeof(x), mms_to_milli_x(p[i].velocity), 3, true);
+		fmt_fixed(w, sizeof(w), p[i].write_power, 3, false);
+		fmt_fixed(b, sizeof(b), p[i].bias_power, 3, false);
+		strcat(v, " m/s");
+		strcat(x, "x");
+		strcat(w, " mW");
+		strcat(b, " mW");
+		printf("L%-5u %-12s %-8s %-9s %-13s %s\n", p[i].layer, v, x,
+		       strategy_name(p[i].strategy), w, b);
+	}
+}
+
+int cmd_get(struct optsimctl *ctl, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "layer", required_argument, NULL, 'l' },
+		{ "json", no_argument, NULL, 'j' },
+		COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct optsim_params p[OPTSIM_MAX_LAYERS];
+	struct optsim_info info;
+	uint32_t layer = OPTSIM_LAYER_ALL, first, n, i;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "l:j" COMMON_SHORTOPTS, longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			layer = opt_layer(optarg, true);
+			break;
+		case 'j':
+			ctl->json = true;
+			break;
+		default:
+			cmd_common_opt(ctl, c, optarg);
+		}
+	}
+	cmd_no_args(ctl, argc, argv);
+
+	dev_open(ctl, O_RDONLY | O_NONBLOCK);
+	dev_get_info(ctl, &info);
+	dev_need_medium(ctl, &info, "get params");
+	if (layer == OPTSIM_LAYER_ALL) {
+		first = 0;
+		n = info.layers < OPTSIM_MAX_LAYERS ? info.layers :
+						      OPTSIM_MAX_LAYERS;
+	} else {
+		dev_need_layer(ctl, &info, layer);
+		first = layer;
+		n = 1;
+	}
+	for (i = 0; i < n; i++)
+		params_read(ctl, first + i, &p[i]);
+
+	if (ctl->json)
+		get_json(p, n);
+	else
+		get_human(p, n);
+	return EXIT_SUCCESS;
+}
+
+int cmd_set(struct optsimctl *ctl, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "layer", required_argument, NULL, 'l' },
+		{ "velocity", required_argument, NULL, 'v' },
+		{ "speed", required_argument, NULL, 's' },
+		{ "strategy", required_argument, NULL, 'S' },
+		{ "power", required_argument, NULL, 'p' },
+		{ "bias-power", required_argument, NULL, 'b' },
+		COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct param_change chg = { 0 };
+	struct optsim_info info;
+	uint32_t layer = OPTSIM_LAYER_ALL;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "l:v:s:S:p:b:" COMMON_SHORTOPTS,
+				longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			layer = opt_layer(optarg, true);
+			break;
+		case 'v':
+			param_opt_velocity(&chg, optarg);
+			break;
+		case 's':
+			param_opt_speed(&chg, optarg);
+			break;
+		case 'S':
+			param_opt_strategy(&chg, optarg);
+			break;
+		case 'p':
+			param_opt_power(&chg, optarg);
+			break;
+		case 'b':
+			param_opt_bias(&chg, optarg);
+			break;
+		default:
+			cmd_common_opt(ctl, c, optarg);
+		}
+	}
+	cmd_no_args(ctl, argc, argv);
+	if (!param_any(&chg)) {
+		warnx("set: nothing to change (give --velocity, --speed, --strategy, --power or --bias-power)");
+		cmd_try_help(ctl);
+	}
+	param_check(&chg);
+
+	dev_open(ctl, O_RDONLY | O_NONBLOCK);
+	dev_get_info(ctl, &info);
+	params_apply(ctl, &info, layer, &chg);
+	return EXIT_SUCCESS;
+}

@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of optsimctl's pure helpers: number parsers, unit conversion,
+ * names, and the JSON writer and its string escaping. Prints TAP; exits 1
+ * when a test fails.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/optsim.h>
+
+#include "json.h"
+#include "names.h"
+#include "units.h"
+
+static int ntest, nfail;
+
+static void ok(int cond, const char *fmt, const char *arg)
+{
+	ntest++;
+	if (!cond)
+		nfail++;
+	printf("%sok %d - ", cond ? "" : "not ", ntest);
+	printf(fmt, arg);
+	putchar('\n');
+}
+
+static void check_u64(const char *s, int want_ret, uint64_t want)
+{
+	uint64_t v = 12345;
+	int ret = parse_u64(s, &v);
+
+	ok(ret == want_ret && (ret || v == want), "parse_u64 '%s'", s);
+	if (!ret && v != want)
+		printf("# got %llu\n", (unsigned long long)v);
+	if (ret != want_ret)
+		printf("# ret %d, want %d\n", ret, want_ret);
+}
+
+static void check_fixed(const char *s, unsigned int dec, int want_ret,
+			uint64_t want)
+{
+	uint64_t v = 12345;
+	int ret = parse_fixed(s, dec, &v);
+
+	ok(ret == want_ret && (ret || v == want), "parse_fixed '%s'", s);
+	if (ret != want_ret || (!ret && v != want))
+		printf("# ret %d value %llu, want %d %llu\n", ret,
+		       (unsigned long long)v, want_ret,
+		       (unsigned long long)want);
+}
+
+static void check_speed(const char *s, int want_ret, uint64_t want_mms)
+{
+	uint64_t mx = 0, mms = 0;
+	int ret = parse_speed(s, &mx);
+
+	if (!ret)
+		ret = speed_to_mms(mx, &mms);
+	ok(ret == want_ret && (ret || mms == want_mms), "speed '%s'", s);
+	if (ret != want_ret || (!ret && mms != want_mms))
+		printf("# ret %d mm/s %llu\n", ret, (unsigned long long)mms);
+}
+
+static void check_layer(const char *s, bool all, int want_ret, uint32_t want)
+{
+	uint32_t v = 77;
+	int ret = parse_layer(s, all, &v);
+
+	ok(ret == want_ret && (ret || v == want), "parse_layer '%s'", s);
+}
+
+/* Run @fn writing to a memory stream; compare with @want. */
+static void check_out(void (*fn)(FILE *f), const char *want,
+		      const char *name)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f) {
+		ok(0, "%s (open_memstream)", name);
+		return;
+	}
+	fn(f);
+	fclose(f);
+	ok(!strcmp(buf, want), "%s", name);
+	if (strcmp(buf, want))
+		printf("# got  [%s]\n# want [%s]\n", buf, want);
+	free(buf);
+}
+
+static void esc_plain(FILE *f) { json_escape(f, "bd-re-dl"); }
+static void esc_quote(FILE *f) { json_escape(f, "a\"b\\c/d"); }
+static void esc_ctrl(FILE *f) { json_escape(f, "\b\f\n\r\t\x01\x1f\x7f"); }
+static void esc_utf8(FILE *f) { json_escape(f, "/dev/\xc3\xa9t\xc3\xa9"); }
+static void esc_empty(FILE *f) { json_escape(f, ""); }
+static void esc_null(FILE *f) { json_escape(f, NULL); }
+
+static void doc_nested(FILE *f)
+{
+	struct json j;
+
+	json_init(&j, f);
+	json_object_begin(&j, NULL);
+	json_string(&j, "device", "/dev/\"x\"");
+	json_bool(&j, "t", true);
+	json_bool(&j, "f", false);
+	json_null(&j, "nwa");
+	json_u64(&j, "big", UINT64_MAX);
+	json_array_begin(&j, "a");
+	json_u64(&j, NULL, 1);
+	json_u64(&j, NULL, 2);
+	json_array_end(&j);
+	json_array_begin(&j, "empty");
+	json_array_end(&j);
+	json_array_begin(&j, "layers");
+	json_object_begin(&j, NULL);
+	json_fixed(&j, "v", 4917, 3);
+	json_fixed(&j, "w", 5000, 3);
+	json_fixed(&j, "x", 1500, 3);
+	json_object_end(&j);
+	json_object_begin(&j, NULL);
+	json_object_end(&j);
+	json_array_end(&j);
+	json_object_end(&j);
+	json_finish(&j);
+}
+
+static void check_fmt(uint64_t v, unsigned int dec, bool trim,
+		      const char *want)
+{
+	char buf[FIXED_BUFSZ];
+
+	fmt_fixed(buf, sizeof(buf), v, dec, trim);
+	ok(!strcmp(buf, want), "fmt_fixed -> %s", want);
+	if (strcmp(buf, want))
+		printf("# got %s\n", buf);
+}
+
+int main(void)
+{
+	uint32_t m, s;
+
+	check_u64("0", 0, 0);
+	check_u64("12219392", 0, 12219392);
+	check_u64("18446744073709551615", 0, UINT64_MAX);
+	check_u64("18446744073709551616", -ERANGE, 0);
+	check_u64("99999999999999999999999", -ERANGE, 0);
+	check_u64("", -EINVAL, 0);
+	check_u64(NULL, -EINVAL, 0);
+	check_u64("-1", -EINVAL, 0);
+	check_u64("+1", -EINVAL, 0);
+	check_u64(" 1", -EINVAL, 0);
+	check_u64("1 ", -EINVAL, 0);
+	check_u64("12a", -EINVAL, 0);
+	check_u64("0x10", -EINVAL, 0);
+	check_u64("1.0", -EINVAL, 0);
+
+	check_fixed("4.917", 3, 0, 4917);
+	check_fixed("1.5", 3, 0, 1500);
+	check_fixed("60", 3, 0, 60000);
+	check_fixed("0", 3, 0, 0);
+	check_fixed(".5", 3, 0, 500);
+	check_fixed("2.", 3, 0, 2000);
+	check_fixed("1.500000", 3, 0, 1500);
+	check_fixed("007.25", 3, 0, 7250);
+	check_fixed("4.9175", 3, -EINVAL, 0);
+	check_fixed("1.0001", 3, -EINVAL, 0);
+	check_fixed(".", 3, -EINVAL, 0);
+	check_fixed("", 3, -EINVAL, 0);
+	check_fixed("1..5", 3, -EINVAL, 0);
+	check_fixed("1.5.", 3, -EINVAL, 0);
+	check_fixed("-1", 3, -EINVAL, 0);
+	check_fixed("1e3", 3, -EINVAL, 0);
+	check_fixed("abc", 3, -EINVAL, 0);
+	check_fixed("1,5", 3, -EINVAL, 0);
+	check_fixed("18446744073709551615", 0, 0, UINT64_MAX);
+	check_fixed("18446744073709551615", 3, -ERANGE, 0);
+	check_fixed("18446744073709551.615", 3, 0, UINT64_MAX);
+	check_fixed("18446744073709551.616", 3, -ERANGE, 0);
+
+	check_speed("1", 0, 4917);
+	check_speed("1x", 0, 4917);
+	check_speed("2X", 0, 9834);
+	check_speed("1.5", 0, 7376);	/* 7375.5 rounds up */
+	check_speed("12.202", 0, 59997);
+	check_speed("0.204", 0, 1003);
+	check_speed("x", -EINVAL, 0);
+	check_speed("", -EINVAL, 0);
+	check_speed("2xx", -EINVAL, 0);
+	check_speed("1.5.x", -EINVAL, 0);
+	check_speed("99999999999999999", -ERANGE, 0);
+
+	ok(mms_to_milli_x(4917) == 1000, "%s", "4917 mm/s is 1x");
+	ok(mms_to_milli_x(7376) == 1500, "%s", "7376 mm/s is 1.5x");
+	ok(mms_to_milli_x(60000) == 12203, "%s", "60000 mm/s is 12.203x");
+
+	check_layer("0", false, 0, 0);
+	check_layer("1", false, 0, 1);
+	check_layer("2", false, -ERANGE, 0);
+	check_layer("all", false, -EINVAL, 0);
+	check_layer("all", true, 0, OPTSIM_LAYER_ALL);
+	check_layer("ALL", true, -EINVAL, 0);
+	check_layer("-1", true, -EINVAL, 0);
+	check_layer("", true, -EINVAL, 0);
+
+	check_fmt(4917, 3, false, "4.917");
+	check_fmt(5000, 3, false, "5.000");
+	check_fmt(5000, 3, true, "5");
+	check_fmt(1500, 3, true, "1.5");
+	check_fmt(0, 3, true, "0");
+	check_fmt(100, 3, false, "0.100");
+	check_fmt(42, 0, true, "42");
+	check_fmt(UINT64_MAX, 3, false, "18446744073709551.615");
+
+	ok(!media_from_name("bd-r-dl", &m) && m == OPTSIM_MEDIA_BD_R_DL,
+	   "%s", "media bd-r-dl");
+	ok(!media_from_name("bd-re", &m) && m == OPTSIM_MEDIA_BD_RE,
+	   "%s", "media bd-re");
+	ok(media_from_name("none", &m) == -EINVAL, "%s", "media none refused");
+	ok(media_from_name("BD-R", &m) == -EINVAL, "%s", "media BD-R refused");
+	ok(media_from_name("dvd", &m) == -EINVAL, "%s", "media dvd refused");
+	for (m = 0; m <= OPTSIM_MEDIA_BD_RE_DL; m++) {
+		uint32_t back = 99;
+
+		ok(m == 0 ? !strcmp(media_name(m), "none") :
+		   !media_from_name(media_name(m), &back) && back == m,
+		   "media name round trip %s", media_name(m));
+	}
+	ok(!strcmp(media_name(5), "unknown"), "%s", "media 5 is unknown");
+	for (s = 0; s <= OPTSIM_STRATEGY_CASTLE; s++) {
+		uint32_t back = 99;
+
+		ok(!strategy_from_name(strategy_name(s), &back) && back == s,
+		   "strategy name round trip %s", strategy_name(s));
+	}
+	ok(!strcmp(strategy_name(OPTSIM_STRATEGY_AUTO), "auto"), "%s",
+	   "strategy 0 is auto");
+	ok(strategy_from_name("Multi", &s) == -EINVAL, "%s",
+	   "strategy Multi refused");
+	ok(!strcmp(strategy_name(9), "unknown"), "%s", "strategy 9 unknown");
+
+	check_out(esc_plain, "\"bd-re-dl\"", "json_escape plain");
+	check_out(esc_quote, "\"a\\\"b\\\\c/d\"", "json_escape quote and backslash");
+	check_out(esc_ctrl, "\"\\b\\f\\n\\r\\t\\u0001\\u001f\\u007f\"",
+		  "json_escape control characters");
+	check_out(esc_utf8, "\"/dev/\xc3\xa9t\xc3\xa9\"",
+		  "json_escape keeps UTF-8");
+	check_out(esc_empty, "\"\"", "json_escape empty");
+	check_out(esc_null, "\"\"", "json_escape NULL");
+	check_out(doc_nested,
+		  "{\"device\":\"/dev/\\\"x\\\"\",\"t\":true,\"f\":false,"
+		  "\"nwa\":null,\"big\":18446744073709551615,\"a\":[1,2],"
+		  "\"empty\":[],\"layers\":[{\"v\":4.917,\"w\":5,\"x\":1.5},"
+		  "{}]}\n",
+		  "json document with nesting and commas");
+
+	printf("1..%d\n", ntest);
+	return nfail ? EXIT_FAILURE : EXIT_SUCCESS;
+}
