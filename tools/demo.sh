@@ -1,0 +1,273 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# demo.sh - show the optsim drive at work. Runs as root inside the test VM
+# (make demo = tools/vm/run-vm.sh -- tools/demo.sh):
+#
+#   1. load driver/optsim.ko with a small BD-RE DL medium (2 x 128 MiB)
+#   2. make a UDF file system on /dev/optsim, copy a generated tree of a few
+#      hundred files in, unmount, drop the caches, remount and verify it
+#   3. insert a blank BD-R DL, burn an ISO 9660 image of the same tree with
+#      optsimctl (progress, read-back verify, finalize), mount it, verify it
+#   4. print a summary; exit 1 when any step failed
+#
+# The tree: about 400 text files (uapi headers, package documentation)
+# and 400 random binary files of odd sizes in nested directories, a few
+# special names, an empty file, an empty directory and symlinks; ~10 MiB.
+#
+# Verification compares manifests (directories, symlinks and the SHA-256 of
+# every regular file) of the source tree and of the mounted file system.
+#
+# Environment: OPTSIM_DEMO_ON_HOST=1 allows running outside the VM (it
+# loads and unloads the module on the machine it runs on).
+set -u
+
+LAYER_SECTORS=65536		# 128 MiB per layer
+
+repo=$(cd "$(dirname "$0")/.." && pwd -P)
+ctl=$repo/tools/optsimctl/optsimctl
+ko=$repo/driver/optsim.ko
+dev=/dev/optsim
+work=${TMPDIR:-/tmp}/optsim-demo
+tree=$work/tree
+mnt=$work/mnt
+iso=$work/tree.iso
+
+if [ "${OPTSIM_IN_VM:-}" != 1 ] && [ "${OPTSIM_DEMO_ON_HOST:-}" != 1 ]; then
+	echo "demo.sh runs in the test VM: use 'make demo'" >&2
+	echo "(OPTSIM_DEMO_ON_HOST=1 runs it here, loading optsim.ko on this machine)" >&2
+	exit 2
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "demo.sh: must run as root" >&2
+	exit 2
+fi
+
+# --- reporting ---------------------------------------------------------------
+
+bold=
+norm=
+if [ -t 1 ]; then
+	bold=$(printf '\033[1m')
+	norm=$(printf '\033[0m')
+fi
+results=
+failed=0
+t_start=$(date +%s%N)
+
+now_ms() {
+	echo $(($(date +%s%N) / 1000000))
+}
+
+# ms_to_s MS: "1.234"
+ms_to_s() {
+	printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000))
+}
+
+section() {
+	printf '\n%s==> %s%s\n' "$bold" "$*" "$norm"
+}
+
+# run CMD...: show a command, then run it.
+run() {
+	echo "\$ $*"
+	"$@"
+}
+
+# record STEP RESULT MS DETAIL: one line of the summary.
+record() {
+	results="$results$(printf '%-28s %-4s %7ss  %s' "$1" "$2" "$(ms_to_s "$3")" "$4")
+"
+	[ "$2" = PASS ] || failed=1
+}
+
+cleanup() {
+	cd / || true
+	mountpoint -q "$mnt" 2>/dev/null && umount "$mnt"
+	[ -d /sys/module/optsim ] && rmmod optsim 2>/dev/null
+}
+
+summary() {
+	total=$(($(now_ms) - t_start / 1000000))
+	section "Summary"
+	printf '%-28s %-4s %8s  %s\n' STEP RESULT TIME DETAIL
+	printf '%s' "$results"
+	if [ $failed -eq 0 ]; then
+		echo "demo: PASS in $(ms_to_s "$total")s"
+	else
+		echo "demo: FAIL in $(ms_to_s "$total")s"
+	fi
+}
+
+# fail STEP T0 WHY: record the failure, clean up, summarize, exit 1.
+fail() {
+	echo "demo: FAILED: $1: $3" >&2
+	record "$1" FAIL $(($(now_ms) - $2)) "$3"
+	cleanup
+	summary
+	exit 1
+}
+
+# manifest DIR: every directory and symlink, and the SHA-256 of every
+# regular file, relative to DIR, in a fixed order.
+manifest() {
+	(
+		cd "$1" || exit 1
+		find . -mindepth 1 -type d -printf 'dir %p\n' | LC_ALL=C sort
+		find . -type l -printf 'link %p -> %l\n' | LC_ALL=C sort
+		find . -type f -print0 | LC_ALL=C sort -z | xargs -0r sha256sum
+	)
+}
+
+# verify STEP T0 MOUNTPOINT TAG: compare a mounted copy with the tree.
+verify() {
+	manifest "$3" >"$work/manifest.$4" || fail "$1" "$2" "cannot read $3"
+	if ! diff -u "$work/manifest.tree" "$work/manifest.$4" >"$work/diff.$4"; then
+		head -n 40 "$work/diff.$4"
+		fail "$1" "$2" "contents differ from the source tree (see above)"
+	fi
+	echo "verified: $(wc -l <"$work/manifest.tree") entries identical"
+}
+
+drop_caches() {
+	sync
+	blockdev --flushbufs "$dev" 2>/dev/null
+	echo 3 >/proc/sys/vm/drop_caches
+}
+
+trap cleanup EXIT
+cd "$repo" || exit 1
+rm -rf "$work"
+mkdir -p "$tree" "$mnt" || exit 1
+
+# --- 1. the driver -------------------------------------------------------------
+
+section "1. Load the driver: dual-layer BD-RE, 2 x 128 MiB"
+t0=$(now_ms)
+for f in "$ko" "$ctl"; do
+	[ -e "$f" ] || fail "load module" "$t0" "$f is missing (run make)"
+done
+[ -d /sys/module/optsim ] && fail "load module" "$t0" "optsim is already loaded"
+run insmod "$ko" media=bd-re-dl layer_sectors=$LAYER_SECTORS ||
+	fail "load module" "$t0" "insmod failed"
+i=0
+while ! [ -b "$dev" ]; do
+	i=$((i + 1))
+	[ $i -le 50 ] || fail "load module" "$t0" "$dev did not appear"
+	sleep 0.1
+done
+run "$ctl" info || fail "load module" "$t0" "optsimctl info failed"
+record "load module" PASS $(($(now_ms) - t0)) \
+	"$(($(blockdev --getsize64 $dev) >> 20)) MiB, $(blockdev --getss $dev)-byte sectors"
+
+# --- the test tree ---------------------------------------------------------------
+
+section "Generate a test tree in $tree"
+t0=$(now_ms)
+{
+	# Text: kernel uapi headers and the documentation of a few packages the
+	# project needs (small directories: walking 9p under TCG is slow).
+	mkdir -p "$tree/text" &&
+	(cd /usr && find include/linux -type f | LC_ALL=C sort |
+		awk 'NR % 3 == 1' | cpio -pdm --quiet "$tree/text") &&
+	(cd /usr/share && for d in coreutils util-linux xorriso udftools \
+			busybox-static fio cpio e2fsprogs; do
+		[ -d "doc/$d" ] && find "doc/$d" -type f
+	done | cpio -pdm --quiet "$tree/text") &&
+	# Binary: random files of odd sizes in nested directories.
+	mkdir -p "$tree/data/a/b/c/d/e/f/g/h" "$tree/data/small" \
+		"$tree/data/medium" "$tree/empty dir" &&
+	head -c 4000000 /dev/urandom >"$tree/data/big.bin" &&
+	head -c 1200000 /dev/urandom |
+		split -a 3 -b 3001 - "$tree/data/small/s." &&
+	head -c 2000000 /dev/urandom |
+		split -a 2 -b 77777 - "$tree/data/medium/m." &&
+	head -c 100000 /dev/urandom >"$tree/data/a/b/c/d/e/f/g/h/deep.bin" &&
+	head -c 1048576 /dev/zero >"$tree/data/zeros.bin" &&
+	: >"$tree/data/empty" &&
+	echo "optsim demo" >"$tree/file with spaces.txt" &&
+	echo long >"$tree/a-file-name-that-is-longer-than-the-sixty-four-characters-joliet-allows.txt" &&
+	ln -s data/big.bin "$tree/link-to-big" &&
+	ln -s a/b/c "$tree/data/link-dir"
+} || fail "generate tree" "$t0" "cannot build the test tree"
+manifest "$tree" >"$work/manifest.tree" || fail "generate tree" "$t0" "manifest"
+nfiles=$(find "$tree" -type f | wc -l)
+ndirs=$(find "$tree" -type d | wc -l)
+tree_kib=$(du -sk "$tree" | cut -f1)
+echo "$nfiles files, $ndirs directories, $((tree_kib / 1024)) MiB"
+record "generate tree" PASS $(($(now_ms) - t0)) \
+	"$nfiles files, $ndirs dirs, $((tree_kib / 1024)) MiB"
+
+# --- 2. UDF on the rewritable medium ---------------------------------------------
+
+section "2. UDF on the BD-RE: format, copy, unmount, remount, verify"
+t0=$(now_ms)
+# UDF 2.01: the newest revision Linux mounts read-write. "hd": the drive
+# takes random writes, like a BD-RE formatted for random access.
+echo "\$ mkudffs --media-type=hd --blocksize=2048 --udfrev=2.01 --label=OPTSIM-DEMO $dev"
+mkudffs --media-type=hd --blocksize=2048 --udfrev=2.01 --label=OPTSIM-DEMO \
+	"$dev" >"$work/mkudffs.log" 2>&1 ||
+	{ cat "$work/mkudffs.log"; fail "UDF write" "$t0" "mkudffs failed"; }
+run mount -t udf "$dev" "$mnt" || fail "UDF write" "$t0" "mount -t udf failed"
+run cp -a "$tree/." "$mnt/" || fail "UDF write" "$t0" "copying the tree failed"
+df -h "$mnt" | tail -n 1
+run umount "$mnt" || fail "UDF write" "$t0" "umount failed"
+clusters=$("$ctl" info --json | tr -d ' \n' |
+	sed -n 's/.*"recorded_clusters":\[\([0-9]*\),\([0-9]*\)\].*/L0 \1, L1 \2/p')
+record "UDF format+copy+umount" PASS $(($(now_ms) - t0)) \
+	"clusters recorded: ${clusters:-?}"
+
+t0=$(now_ms)
+drop_caches
+run mount -t udf -o ro "$dev" "$mnt" || fail "UDF verify" "$t0" "remount failed"
+verify "UDF verify" "$t0" "$mnt" udf
+run umount "$mnt" || fail "UDF verify" "$t0" "umount failed"
+record "UDF remount+verify" PASS $(($(now_ms) - t0)) "$nfiles files identical"
+run "$ctl" info
+
+# --- 3. ISO 9660 burned on a write-once medium -------------------------------------
+
+section "3. ISO 9660 burned on a blank BD-R DL, finalized, mounted, verified"
+t0=$(now_ms)
+run "$ctl" load --media bd-r-dl --layer-sectors $LAYER_SECTORS ||
+	fail "ISO build" "$t0" "optsimctl load failed"
+echo "\$ xorriso -as mkisofs -R -J -joliet-long -V OPTSIM_DEMO -o $iso $tree"
+xorriso -as mkisofs -quiet -R -J -joliet-long -V OPTSIM_DEMO \
+	-o "$iso" "$tree" >"$work/xorriso.log" 2>&1 ||
+	{ cat "$work/xorriso.log"; fail "ISO build" "$t0" "xorriso failed"; }
+iso_bytes=$(stat -c %s "$iso")
+record "ISO build" PASS $(($(now_ms) - t0)) "$((iso_bytes >> 10)) KiB"
+
+t0=$(now_ms)
+# Through tee (for the rate below), so the progress comes as a line every
+# 10 % rather than a redrawn bar.
+{
+	run "$ctl" burn "$iso" --finalize 2>&1
+	echo $? >"$work/burn.rc"
+} | tee "$work/burn.log"
+[ "$(cat "$work/burn.rc")" = 0 ] ||
+	fail "ISO burn" "$t0" "optsimctl burn failed"
+rate=$(sed -n 's/^burn: .*written in .* (\(.*MB\/s\)).*/\1/p' "$work/burn.log")
+record "ISO burn+verify+finalize" PASS $(($(now_ms) - t0)) \
+	"$((iso_bytes >> 20)) MiB at ${rate:-?}"
+run "$ctl" info
+"$ctl" info --json | tr -d ' \n' | grep -q '"finalized":true' ||
+	fail "ISO burn" "$t0" "the medium is not finalized"
+
+t0=$(now_ms)
+drop_caches
+run mount -t iso9660 -o ro "$dev" "$mnt" ||
+	fail "ISO verify" "$t0" "mount -t iso9660 failed"
+verify "ISO verify" "$t0" "$mnt" iso
+run umount "$mnt" || fail "ISO verify" "$t0" "umount failed"
+record "ISO mount+verify" PASS $(($(now_ms) - t0)) "$nfiles files identical"
+
+# --- 4. unload -----------------------------------------------------------------------
+
+section "4. Unload the driver"
+t0=$(now_ms)
+run rmmod optsim || fail "unload module" "$t0" "rmmod failed"
+record "unload module" PASS $(($(now_ms) - t0)) "rmmod optsim"
+
+summary
+[ $failed -eq 0 ]

@@ -1,0 +1,48 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Stage 2 of the optsim test VM, PID 1 after switch_root into the host's
+# root file system (read-only 9p; /tmp and /run are tmpfs, OPTSIM_OUT is
+# the host's output directory, read-write). Runs the command run-vm.sh
+# left in $OPTSIM_OUT/.vm-cmd as root in the repository, records its exit
+# status in $OPTSIM_OUT/.vm-status and the kernel log in
+# $OPTSIM_OUT/dmesg.txt, then powers the VM off.
+#
+# This is PID 1: it must never exit (the kernel would panic), so no set -e.
+
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+HOME=/tmp
+OPTSIM_IN_VM=1
+export PATH HOME OPTSIM_IN_VM OPTSIM_OUT OPTSIM_REPO
+unset optsimvm_shell
+
+power_off() {
+	sync
+	# busybox's poweroff -f calls reboot(2) at once; the host's poweroff
+	# wants systemd. sysrq o is the fallback.
+	busybox poweroff -f 2>/dev/null
+	echo o >/proc/sysrq-trigger
+	sleep 30
+	# Still here: run-vm.sh's timeout ends the VM.
+	while :; do sleep 3600; done
+}
+
+cmdfile="$OPTSIM_OUT/.vm-cmd"
+if ! [ -r "$cmdfile" ]; then
+	echo "optsim-vm: $cmdfile missing"
+	power_off
+fi
+# .vm-cmd is "set -- 'word' ...": this restores "$@".
+# shellcheck source=/dev/null # written by run-vm.sh
+. "$cmdfile"
+
+read -r release </proc/sys/kernel/osrelease
+read -r uptime _ </proc/uptime
+echo "optsim-vm: $release up ${uptime}s, running: $*"
+(cd "$OPTSIM_REPO" && exec "$@") </dev/null
+rc=$?
+echo "optsim-vm: command exited with status $rc"
+
+dmesg >"$OPTSIM_OUT/dmesg.txt" 2>&1
+echo "$rc" >"$OPTSIM_OUT/.vm-status"
+power_off
