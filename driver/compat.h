@@ -22,12 +22,14 @@
  * @physical_block_size: bytes per physical (recording) unit
  * @io_min: smallest I/O that avoids a read-modify-write
  * @max_hw_sectors: largest request, in 512-byte sectors
+ * @max_segments: most memory segments in one request
  */
 struct optsim_limits {
 	unsigned int logical_block_size;
 	unsigned int physical_block_size;
 	unsigned int io_min;
 	unsigned int max_hw_sectors;
+	unsigned short max_segments;
 };
 
 /**
@@ -48,6 +50,7 @@ optsim_compat_alloc_disk(struct blk_mq_tag_set *set,
 		.physical_block_size	= l->physical_block_size,
 		.io_min			= l->io_min,
 		.max_hw_sectors		= l->max_hw_sectors,
+		.max_segments		= l->max_segments,
 		.features		= BLK_FEAT_ROTATIONAL,
 	};
 
@@ -58,6 +61,7 @@ optsim_compat_alloc_disk(struct blk_mq_tag_set *set,
 		.physical_block_size	= l->physical_block_size,
 		.io_min			= l->io_min,
 		.max_hw_sectors		= l->max_hw_sectors,
+		.max_segments		= l->max_segments,
 	};
 
 	return blk_mq_alloc_disk(set, &lim, queuedata);
@@ -70,6 +74,7 @@ optsim_compat_alloc_disk(struct blk_mq_tag_set *set,
 	blk_queue_physical_block_size(disk->queue, l->physical_block_size);
 	blk_queue_io_min(disk->queue, l->io_min);
 	blk_queue_max_hw_sectors(disk->queue, l->max_hw_sectors);
+	blk_queue_max_segments(disk->queue, l->max_segments);
 	return disk;
 #endif
 }

@@ -143,6 +143,13 @@ static struct optsim_dev *optsim_dev_create(const struct optsim_media_type *type
 		.physical_block_size	= OPTSIM_CLUSTER_BYTES,
 		.io_min			= OPTSIM_CLUSTER_BYTES,
 		.max_hw_sectors		= OPTSIM_MAX_HW_SECTORS,
+		/*
+		 * Enough for a largest request of single pages that starts
+		 * inside a page, so the block layer never splits a request on
+		 * segment count, which would cut a cluster in two: only
+		 * max_hw_sectors splits, and those fall on cluster boundaries.
+		 */
+		.max_segments		= OPTSIM_MAX_SEGMENTS,
 	};
 	struct optsim_medium *m;
 	struct optsim_dev *dev;
@@ -185,6 +192,8 @@ static struct optsim_dev *optsim_dev_create(const struct optsim_media_type *type
 	disk->private_data = dev;
 	/* A disc can be ejected; it carries a single file system. */
 	disk->flags = GENHD_FL_REMOVABLE | GENHD_FL_NO_PART;
+	/* Loads and ejects are announced with a DISK_MEDIA_CHANGE uevent. */
+	disk->events = DISK_EVENT_MEDIA_CHANGE;
 	strscpy(disk->disk_name, "optsim", sizeof(disk->disk_name));
 	set_capacity(disk, optsim_medium_capacity(m));
 

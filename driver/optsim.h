@@ -22,6 +22,8 @@
 
 /* Largest request the queue accepts, in 512-byte sectors (512 KiB). */
 #define OPTSIM_MAX_HW_SECTORS	1024
+/* Pages in the largest request, plus one for a start inside a page. */
+#define OPTSIM_MAX_SEGMENTS	(OPTSIM_MAX_HW_SECTORS * SECTOR_SIZE / PAGE_SIZE + 2)
 
 /**
  * struct optsim_media_type - what each kind of medium is

@@ -228,9 +228,9 @@ if [ -n "$FAKEDEV" ] && [ -f "$FAKEDEV" ]; then
 	mkdir -p "$T/state"
 	: >"$T/log"
 	fk() {
-		env LD_PRELOAD="$FAKEDEV" FAKEDEV_PATH=$DEV \
+		env LD_PRELOAD="$FAKEDEV" FAKEDEV_PATH="$DEV" \
 			FAKEDEV_STATE="$T/state" FAKEDEV_LOG="$T/log" \
-			"$BIN" -d $DEV "$@"
+			"$BIN" -d "$DEV" "$@"
 	}
 	# f DESC RC STDERR-SUBSTRING ARGS... (like t, on the fake device)
 	f() {
