@@ -52,7 +52,11 @@ fi
 
 mount -t tmpfs -o mode=1777 tmpfs /newroot/tmp || die "tmpfs on /tmp"
 mount -t tmpfs -o mode=755 tmpfs /newroot/run || die "tmpfs on /run"
-# OPTSIM_OUT may lie below /tmp or /run, now hidden by the tmpfs.
+# The repository and OPTSIM_OUT may lie below /tmp or /run, now hidden by
+# the tmpfs (CI may clone anywhere): mount both again at their own paths.
+mkdir -p "/newroot$OPTSIM_REPO" 2>/dev/null
+mount -t 9p -o "ro,$opts,cache=loose" repo "/newroot$OPTSIM_REPO" ||
+	die "cannot mount the repository (9p tag repo) at $OPTSIM_REPO"
 mkdir -p "/newroot$OPTSIM_OUT" 2>/dev/null
 mount --move /out "/newroot$OPTSIM_OUT" ||
 	die "cannot mount the output directory at $OPTSIM_OUT"

@@ -226,6 +226,7 @@ run_qemu() {
 		-chardev "stdio,id=con,logfile=$3/console.log" \
 		-serial chardev:con \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+		-virtfs "local,path=$repo,mount_tag=repo,security_model=none,readonly=on,multidevs=remap" \
 		-virtfs "local,path=$3,mount_tag=out,security_model=none,multidevs=remap" \
 		</dev/null &
 	qpid=$!
