@@ -1,0 +1,508 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Table compile (physics.md 8.2, steps 3-6).
+ *
+ * For each of the 4 x 8 x 4 (preceding space, mark, following space)
+ * classes, the strategy's waveform for [mark sp][space sp][mark n][space
+ * sn][mark sn] is run through the thermal model (thermal.c) at every fourth
+ * step of the track, the kinetics decide what each point holds (mark.c),
+ * and the read channel (readout.c) finds the central mark's edges. The
+ * neighbour marks are as long as the spaces next to them, so 2T spaces sit
+ * between 2T marks (the RMTR worst case). Spaces of 5T and more are
+ * modelled as 5T.
+ *
+ * The slice level is half the signal of a long (8T) mark written with the
+ * same setting (beta = 0). Before the table itself, the adaptive strategy
+ * is tuned (osm_compile_adapt()); what it cannot express (thermal
+ * interference beyond its classes, heat build-up over long marks, the T/16
+ * grid, read ISI) remains in the edge shifts.
+ */
+#include "compile.h"
+#include "strategy.h"
+#include "thermal.h"
+#include "mark.h"
+#include "readout.h"
+#include "fixmath.h"
+
+#define OSM_PAT_MAX_STEPS	640
+#define OSM_PAT_MAX_PTS		(OSM_PAT_MAX_STEPS / 4 + 1)
+/* Cross-talk: jitter per unit of neighbour/own signal ratio, Q16 [A]. */
+#define OSM_XT_JITTER_Q16	(OSM_Q16 / 2)
+/* Passes of the adaptive strategy's tuning and its damping (gain/4). */
+#define OSM_ADAPT_PASSES	6
+#define OSM_ADAPT_GAIN		2
+/* Range of the adaptive shifts, steps of T/16. */
+#define OSM_ADAPT_MAX		16
+/* Error charged for a lost edge in the tuning, steps Q8 (T/4). */
+#define OSM_ADAPT_LOST		(4 * 256)
+
+struct osm_work {
+	struct osm_thermal th;
+	struct osm_kin kin;
+	struct osm_readout rd;
+	struct osm_levels lv;
+	struct osm_rd_levels rl;
+	u32 strategy;
+	s32 ds[4][4], de[4][4];
+	s32 sds[4][4], sde[4][4];
+	u32 dsn[4][4], den[4][4];
+	s32 power[OSM_PAT_MAX_STEPS];
+	s32 hist[2 * OSM_TH_MAX_RF + OSM_TH_TAIL + 1];
+	s32 sbuf[(OSM_TH_MAX_RS + OSM_TH_MAX_RF + OSM_TH_TAIL) / 4 + 8];
+	struct osm_markpt row[OSM_PAT_MAX_PTS];
+	u32 m[OSM_PAT_MAX_PTS];
+	s32 sig[OSM_PAT_MAX_STEPS];
+	s32 m_half;
+};
+
+/**
+ * osm_compile_workspace_size() - scratch memory osm_compile() needs
+ *
+ * Return: bytes; the caller allocates them (osm_zalloc() or its own).
+ */
+size_t osm_compile_workspace_size(void)
+{
+	return sizeof(struct osm_work);
+}
+
+static s32 osm_run_pattern(struct osm_work *w, const struct osm_pattern *p)
+{
+	s32 n = osm_strategy_steps(p), npts = n / 4, j;
+	struct osm_point pt;
+
+	osm_strategy_waveform(w->strategy, &w->lv, p, w->power);
+	osm_thermal_laser(&w->th, w->power, n);
+	for (j = 0; j < npts; j++) {
+		osm_thermal_point(&w->th, w->power, n, 4 * j, w->hist, w->sbuf, &pt);
+		osm_mark_point(&w->kin, w->hist, &pt, &w->row[j]);
+	}
+	osm_mark_row(&w->kin, &w->th, w->row, npts, 4 * w->th.step_pm);
+	for (j = 0; j < npts; j++)
+		w->m[j] = (u32)(((u64)w->row[j].x_q16 *
+				 osm_readout_width_q16(&w->rd, w->row[j].width_nm)) >> 16);
+	osm_readout_trace(&w->rd, w->m, npts, w->sig);
+	return npts;
+}
+
+/* widest point over [from, to) steps */
+static u32 osm_width_over(const struct osm_work *w, s32 from, s32 to)
+{
+	u32 mx = 0;
+	s32 j;
+
+	for (j = from / 4; j < to / 4; j++)
+		if (w->row[j].x_q16 > OSM_Q16 / 2 && w->row[j].width_nm > mx)
+			mx = w->row[j].width_nm;
+	return mx;
+}
+
+static inline s32 clamp_s16(s32 v)
+{
+	return v > 32767 ? 32767 : v < -32767 ? -32767 : v;
+}
+
+static inline s32 osm_clamp(s32 v, s32 lo, s32 hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+static inline u32 osm_mclass(u32 n)
+{
+	return n >= 5 ? 3 : n - 2;
+}
+
+static void osm_fill_pattern(const struct osm_work *w, struct osm_pattern *p,
+			     u32 sp, u32 n, u32 sn, bool adapt)
+{
+	p->sp = sp;
+	p->n = n;
+	p->sn = sn;
+	p->mp = sp;
+	p->mn = sn;
+	p->lead = 3;
+	p->tail = 4;
+	osm_memset(p->ds, 0, sizeof(p->ds));
+	osm_memset(p->de, 0, sizeof(p->de));
+	if (!adapt)
+		return;
+	/* neighbours: the far space taken as >= 5T */
+	p->ds[0] = w->ds[osm_mclass(sp)][3];
+	p->de[0] = w->de[osm_mclass(sp)][sp - 2];
+	p->ds[1] = w->ds[osm_mclass(n)][sp - 2];
+	p->de[1] = w->de[osm_mclass(n)][sn - 2];
+	p->ds[2] = w->ds[osm_mclass(sn)][sn - 2];
+	p->de[2] = w->de[osm_mclass(sn)][3];
+}
+
+static u32 osm_xtalk_q16(const struct osm_stack *st, u32 wr_nm, u32 width_nm)
+{
+	/* erf(sqrt(2) y / w_r) for the cross-track extent of a mark */
+	u64 k = osm_div64((u64)92682 << 0, wr_nm);	/* sqrt(2)/w_r, Q16 */
+	s64 p = st->track_pitch_nm, hw = width_nm / 2;
+	u32 own = osm_erf_q16((u32)(hw * k)), a, b;
+	s64 s1;
+
+	if (!own)
+		return 0;
+	a = osm_erf_q16((u32)((p + hw) * k));
+	b = osm_erf_q16((u32)((p > hw ? p - hw : hw - p) * k));
+	s1 = p > hw ? (s64)a - b : (s64)a + b;	/* twice one neighbour's share */
+	/* two neighbours: 2 * (s1 / 2) / own, times the groove suppression */
+	s1 = osm_sdiv64(s1 << 16, own);
+	s1 = s1 * st->groove_xt_q16 >> 16;
+	return (u32)(s1 * OSM_XT_JITTER_Q16 >> 16);
+}
+
+/* round to the T/16 grid of the strategy timing: steps */
+static s32 osm_round_steps(s64 sum_q8, s64 n)
+{
+	s64 m;
+
+	if (!n)
+		return 0;
+	m = osm_sdiv64(sum_q8, n);	/* steps, Q8 */
+	return (s32)(m >= 0 ? (m + 128) >> 8 : -((-m + 128) >> 8));
+}
+
+/* written edge: where the mark value crosses half its peak, steps Q8 */
+static int osm_written_edge(const struct osm_work *w, s32 npts, s32 x_nom,
+			    bool rising, s32 *pos_q8)
+{
+	s32 j, lo = (x_nom - 40) / 4, hi = (x_nom + 40) / 4, best = -1;
+	s32 bestd = 1 << 30, half = 0;
+	u32 mx = 0;
+
+	if (lo < 1)
+		lo = 1;
+	if (hi > npts - 1)
+		hi = npts - 1;
+	for (j = lo; j <= hi; j++)
+		if (w->m[j] > mx)
+			mx = w->m[j];
+	/* half of a long mark's value: a faint mark has no edges */
+	half = w->m_half;
+	if (!half || (s32)mx < half)
+		return -1;
+	for (j = lo; j <= hi; j++) {
+		s32 a = (s32)w->m[j - 1], b = (s32)w->m[j], d;
+		bool c = rising ? (a < half && b >= half) : (a >= half && b < half);
+
+		if (!c)
+			continue;
+		d = 4 * j - x_nom;
+		d = d < 0 ? -d : d;
+		if (d < bestd) {
+			bestd = d;
+			best = (4 * (j - 1)) * 256 + 4 * 256 * (half - a) / (b - a);
+		}
+	}
+	if (best < 0)
+		return -1;
+	*pos_q8 = best;
+	return 0;
+}
+
+/*
+ * read edges of the central mark of a pattern just run: leading edge
+ * searched from half the preceding space to half the mark, trailing edge
+ * from half the mark to half the following space; steps Q8 and slopes
+ */
+static int osm_read_edges(struct osm_work *w, s32 npts, s32 m0, u32 sp,
+			  u32 n, u32 sn, s32 *pl, u32 *sl, s32 *pt, u32 *st)
+{
+	s32 x = m0 + (s32)n * 16;
+
+	if (!w->rl.slice)
+		return -1;
+	if (osm_readout_edge(&w->rd, w->sig, 4 * npts, m0 - (s32)sp * 8,
+			     m0 + (s32)n * 8, m0, true, &w->rl, pl, sl))
+		return -1;
+	if (osm_readout_edge(&w->rd, w->sig, 4 * npts, x - (s32)n * 8 + 1,
+			     x + (s32)sn * 8, x, false, &w->rl, pt, st))
+		return -1;
+	return *sl && *st ? 0 : -1;
+}
+
+/*
+ * read-edge error of the central mark for the tuning, steps Q8 (+ = late);
+ * a lost edge counts as a quarter T too short a mark, or too short a space
+ * when the equalised signal stays above the slice
+ */
+static s32 osm_adapt_error(struct osm_work *w, s32 npts, s32 m0, u32 sp,
+			   u32 n, u32 sn, bool lead)
+{
+	s32 x = m0 + (s32)n * 16, pos;
+	u32 sl;
+	bool in_mark = osm_readout_eq(&w->rd, w->sig, 4 * npts,
+				      m0 + (s32)n * 8, &w->rl) >= 0;
+
+	if (lead) {
+		if (!osm_readout_edge(&w->rd, w->sig, 4 * npts, m0 - (s32)sp * 8,
+				      m0 + (s32)n * 8, m0, true, &w->rl, &pos,
+				      &sl))
+			return pos - m0 * 256;
+		return in_mark ? -OSM_ADAPT_LOST : OSM_ADAPT_LOST;
+	}
+	if (!osm_readout_edge(&w->rd, w->sig, 4 * npts, x - (s32)n * 8 + 1,
+			      x + (s32)sn * 8, x, false, &w->rl, &pos, &sl))
+		return pos - x * 256;
+	return in_mark ? OSM_ADAPT_LOST : -OSM_ADAPT_LOST;
+}
+
+/*
+ * one class pattern of a tuning pass: the errors of its central mark's
+ * leading and trailing edges, steps Q8; the first pass uses the written
+ * mark (long marks only), the others the read signal
+ */
+static int osm_adapt_measure(struct osm_work *w, u32 pass, u32 sp, u32 c,
+			     u32 sn, s32 *pl, s32 *pt)
+{
+	struct osm_pattern p;
+	s32 npts, m0, x;
+
+	if (!pass && !c)
+		return -1;
+	osm_fill_pattern(w, &p, sp + 2, c + 2, sn + 2, pass > 0);
+	npts = osm_run_pattern(w, &p);
+	m0 = osm_strategy_mark_start(&p);
+	x = m0 + (s32)(c + 2) * 16;
+	if (!pass) {
+		if (osm_written_edge(w, npts, m0, true, pl) ||
+		    osm_written_edge(w, npts, x, false, pt))
+			return -1;
+		*pl -= m0 * 256;
+		*pt -= x * 256;
+		return 0;
+	}
+	*pl = osm_adapt_error(w, npts, m0, sp + 2, c + 2, sn + 2, true);
+	*pt = osm_adapt_error(w, npts, m0, sp + 2, c + 2, sn + 2, false);
+	return 0;
+}
+
+/*
+ * The adaptive write strategy (physics.md 2.2): the first pulse is retimed
+ * per (mark class 2T, 3T, 4T, >= 5T) x (preceding space class) and the last
+ * pulse per (mark class) x (following space class), in steps of T/16, so
+ * that the read edges of each class land on their nominal positions, as a
+ * disc maker tunes the tables a drive reads from the disc. Two passes over
+ * the 64 class patterns (5T standing for >= 5T), the second with the first
+ * pass's tables in place also for the neighbours. What 4 x 4 tables cannot
+ * express stays: dependence on the far space and the neighbours, mark
+ * lengths beyond 5T (heat build-up), the T/16 rounding, and read ISI.
+ */
+static void osm_compile_adapt(struct osm_work *w)
+{
+	u32 sp, c, sn, pass;
+	s32 pl, pt, v;
+
+	osm_memset(w->ds, 0, sizeof(w->ds));
+	osm_memset(w->de, 0, sizeof(w->de));
+	for (pass = 0; pass < OSM_ADAPT_PASSES; pass++) {
+		osm_resched();
+		osm_memset(w->sds, 0, sizeof(w->sds));
+		osm_memset(w->sde, 0, sizeof(w->sde));
+		osm_memset(w->dsn, 0, sizeof(w->dsn));
+		osm_memset(w->den, 0, sizeof(w->den));
+		for (c = 0; c < 4; c++)
+			for (sp = 0; sp < OSM_RLL_SPACES; sp++)
+				for (sn = 0; sn < OSM_RLL_SPACES; sn++) {
+					/* a far space of >= 5T: 28 of the 64 */
+					if (sp != 3 && sn != 3)
+						continue;
+					if (osm_adapt_measure(w, pass, sp, c, sn,
+							      &pl, &pt))
+						continue;
+					if (sn == 3) {
+						w->sds[c][sp] -= pl;
+						w->dsn[c][sp]++;
+					}
+					if (sp == 3) {
+						w->sde[c][sn] -= pt;
+						w->den[c][sn]++;
+					}
+				}
+		for (c = 0; c < 4; c++)
+			for (sp = 0; sp < OSM_RLL_SPACES; sp++) {
+				v = w->ds[c][sp] +
+				    osm_round_steps(w->sds[c][sp] * OSM_ADAPT_GAIN / 4,
+						    w->dsn[c][sp]);
+				w->ds[c][sp] = osm_clamp(v, -OSM_ADAPT_MAX, OSM_ADAPT_MAX);
+				v = w->de[c][sp] +
+				    osm_round_steps(w->sde[c][sp] * OSM_ADAPT_GAIN / 4,
+						    w->den[c][sp]);
+				w->de[c][sp] = osm_clamp(v, -OSM_ADAPT_MAX, OSM_ADAPT_MAX);
+			}
+		/*
+		 * a 2T mark keeps at least half of its full-T pulse (it may
+		 * move): a shorter one leaves a mark too faint to read
+		 */
+		for (sp = 0; sp < OSM_RLL_SPACES; sp++)
+			for (sn = 0; sn < OSM_RLL_SPACES; sn++) {
+				v = w->ds[0][sp] - w->de[0][sn] - 8;
+				if (v <= 0)
+					continue;
+				if (w->de[0][sn] + v <= OSM_ADAPT_MAX)
+					w->de[0][sn] += v;
+				else
+					w->ds[0][sp] -= v;
+			}
+	}
+}
+
+static s32 osm_compile_slice(struct osm_work *w, const struct osm_pattern *p)
+{
+	s32 npts = osm_run_pattern(w, p), j, mx = 0;
+
+	for (j = 0; j < 4 * npts; j++)
+		if (w->sig[j] > mx)
+			mx = w->sig[j];
+	w->rl.slice = mx / 2;
+	w->rl.limit = (s32)(((u64)mx * w->rd.lim_q16) >> 16);
+	mx = 0;
+	for (j = 0; j < npts; j++)
+		if ((s32)w->m[j] > mx)
+			mx = w->m[j];
+	w->m_half = mx / 2;
+	return npts;
+}
+
+/**
+ * osm_compile() - compile a layer's write setting into a table
+ * @in: the setting
+ * @out: the table
+ * @work: osm_compile_workspace_size() bytes of scratch
+ *
+ * Takes some 10-40 ms on one core; no allocation, no global state.
+ *
+ * Return: 0, or -EINVAL for a setting outside the model's range (@out is
+ * then unchanged).
+ */
+int osm_compile(const struct osm_compile_in *in, struct osm_table *out,
+		void *work)
+{
+	struct osm_work *w = work;
+	const struct osm_stack *st = in->stack;
+	const struct osm_layer_stack *l;
+	struct osm_pattern p;
+	s32 npts, slice, m0, j;
+	u32 sp, n, sn;
+	int ret;
+
+	if (!st || !w || osm_stack_validate(st) || in->layer >= st->layers)
+		return -22;
+	if (in->velocity_mms < 1000 || in->velocity_mms > 60000 ||
+	    in->write_uw < 100 || in->write_uw > 50000 ||
+	    in->bias_uw > in->write_uw || in->strategy > OSM_STRAT_CASTLE ||
+	    in->channel_bit_pm < 20000 || in->channel_bit_pm > 200000)
+		return -22;
+	l = &st->layer[in->layer];
+	ret = osm_thermal_setup(&w->th, st, in->layer, in->velocity_mms,
+				in->channel_bit_pm);
+	if (ret)
+		return ret;
+	ret = osm_readout_setup(&w->rd, st, in->layer, w->th.step_pm);
+	if (ret)
+		return ret;
+	osm_kin_setup(&w->kin, l, w->th.dt_ps);
+	w->strategy = osm_strategy_resolve(st, in->strategy, in->velocity_mms);
+	osm_strategy_levels(st, w->strategy, in->write_uw, in->bias_uw, &w->lv);
+
+	/*
+	 * reference: an 8T mark between long spaces; the slice level is half
+	 * its signal (the DC level of a DC-free code), the equaliser's limit
+	 * a fixed share of it. Taken before and after the adaptive tuning.
+	 */
+	w->rl.slice = 0;
+	osm_fill_pattern(w, &p, 5, 8, 5, false);
+	osm_compile_slice(w, &p);
+	osm_compile_adapt(w);
+	osm_fill_pattern(w, &p, 5, 8, 5, true);
+	slice = w->rl.slice;
+	npts = osm_compile_slice(w, &p);
+	w->rl.slice = slice;
+	m0 = osm_strategy_mark_start(&p);
+	out->peak_temp_k = 0;
+	for (j = m0 / 4; j < (m0 + 8 * 16) / 4; j++)
+		if (w->row[j].peak > (s32)out->peak_temp_k)
+			out->peak_temp_k = w->row[j].peak;
+	out->peak_temp_k >>= OSM_TQ;
+	out->width_nm = osm_width_over(w, m0 + 3 * 16, m0 + 5 * 16);
+	out->rear_nm = osm_width_over(w, m0 + 7 * 16, m0 + 8 * 16);
+
+	for (sp = 0; sp < OSM_RLL_SPACES; sp++)
+		for (n = 2; n <= 9; n++)
+			for (sn = 0; sn < OSM_RLL_SPACES; sn++) {
+				struct osm_entry *e = &out->entry[osm_rll_bin(sp, n, sn)];
+				s32 pl, pt;
+				u32 sl, st2;
+				u64 v;
+
+				osm_fill_pattern(w, &p, sp + 2, n, sn + 2, true);
+				npts = osm_run_pattern(w, &p);
+				m0 = osm_strategy_mark_start(&p);
+				e->flags = 0;
+				e->width_nm = (u16)osm_width_over(w, m0 + (s32)n * 8 - 8,
+								  m0 + (s32)n * 8 + 8);
+				e->rear_nm = (u16)osm_width_over(w, m0 + (s32)n * 16 - 16,
+								 m0 + (s32)n * 16);
+				if (!slice || !osm_width_over(w, m0, m0 + (s32)n * 16))
+					e->flags |= OSM_E_NOMARK;
+				if (!osm_read_edges(w, npts, m0, sp + 2, n, sn + 2,
+						    &pl, &sl, &pt, &st2)) {
+					s32 dl = (pl - m0 * 256) / 16;
+					s32 dt = (pt - (m0 + (s32)n * 16) * 256) / 16;
+					u64 sgl = osm_div64((u64)w->rd.noise_q16 * 16, sl);
+					u64 sgt = osm_div64((u64)w->rd.noise_q16 * 16, st2);
+
+					e->lead = (s16)clamp_s16(dl);
+					e->trail = (s16)clamp_s16(dt);
+					if (sgl > 128 || sgt > 128)
+						e->flags |= OSM_E_UNRESOLVED;
+					v = (sgl * sgl + sgt * sgt) / 2;
+					e->var = v > 0xffffffffULL ? 0xffffffffU : (u32)v;
+				} else {
+					e->flags |= OSM_E_UNRESOLVED;
+					e->lead = 0;
+					e->trail = 0;
+					e->var = 128 * 128;
+				}
+			}
+
+	out->erase_q16 = 0;
+	if (st->rewritable) {
+		/* a long stretch at the erase level: old marks crystallise? */
+		struct osm_point pt;
+		struct osm_markpt mp;
+
+		for (j = 0; j < 30 * 16; j++)
+			w->power[j] = (s32)w->lv.bias;
+		osm_thermal_laser(&w->th, w->power, 30 * 16);
+		osm_thermal_point(&w->th, w->power, 30 * 16, 15 * 16, w->hist,
+				  w->sbuf, &pt);
+		osm_mark_point(&w->kin, w->hist, &pt, &mp);
+		out->erase_q16 = osm_mark_erase_q16(&w->kin, &mp,
+						    out->width_nm ? out->width_nm :
+						    osm_stack_spot_nm(st));
+	}
+	out->xtalk_q16 = osm_xtalk_q16(st, osm_stack_spot_nm(st), out->width_nm);
+	out->strategy = w->strategy;
+	out->write_uw = in->write_uw;
+	out->bias_uw = w->lv.bias;
+	out->velocity_mms = in->velocity_mms;
+	out->layer = in->layer;
+	out->rewritable = st->rewritable;
+	out->noise_q16 = l->noise_q16;
+	out->dow_a_q16 = l->dow_a_q16;
+	out->dow_n1 = l->dow_n1;
+	out->dow_fail = l->dow_fail;
+	out->dow_b_q16 = l->dow_b_q16;
+	out->signal_q16 = w->rd.signal_q16;
+	out->spot_nm = osm_stack_spot_nm(st);
+	out->tau_f_ps = w->th.tau_f_ps;
+	out->gain_mk = osm_thermal_gain_mk(&w->th);
+	for (j = 0; j < 16; j++) {
+		out->dtop[j / 4][j % 4] = (s8)w->ds[j / 4][j % 4];
+		out->dlast[j / 4][j % 4] = (s8)w->de[j / 4][j % 4];
+	}
+	return 0;
+}

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Table compile: run the thermal, kinetic and readout models over every
+ * (preceding space, mark, following space) pattern of a layer's write
+ * setting, once, so that the write path only looks results up.
+ */
+#ifndef _OPTSIM_MODEL_COMPILE_H
+#define _OPTSIM_MODEL_COMPILE_H
+
+#include "shim.h"
+#include "stack.h"
+#include "rll.h"
+
+/* Entry flags. */
+#define OSM_E_UNRESOLVED	0x1	/* an edge is lost in the read signal */
+#define OSM_E_NOMARK		0x2	/* no mark formed */
+
+/**
+ * struct osm_entry - one (preceding space, mark, following space) pattern
+ * @lead: leading-edge shift of the read mark, T/256 (+ = later)
+ * @trail: trailing-edge shift, T/256
+ * @var: noise-induced edge variance, mean of both edges, (T/256)^2
+ * @width_nm: mark width at its centre
+ * @rear_nm: mark width over its last T (teardrop when > @width_nm)
+ * @flags: OSM_E_*
+ */
+struct osm_entry {
+	s16 lead;
+	s16 trail;
+	u32 var;
+	u16 width_nm;
+	u16 rear_nm;
+	u32 flags;
+};
+
+/**
+ * struct osm_compile_in - a layer's write setting
+ * @stack: the medium
+ * @layer: layer index (0 = L0)
+ * @velocity_mms: linear velocity
+ * @strategy: OSM_STRAT_* (auto resolved here)
+ * @write_uw: Pw
+ * @bias_uw: Ps/Pe, 0 for the default
+ * @channel_bit_pm: channel bit (74,500 pm at 25 GB)
+ */
+struct osm_compile_in {
+	const struct osm_stack *stack;
+	u32 layer;
+	u32 velocity_mms;
+	u32 strategy;
+	u32 write_uw;
+	u32 bias_uw;
+	u32 channel_bit_pm;
+};
+
+/**
+ * struct osm_table - compiled model of a layer at one write setting
+ * @entry: per pattern, indexed like &struct osm_rll_hist.count
+ * @strategy: strategy actually used
+ * @write_uw: Pw
+ * @bias_uw: Ps/Pe
+ * @velocity_mms: velocity
+ * @layer: layer
+ * @rewritable: phase-change layer
+ * @peak_temp_k: peak temperature rise of an 8T mark, K
+ * @width_nm: width of an 8T mark at its centre
+ * @rear_nm: width of an 8T mark over its last T
+ * @erase_q16: share of an old mark the erase level removes (phase change)
+ * @xtalk_q16: cross-talk jitter from the neighbouring tracks, fraction
+ *	of T (Q16)
+ * @noise_q16: jitter floor of the layer, fraction of T (Q16)
+ * @dow_a_q16: DOW wear constants of the layer (&struct osm_layer_stack)
+ * @dow_n1: see @dow_a_q16
+ * @dow_fail: see @dow_a_q16
+ * @dow_b_q16: see @dow_a_q16
+ * @signal_q16: readback signal relative to the single-layer reference
+ * @spot_nm: write spot radius
+ * @tau_f_ps: fast thermal time constant
+ * @gain_mk: stationary peak rise of the fast pole, mK/mW
+ * @dtop: adaptive strategy: first-pulse shift per (mark class 2T, 3T, 4T,
+ *	>= 5T) x (preceding space class), T/16 (+ = later)
+ * @dlast: last-pulse end shift per (mark class) x (following space class)
+ */
+struct osm_table {
+	struct osm_entry entry[OSM_RLL_BINS];
+	u32 strategy;
+	u32 write_uw;
+	u32 bias_uw;
+	u32 velocity_mms;
+	u32 layer;
+	u32 rewritable;
+	u32 peak_temp_k;
+	u32 width_nm;
+	u32 rear_nm;
+	u32 erase_q16;
+	u32 xtalk_q16;
+	u32 noise_q16;
+	u32 dow_a_q16;
+	u32 dow_n1;
+	u32 dow_fail;
+	u32 dow_b_q16;
+	u32 signal_q16;
+	u32 spot_nm;
+	u32 tau_f_ps;
+	u32 gain_mk;
+	s8 dtop[4][4];
+	s8 dlast[4][4];
+};
+
+size_t osm_compile_workspace_size(void);
+int osm_compile(const struct osm_compile_in *in, struct osm_table *out,
+		void *work);
+
+#endif /* _OPTSIM_MODEL_COMPILE_H */

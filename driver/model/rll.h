@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Channel code: a d=1, k=7, rate-2/3 run-length-limited code with NRZI
+ * recording, 2T-8T data runs, at most six consecutive 2T runs and a 9T
+ * frame sync, as in BD's 17PP (but not its table: see rll.c).
+ */
+#ifndef _OPTSIM_MODEL_RLL_H
+#define _OPTSIM_MODEL_RLL_H
+
+#include "shim.h"
+
+/* User bytes per recording frame (1240 data bits) and sync length. */
+#define OSM_RLL_FRAME_BYTES	155
+#define OSM_RLL_SYNC_BITS	30
+/* Space classes of the histogram: 2T, 3T, 4T, >= 5T. */
+#define OSM_RLL_SPACES		4
+/* Mark classes: 2T .. 9T (9T only in the sync). */
+#define OSM_RLL_MARKS		8
+#define OSM_RLL_BINS		(OSM_RLL_SPACES * OSM_RLL_MARKS * OSM_RLL_SPACES)
+
+/**
+ * struct osm_rll_hist - what the write path needs from the channel stream
+ * @count: marks per (preceding space class, mark length - 2, following
+ *	space class), flattened as [sp][n - 2][sn]
+ * @marks: marks counted
+ * @bits: channel bits of the stream
+ */
+struct osm_rll_hist {
+	u32 count[OSM_RLL_BINS];
+	u32 marks;
+	u32 bits;
+};
+
+/**
+ * osm_rll_bin() - histogram index of a (space, mark, space) triple
+ * @sp: preceding space class 0..3 (2T, 3T, 4T, >= 5T)
+ * @n: mark length in T, 2..9
+ * @sn: following space class 0..3
+ *
+ * Return: index into &struct osm_rll_hist.count.
+ */
+static inline u32 osm_rll_bin(u32 sp, u32 n, u32 sn)
+{
+	return (sp * OSM_RLL_MARKS + (n - 2)) * OSM_RLL_SPACES + sn;
+}
+
+size_t osm_rll_encoded_bits(size_t len);
+size_t osm_rll_encode(const u8 *data, size_t len, u8 *out, size_t out_len);
+int osm_rll_decode(const u8 *code, size_t nbits, u8 *data, size_t len);
+void osm_rll_histogram(const u8 *data, size_t len, struct osm_rll_hist *h);
+
+#endif /* _OPTSIM_MODEL_RLL_H */

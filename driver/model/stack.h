@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Media stacks: the recording layers, heat sinks, cover and optics of each
+ * medium the model knows, as named presets built from the seeds.
+ */
+#ifndef _OPTSIM_MODEL_STACK_H
+#define _OPTSIM_MODEL_STACK_H
+
+#include "shim.h"
+
+/* Media types; the values are those of enum optsim_media in the uapi. */
+#define OSM_MEDIA_BD_R		1
+#define OSM_MEDIA_BD_R_DL	2
+#define OSM_MEDIA_BD_RE		3
+#define OSM_MEDIA_BD_RE_DL	4
+
+/* How a layer records a mark. */
+enum osm_kinetics {
+	OSM_KIN_MIXING = 0,	/* write-once: irreversible Si/Cu mixing (JMAK) */
+	OSM_KIN_NUCLEATION,	/* phase change, nucleation-driven (Ge-Sb-Te) */
+	OSM_KIN_GROWTH,		/* phase change, growth-driven (Sb-Te-M1) */
+};
+
+/* Ambient temperature of the disc, kelvin; temperatures are rises above it. */
+#define OSM_AMBIENT_K		300
+
+/**
+ * struct osm_layer_stack - one recording layer with its films and heat sink
+ * @material: short name of the recording film
+ * @kinetics: enum osm_kinetics
+ * @thickness_nm: recording film thickness
+ * @absorb_q16: share of the light reaching the layer that it absorbs (Q16)
+ * @trans_q16: share it passes on to the layer behind it (Q16; 0 for L0)
+ * @refl_q16: reflectance of the unrecorded layer, seen directly (Q16)
+ * @contrast_q16: readback modulation of a fully formed wide mark (Q16)
+ * @sink_g: thermal conductance from the film to its reflector or heat sink,
+ *	MW/(m^2 K) (seed 002: equal in both layers of a balanced stack)
+ * @heat_cap: areal heat capacity of film and adjacent dielectrics,
+ *	uJ/(m^2 K); with @sink_g it sets the fast time constant C/G
+ * @diffusivity: lateral thermal diffusivity of the stack, nm^2/ns
+ *	(1e-6 m^2/s = 1000 nm^2/ns)
+ * @slow_frac_q16: steady rise of the slow (substrate/cover soak) component
+ *	relative to the fast one under a stationary spot (Q16)
+ * @slow_tau_ps: time constant of the slow component
+ * @slow_width_q8: lateral radius of the slow component relative to the
+ *	fast one (Q8)
+ * @t_react_k: mixing: temperature rise at which the mixing rate is 1/10 ns
+ * @t_melt_k: phase change: melting point rise above ambient
+ * @t_cryst_k: phase change: crystallisation onset (Tx) rise above ambient
+ * @ea_mev: activation energy of mixing or crystallisation, meV
+ * @avrami_q8: JMAK (Avrami) exponent n in Q8
+ * @cryst_ps: nucleation: complete-erase time at the fastest temperature;
+ *	mixing: unused
+ * @vg_max: growth: peak crystal growth velocity, mm/s (= nm/us)
+ * @noise_q16: media and read-channel jitter floor, fraction of T (Q16)
+ * @read_noise_q16: read-channel noise relative to a full mark signal of the
+ *	single-layer reference (Q16); scaled by the layer's own signal
+ * @dow_a_q16: DOW wear: early jump, added to jitter^2 per ln(1 + N/N1)
+ *	(fraction^2 of T, Q32 >> 16)
+ * @dow_n1: DOW wear: cycles of the early rise
+ * @dow_fail: DOW wear: cycles at which the late rise adds @dow_b_q16
+ * @dow_b_q16: DOW wear: late rise at @dow_fail cycles, like @dow_a_q16
+ * @default_write_uw: the drive's default Pw at 1x with the auto strategy:
+ *	the model's calibrated OPC optimum (unit-tested against
+ *	osm_model_opc())
+ * @default_bias_uw: the default Ps/Pe that goes with it
+ */
+struct osm_layer_stack {
+	const char *material;
+	u32 kinetics;
+	u32 thickness_nm;
+	u32 absorb_q16;
+	u32 trans_q16;
+	u32 refl_q16;
+	u32 contrast_q16;
+	u32 sink_g;
+	u32 heat_cap;
+	u32 diffusivity;
+	u32 slow_frac_q16;
+	u32 slow_tau_ps;
+	u32 slow_width_q8;
+	u32 t_react_k;
+	u32 t_melt_k;
+	u32 t_cryst_k;
+	u32 ea_mev;
+	u32 avrami_q8;
+	u32 cryst_ps;
+	u32 vg_max;
+	u32 noise_q16;
+	u32 read_noise_q16;
+	u32 dow_a_q16;
+	u32 dow_n1;
+	u32 dow_fail;
+	u32 dow_b_q16;
+	u32 default_write_uw;
+	u32 default_bias_uw;
+};
+
+/* Cover kinds. */
+#define OSM_COVER_SHEET		0	/* 100/75 um BD cover sheet */
+#define OSM_COVER_FILM		1	/* seed 001: flattened film <= 400 nm */
+
+/**
+ * struct osm_stack - a medium
+ * @name: preset name ("bd-r", "bd-r-dl", "bd-re", "bd-re-dl", ...)
+ * @media: OSM_MEDIA_*
+ * @layers: 1 or 2; layer[0] is L0, the layer farthest from the laser
+ * @rewritable: phase change (DOW) rather than write-once
+ * @cover: OSM_COVER_*
+ * @cover_nm: cover thickness to the layer nearest the laser
+ * @land_groove: record both lands and grooves (seed 001)
+ * @track_pitch_nm: distance between neighbouring recorded tracks
+ * @groove_xt_q16: cross-talk left by the land/groove depth (Q16; 1.0 when
+ *	the neighbours are at the same level)
+ * @wavelength_nm: laser wavelength
+ * @na_milli: numerical aperture x 1000
+ * @v_single_mms: threshold velocity at and above which the medium records
+ *	with a single pulse (seed 000); 0 when it has none
+ * @lambda_na_max_nm: the medium's claimed readout limit of lambda/NA
+ * @layer: the recording layers
+ */
+struct osm_stack {
+	const char *name;
+	u32 media;
+	u32 layers;
+	bool rewritable;
+	u32 cover;
+	u32 cover_nm;
+	bool land_groove;
+	u32 track_pitch_nm;
+	u32 groove_xt_q16;
+	u32 wavelength_nm;
+	u32 na_milli;
+	u32 v_single_mms;
+	u32 lambda_na_max_nm;
+	struct osm_layer_stack layer[2];
+};
+
+int osm_stack_preset(struct osm_stack *st, const char *name);
+int osm_stack_for_media(struct osm_stack *st, u32 media);
+int osm_stack_set_optics(struct osm_stack *st, u32 wavelength_nm, u32 na_milli);
+int osm_stack_validate(const struct osm_stack *st);
+u32 osm_stack_spot_nm(const struct osm_stack *st);
+u32 osm_stack_reach_q16(const struct osm_stack *st, u32 layer);
+const char *osm_stack_preset_name(u32 i);
+int osm_stack_default_power(const struct osm_stack *st, u32 layer,
+			    u32 *write_uw, u32 *bias_uw);
+
+#endif /* _OPTSIM_MODEL_STACK_H */

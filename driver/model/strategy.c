@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Write strategies (physics.md 2.1), in steps of T/16 from the nominal
+ * leading edge of an nT mark. The first pulse starts T/2 late (dTtop), as
+ * the heated zone runs ahead of the pulse by about the spot radius:
+ *
+ *   single  Pw over [T/2, (n - 1)T), one pulse per mark
+ *   multi   N-1: top pulse Pw [T/2, 5T/4), then n - 2 pulses Pw of T/2
+ *           starting T/4 into each following clock, Pb between them
+ *   castle  Pw [T/2, 3T/2), plateau Pm = 3/4 Pw, last pulse Pw
+ *           [(n - 1.5)T, (n - 1)T); 2T and 3T marks as single
+ *
+ * A 2T mark gets one pulse Pw [T/2, 3T/2) in every strategy.
+ *
+ * then a cooling gap at Pb for T/2 and the bias level (Ps or Pe) over the
+ * space. The adaptive part (physics.md 2.2) moves the first pulse's start
+ * and the last pulse's end per mark and space class; compile.c derives it.
+ */
+#include "strategy.h"
+
+/**
+ * osm_strategy_resolve() - the strategy that @strategy means here
+ * @st: the medium
+ * @strategy: OSM_STRAT_*
+ * @velocity_mms: linear velocity
+ *
+ * auto is single at and above the medium's threshold velocity (seed 000),
+ * castle where N-1 pulses no longer fit the laser, multi below.
+ *
+ * Return: OSM_STRAT_SINGLE, _MULTI or _CASTLE.
+ */
+u32 osm_strategy_resolve(const struct osm_stack *st, u32 strategy,
+			 u32 velocity_mms)
+{
+	if (strategy != OSM_STRAT_AUTO)
+		return strategy;
+	if (st->v_single_mms && velocity_mms >= st->v_single_mms)
+		return OSM_STRAT_SINGLE;
+	if (velocity_mms > OSM_STRAT_MULTI_MAX_MMS)
+		return OSM_STRAT_CASTLE;
+	return OSM_STRAT_MULTI;
+}
+
+/**
+ * osm_strategy_levels() - power levels for a write
+ * @st: the medium
+ * @strategy: resolved strategy
+ * @write_uw: Pw
+ * @bias_uw: Ps/Pe; 0 picks the default (write-once 0.1 Pw, rewritable
+ *	0.65 Pw: the growth-driven Sb-Te erases completely at 1x from about
+ *	0.6 Pw in the model)
+ * @lv: filled in
+ */
+void osm_strategy_levels(const struct osm_stack *st, u32 strategy,
+			 u32 write_uw, u32 bias_uw, struct osm_levels *lv)
+{
+	lv->write = write_uw;
+	if (!bias_uw)
+		bias_uw = st->rewritable ? write_uw * 13 / 20 : write_uw / 10;
+	lv->bias = bias_uw;
+	lv->bottom = bias_uw < 100 ? bias_uw : 100;
+	lv->middle = write_uw * 3 / 4;
+	(void)strategy;
+}
+
+/**
+ * osm_strategy_steps() - length of a pattern's waveform
+ * @p: the pattern
+ *
+ * Return: steps of T/16.
+ */
+s32 osm_strategy_steps(const struct osm_pattern *p)
+{
+	return (s32)(p->lead + p->mp + p->sp + p->n + p->sn + p->mn + p->tail) * 16;
+}
+
+/**
+ * osm_strategy_mark_start() - nominal leading edge of the central mark
+ * @p: the pattern
+ *
+ * Return: its step.
+ */
+s32 osm_strategy_mark_start(const struct osm_pattern *p)
+{
+	return (s32)(p->lead + p->mp + p->sp) * 16;
+}
+
+static void osm_strategy_fill(s32 *pw, s32 from, s32 to, s32 level)
+{
+	s32 t;
+
+	for (t = from; t < to; t++)
+		pw[t] = level;
+}
+
+static void osm_strategy_mark(u32 strategy, const struct osm_levels *lv,
+			      s32 *pw, s32 m0, u32 n, s32 ds, s32 de)
+{
+	s32 end = m0 + (s32)(n - 1) * 16 + de, k;
+
+	if (n == 2) {
+		/* the shortest mark needs a full-T pulse in every strategy */
+		end = m0 + 24 + de;
+		osm_strategy_fill(pw, m0 + 8 + ds, end, lv->write);
+	} else if (strategy == OSM_STRAT_MULTI) {
+		end = n > 2 ? m0 + 16 * ((s32)n - 2) + 12 + de : m0 + 20 + de;
+		osm_strategy_fill(pw, m0 + 8 + ds, end, lv->bottom);
+		if (n == 2) {
+			osm_strategy_fill(pw, m0 + 8 + ds, end, lv->write);
+		} else {
+			osm_strategy_fill(pw, m0 + 8 + ds, m0 + 20 + ds, lv->write);
+			for (k = 1; k < (s32)n - 2; k++)
+				osm_strategy_fill(pw, m0 + 16 * k + 4,
+						  m0 + 16 * k + 12, lv->write);
+			osm_strategy_fill(pw, end - 8, end, lv->write);
+		}
+	} else if (strategy == OSM_STRAT_CASTLE && n > 3) {
+		osm_strategy_fill(pw, m0 + 8 + ds, m0 + 24 + ds, lv->write);
+		osm_strategy_fill(pw, m0 + 24 + ds, end - 8, lv->middle);
+		osm_strategy_fill(pw, end - 8, end, lv->write);
+	} else {
+		osm_strategy_fill(pw, m0 + 8 + ds, end, lv->write);
+	}
+	osm_strategy_fill(pw, end, end + 8, lv->bottom);
+}
+
+/**
+ * osm_strategy_waveform() - drive power of a pattern
+ * @strategy: resolved strategy
+ * @lv: power levels
+ * @p: the pattern
+ * @power: osm_strategy_steps() entries, uW
+ */
+void osm_strategy_waveform(u32 strategy, const struct osm_levels *lv,
+			   const struct osm_pattern *p, s32 *power)
+{
+	s32 n = osm_strategy_steps(p), m;
+
+	osm_strategy_fill(power, 0, n, lv->bias);
+	m = (s32)p->lead * 16;
+	if (p->mp)
+		osm_strategy_mark(strategy, lv, power, m, p->mp, p->ds[0], p->de[0]);
+	m += (s32)(p->mp + p->sp) * 16;
+	if (p->n)
+		osm_strategy_mark(strategy, lv, power, m, p->n, p->ds[1], p->de[1]);
+	m += (s32)(p->n + p->sn) * 16;
+	if (p->mn)
+		osm_strategy_mark(strategy, lv, power, m, p->mn, p->ds[2], p->de[2]);
+}
