@@ -73,13 +73,7 @@ static int optsim_ioc_set_params(struct optsim_dev *dev, void __user *argp)
 		return -EFAULT;
 
 	mutex_lock(&dev->lock);
-	if (!dev->medium) {
-		ret = -ENOMEDIUM;
-	} else {
-		ret = optsim_params_validate(dev->medium, &p);
-		if (!ret)
-			optsim_params_apply(dev->medium, &p);
-	}
+	ret = dev->medium ? optsim_params_set(dev->medium, &p) : -ENOMEDIUM;
 	mutex_unlock(&dev->lock);
 	return ret;
 }
@@ -222,6 +216,122 @@ static int optsim_ioc_get_cluster(struct optsim_dev *dev, void __user *argp)
 	return copy_to_user(argp, &ci, sizeof(ci)) ? -EFAULT : 0;
 }
 
+static int optsim_ioc_get_quality(struct optsim_dev *dev, void __user *argp)
+{
+	struct optsim_quality_rec *recs;
+	struct optsim_quality req;
+	u64 clusters;
+	int ret = 0;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	if (req.reserved0 || !optsim_zeroed(req.reserved, sizeof(req.reserved)) ||
+	    !req.count || req.count > OPTSIM_QUALITY_MAX_RECORDS)
+		return -EINVAL;
+	recs = kvmalloc_array(req.count, sizeof(*recs), GFP_KERNEL);
+	if (!recs)
+		return -ENOMEM;
+
+	mutex_lock(&dev->lock);
+	if (!dev->medium) {
+		ret = -ENOMEDIUM;
+		goto out_unlock;
+	}
+	clusters = osm_geometry_capacity(&dev->medium->geo) /
+		   OPTSIM_CLUSTER_SECTORS;
+	if (req.cluster >= clusters) {
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+	req.count = min_t(u64, req.count, clusters - req.cluster);
+	optsim_store_quality(dev->medium, req.cluster, req.count, recs);
+out_unlock:
+	mutex_unlock(&dev->lock);
+
+	if (!ret && (copy_to_user(u64_to_user_ptr(req.records), recs,
+				  req.count * sizeof(*recs)) ||
+		     copy_to_user(argp, &req, sizeof(req))))
+		ret = -EFAULT;
+	kvfree(recs);
+	return ret;
+}
+
+static int optsim_ioc_opc(struct optsim_dev *dev, void __user *argp)
+{
+	struct optsim_table *tabs[OPTSIM_MAX_LAYERS] = {};
+	struct optsim_params p[OPTSIM_MAX_LAYERS];
+	struct osm_opc_result res;
+	struct optsim_medium *m;
+	struct optsim_opc req;
+	u32 layer;
+	int ret = 0;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	if (req.flags || !optsim_zeroed(req.reserved, sizeof(req.reserved)))
+		return -EINVAL;
+	memset(req.power, 0, sizeof(req.power));
+	memset(req.jitter, 0, sizeof(req.jitter));
+	memset(req.steps, 0, sizeof(req.steps));
+
+	mutex_lock(&dev->lock);
+	m = dev->medium;
+	if (!m) {
+		ret = -ENOMEDIUM;
+		goto out_unlock;
+	}
+	if (req.layer != OPTSIM_LAYER_ALL && req.layer >= m->geo.layers) {
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+	if (m->finalized) {
+		ret = -EROFS;
+		goto out_unlock;
+	}
+	/* Calibrate and compile every layer before changing any. */
+	for (layer = 0; layer < m->geo.layers; layer++) {
+		if (req.layer != OPTSIM_LAYER_ALL && req.layer != layer)
+			continue;
+		p[layer] = m->params[layer];
+		ret = optsim_recorder_opc(m, layer, &p[layer], &res);
+		if (ret)
+			goto out_put;
+		/* Apply what the ladder tested: the bias, capped at the power. */
+		p[layer].write_power = res.power_uw;
+		p[layer].bias_power = min(p[layer].bias_power, res.power_uw);
+		ret = optsim_params_validate(m, &p[layer]);
+		if (ret)
+			goto out_put;
+		tabs[layer] = optsim_table_get(m, &p[layer], layer);
+		if (IS_ERR(tabs[layer])) {
+			ret = PTR_ERR(tabs[layer]);
+			tabs[layer] = NULL;
+			goto out_put;
+		}
+		req.power[layer] = res.power_uw;
+		req.jitter[layer] = (u32)(((u64)res.jitter_q16 * 10000) >> 16);
+		req.steps[layer] = res.steps;
+	}
+	/* The answer must reach the caller before anything changes. */
+	if (copy_to_user(argp, &req, sizeof(req))) {
+		ret = -EFAULT;
+		goto out_put;
+	}
+	optsim_recorder_publish(m, tabs);
+	for (layer = 0; layer < m->geo.layers; layer++)
+		if (tabs[layer])
+			m->params[layer] = p[layer];
+	mutex_unlock(&dev->lock);
+	return 0;
+
+out_put:
+	for (layer = 0; layer < m->geo.layers; layer++)
+		optsim_table_put(tabs[layer]);
+out_unlock:
+	mutex_unlock(&dev->lock);
+	return ret;
+}
+
 /**
  * optsim_ioctl() - serve an optsim ioctl
  * @dev: the drive
@@ -233,7 +343,8 @@ static int optsim_ioc_get_cluster(struct optsim_dev *dev, void __user *argp)
  * which is checked before anything else.
  *
  * Return: 0 or a negative errno: -ENOTTY for an unknown request, -EPERM,
- * -EFAULT, -EINVAL, -ENOMEDIUM, -EMEDIUMTYPE, -EALREADY, -EBUSY, -ENOMEM.
+ * -EFAULT, -EINVAL, -ENOMEDIUM, -EMEDIUMTYPE, -EALREADY, -EBUSY, -EROFS,
+ * -ENOMEM.
  */
 int optsim_ioctl(struct optsim_dev *dev, struct block_device *bdev,
 		 unsigned int cmd, void __user *argp)
@@ -245,7 +356,10 @@ int optsim_ioctl(struct optsim_dev *dev, struct block_device *bdev,
 		return optsim_ioc_get_params(dev, argp);
 	case OPTSIM_IOC_GET_CLUSTER:
 		return optsim_ioc_get_cluster(dev, argp);
+	case OPTSIM_IOC_GET_QUALITY:
+		return optsim_ioc_get_quality(dev, argp);
 	case OPTSIM_IOC_SET_PARAMS:
+	case OPTSIM_IOC_OPC:
 	case OPTSIM_IOC_LOAD:
 	case OPTSIM_IOC_EJECT:
 	case OPTSIM_IOC_FINALIZE:
@@ -267,6 +381,8 @@ int optsim_ioctl(struct optsim_dev *dev, struct block_device *bdev,
 		return optsim_ioc_eject(dev, bdev, argp);
 	case OPTSIM_IOC_FINALIZE:
 		return optsim_ioc_finalize(dev, bdev, argp);
+	case OPTSIM_IOC_OPC:
+		return optsim_ioc_opc(dev, argp);
 	default:
 		return optsim_ioc_erase(dev, bdev, argp);
 	}

@@ -25,6 +25,10 @@ static unsigned long g_max_mem_mb;
 module_param_named(max_mem_mb, g_max_mem_mb, ulong, 0444);
 MODULE_PARM_DESC(max_mem_mb, "Cap on RAM holding recorded data, in MiB; 0 means half of RAM. Default: 0");
 
+static unsigned long long g_seed = 1;
+module_param_named(seed, g_seed, ullong, 0444);
+MODULE_PARM_DESC(seed, "Seed of the recording model's random draws; the same seed, data and parameters always record alike. Default: 1");
+
 static int optsim_major;
 static struct optsim_dev *optsim_dev;
 
@@ -36,6 +40,16 @@ static struct optsim_dev *optsim_dev;
 u64 optsim_layer_sectors_default(void)
 {
 	return g_layer_sectors;
+}
+
+/**
+ * optsim_seed() - seed of the recording model's random draws
+ *
+ * Return: the seed module parameter.
+ */
+u64 optsim_seed(void)
+{
+	return g_seed;
 }
 
 /**
@@ -262,6 +276,7 @@ static int __init optsim_init(void)
 
 out_unregister:
 	unregister_blkdev(optsim_major, "optsim");
+	optsim_recorder_exit();
 	return ret;
 }
 
@@ -269,6 +284,7 @@ static void __exit optsim_exit(void)
 {
 	optsim_dev_destroy(optsim_dev);
 	unregister_blkdev(optsim_major, "optsim");
+	optsim_recorder_exit();
 	WARN_ON(optsim_store_mem_used());
 }
 

@@ -9,39 +9,15 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-/* Default write parameters: 1x, pulse strategy chosen by the drive. */
-#define OPTSIM_DEFAULT(l, write_uw, bias_uw) {			\
-	.layer = (l), .strategy = OPTSIM_STRATEGY_AUTO,		\
-	.velocity = OPTSIM_VELOCITY_1X_MMS,			\
-	.write_power = (write_uw), .bias_power = (bias_uw),	\
-}
-
-/*
- * The powers are starting points within the BD power limits (BD-R: below
- * 6 mW single layer and 12 mW dual layer at 1x). The far layer L0 of a
- * dual-layer disc gets more power because the light reaches it through the
- * semitransparent L1.
- */
 static const struct optsim_media_type optsim_media_types[] = {
-	{
-		.media = OPTSIM_MEDIA_BD_R, .name = "bd-r", .layers = 1,
-		.write_once = true,
-		.defaults = { OPTSIM_DEFAULT(0, 5000, 1000) },
-	}, {
-		.media = OPTSIM_MEDIA_BD_R_DL, .name = "bd-r-dl", .layers = 2,
-		.write_once = true,
-		.defaults = { OPTSIM_DEFAULT(0, 10000, 2000),
-			      OPTSIM_DEFAULT(1, 7000, 1400) },
-	}, {
-		.media = OPTSIM_MEDIA_BD_RE, .name = "bd-re", .layers = 1,
-		.write_once = false,
-		.defaults = { OPTSIM_DEFAULT(0, 6000, 2500) },
-	}, {
-		.media = OPTSIM_MEDIA_BD_RE_DL, .name = "bd-re-dl", .layers = 2,
-		.write_once = false,
-		.defaults = { OPTSIM_DEFAULT(0, 11000, 4500),
-			      OPTSIM_DEFAULT(1, 7500, 3000) },
-	},
+	{ .media = OPTSIM_MEDIA_BD_R,     .name = "bd-r",     .layers = 1,
+	  .write_once = true },
+	{ .media = OPTSIM_MEDIA_BD_R_DL,  .name = "bd-r-dl",  .layers = 2,
+	  .write_once = true },
+	{ .media = OPTSIM_MEDIA_BD_RE,    .name = "bd-re",    .layers = 1,
+	  .write_once = false },
+	{ .media = OPTSIM_MEDIA_BD_RE_DL, .name = "bd-re-dl", .layers = 2,
+	  .write_once = false },
 };
 
 /**
@@ -82,6 +58,9 @@ const struct optsim_media_type *optsim_media_type_find(const char *name)
  * @type: its kind
  * @layer_sectors: logical sectors per layer
  *
+ * The recording model is compiled for the medium's default write
+ * parameters (or taken from the cache of compiled tables).
+ *
  * Return: the medium, ERR_PTR(-EINVAL) when the geometry is impossible, or
  * ERR_PTR(-ENOMEM).
  */
@@ -89,6 +68,7 @@ struct optsim_medium *optsim_medium_create(const struct optsim_media_type *type,
 					   u64 layer_sectors)
 {
 	struct optsim_medium *m;
+	u32 layer;
 	int ret;
 
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
@@ -99,10 +79,35 @@ struct optsim_medium *optsim_medium_create(const struct optsim_media_type *type,
 		kfree(m);
 		return ERR_PTR(ret);
 	}
+	ret = osm_stack_for_media(&m->stack, type->media);
+	if (ret) {
+		kfree(m);
+		return ERR_PTR(ret);
+	}
 	m->type = type;
 	xa_init(&m->clusters);
 	mutex_init(&m->write_lock);
-	memcpy(m->params, type->defaults, sizeof(m->params));
+	atomic64_set(&m->medium_errors, 0);
+	/*
+	 * A new disc is written at 1x with the strategy chosen by the drive,
+	 * at the powers OPC finds for it there: the stack preset carries them.
+	 */
+	for (layer = 0; layer < type->layers; layer++) {
+		m->params[layer] = (struct optsim_params) {
+			.layer		= layer,
+			.strategy	= OPTSIM_STRATEGY_AUTO,
+			.velocity	= OPTSIM_VELOCITY_1X_MMS,
+		};
+		osm_stack_default_power(&m->stack, layer,
+					&m->params[layer].write_power,
+					&m->params[layer].bias_power);
+	}
+	ret = optsim_recorder_init(m);
+	if (ret) {
+		mutex_destroy(&m->write_lock);
+		kfree(m);
+		return ERR_PTR(ret);
+	}
 	return m;
 }
 
@@ -115,6 +120,7 @@ void optsim_medium_destroy(struct optsim_medium *m)
 	if (!m)
 		return;
 	optsim_store_destroy(m);
+	optsim_recorder_destroy(m);
 	mutex_destroy(&m->write_lock);
 	kfree(m);
 }

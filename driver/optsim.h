@@ -14,6 +14,7 @@
 #include <uapi/linux/optsim.h>
 
 #include "model/geometry.h"
+#include "model/model.h"
 
 /* Bytes and pages in one ECC cluster. */
 #define OPTSIM_CLUSTER_BYTES	(OPTSIM_CLUSTER_SECTORS * OPTSIM_SECTOR_SIZE)
@@ -31,14 +32,15 @@
  * @name: name used by the media= parameter and the tools
  * @layers: recording layers
  * @write_once: true for BD-R: each cluster records once
- * @defaults: write parameters a new medium starts with, per layer
+ *
+ * What the disc is made of, and the write powers it starts with, are the
+ * recording model's stack presets (model/stack.c).
  */
 struct optsim_media_type {
 	u32 media;
 	const char *name;
 	u32 layers;
 	bool write_once;
-	struct optsim_params defaults[OPTSIM_MAX_LAYERS];
 };
 
 /**
@@ -49,6 +51,8 @@ struct optsim_media_type {
  *	an acquire load also sees the data.
  * @writes: times the cluster was recorded; its direct-overwrite count is
  *	this plus the medium's full erases
+ * @quality: how the last recording came out (jitter, error counts, flags);
+ *	valid while @recorded
  *
  * A cluster that was never written has no entry at all and reads back as
  * zeros. Entries live until the medium is destroyed, so that erased
@@ -58,6 +62,7 @@ struct optsim_cluster {
 	struct page *pages[OPTSIM_CLUSTER_PAGES];
 	bool recorded;
 	u32 writes;
+	struct osm_quality quality;
 };
 
 /**
@@ -78,6 +83,15 @@ struct optsim_cluster {
  * @full_erases: full erases the medium went through; changed with the
  *	queue frozen
  * @params: write parameters per layer; protected by the device's lock
+ * @stack: the physical make-up of the disc, for the recording model
+ * @table: per layer, the model compiled for @params. Replaced under the
+ *	device's lock with rcu_replace_pointer(); the write path reads it
+ *	under rcu_read_lock().
+ * @scratch: one cluster of contiguous data for the model; used under
+ *	@write_lock
+ * @hist: the model's run-length histogram; used under @write_lock
+ * @medium_errors: reads refused because a cluster is uncorrectable;
+ *	atomic, the read path takes no lock
  */
 struct optsim_medium {
 	const struct optsim_media_type *type;
@@ -90,6 +104,11 @@ struct optsim_medium {
 	bool finalized;
 	u64 full_erases;
 	struct optsim_params params[OPTSIM_MAX_LAYERS];
+	struct osm_stack stack;
+	struct optsim_table __rcu *table[OPTSIM_MAX_LAYERS];
+	u8 *scratch;
+	struct osm_rll_hist *hist;
+	atomic64_t medium_errors;
 };
 
 /**
@@ -114,6 +133,7 @@ struct optsim_dev {
 
 /* main.c */
 u64 optsim_layer_sectors_default(void);
+u64 optsim_seed(void);
 struct optsim_medium *optsim_dev_replace_medium(struct optsim_dev *dev,
 						struct optsim_medium *m);
 void optsim_dev_freeze(struct optsim_dev *dev);
@@ -134,13 +154,31 @@ void optsim_medium_erase(struct optsim_medium *m, bool quick);
 /* params.c */
 int optsim_params_validate(const struct optsim_medium *m,
 			   const struct optsim_params *p);
-void optsim_params_apply(struct optsim_medium *m, const struct optsim_params *p);
+int optsim_params_set(struct optsim_medium *m, const struct optsim_params *p);
+
+/* recorder.c */
+struct optsim_table;
+struct optsim_table *optsim_table_get(const struct optsim_medium *m,
+				      const struct optsim_params *p, u32 layer);
+void optsim_table_put(struct optsim_table *tab);
+int optsim_recorder_init(struct optsim_medium *m);
+void optsim_recorder_destroy(struct optsim_medium *m);
+void optsim_recorder_publish(struct optsim_medium *m,
+			     struct optsim_table *tabs[OPTSIM_MAX_LAYERS]);
+void optsim_recorder_record(struct optsim_medium *m, struct optsim_cluster *cl,
+			    u64 index, u32 layer, u64 seed);
+int optsim_recorder_opc(const struct optsim_medium *m, u32 layer,
+			const struct optsim_params *p,
+			struct osm_opc_result *res);
+void optsim_recorder_exit(void);
 
 /* store.c */
 void optsim_store_init(u64 limit_bytes);
 u64 optsim_store_mem_used(void);
 u64 optsim_store_mem_limit(void);
 blk_status_t optsim_store_read(struct optsim_medium *m, struct request *rq);
+void optsim_store_quality(struct optsim_medium *m, u64 first, u32 count,
+			  struct optsim_quality_rec *recs);
 blk_status_t optsim_store_write(struct optsim_medium *m, struct request *rq);
 void optsim_store_forget(struct optsim_medium *m);
 void optsim_store_destroy(struct optsim_medium *m);

@@ -4,8 +4,8 @@
  * layer. Every interface that sets them (ioctl now, netlink later) goes
  * through the same validation, and applies only what it validated.
  *
- * Until the recording model is built in, the parameters are stored and
- * reported but do not change what a write records.
+ * Setting them compiles the recording model for each layer they address
+ * (recorder.c); from then on, writes to the layer record as the model says.
  */
 #include "optsim.h"
 
@@ -37,18 +37,47 @@ int optsim_params_validate(const struct optsim_medium *m,
 }
 
 /**
- * optsim_params_apply() - store validated write parameters
+ * optsim_params_set() - validate, compile and apply write parameters
  * @m: the medium
- * @p: parameters that optsim_params_validate() accepted for @m
+ * @p: the parameters; @p->layer may be OPTSIM_LAYER_ALL
+ *
+ * Compiles the recording model for every layer addressed before it changes
+ * anything, so a setting the model refuses changes nothing either. The
+ * caller holds the device's lock.
+ *
+ * Return: 0, -EINVAL (out of range, or refused by the model) or -ENOMEM.
  */
-void optsim_params_apply(struct optsim_medium *m, const struct optsim_params *p)
+int optsim_params_set(struct optsim_medium *m, const struct optsim_params *p)
 {
+	struct optsim_table *tabs[OPTSIM_MAX_LAYERS] = {};
 	u32 layer;
+	int ret;
 
+	ret = optsim_params_validate(m, p);
+	if (ret)
+		return ret;
 	for (layer = 0; layer < m->geo.layers; layer++) {
 		if (p->layer != OPTSIM_LAYER_ALL && p->layer != layer)
+			continue;
+		tabs[layer] = optsim_table_get(m, p, layer);
+		if (IS_ERR(tabs[layer])) {
+			ret = PTR_ERR(tabs[layer]);
+			tabs[layer] = NULL;
+			goto out_put;
+		}
+	}
+
+	optsim_recorder_publish(m, tabs);
+	for (layer = 0; layer < m->geo.layers; layer++) {
+		if (!tabs[layer])
 			continue;
 		m->params[layer] = *p;
 		m->params[layer].layer = layer;
 	}
+	return 0;
+
+out_put:
+	for (layer = 0; layer < m->geo.layers; layer++)
+		optsim_table_put(tabs[layer]);
+	return ret;
 }

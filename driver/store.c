@@ -95,13 +95,35 @@ static void optsim_copy(struct optsim_medium *m, u64 pos, struct bio_vec *bv,
  *
  * Runs without a lock; see &struct optsim_medium.clusters.
  *
- * Return: BLK_STS_OK.
+ * Return: BLK_STS_OK, or BLK_STS_MEDIUM when a cluster of the request was
+ * recorded too badly for the ECC to correct.
  */
 blk_status_t optsim_store_read(struct optsim_medium *m, struct request *rq)
 {
 	u64 pos = (u64)blk_rq_pos(rq) << SECTOR_SHIFT;
+	u64 last = (pos + blk_rq_bytes(rq) - 1) >> OPTSIM_CLUSTER_SHIFT;
+	struct optsim_cluster *cl;
 	struct req_iterator iter;
 	struct bio_vec bv;
+	u64 index;
+
+	if (!blk_rq_bytes(rq))
+		return BLK_STS_OK;
+	/* A cluster the ECC cannot correct fails the read, as on a real drive. */
+	for (index = pos >> OPTSIM_CLUSTER_SHIFT; index <= last; index++) {
+		cl = xa_load(&m->clusters, index);
+		/* Pairs with the release in optsim_store_commit(). */
+		if (!cl || !smp_load_acquire(&cl->recorded) ||
+		    !(READ_ONCE(cl->quality.flags) & OSM_QF_UNCORRECTABLE))
+			continue;
+		atomic64_inc(&m->medium_errors);
+		pr_info_ratelimited("read of cluster %llu (layer %u) failed: uncorrectable, jitter %u.%02u %%, worst LDC codeword %u\n",
+				    index, optsim_cluster_layer(m, index),
+				    cl->quality.jitter / 100,
+				    cl->quality.jitter % 100,
+				    cl->quality.ldc_worst);
+		return BLK_STS_MEDIUM;
+	}
 
 	rq_for_each_segment(bv, rq, iter) {
 		optsim_copy(m, pos, &bv, false);
@@ -215,7 +237,10 @@ static int optsim_store_check(struct optsim_medium *m, u64 first, u64 last)
 	return 0;
 }
 
-/* Mark clusters @first to @last recorded once their data is in place. */
+/*
+ * Clusters @first to @last have their data in place: let the recording model
+ * say how they came out, then mark them recorded.
+ */
 static void optsim_store_commit(struct optsim_medium *m, u64 first, u64 last)
 	__must_hold(&m->write_lock)
 {
@@ -224,6 +249,9 @@ static void optsim_store_commit(struct optsim_medium *m, u64 first, u64 last)
 
 	for (index = first; index <= last; index++) {
 		cl = xa_load(&m->clusters, index);
+		optsim_recorder_record(m, cl, index,
+				       optsim_cluster_layer(m, index),
+				       optsim_seed());
 		cl->writes++;
 		if (cl->recorded)
 			continue;
@@ -243,7 +271,9 @@ static void optsim_store_commit(struct optsim_medium *m, u64 first, u64 last)
  * Validates the whole request against the medium's rules and allocates all
  * it needs before it records anything: a refused request changes nothing.
  * Every cluster the request touches is recorded; on a blank cluster the
- * bytes the request does not cover read back as zeros.
+ * bytes the request does not cover read back as zeros. How well each
+ * cluster records is the recording model's verdict, kept with the cluster:
+ * the write itself succeeds, as on a drive that does not verify.
  *
  * Return: BLK_STS_OK; BLK_STS_IOERR when the medium refuses the write
  * (finalized, or a recorded cluster on write-once media); BLK_STS_NOSPC at
@@ -320,4 +350,48 @@ void optsim_store_destroy(struct optsim_medium *m)
 		cond_resched();
 	}
 	xa_destroy(&m->clusters);
+}
+
+/**
+ * optsim_store_quality() - the quality records of a range of clusters
+ * @m: the medium
+ * @first: first cluster index
+ * @count: clusters, all on the medium
+ * @recs: filled in; clusters never recorded get only their layer and
+ *	overwrite count
+ */
+void optsim_store_quality(struct optsim_medium *m, u64 first, u32 count,
+			  struct optsim_quality_rec *recs)
+{
+	struct optsim_quality_rec *r;
+	struct optsim_cluster *cl;
+	unsigned long index;
+	u32 i;
+
+	mutex_lock(&m->write_lock);
+	for (i = 0; i < count; i++) {
+		recs[i] = (struct optsim_quality_rec) {
+			.layer	= optsim_cluster_layer(m, first + i),
+			/* Every cluster went through the full erases. */
+			.dow	= (u32)m->full_erases,
+		};
+	}
+	xa_for_each_range(&m->clusters, index, cl, first, first + count - 1) {
+		r = &recs[index - first];
+		r->dow += cl->writes;
+		if (!cl->recorded)
+			continue;
+		r->flags = OPTSIM_QUALITY_F_RECORDED;
+		if (cl->quality.flags & OSM_QF_UNCORRECTABLE)
+			r->flags |= OPTSIM_QUALITY_F_UNCORRECTABLE;
+		if (cl->quality.flags & OSM_QF_UNRESOLVED)
+			r->flags |= OPTSIM_QUALITY_F_UNRESOLVED;
+		if (cl->quality.flags & OSM_QF_BURST)
+			r->flags |= OPTSIM_QUALITY_F_BURST;
+		r->jitter = cl->quality.jitter;
+		r->ldc = cl->quality.ldc;
+		r->bis = cl->quality.bis;
+		r->ldc_worst = cl->quality.ldc_worst;
+	}
+	mutex_unlock(&m->write_lock);
 }

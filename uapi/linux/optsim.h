@@ -210,6 +210,90 @@ struct optsim_cluster_info {
 	__u64 reserved[2];
 };
 
+/* Flags of struct optsim_quality_rec. */
+/* The cluster holds recorded data; without it the other fields are zero. */
+#define OPTSIM_QUALITY_F_RECORDED	0x1U
+/* An LDC or BIS codeword cannot be corrected: reads fail (medium error). */
+#define OPTSIM_QUALITY_F_UNCORRECTABLE	0x2U
+/* Some marks are too short for the optics to resolve (lambda/NA). */
+#define OPTSIM_QUALITY_F_UNRESOLVED	0x4U
+/* A defect burst hit the cluster. */
+#define OPTSIM_QUALITY_F_BURST		0x8U
+
+/**
+ * struct optsim_quality_rec - how one cluster was recorded
+ * @jitter: data-to-clock jitter of the cluster, in 0.01 % of the channel
+ *	    clock period T
+ * @ldc: byte errors the LDC (long-distance code) decoder sees in the
+ *	 cluster before correction
+ * @bis: byte errors in the cluster's BIS (burst indicator) codewords
+ * @ldc_worst: errors plus erasures of the worst LDC codeword; above 32 it
+ *	       cannot be corrected
+ * @dow: direct-overwrite cycles the cluster has been through
+ * @layer: layer index
+ * @flags: OPTSIM_QUALITY_F_* bits
+ * @reserved: written as zero
+ */
+struct optsim_quality_rec {
+	__u32 jitter;
+	__u32 ldc;
+	__u32 bis;
+	__u32 ldc_worst;
+	__u32 dow;
+	__u32 layer;
+	__u32 flags;
+	__u32 reserved;
+};
+
+/* Most records one OPTSIM_IOC_GET_QUALITY returns. */
+#define OPTSIM_QUALITY_MAX_RECORDS	65536
+
+/**
+ * struct optsim_quality - read the quality records of a cluster range
+ *	(OPTSIM_IOC_GET_QUALITY)
+ * @cluster: in: first cluster index, below the medium's cluster count
+ * @records: in: user pointer to an array of @count struct optsim_quality_rec
+ * @count: in: room in @records, 1 to OPTSIM_QUALITY_MAX_RECORDS; out:
+ *	   records written (fewer at the end of the medium)
+ * @reserved0: must be zero
+ * @reserved: must be zero
+ */
+struct optsim_quality {
+	__u64 cluster;
+	__u64 records;
+	__u32 count;
+	__u32 reserved0;
+	__u64 reserved[2];
+};
+
+/**
+ * struct optsim_opc - optimum power control (OPTSIM_IOC_OPC)
+ * @layer: in: layer index, or OPTSIM_LAYER_ALL
+ * @flags: in: must be zero
+ * @power: out: per layer, the write power chosen and now set, in
+ *	   microwatts; 0 for layers not calibrated
+ * @jitter: out: per layer, the jitter of the test writes at that power,
+ *	    in 0.01 % of T
+ * @steps: out: per layer, test writes made in the power calibration area
+ * @reserved: must be zero
+ *
+ * The drive test-writes a ladder of powers (a coarse one from 1 to 40 mW,
+ * then a fine one around its best) in the power calibration area, which
+ * lies outside the user data, and sets the power with the lowest jitter.
+ * Velocity, strategy and bias power stay as they are; the bias power is
+ * capped at the new write power, as in the test writes. All layers asked
+ * for are calibrated, and the result is copied out, before anything
+ * changes.
+ */
+struct optsim_opc {
+	__u32 layer;
+	__u32 flags;
+	__u32 power[OPTSIM_MAX_LAYERS];
+	__u32 jitter[OPTSIM_MAX_LAYERS];
+	__u32 steps[OPTSIM_MAX_LAYERS];
+	__u64 reserved[2];
+};
+
 #define OPTSIM_IOC_MAGIC		0xBD
 
 /* Any new request must be encoded with _IOR/_IOW/_IOWR. */
@@ -221,5 +305,7 @@ struct optsim_cluster_info {
 #define OPTSIM_IOC_FINALIZE	_IOW(OPTSIM_IOC_MAGIC, 0x05, struct optsim_empty)
 #define OPTSIM_IOC_ERASE	_IOW(OPTSIM_IOC_MAGIC, 0x06, struct optsim_erase)
 #define OPTSIM_IOC_GET_CLUSTER	_IOWR(OPTSIM_IOC_MAGIC, 0x07, struct optsim_cluster_info)
+#define OPTSIM_IOC_GET_QUALITY	_IOWR(OPTSIM_IOC_MAGIC, 0x08, struct optsim_quality)
+#define OPTSIM_IOC_OPC		_IOWR(OPTSIM_IOC_MAGIC, 0x09, struct optsim_opc)
 
 #endif /* _UAPI_LINUX_OPTSIM_H */

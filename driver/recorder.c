@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The recorder: the physical recording model (driver/model/) inside the
+ * drive.
+ *
+ * Setting a layer's write parameters compiles the model into a table of
+ * edge shifts and mark widths for that layer (osm_model_compile(), tens of
+ * milliseconds). Tables are immutable, shared through a small cache, since
+ * every new disc of a kind starts with the same parameters, and published
+ * to the write path with RCU. For each cluster written, the write path
+ * runs the cluster's data through the channel code and the table and keeps
+ * the resulting quality record with the cluster; reads of a cluster the ECC
+ * cannot correct fail with a medium error.
+ */
+#include "optsim.h"
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+
+#include "model/model.h"
+
+/*
+ * struct optsim_table_key - what a compiled table depends on
+ */
+struct optsim_table_key {
+	u32 media;
+	u32 layer;
+	u32 velocity;
+	u32 strategy;
+	u32 write_power;
+	u32 bias_power;
+	u32 channel_bit_pm;
+};
+
+/**
+ * struct optsim_table - a compiled layer table, shared and immutable
+ * @ref: references: the cache's while the table is cached, and one per
+ *	medium layer using it
+ * @rcu: frees the table after the write paths that may still use it
+ * @node: place in the cache, most recently used first; protected by
+ *	optsim_tables_lock
+ * @key: the setting it was compiled for
+ * @t: the table
+ */
+struct optsim_table {
+	struct kref ref;
+	struct rcu_head rcu;
+	struct list_head node;
+	struct optsim_table_key key;
+	struct osm_table t;
+};
+
+/* Tables kept for reuse, beyond those media hold. */
+#define OPTSIM_TABLES_CACHED	16
+
+/* Protects optsim_tables and optsim_tables_count. */
+static DEFINE_MUTEX(optsim_tables_lock);
+static LIST_HEAD(optsim_tables);
+static unsigned int optsim_tables_count;
+
+static void optsim_table_release(struct kref *ref)
+{
+	struct optsim_table *tab = container_of(ref, struct optsim_table, ref);
+
+	kvfree_rcu(tab, rcu);
+}
+
+/**
+ * optsim_table_put() - drop a reference to a table
+ * @tab: the table, or NULL
+ *
+ * The memory goes after an RCU grace period, so a write path that fetched
+ * the table under rcu_read_lock() may finish with it.
+ */
+void optsim_table_put(struct optsim_table *tab)
+{
+	if (tab)
+		kref_put(&tab->ref, optsim_table_release);
+}
+
+/* Find a cached table and take a reference; move it to the front. */
+static struct optsim_table *optsim_table_lookup(const struct optsim_table_key *key)
+	__must_hold(&optsim_tables_lock)
+{
+	struct optsim_table *tab;
+
+	list_for_each_entry(tab, &optsim_tables, node) {
+		if (!memcmp(&tab->key, key, sizeof(*key))) {
+			kref_get(&tab->ref);
+			list_move(&tab->node, &optsim_tables);
+			return tab;
+		}
+	}
+	return NULL;
+}
+
+static void optsim_compile_in(const struct optsim_medium *m,
+			      const struct optsim_params *p, u32 layer,
+			      struct osm_compile_in *in)
+{
+	*in = (struct osm_compile_in) {
+		.stack		= &m->stack,
+		.layer		= layer,
+		.velocity_mms	= p->velocity,
+		.strategy	= p->strategy,
+		.write_uw	= p->write_power,
+		.bias_uw	= p->bias_power,
+		.channel_bit_pm	= osm_geometry_channel_bit_pm(&m->geo),
+	};
+}
+
+/**
+ * optsim_table_get() - the compiled table for a layer's write parameters
+ * @m: the medium
+ * @p: the parameters (validated)
+ * @layer: the layer
+ *
+ * Compiles the model unless the cache holds the table already. May sleep.
+ *
+ * Return: a referenced table, or an ERR_PTR(): -EINVAL when the model
+ * refuses the setting, -ENOMEM.
+ */
+struct optsim_table *optsim_table_get(const struct optsim_medium *m,
+				      const struct optsim_params *p, u32 layer)
+{
+	const struct optsim_table_key key = {
+		.media		= m->type->media,
+		.layer		= layer,
+		.velocity	= p->velocity,
+		.strategy	= p->strategy,
+		.write_power	= p->write_power,
+		.bias_power	= p->bias_power,
+		.channel_bit_pm	= osm_geometry_channel_bit_pm(&m->geo),
+	};
+	struct optsim_table *tab, *old;
+	struct osm_compile_in in;
+	int ret;
+
+	mutex_lock(&optsim_tables_lock);
+	tab = optsim_table_lookup(&key);
+	mutex_unlock(&optsim_tables_lock);
+	if (tab)
+		return tab;
+
+	tab = kvzalloc(sizeof(*tab), GFP_KERNEL);
+	if (!tab)
+		return ERR_PTR(-ENOMEM);
+	optsim_compile_in(m, p, layer, &in);
+	ret = osm_model_compile(&in, &tab->t);
+	if (ret) {
+		kvfree(tab);
+		return ERR_PTR(ret);
+	}
+	tab->key = key;
+	/* One reference for the cache, one for the caller. */
+	kref_init(&tab->ref);
+	kref_get(&tab->ref);
+
+	mutex_lock(&optsim_tables_lock);
+	old = optsim_table_lookup(&key);
+	if (old) {
+		/* Compiled meanwhile by someone else: use theirs. */
+		mutex_unlock(&optsim_tables_lock);
+		kvfree(tab);
+		return old;
+	}
+	list_add(&tab->node, &optsim_tables);
+	if (++optsim_tables_count > OPTSIM_TABLES_CACHED) {
+		old = list_last_entry(&optsim_tables, struct optsim_table, node);
+		list_del(&old->node);
+		optsim_tables_count--;
+		optsim_table_put(old);
+	}
+	mutex_unlock(&optsim_tables_lock);
+	return tab;
+}
+
+/**
+ * optsim_recorder_exit() - drop the cached tables at module unload
+ */
+void optsim_recorder_exit(void)
+{
+	struct optsim_table *tab, *next;
+
+	mutex_lock(&optsim_tables_lock);
+	list_for_each_entry_safe(tab, next, &optsim_tables, node) {
+		list_del(&tab->node);
+		optsim_table_put(tab);
+	}
+	optsim_tables_count = 0;
+	mutex_unlock(&optsim_tables_lock);
+	/* Let the deferred frees run before the module text goes. */
+	rcu_barrier();
+}
+
+/**
+ * optsim_recorder_init() - give a new medium its working memory and the
+ *	tables of its default parameters
+ * @m: the medium, with type, geometry, stack and params set
+ *
+ * Return: 0, -EINVAL or -ENOMEM; on failure nothing is left to undo.
+ */
+int optsim_recorder_init(struct optsim_medium *m)
+{
+	struct optsim_table *tab;
+	u32 layer;
+
+	m->scratch = kvmalloc(OPTSIM_CLUSTER_BYTES, GFP_KERNEL);
+	m->hist = kmalloc(sizeof(*m->hist), GFP_KERNEL);
+	if (!m->scratch || !m->hist)
+		goto out_free;
+	for (layer = 0; layer < m->geo.layers; layer++) {
+		tab = optsim_table_get(m, &m->params[layer], layer);
+		if (IS_ERR(tab)) {
+			optsim_recorder_destroy(m);
+			return PTR_ERR(tab);
+		}
+		RCU_INIT_POINTER(m->table[layer], tab);
+	}
+	return 0;
+
+out_free:
+	optsim_recorder_destroy(m);
+	return -ENOMEM;
+}
+
+/**
+ * optsim_recorder_destroy() - release what optsim_recorder_init() gave
+ * @m: the medium, no longer reachable from any queue
+ */
+void optsim_recorder_destroy(struct optsim_medium *m)
+{
+	u32 layer;
+
+	for (layer = 0; layer < OPTSIM_MAX_LAYERS; layer++) {
+		optsim_table_put(rcu_dereference_protected(m->table[layer], 1));
+		RCU_INIT_POINTER(m->table[layer], NULL);
+	}
+	kfree(m->hist);
+	m->hist = NULL;
+	kvfree(m->scratch);
+	m->scratch = NULL;
+}
+
+/**
+ * optsim_recorder_publish() - put new tables in place for the write path
+ * @m: the medium
+ * @tabs: per layer, the new table or NULL to keep the current one; the
+ *	references move to the medium
+ */
+void optsim_recorder_publish(struct optsim_medium *m,
+			     struct optsim_table *tabs[OPTSIM_MAX_LAYERS])
+{
+	struct optsim_table *old;
+	u32 layer;
+
+	for (layer = 0; layer < m->geo.layers; layer++) {
+		if (!tabs[layer])
+			continue;
+		old = rcu_replace_pointer(m->table[layer], tabs[layer], true);
+		optsim_table_put(old);
+	}
+}
+
+/**
+ * optsim_recorder_record() - work out how a cluster was recorded
+ * @m: the medium
+ * @cl: the cluster, its data in place
+ * @index: its index on the medium
+ * @layer: its layer
+ * @seed: seed of the drive's random draws
+ *
+ * Runs the model on the cluster's data with the layer's current table.
+ * The same data written with the same parameters after the same number of
+ * cycles always gives the same record.
+ */
+void optsim_recorder_record(struct optsim_medium *m, struct optsim_cluster *cl,
+			    u64 index, u32 layer, u64 seed)
+	__must_hold(&m->write_lock)
+{
+	const struct optsim_table *tab;
+	unsigned int i;
+
+	for (i = 0; i < OPTSIM_CLUSTER_PAGES; i++)
+		memcpy_from_page(m->scratch + i * PAGE_SIZE, cl->pages[i], 0,
+				 PAGE_SIZE);
+	/* Distinct draws per disc seed, cluster and overwrite cycle. */
+	seed += index * 0x9e3779b97f4a7c15ULL + cl->writes;
+
+	rcu_read_lock();
+	tab = rcu_dereference(m->table[layer]);
+	osm_model_cluster(&tab->t, m->scratch, OPTSIM_CLUSTER_BYTES,
+			  cl->writes + (u32)m->full_erases, seed, &cl->quality,
+			  m->hist);
+	rcu_read_unlock();
+}
+
+/**
+ * optsim_recorder_opc() - find the write power with the lowest jitter
+ * @m: the medium
+ * @layer: the layer to calibrate
+ * @p: the layer's parameters; the power ladder is built around them
+ * @res: the power found, its jitter and the test writes made
+ *
+ * The test writes go to the power calibration area, which the model keeps
+ * apart from the user data: nothing recorded changes. May sleep.
+ *
+ * Return: 0, -EINVAL when the model refuses the setting, -ENOMEM.
+ */
+int optsim_recorder_opc(const struct optsim_medium *m, u32 layer,
+			const struct optsim_params *p,
+			struct osm_opc_result *res)
+{
+	struct osm_compile_in in;
+
+	optsim_compile_in(m, p, layer, &in);
+	return osm_model_opc(&in, res);
+}
