@@ -5,7 +5,9 @@
  * Everything that can be checked is checked before the first write: the
  * image (exists, readable, not empty), the medium (present, not finalized,
  * blank from the start address on write-once media, large enough) and the
- * write parameters. The data goes out with O_DIRECT in 1 MiB chunks that
+ * write parameters. With --opc the drive calibrates the write power of
+ * every layer (after --speed/--strategy are set) before the first write.
+ * The data goes out with O_DIRECT in 1 MiB chunks that
  * start on cluster boundaries; the image is padded with zeros to a whole
  * cluster. A failed chunk is retried cluster by cluster to name the failing
  * LBA.
@@ -335,6 +337,7 @@ int cmd_burn(struct optsimctl *ctl, int argc, char **argv)
 		{ "layer", required_argument, NULL, 'l' },
 		{ "speed", required_argument, NULL, 's' },
 		{ "strategy", required_argument, NULL, 'S' },
+		{ "opc", no_argument, NULL, 'o' },
 		{ "finalize", no_argument, NULL, 'f' },
 		{ "no-verify", no_argument, NULL, 'N' },
 		COMMON_LONGOPTS,
@@ -345,11 +348,12 @@ int cmd_burn(struct optsimctl *ctl, int argc, char **argv)
 	struct optsim_empty fin = { { 0 } };
 	struct optsim_info info;
 	uint32_t layer = OPTSIM_LAYER_ALL;
-	bool finalize = false, verify = true;
+	struct optsim_opc opc;
+	bool finalize = false, verify = true, do_opc = false;
 	void *p;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "l:s:S:fN" COMMON_SHORTOPTS,
+	while ((c = getopt_long(argc, argv, "l:s:S:ofN" COMMON_SHORTOPTS,
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
@@ -360,6 +364,9 @@ int cmd_burn(struct optsimctl *ctl, int argc, char **argv)
 			break;
 		case 'S':
 			param_opt_strategy(&chg, optarg);
+			break;
+		case 'o':
+			do_opc = true;
 			break;
 		case 'f':
 			finalize = true;
@@ -391,6 +398,10 @@ int cmd_burn(struct optsimctl *ctl, int argc, char **argv)
 	burn_check(&b, &info, layer, finalize);
 	if (param_any(&chg))
 		params_apply(ctl, &info, OPTSIM_LAYER_ALL, &chg);
+	if (do_opc) {
+		opc_run(ctl, &info, OPTSIM_LAYER_ALL, &opc);
+		opc_print(&opc, "opc");
+	}
 
 	printf("burn: %s (%llu bytes) to %s, %s, LBA %llu (layer %u)\n",
 	       b.image, (unsigned long long)b.size, ctl->devname,

@@ -46,6 +46,10 @@ const char *dev_errno_hint(int errnum, const char *what)
 		return "not an optsim device";
 	case ENOSPC:
 		return "the emulator's memory limit, max_mem_mb, is reached";
+	case ENODATA:
+		return "medium error: the cluster is uncorrectable (see optsimctl scan)";
+	case EROFS:
+		return "the disc is finalized";
 	default:
 		return NULL;
 	}
@@ -133,4 +137,23 @@ void dev_need_layer(const struct optsimctl *ctl,
 		errx(EXIT_FAILURE, "%s: layer %u not present (%s has %u layer%s)",
 		     ctl->devname, layer, media_name(info->media),
 		     info->layers, info->layers == 1 ? "" : "s");
+}
+
+/*
+ * dev_layer_range() - the layers a --layer option selects: all of the
+ * medium's for OPTSIM_LAYER_ALL, else the one named (which must exist).
+ */
+void dev_layer_range(const struct optsimctl *ctl,
+		     const struct optsim_info *info, uint32_t layer,
+		     uint32_t *first, uint32_t *n)
+{
+	if (layer == OPTSIM_LAYER_ALL) {
+		*first = 0;
+		*n = info->layers < OPTSIM_MAX_LAYERS ? info->layers :
+						       OPTSIM_MAX_LAYERS;
+		return;
+	}
+	dev_need_layer(ctl, info, layer);
+	*first = layer;
+	*n = 1;
 }

@@ -6,6 +6,7 @@
  * characters (below 0x20, and DEL) become \b \f \n \r \t or \u00XX, every
  * other byte, UTF-8 included, is copied as is.
  */
+#include <math.h>
 #include <stdio.h>
 
 #include "json.h"
@@ -124,6 +125,19 @@ void json_fixed(struct json *j, const char *key, uint64_t val,
 
 	json_member(j, key);
 	fputs(fmt_fixed(buf, sizeof(buf), val, decimals, true), j->f);
+}
+
+/*
+ * json_double() - @val with 4 significant digits (1.234e-05); JSON has no
+ * NaN or infinity, so those are written as null.
+ */
+void json_double(struct json *j, const char *key, double val)
+{
+	json_member(j, key);
+	if (isfinite(val))
+		fprintf(j->f, "%.4g", val);
+	else
+		fputs("null", j->f);
 }
 
 void json_bool(struct json *j, const char *key, bool val)

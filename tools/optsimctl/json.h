@@ -29,6 +29,7 @@ void json_string(struct json *j, const char *key, const char *val);
 void json_u64(struct json *j, const char *key, uint64_t val);
 void json_fixed(struct json *j, const char *key, uint64_t val,
 		unsigned int decimals);
+void json_double(struct json *j, const char *key, double val);
 void json_bool(struct json *j, const char *key, bool val);
 void json_null(struct json *j, const char *key);
 

@@ -80,15 +80,63 @@ static const struct command commands[] = {
 	{
 		"burn", cmd_burn,
 		"write an image to the medium and verify it",
-		"IMAGE [--layer N] [--speed NX] [--strategy S] [--finalize]\n"
-		"       [--no-verify]",
+		"IMAGE [--layer N] [--speed NX] [--strategy S] [--opc]\n"
+		"       [--finalize] [--no-verify]",
 		"  -l, --layer N         start at the first sector of layer N\n"
 		"                        (default: the next writable address on\n"
 		"                        write-once media, 0 on rewritable media)\n"
 		"  -s, --speed NX        set the velocity of all layers first\n"
 		"  -S, --strategy S      set the strategy of all layers first\n"
+		"  -o, --opc             calibrate the write power of all layers\n"
+		"                        (after --speed/--strategy) before writing\n"
 		"  -f, --finalize        finalize a write-once medium afterwards\n"
 		"  -N, --no-verify       do not read the data back and compare\n",
+	},
+	{
+		"opc", cmd_opc,
+		"calibrate the write power (optimum power control)",
+		"[--layer N|all] [--json]",
+		"  -l, --layer N|all     layer to calibrate (default: all)\n"
+		"  -j, --json            print one JSON object\n",
+	},
+	{
+		"scan", cmd_scan,
+		"summarize the recording quality of each layer",
+		"[--layer N] [--json]",
+		"  -l, --layer N         scan layer N only (default: all layers)\n"
+		"  -j, --json            print one JSON object\n",
+	},
+	{
+		"simulate", cmd_simulate,
+		"run the recording model without a device",
+		"--media TYPE [--layer N] [--velocity M/S | --speed NX]\n"
+		"       [--strategy S] [--power MW] [--bias-power MW]\n"
+		"       [--wavelength NM] [--na X] [--cycles N] [--json]\n"
+		"       [--sweep power:FROM:TO:STEP] [--svg FILE]",
+		"  -m, --media TYPE      bd-r, bd-r-dl, bd-re, bd-re-dl, or a model\n"
+		"                        preset: bd-re-dl-unbalanced, bd-r-nf\n"
+		"  -l, --layer N         layer 0 or 1 (default: 0)\n"
+		"  -v, --velocity M/S    linear velocity in m/s, 1.0 to 60.0\n"
+		"                        (default: 1x, 4.917 m/s)\n"
+		"  -s, --speed NX        velocity in multiples of 1x; not with\n"
+		"                        --velocity\n"
+		"  -S, --strategy S      single, multi, castle or auto (default)\n"
+		"  -p, --power MW        write power in mW, 0.1 to 50.0 (default:\n"
+		"                        the optimum that OPC chooses)\n"
+		"  -b, --bias-power MW   bias power in mW (default: the medium's)\n"
+		"  -w, --wavelength NM   laser wavelength, 300 to 1000 nm (405)\n"
+		"  -a, --na X            numerical aperture, 0.1 to 2.0 (0.85);\n"
+		"                        above 1 only with --media bd-r-nf\n"
+		"  -c, --cycles N        overwrite cycles before the write\n"
+		"                        (rewritable media)\n"
+		"  -W, --sweep power:FROM:TO:STEP\n"
+		"                        jitter against write power, in mW\n"
+		"                        (at most 1000 points); not with --power\n"
+		"  -g, --svg FILE        draw the jitter-power curve (bathtub) as\n"
+		"                        SVG; without --sweep 0.5x to 1.5x the\n"
+		"                        optimum\n"
+		"  -j, --json            print one JSON object (with --sweep an\n"
+		"                        array of points)\n",
 	},
 };
 
@@ -157,6 +205,39 @@ void cmd_no_args(const struct optsimctl *ctl, int argc, char **argv)
 		      argv[optind]);
 		cmd_try_help(ctl);
 	}
+}
+
+/*
+ * cmd_layer_opts() - parse the options of commands that read per-layer
+ * state: [--layer N|all] [--json] and the common ones, no arguments.
+ * Returns the layer, OPTSIM_LAYER_ALL by default.
+ */
+uint32_t cmd_layer_opts(struct optsimctl *ctl, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "layer", required_argument, NULL, 'l' },
+		{ "json", no_argument, NULL, 'j' },
+		COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	uint32_t layer = OPTSIM_LAYER_ALL;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "l:j" COMMON_SHORTOPTS, longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			layer = opt_layer(optarg, true);
+			break;
+		case 'j':
+			ctl->json = true;
+			break;
+		default:
+			cmd_common_opt(ctl, c, optarg);
+		}
+	}
+	cmd_no_args(ctl, argc, argv);
+	return layer;
 }
 
 static const struct command *find_command(const char *name)

@@ -41,6 +41,7 @@ void cmd_usage(const struct optsimctl *ctl) __attribute__((noreturn));
 void cmd_try_help(const struct optsimctl *ctl) __attribute__((noreturn));
 void cmd_common_opt(struct optsimctl *ctl, int c, const char *arg);
 void cmd_no_args(const struct optsimctl *ctl, int argc, char **argv);
+uint32_t cmd_layer_opts(struct optsimctl *ctl, int argc, char **argv);
 
 /* Options every command takes: -d DEV and -h. */
 #define COMMON_SHORTOPTS	"d:h"
@@ -62,6 +63,9 @@ void dev_need_medium(const struct optsimctl *ctl,
 		     const struct optsim_info *info, const char *what);
 void dev_need_layer(const struct optsimctl *ctl,
 		    const struct optsim_info *info, uint32_t layer);
+void dev_layer_range(const struct optsimctl *ctl,
+		     const struct optsim_info *info, uint32_t layer,
+		     uint32_t *first, uint32_t *n);
 
 /* params.c: the write-parameter change shared by "set" and "burn". */
 struct param_change {
@@ -87,6 +91,24 @@ void params_apply(struct optsimctl *ctl, const struct optsim_info *info,
 		  uint32_t layer_sel, const struct param_change *chg);
 uint32_t opt_layer(const char *arg, bool allow_all);
 
+/* opc.c: optimum power control, shared by "opc" and "burn --opc". */
+void opc_run(struct optsimctl *ctl, const struct optsim_info *info,
+	     uint32_t layer_sel, struct optsim_opc *opc);
+void opc_print(const struct optsim_opc *opc, const char *prefix);
+
+/*
+ * Spec jitter limits in 0.01 % of T (BD-RE DL figures): single layer and
+ * L0 of a dual-layer disc, and L1 of a dual-layer disc.
+ */
+#define SPEC_JITTER_LIMIT_CPCT		650
+#define SPEC_JITTER_LIMIT_L1_CPCT	850
+
+static inline uint32_t spec_jitter_limit_cpct(uint32_t layers, uint32_t layer)
+{
+	return layers == 2 && layer == 1 ? SPEC_JITTER_LIMIT_L1_CPCT :
+					   SPEC_JITTER_LIMIT_CPCT;
+}
+
 /* command handlers */
 int cmd_info(struct optsimctl *ctl, int argc, char **argv);
 int cmd_get(struct optsimctl *ctl, int argc, char **argv);
@@ -96,5 +118,8 @@ int cmd_eject(struct optsimctl *ctl, int argc, char **argv);
 int cmd_finalize(struct optsimctl *ctl, int argc, char **argv);
 int cmd_erase(struct optsimctl *ctl, int argc, char **argv);
 int cmd_burn(struct optsimctl *ctl, int argc, char **argv);
+int cmd_opc(struct optsimctl *ctl, int argc, char **argv);
+int cmd_scan(struct optsimctl *ctl, int argc, char **argv);
+int cmd_simulate(struct optsimctl *ctl, int argc, char **argv);
 
 #endif /* OPTSIMCTL_H */

@@ -271,44 +271,16 @@ static void get_human(const struct optsim_params *p, uint32_t n)
 
 int cmd_get(struct optsimctl *ctl, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "layer", required_argument, NULL, 'l' },
-		{ "json", no_argument, NULL, 'j' },
-		COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct optsim_params p[OPTSIM_MAX_LAYERS];
 	struct optsim_info info;
-	uint32_t layer = OPTSIM_LAYER_ALL, first, n, i;
-	int c;
+	uint32_t layer, first, n, i;
 
-	while ((c = getopt_long(argc, argv, "l:j" COMMON_SHORTOPTS, longopts,
-				NULL)) != -1) {
-		switch (c) {
-		case 'l':
-			layer = opt_layer(optarg, true);
-			break;
-		case 'j':
-			ctl->json = true;
-			break;
-		default:
-			cmd_common_opt(ctl, c, optarg);
-		}
-	}
-	cmd_no_args(ctl, argc, argv);
+	layer = cmd_layer_opts(ctl, argc, argv);
 
 	dev_open(ctl, O_RDONLY | O_NONBLOCK);
 	dev_get_info(ctl, &info);
 	dev_need_medium(ctl, &info, "get params");
-	if (layer == OPTSIM_LAYER_ALL) {
-		first = 0;
-		n = info.layers < OPTSIM_MAX_LAYERS ? info.layers :
-						      OPTSIM_MAX_LAYERS;
-	} else {
-		dev_need_layer(ctl, &info, layer);
-		first = layer;
-		n = 1;
-	}
+	dev_layer_range(ctl, &info, layer, &first, &n);
 	for (i = 0; i < n; i++)
 		params_read(ctl, first + i, &p[i]);
 

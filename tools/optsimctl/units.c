@@ -131,6 +131,43 @@ int parse_layer(const char *s, bool allow_all, uint32_t *out)
 	return 0;
 }
 
+/*
+ * parse_sweep() - "NAME:FROM:TO:STEP" with three parse_fixed() numbers of
+ * @decimals: parse_sweep("power:4:12:0.5", "power", 3, ...) = 4000, 12000,
+ * 500. Only the syntax is checked here. Returns 0, -EINVAL or -ERANGE.
+ */
+int parse_sweep(const char *s, const char *name, unsigned int decimals,
+		uint64_t *from, uint64_t *to, uint64_t *step)
+{
+	uint64_t v[3];
+	char buf[96], *p, *colon;
+	size_t len = strlen(name);
+	int i, ret;
+
+	if (!s || strncmp(s, name, len) || s[len] != ':')
+		return -EINVAL;
+	if (strlen(s + len + 1) >= sizeof(buf))
+		return -ERANGE;
+	strcpy(buf, s + len + 1);
+	p = buf;
+	for (i = 0; i < 3; i++) {
+		colon = strchr(p, ':');
+		if ((i < 2) != !!colon)
+			return -EINVAL;
+		if (colon)
+			*colon = '\0';
+		ret = parse_fixed(p, decimals, &v[i]);
+		if (ret)
+			return ret;
+		if (colon)
+			p = colon + 1;
+	}
+	*from = v[0];
+	*to = v[1];
+	*step = v[2];
+	return 0;
+}
+
 /* speed_to_mms() - thousandths of 1x to mm/s, rounded to nearest. */
 int speed_to_mms(uint64_t milli_x, uint64_t *mms)
 {

@@ -17,6 +17,8 @@ int parse_u64(const char *s, uint64_t *out);
 int parse_fixed(const char *s, unsigned int decimals, uint64_t *out);
 int parse_speed(const char *s, uint64_t *milli_x);
 int parse_layer(const char *s, bool allow_all, uint32_t *out);
+int parse_sweep(const char *s, const char *name, unsigned int decimals,
+		uint64_t *from, uint64_t *to, uint64_t *step);
 
 int speed_to_mms(uint64_t milli_x, uint64_t *mms);
 uint64_t mms_to_milli_x(uint64_t mms);

@@ -37,6 +37,37 @@ run() { "$@" >"$T/out" 2>"$T/err"; rc=$?; }
 has_err() { grep -qF -- "$1" "$T/err"; }
 has_out() { grep -qF -- "$1" "$T/out"; }
 
+have_py=false
+command -v python3 >/dev/null 2>&1 && have_py=true
+
+# pyjson DESC EXPR: the last run exited 0 and its stdout is one JSON value d
+# for which the Python expression EXPR holds
+pyjson() {
+	desc=$1 expr=$2
+	if ! $have_py; then
+		skip "$desc" "no python3"
+	elif [ "$rc" -ne 0 ]; then
+		fail "$desc" "exit $rc"
+	elif ! python3 -c "import json,sys
+d = json.load(sys.stdin)
+assert $expr, d" <"$T/out" 2>"$T/py"; then
+		fail "$desc" "$(tail -1 "$T/py")"
+	else
+		pass "$desc"
+	fi
+}
+
+# xmlok DESC FILE: FILE is well-formed XML
+xmlok() {
+	if ! $have_py; then
+		skip "$1" "no python3"
+	elif python3 -c 'import xml.dom.minidom,sys; xml.dom.minidom.parse(sys.argv[1])' "$2" 2>"$T/py"; then
+		pass "$1"
+	else
+		fail "$1" "$(tail -1 "$T/py")"
+	fi
+}
+
 # t DESC RC STDERR-SUBSTRING ARGS...: exit code and message on stderr
 t() {
 	desc=$1 want=$2 msg=$3
@@ -92,7 +123,7 @@ run "$BIN" --help
 if [ "$rc" -eq 0 ] && has_out "Usage: optsimctl [-d DEV] COMMAND" &&
    has_out "--device DEV" && has_out "--version"; then
 	missing=""
-	for c in info get set load eject finalize erase burn; do
+	for c in info get set load eject finalize erase burn opc scan simulate; do
 		grep -q "^  $c " "$T/out" || missing="$missing $c"
 	done
 	if [ -z "$missing" ]; then pass "--help lists every command"
@@ -116,7 +147,7 @@ t "unknown option points to command help" 1 "Try 'optsimctl info --help'" info -
 t "missing option argument" 1 "requires an argument" set --speed
 t "empty device name refused" 1 "optsimctl: empty device name" -d "" info
 
-for c in info get set load eject finalize erase burn; do
+for c in info get set load eject finalize erase burn opc scan simulate; do
 	run "$BIN" "$c" --help
 	if [ "$rc" -eq 0 ] && has_out "Usage: optsimctl [-d DEV] $c" &&
 	   has_out "--device DEV"; then pass "$c --help"
@@ -131,6 +162,16 @@ tv "eject: extra argument" "eject: unexpected argument 'now'" eject now
 tv "finalize: extra argument" "finalize: unexpected argument 'x'" finalize x
 tv "erase: extra argument" "erase: unexpected argument 'all'" erase all
 tv "get: extra argument" "get: unexpected argument '0'" get 0
+tv "opc: extra argument" "opc: unexpected argument '1'" opc 1
+tv "scan: extra argument" "scan: unexpected argument 'all'" scan all
+tv "simulate: extra argument" "simulate: unexpected argument 'bd-r'" simulate --media bd-r bd-r
+run "$BIN" burn --help
+if has_out "--opc"; then pass "burn --help shows --opc"
+else fail "burn --help shows --opc"; fi
+run "$BIN" simulate --help
+if has_out "--sweep power:FROM:TO:STEP" && has_out "--svg FILE" && has_out "--wavelength NM"; then
+	pass "simulate --help shows --sweep, --svg, --wavelength"
+else fail "simulate --help shows --sweep, --svg, --wavelength"; fi
 
 # --- missing device ---------------------------------------------------------
 topen "info: missing device, exact message" info
@@ -140,6 +181,11 @@ topen "eject: missing device" eject
 topen "finalize: missing device" finalize
 topen "erase --quick: missing device" erase --quick
 topen "-d after the command" info -d "$NODEV"
+topen "opc: missing device" opc
+topen "opc --layer all --json: missing device" opc --layer all --json
+topen "opc --layer 1: missing device" opc --layer 1
+topen "scan: missing device" scan
+topen "scan --layer 0 --json: missing device" scan --layer 0 --json
 run "$BIN" -d "$T/nope" info
 if [ "$rc" -eq 1 ] && [ "$(cat "$T/err")" = "optsimctl: $T/nope: open failed: No such file or directory" ]; then
 	pass "open error names the -d path"
@@ -220,6 +266,120 @@ else
 	skip "burn: unreadable image" "root reads everything"
 fi
 topen "burn: valid image and options reach the device" burn --layer 1 --speed 2 --strategy multi --finalize --no-verify "$T/small.img"
+topen "burn --opc reaches the device" burn --opc --speed 2 "$T/small.img"
+
+# --- opc/scan validation -------------------------------------------------------
+tv "opc --layer 2" "invalid layer '2' (expected 0, 1 or all)" opc --layer 2
+tv "opc --layer x" "invalid layer 'x'" opc --layer x
+tv "scan --layer 2" "invalid layer '2'" scan --layer 2
+t "opc --bogus" 1 "optsimctl opc: unrecognized option '--bogus'" -d "$NODEV" opc --bogus
+t "scan --power is not a scan option" 1 "optsimctl scan: unrecognized option '--power'" -d "$NODEV" scan --power 5
+
+# --- simulate: validation (no model run, no device) ----------------------------
+tv "simulate without --media" "simulate: --media is required" simulate
+tv "simulate --media dvd" "unknown media type 'dvd' (expected bd-r, bd-r-dl, bd-re, bd-re-dl" simulate --media dvd
+tv "simulate --media none" "unknown media type 'none'" simulate --media none
+tv "simulate --layer 1 on bd-r" "layer 1 not present (bd-r has 1 layer)" simulate --media bd-r --layer 1
+tv "simulate --layer 1 on bd-re" "layer 1 not present (bd-re has 1 layer)" simulate --layer 1 --media bd-re
+tv "simulate --layer 2" "invalid layer '2' (expected 0 or 1)" simulate --media bd-r-dl --layer 2
+tv "simulate --na 2.5" "NA 2.5 out of range (0.1..2.0)" simulate --media bd-r --na 2.5
+tv "simulate --na 0.05" "NA 0.05 out of range (0.1..2.0)" simulate --media bd-r --na 0.05
+tv "simulate --na 0" "NA 0 out of range" simulate --media bd-r --na 0
+tv "simulate --na abc" "invalid NA 'abc'" simulate --media bd-r --na abc
+tv "simulate --na 1.2 without the near-field film" \
+	"the model refused the optics: 405 nm, NA 1.2 on bd-r: Invalid argument (an NA above 1 needs the near-field film: --media bd-r-nf)" \
+	simulate --media bd-r --na 1.2
+tv "simulate --wavelength 200" "wavelength 200 nm out of range (300..1000 nm)" simulate --media bd-r --wavelength 200
+tv "simulate --wavelength 1200" "wavelength 1200 nm out of range (300..1000 nm)" simulate --media bd-r --wavelength 1200
+tv "simulate --wavelength 405.5" "invalid wavelength '405.5'" simulate --media bd-r --wavelength 405.5
+tv "simulate --velocity with --speed" "--velocity and --speed are mutually exclusive" simulate --media bd-r --velocity 5 --speed 1
+tv "simulate --velocity 70" "velocity 70 m/s out of range (1.000..60.000 m/s)" simulate --media bd-r --velocity 70
+tv "simulate --speed 13" "speed 13 (63.921 m/s) out of range" simulate --media bd-r --speed 13
+tv "simulate --strategy foo" "unknown strategy 'foo' (expected single, multi, castle, auto)" simulate --media bd-r --strategy foo
+tv "simulate --power 0.05" "power 0.05 mW out of range (0.100..50.000 mW)" simulate --media bd-r --power 0.05
+tv "simulate --power 51" "power 51 mW out of range" simulate --media bd-r --power 51
+tv "simulate bias above power" "bias power 9.000 mW exceeds write power 8.000 mW" simulate --media bd-r --power 8 --bias-power 9
+tv "simulate --cycles on write-once media" "--cycles needs rewritable media (bd-r-dl is write-once)" simulate --media bd-r-dl --cycles 10
+tv "simulate --cycles x" "invalid cycles 'x'" simulate --media bd-re --cycles x
+tv "simulate --cycles -1" "invalid cycles '-1'" simulate --media bd-re --cycles -1
+tv "simulate --cycles 2^32" "cycles 4294967296 out of range" simulate --media bd-re --cycles 4294967296
+tv "simulate --sweep step 0" "sweep step must be above 0 mW" simulate --media bd-r --sweep power:4:12:0
+tv "simulate --sweep negative step" "invalid sweep 'power:4:12:-1'" simulate --media bd-r --sweep power:4:12:-1
+tv "simulate --sweep FROM > TO" "sweep from 12 mW is above its end 4 mW" simulate --media bd-r --sweep power:12:4:1
+tv "simulate --sweep of 4991 points" "sweep of 4991 points is too long (at most 1000)" simulate --media bd-r --sweep power:0.1:50:0.01
+tv "simulate --sweep of 1001 points" "sweep of 1001 points is too long (at most 1000)" simulate --media bd-r --sweep power:1:11:0.01
+tv "simulate --sweep below 0.1 mW" "sweep 0.05..1 mW out of range (0.100..50.000 mW)" simulate --media bd-r --sweep power:0.05:1:0.1
+tv "simulate --sweep above 50 mW" "sweep 10..60 mW out of range" simulate --media bd-r --sweep power:10:60:1
+tv "simulate --sweep velocity" "invalid sweep 'velocity:1:2:1' (expected power:FROM:TO:STEP" simulate --media bd-r --sweep velocity:1:2:1
+tv "simulate --sweep missing STEP" "invalid sweep 'power:4:12'" simulate --media bd-r --sweep power:4:12
+tv "simulate --sweep extra field" "invalid sweep 'power:4:12:1:2'" simulate --media bd-r --sweep power:4:12:1:2
+tv "simulate --sweep with --power" "--sweep power and --power are mutually exclusive" simulate --media bd-r --power 8 --sweep power:4:12:1
+tv "simulate --svg ''" "empty SVG file name" simulate --media bd-r --svg ""
+t "simulate --frob" 1 "optsimctl simulate: unrecognized option '--frob'" simulate --frob
+
+# --- simulate: the model, for real (each run takes a second or two) -----------
+SIMKEYS="'jitter_pct', 'power_mw', 'optimum_power_mw', 'peak_temp_c', 'mark_width_nm', 'ser', 'ldc_max', 'bis_max', 'readable', 'strategy', 'velocity_ms', 'layer', 'media', 'wavelength_nm', 'na', 'cycles', 'erase_pct', 'signal_pct'"
+run "$BIN" -d "$NODEV" simulate --media bd-r --json
+if [ "$rc" -eq 0 ] && [ "$(wc -l <"$T/out")" -eq 1 ] && [ ! -s "$T/err" ]; then
+	pass "simulate --json: exit 0, one line, no device, nothing on stderr"
+else fail "simulate --json: exit 0, one line, no device, nothing on stderr" "exit $rc"; fi
+if ! $have_py; then skip "simulate --json is valid JSON" "no python3"
+elif python3 -m json.tool <"$T/out" >/dev/null 2>"$T/py"; then pass "simulate --json is valid JSON"
+else fail "simulate --json is valid JSON" "$(tail -1 "$T/py")"; fi
+pyjson "simulate --json: one object with every key" \
+	"isinstance(d, dict) and all(k in d for k in ($SIMKEYS))"
+pyjson "simulate --json: the setting as given, defaults filled in" \
+	"d['media'] == 'bd-r' and d['layer'] == 0 and d['wavelength_nm'] == 405 and d['na'] == 0.85 and d['velocity_ms'] == 4.917 and d['cycles'] == 0 and d['strategy'] in ('single', 'multi', 'castle') and d['strategy_requested'] == 'auto' and d['jitter_limit_pct'] == 6.5"
+pyjson "simulate --json: readable is a boolean, numbers are numbers" \
+	"isinstance(d['readable'], bool) and all(isinstance(d[k], (int, float)) and not isinstance(d[k], bool) for k in ('jitter_pct', 'power_mw', 'optimum_power_mw', 'peak_temp_c', 'mark_width_nm', 'ser', 'ldc_max', 'bis_max', 'erase_pct', 'signal_pct'))"
+pyjson "simulate without --power writes at the optimum OPC chooses" \
+	"d['power_mw'] == d['optimum_power_mw'] > 0.1"
+pyjson "simulate at the optimum forms marks and is readable" \
+	"d['readable'] is True and 0 < d['jitter_pct'] < 20 and 0 <= d['ser'] < 0.01 and d['mark_width_nm'] > 0 and d['peak_temp_c'] > 100"
+cp "$T/out" "$T/opt.json"
+
+run "$BIN" simulate --media bd-r --power 1 --json
+pyjson "simulate far below the optimum is unreadable" \
+	"d['power_mw'] == 1 and d['readable'] is False and d['jitter_pct'] > json.load(open('$T/opt.json'))['jitter_pct'] and d['optimum_power_mw'] == json.load(open('$T/opt.json'))['optimum_power_mw']"
+
+run "$BIN" simulate --media bd-re-dl --layer 1 --speed 2 --strategy castle --power 12 --bias-power 3 --wavelength 410 --na 0.8 --cycles 100 --json
+pyjson "simulate: every option reaches the model and the output" \
+	"d['media'] == 'bd-re-dl' and d['layer'] == 1 and d['velocity_mms'] == 9834 and d['speed_x'] == 2 and d['strategy'] == 'castle' and d['power_mw'] == 12 and d['bias_power_mw'] == 3 and d['wavelength_nm'] == 410 and d['na'] == 0.8 and d['cycles'] == 100 and d['jitter_limit_pct'] == 8.5 and d['optimum_power_mw'] != 12"
+
+run "$BIN" simulate --media bd-r-nf --na 1.2 --json
+pyjson "simulate: NA 1.2 with the near-field film" "d['media'] == 'bd-r-nf' and d['na'] == 1.2"
+
+t "simulate: bias above the optimum power" 1 \
+	"optsimctl: bias power 40.000 mW exceeds the optimum write power" simulate --media bd-r --bias-power 40
+
+run "$BIN" simulate --media bd-r --svg "$T/d.svg"
+if [ "$rc" -eq 0 ] && has_out "write power:" && has_out "(optimum " &&
+   has_out "jitter:" && has_out "(limit 6.50 %)" && has_out "readable:          yes" &&
+   has_out "svg: $T/d.svg, "; then
+	pass "simulate: text report, and --svg without --sweep"
+else fail "simulate: text report, and --svg without --sweep" "exit $rc"; fi
+xmlok "simulate --svg without --sweep: valid XML" "$T/d.svg"
+
+run "$BIN" simulate --media bd-r --sweep power:1:41:5 --json
+pyjson "simulate --sweep --json: an array of 9 points" \
+	"isinstance(d, list) and [p['power_mw'] for p in d] == [1, 6, 11, 16, 21, 26, 31, 36, 41] and all(isinstance(p['readable'], bool) and isinstance(p['jitter_pct'], (int, float)) for p in d)"
+pyjson "simulate --sweep: a bathtub, unreadable far below and far above" \
+	"not d[0]['readable'] and not d[-1]['readable'] and min(p['jitter_pct'] for p in d[1:-1]) < min(d[0]['jitter_pct'], d[-1]['jitter_pct'])"
+
+run "$BIN" simulate --media bd-r --sweep power:4:12:0.5 --svg "$T/s.svg"
+if [ "$rc" -eq 0 ] && [ "$(grep -cE '^[0-9]+\.[0-9]{3} ' "$T/out")" -eq 17 ] &&
+   has_out "POWER mW" && has_out "optimum: " && has_out "svg: $T/s.svg, 17 points"; then
+	pass "simulate --sweep: a table of 17 points"
+else fail "simulate --sweep: a table of 17 points" "exit $rc"; fi
+xmlok "simulate --svg: valid XML" "$T/s.svg"
+if grep -qE '<path|<polyline' "$T/s.svg" && grep -q 'stroke-dasharray' "$T/s.svg" &&
+   grep -q 'limit 6.5 %' "$T/s.svg" && grep -q 'optimum [0-9.]* mW' "$T/s.svg" &&
+   grep -q 'write power (mW)' "$T/s.svg" && grep -q 'jitter (% of T)' "$T/s.svg" &&
+   [ "$(grep -c '<circle [^>]*r="3"' "$T/s.svg")" -eq 17 ]; then
+	pass "simulate --svg: curve, 17 points, dashed limit, optimum, axis labels"
+else fail "simulate --svg: curve, 17 points, dashed limit, optimum, axis labels"; fi
+t "simulate --svg into a missing directory" 1 "$T/nodir/x.svg: open failed: No such file or directory" \
+	simulate --media bd-r --sweep power:8:8:1 --svg "$T/nodir/x.svg"
 
 # --- device paths against the LD_PRELOAD stand-in ----------------------------
 FAKEDEV=${FAKEDEV:-$here/fakedev.so}
@@ -365,6 +525,92 @@ assert $expr, d" <"$T/out" 2>"$T/py"; then
 	f "fake: get --layer 1 on single layer" 1 "layer 1 not present" get --layer 1
 	f "fake: set --layer 1 on single layer" 1 "layer 1 not present" set --layer 1 --speed 2
 	FAKEDEV_NOROOT=1 f "fake: load without root" 1 "load failed: Operation not permitted (needs root" load --media bd-re
+
+	# --- opc, burn --opc, scan and medium errors on the fake ---
+	f "fake: opc on single layer: load bd-r" 0 "" load --media bd-r --layer-sectors 2048
+	f "fake: opc --layer 1 on single layer" 1 "$DEV: layer 1 not present (bd-r has 1 layer)" opc --layer 1
+	f "fake: scan --layer 1 on single layer" 1 "$DEV: layer 1 not present (bd-r has 1 layer)" scan --layer 1
+	f "fake: scan a blank medium" 0 "" scan
+	if has_out "L0: 0 of 64 clusters recorded" && has_out "verdict     blank" &&
+	   has_out "unreadable clusters: 0"; then pass "fake: scan of a blank medium says blank"
+	else fail "fake: scan of a blank medium says blank"; fi
+	f "fake: finalize before opc" 0 "" finalize
+	f "fake: opc on a finalized disc" 1 \
+		"optsimctl: $DEV: opc failed: Read-only file system (the disc is finalized)" opc
+	f "fake: eject before opc" 0 "" eject
+	f "fake: opc with no medium" 1 "optsimctl: $DEV: opc failed: No medium found (insert one with 'optsimctl load')" opc
+	f "fake: scan with no medium" 1 "optsimctl: $DEV: scan failed: No medium found" scan
+
+	f "fake: load bd-r-dl for opc" 0 "" load --media bd-r-dl --layer-sectors 1024
+	FAKEDEV_NOROOT=1 f "fake: opc without root" 1 "opc failed: Operation not permitted (needs root" opc
+	f "fake: opc" 0 "" opc
+	if has_out "opc: L0 write power 9.458 mW, jitter 5.20 % after 29 test writes" &&
+	   has_out "opc: L1 write power 7.458 mW, jitter 6.70 % after 29 test writes"; then
+		pass "fake: opc prints power, jitter and test writes per layer"
+	else fail "fake: opc prints power, jitter and test writes per layer"; fi
+	jt "fake: opc --json" \
+		"d == {'layers': [{'layer': 0, 'power_uw': 9458, 'power_mw': 9.458, 'jitter_pct': 5.2, 'steps': 29}, {'layer': 1, 'power_uw': 7458, 'power_mw': 7.458, 'jitter_pct': 6.7, 'steps': 29}]}" opc --json
+	jt "fake: opc --layer 1 --json calibrates layer 1 only" \
+		"[l['layer'] for l in d['layers']] == [1]" opc --layer 1 --json
+	jt "fake: opc set the power it chose, bias in proportion" \
+		"d['layers'][0]['write_power_uw'] == 9458 and d['layers'][1]['write_power_uw'] == 7458 and d['layers'][0]['bias_power_uw'] == 1576" get --json
+
+	: >"$T/log"
+	f "fake: burn --opc --speed 2" 0 "" burn --opc --speed 2 "$T/img"
+	if has_out "opc: L0 write power 11.917 mW, jitter 5.20 % after 29 test writes" &&
+	   has_out "opc: L1 write power 9.917 mW" && has_out "verify: OK"; then
+		pass "fake: burn --opc prints what OPC chose"
+	else fail "fake: burn --opc prints what OPC chose"; fi
+	if [ "$(grep -n '' "$T/log" | sed -n 's/^\([0-9]*\):set_params.*velocity=9834.*/\1/p' | tail -1)" -lt \
+	     "$(grep -n '' "$T/log" | sed -n 's/^\([0-9]*\):opc layer=0.*/\1/p' | head -1)" ] 2>/dev/null; then
+		pass "fake: burn --opc calibrates after setting the speed"
+	else fail "fake: burn --opc calibrates after setting the speed" "$(tr '\n' ';' <"$T/log")"; fi
+	if has_out "opc: L0" && [ "$(sed -n '/^opc: L0/=' "$T/out")" -lt "$(sed -n '/^burn: .* written/=' "$T/out")" ]; then
+		pass "fake: burn --opc calibrates before writing"
+	else fail "fake: burn --opc calibrates before writing"; fi
+
+	: >"$T/log"
+	f "fake: scan after a burn" 0 "" scan
+	if has_out "scan: bd-r-dl, 2 layers of 32 clusters" &&
+	   has_out "L0: 32 of 32 clusters recorded" &&
+	   has_out "  jitter      max 5.90 %, mean 5.43 % (limit 6.50 %)" &&
+	   has_out "  LDC         max 4, total 61 (worst codeword 4, limit 32)" &&
+	   has_out "  BIS         max 1, total 11" &&
+	   has_out "L1: 14 of 32 clusters recorded" && has_out "(limit 8.50 %)" &&
+	   has_out "  verdict     pass" && has_out "unreadable clusters: 0"; then
+		pass "fake: scan summarizes each layer"
+	else fail "fake: scan summarizes each layer"; fi
+	if [ "$(grep -c '^get_quality' "$T/log")" -eq 2 ] &&
+	   grep -q '^get_quality cluster=0 count=32$' "$T/log" &&
+	   grep -q '^get_quality cluster=32 count=32$' "$T/log"; then
+		pass "fake: scan reads each layer's records"
+	else fail "fake: scan reads each layer's records" "$(tr '\n' ';' <"$T/log")"; fi
+	jt "fake: scan --json" \
+		"[l['layer'] for l in d['layers']] == [0, 1] and d['layers'][0] == {'layer': 0, 'clusters': 32, 'recorded': 32, 'jitter_max_pct': 5.9, 'jitter_mean_pct': 5.43, 'jitter_limit_pct': 6.5, 'ldc_max': 4, 'ldc_total': 61, 'ldc_worst_codeword': 4, 'bis_max': 1, 'bis_total': 11, 'unreadable': 0, 'unresolved': 0, 'verdict': 'pass'} and d['layers'][1]['recorded'] == 14 and d['layers'][1]['jitter_max_pct'] == 7.9 and d['layers'][1]['jitter_limit_pct'] == 8.5 and d['unreadable'] == 0" scan --json
+	cp "$T/out" "$T/scan.json"
+	: >"$T/log"
+	FAKEDEV_QUALITY_MAX=5 f "fake: scan with short GET_QUALITY answers" 0 "" scan --json
+	if cmp -s "$T/out" "$T/scan.json" && [ "$(grep -c '^get_quality' "$T/log")" -eq 14 ] &&
+	   grep -q '^get_quality cluster=30 count=2$' "$T/log" &&
+	   grep -q '^get_quality cluster=37 count=5$' "$T/log"; then
+		pass "fake: scan continues where a short answer ended"
+	else fail "fake: scan continues where a short answer ended" "$(tr '\n' ';' <"$T/log")"; fi
+	jt "fake: scan --layer 1 --json" \
+		"[l['layer'] for l in d['layers']] == [1] and d['layers'][0]['clusters'] == 32 and d['layers'][0]['recorded'] == 14" scan --layer 1 --json
+	FAKEDEV_BAD_LBA=100 jt "fake: scan counts an uncorrectable cluster, still exit 0" \
+		"d['unreadable'] == 1 and d['layers'][0]['unreadable'] == 1 and d['layers'][0]['verdict'] == 'fail' and d['layers'][0]['ldc_worst_codeword'] == 60 and d['layers'][0]['jitter_max_pct'] == 14.5 and d['layers'][1]['verdict'] == 'pass'" scan --json
+	FAKEDEV_BAD_LBA=100 f "fake: scan text with an uncorrectable cluster" 0 "" scan
+	if has_out "  unreadable  1 cluster" && has_out "  verdict     fail" &&
+	   has_out "unreadable clusters: 1"; then pass "fake: scan text names the unreadable cluster"
+	else fail "fake: scan text names the unreadable cluster"; fi
+	FAKEDEV_FAIL_QUALITY=1 f "fake: scan fails when GET_QUALITY fails" 1 \
+		"optsimctl: $DEV: get quality at cluster 0 failed: Input/output error" scan
+
+	f "fake: load bd-re for a medium error" 0 "" load --media bd-re --layer-sectors 2048
+	FAKEDEV_BAD_LBA=700 f "fake: verify hits an uncorrectable cluster" 1 \
+		"optsimctl: $DEV: read failed at LBA 672 (layer 0): No data available (medium error: the cluster is uncorrectable (see optsimctl scan))" burn "$T/img"
+	FAKEDEV_BAD_LBA=700 jt "fake: scan finds the cluster verify could not read" \
+		"d['unreadable'] == 1 and d['layers'][0]['verdict'] == 'fail'" scan --json
 	f "fake: eject" 0 "" eject
 	jt "fake: info after eject" "d['media'] == 'none'" info --json
 else

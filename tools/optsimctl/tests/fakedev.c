@@ -4,10 +4,15 @@
  * tests can run optsimctl's device paths without the kernel module.
  *
  * It models build/CONTRACT.md closely enough for the tool (not the driver):
- * ioctls GET_INFO, GET_PARAMS, SET_PARAMS, LOAD, EJECT, FINALIZE, ERASE with
- * their checks and errnos, and block I/O with 2048-byte O_DIRECT alignment,
- * write-once clusters and finalize. State lives in files so it persists
- * from one optsimctl run to the next.
+ * ioctls GET_INFO, GET_PARAMS, SET_PARAMS, LOAD, EJECT, FINALIZE, ERASE,
+ * GET_QUALITY and OPC with their checks and errnos, and block I/O with
+ * 2048-byte O_DIRECT alignment, write-once clusters and finalize. State
+ * lives in files so it persists from one optsimctl run to the next.
+ *
+ * There is no recording model: OPC picks a power from the layer and its
+ * velocity, and a recorded cluster's quality record is a function of its
+ * index, except for the cluster of FAKEDEV_BAD_LBA, which is uncorrectable
+ * (and its reads fail with ENODATA, as the driver's medium error).
  *
  * Environment:
  *   FAKEDEV_PATH       device path to emulate (required)
@@ -17,6 +22,11 @@
  *   FAKEDEV_PARTIAL    set: a failing write first records the clusters
  *                      before the failing one (like a split request)
  *   FAKEDEV_CORRUPT_LBA  reads of this LBA return its first byte flipped
+ *   FAKEDEV_BAD_LBA    the cluster holding this LBA, once recorded, is
+ *                      uncorrectable: reads touching it fail with ENODATA
+ *                      and its quality record says so
+ *   FAKEDEV_QUALITY_MAX  GET_QUALITY returns at most this many records
+ *   FAKEDEV_FAIL_QUALITY GET_QUALITY fails with EIO
  *   FAKEDEV_LOG        file that gets one line per SET_PARAMS/FINALIZE/...
  */
 #include <dlfcn.h>
@@ -201,11 +211,118 @@ static void wipe_data(void)
 	memset(st.recorded, 0, sizeof(st.recorded));
 }
 
+static long env_lba(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v ? atol(v) : -1;
+}
+
+/* The uncorrectable cluster of FAKEDEV_BAD_LBA, or -1. */
+static long bad_cluster(void)
+{
+	long bad = env_lba("FAKEDEV_BAD_LBA");
+
+	return bad >= 0 ? bad / OPTSIM_CLUSTER_SECTORS : -1;
+}
+
+/* Deterministic record of recorded cluster @c. */
+static void quality_of(uint64_t c, struct optsim_quality_rec *r)
+{
+	uint32_t layer = (uint32_t)(c * OPTSIM_CLUSTER_SECTORS / st.layer_sectors);
+
+	memset(r, 0, sizeof(*r));
+	r->layer = layer;
+	if (!st.recorded[c])
+		return;
+	r->flags = OPTSIM_QUALITY_F_RECORDED;
+	r->jitter = 500 + (uint32_t)(c % 10) * 10 + layer * 200;
+	r->ldc = (uint32_t)(c % 5);
+	r->bis = (uint32_t)(c % 3 == 0);
+	r->ldc_worst = r->ldc;
+	if ((long)c == bad_cluster()) {
+		r->flags |= OPTSIM_QUALITY_F_UNCORRECTABLE;
+		r->jitter = 1450;
+		r->ldc = 4000;
+		r->bis = 90;
+		r->ldc_worst = 60;
+	}
+}
+
+static int fake_get_quality(struct optsim_quality *q)
+{
+	struct optsim_quality_rec *recs;
+	uint64_t nclusters = capacity() / OPTSIM_CLUSTER_SECTORS, c;
+	const char *max = getenv("FAKEDEV_QUALITY_MAX");
+	uint32_t n, i;
+
+	if (!q->count || q->count > OPTSIM_QUALITY_MAX_RECORDS ||
+	    q->reserved0 || q->reserved[0] || q->reserved[1])
+		return -EINVAL;
+	if (!st.media)
+		return -ENOMEDIUM;
+	if (q->cluster >= nclusters)
+		return -EINVAL;
+	if (!q->records)
+		return -EFAULT;
+	if (getenv("FAKEDEV_FAIL_QUALITY"))
+		return -EIO;
+	recs = (struct optsim_quality_rec *)(uintptr_t)q->records;
+	n = q->count;
+	if (nclusters - q->cluster < n)
+		n = (uint32_t)(nclusters - q->cluster);
+	if (max && (uint32_t)atol(max) && (uint32_t)atol(max) < n)
+		n = (uint32_t)atol(max);
+	for (i = 0, c = q->cluster; i < n; i++, c++)
+		quality_of(c, &recs[i]);
+	q->count = n;
+	logline("get_quality cluster=%llu count=%u",
+		(unsigned long long)q->cluster, n);
+	return 0;
+}
+
+/*
+ * fake_opc() - "calibrate" each layer: the power rises with the velocity
+ * and is higher on L0 of a dual-layer disc; the bias keeps its ratio.
+ */
+static int fake_opc(struct optsim_opc *o)
+{
+	uint32_t l, p;
+
+	if (o->flags || o->reserved[0] || o->reserved[1])
+		return -EINVAL;
+	if (!st.media)
+		return -ENOMEDIUM;
+	if (o->layer >= layers() && o->layer != OPTSIM_LAYER_ALL)
+		return -EINVAL;
+	if (st.finalized)
+		return -EROFS;
+	memset(o->power, 0, sizeof(o->power));
+	memset(o->jitter, 0, sizeof(o->jitter));
+	memset(o->steps, 0, sizeof(o->steps));
+	for (l = 0; l < layers(); l++) {
+		struct optsim_params *pp = &st.params[l];
+
+		if (o->layer != OPTSIM_LAYER_ALL && o->layer != l)
+			continue;
+		p = 5000 + pp->velocity / 2 + (layers() == 2 && !l ? 2000 : 0);
+		pp->bias_power = (uint32_t)((uint64_t)pp->bias_power * p /
+					    pp->write_power);
+		pp->write_power = p;
+		o->power[l] = p;
+		o->jitter[l] = 520 + 150 * l;
+		o->steps[l] = 29;
+		logline("opc layer=%u power=%u", l, p);
+	}
+	state_save();
+	return 0;
+}
+
 static int fake_ioctl(unsigned long req, void *arg)
 {
 	bool priv = req == OPTSIM_IOC_SET_PARAMS || req == OPTSIM_IOC_LOAD ||
 		    req == OPTSIM_IOC_EJECT || req == OPTSIM_IOC_FINALIZE ||
-		    req == OPTSIM_IOC_ERASE;
+		    req == OPTSIM_IOC_ERASE || req == OPTSIM_IOC_OPC;
 	uint64_t c, nclusters;
 	uint32_t l;
 
@@ -333,6 +450,10 @@ static int fake_ioctl(unsigned long req, void *arg)
 		state_save();
 		return 0;
 	}
+	case OPTSIM_IOC_GET_QUALITY:
+		return fake_get_quality(arg);
+	case OPTSIM_IOC_OPC:
+		return fake_opc(arg);
 	default:
 		return -ENOTTY;
 	}
@@ -366,13 +487,6 @@ static int check_io(const void *buf, size_t n, off_t off)
 	return 0;
 }
 
-static long env_lba(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v ? atol(v) : -1;
-}
-
 static ssize_t fake_pread(void *buf, size_t n, off_t off)
 {
 	long bad = env_lba("FAKEDEV_CORRUPT_LBA");
@@ -386,6 +500,10 @@ static ssize_t fake_pread(void *buf, size_t n, off_t off)
 		return 0;
 	if (n > end - (uint64_t)off)
 		n = end - (uint64_t)off;
+	if (bad_cluster() >= 0 && st.recorded[bad_cluster()] &&
+	    (uint64_t)bad_cluster() * CLUSTER < (uint64_t)off + n &&
+	    ((uint64_t)bad_cluster() + 1) * CLUSTER > (uint64_t)off)
+		return -ENODATA;
 	r = real_pread(fake_fd, buf, n, off);
 	if (r > 0 && bad >= 0 && (uint64_t)bad * SECT >= (uint64_t)off &&
 	    (uint64_t)bad * SECT < (uint64_t)off + (uint64_t)r)

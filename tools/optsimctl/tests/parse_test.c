@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of optsimctl's pure helpers: number parsers, unit conversion,
- * names, and the JSON writer and its string escaping. Prints TAP; exits 1
+ * names, the JSON writer and its string escaping, and the SVG plot. Prints TAP; exits 1
  * when a test fails.
  */
 #include <errno.h>
@@ -13,6 +13,7 @@
 
 #include "json.h"
 #include "names.h"
+#include "svg.h"
 #include "units.h"
 
 static int ntest, nfail;
@@ -62,6 +63,31 @@ static void check_speed(const char *s, int want_ret, uint64_t want_mms)
 	ok(ret == want_ret && (ret || mms == want_mms), "speed '%s'", s);
 	if (ret != want_ret || (!ret && mms != want_mms))
 		printf("# ret %d mm/s %llu\n", ret, (unsigned long long)mms);
+}
+
+static void check_sweep(const char *s, int want_ret, uint64_t from,
+			uint64_t to, uint64_t step)
+{
+	uint64_t a = 1, b = 2, c = 3;
+	int ret = parse_sweep(s, "power", 3, &a, &b, &c);
+
+	ok(ret == want_ret && (ret || (a == from && b == to && c == step)),
+	   "parse_sweep '%s'", s);
+	if (ret != want_ret || (!ret && (a != from || b != to || c != step)))
+		printf("# ret %d: %llu %llu %llu\n", ret, (unsigned long long)a,
+		       (unsigned long long)b, (unsigned long long)c);
+}
+
+static void check_step(double range, int ticks, double want)
+{
+	char name[64];
+	double got = svg_nice_step(range, ticks);
+
+	snprintf(name, sizeof(name), "svg_nice_step(%g, %d) = %g", range,
+		 ticks, want);
+	ok(got > want * 0.999999 && got < want * 1.000001, "%s", name);
+	if (!(got > want * 0.999999 && got < want * 1.000001))
+		printf("# got %g\n", got);
 }
 
 static void check_layer(const char *s, bool all, int want_ret, uint32_t want)
@@ -127,6 +153,81 @@ static void doc_nested(FILE *f)
 	json_array_end(&j);
 	json_object_end(&j);
 	json_finish(&j);
+}
+
+static void dbl_doc(FILE *f)
+{
+	struct json j;
+
+	json_init(&j, f);
+	json_array_begin(&j, NULL);
+	json_double(&j, NULL, 0.5);
+	json_double(&j, NULL, 3.873e-05);
+	json_double(&j, NULL, 1.0);
+	json_double(&j, NULL, 0);
+	json_double(&j, NULL, 1.0 / 0.0);
+	json_double(&j, NULL, 0.0 / 0.0);
+	json_array_end(&j);
+	json_finish(&j);
+}
+
+static void svg_esc(FILE *f) { svg_escape(f, "a<b>&\"c'\x01" "d"); }
+
+/* A small bathtub: well-formed enough to hold the parts the tests look for. */
+static void svg_doc(FILE *f)
+{
+	static const struct svg_point pts[] = {
+		{ 4, 655.35, false }, { 6, 9.5, true }, { 8, 7.2, true },
+		{ 10, 12, false },
+	};
+	struct svg_plot p = {
+		.title = "bathtub <&>", .xlabel = "write power (mW)",
+		.ylabel = "jitter (% of T)", .pts = pts, .n = 4,
+		.limit = 6.5, .limit_label = "limit 6.5 %", .mark = true,
+		.mark_x = 8, .mark_y = 7.2, .mark_label = "optimum 8 mW",
+		.fail_label = "uncorrectable",
+	};
+
+	svg_plot(f, &p);
+}
+
+static void check_svg(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	const char *c;
+	int circles = 0;
+
+	if (!f) {
+		ok(0, "%s", "svg_plot (open_memstream)");
+		return;
+	}
+	svg_doc(f);
+	fclose(f);
+	ok(!strncmp(buf, "<?xml version=\"1.0\"", 19) &&
+	   strstr(buf, "<svg xmlns=\"http://www.w3.org/2000/svg\"") &&
+	   len > 8 && !strcmp(buf + len - 7, "</svg>\n"),
+	   "%s", "svg_plot: an XML document with one svg element");
+	ok(strstr(buf, "<title>bathtub &lt;&amp;&gt;</title>") != NULL, "%s",
+	   "svg_plot: title escaped");
+	ok(strstr(buf, "class=\"curve\"") && strstr(buf, "d=\"M") != NULL,
+	   "%s", "svg_plot: the curve is a path");
+	ok(strstr(buf, "stroke-dasharray") && strstr(buf, ">limit 6.5 %<"),
+	   "%s", "svg_plot: dashed limit line with its label");
+	ok(strstr(buf, ">optimum 8 mW<") != NULL, "%s", "svg_plot: optimum marked");
+	ok(strstr(buf, ">write power (mW)<") && strstr(buf, ">jitter (% of T)<"),
+	   "%s", "svg_plot: axis labels");
+	/* y axis: 4 x the limit = 26, cut into 5-steps: 0..30 */
+	ok(strstr(buf, ">30</text>") && !strstr(buf, ">35</text>") &&
+	   strstr(buf, ">10</text>"), "%s",
+	   "svg_plot: y axis cut at four times the limit");
+	for (c = buf; (c = strstr(c, "<circle")); c++)
+		circles++;
+	ok(circles == 5, "%s", "svg_plot: 4 points and the legend dot");
+	ok(strstr(buf, "nan") == NULL && strstr(buf, "inf") == NULL, "%s",
+	   "svg_plot: no nan or inf");
+	free(buf);
 }
 
 static void check_fmt(uint64_t v, unsigned int dec, bool trim,
@@ -207,6 +308,30 @@ int main(void)
 	check_layer("-1", true, -EINVAL, 0);
 	check_layer("", true, -EINVAL, 0);
 
+	check_sweep("power:4:12:0.5", 0, 4000, 12000, 500);
+	check_sweep("power:0.1:50:0.001", 0, 100, 50000, 1);
+	check_sweep("power:12:4:1", 0, 12000, 4000, 1000);	/* order: caller */
+	check_sweep("power:4:12:0", 0, 4000, 12000, 0);	/* step: caller */
+	check_sweep("power:4:12", -EINVAL, 0, 0, 0);
+	check_sweep("power:4:12:1:2", -EINVAL, 0, 0, 0);
+	check_sweep("power:4:12:-1", -EINVAL, 0, 0, 0);
+	check_sweep("power:4::1", -EINVAL, 0, 0, 0);
+	check_sweep("power:4:12:0.0005", -EINVAL, 0, 0, 0);
+	check_sweep("power4:12:1", -EINVAL, 0, 0, 0);
+	check_sweep("powers:4:12:1", -EINVAL, 0, 0, 0);
+	check_sweep("velocity:4:12:1", -EINVAL, 0, 0, 0);
+	check_sweep("", -EINVAL, 0, 0, 0);
+	check_sweep(NULL, -EINVAL, 0, 0, 0);
+
+	check_step(10, 8, 2);
+	check_step(8, 8, 1);
+	check_step(26, 6, 5);
+	check_step(0.9, 6, 0.2);
+	check_step(0.03, 8, 0.005);
+	check_step(1000, 5, 200);
+	check_step(0, 5, 1);
+	check_step(-3, 5, 1);
+
 	check_fmt(4917, 3, false, "4.917");
 	check_fmt(5000, 3, false, "5.000");
 	check_fmt(5000, 3, true, "5");
@@ -257,6 +382,11 @@ int main(void)
 		  "\"empty\":[],\"layers\":[{\"v\":4.917,\"w\":5,\"x\":1.5},"
 		  "{}]}\n",
 		  "json document with nesting and commas");
+
+	check_out(dbl_doc, "[0.5,3.873e-05,1,0,null,null]\n",
+		  "json_double: %.4g, null for inf and nan");
+	check_out(svg_esc, "a&lt;b&gt;&amp;&quot;c&apos;d", "svg_escape");
+	check_svg();
 
 	printf("1..%d\n", ntest);
 	return nfail ? EXIT_FAILURE : EXIT_SUCCESS;

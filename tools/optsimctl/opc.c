@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * optsimctl opc - optimum power control: the drive test-writes a ladder of
+ * powers in the power calibration area of each layer (never in user data)
+ * and sets the write power with the lowest jitter (OPTSIM_IOC_OPC).
+ * "burn --opc" runs the same request on every layer before it writes.
+ */
+#include <err.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "optsimctl.h"
+#include "units.h"
+
+/*
+ * opc_run() - calibrate layer @layer_sel (or every layer) of the medium in
+ * the drive; exits on failure.
+ */
+void opc_run(struct optsimctl *ctl, const struct optsim_info *info,
+	     uint32_t layer_sel, struct optsim_opc *opc)
+{
+	dev_need_medium(ctl, info, "opc");
+	if (layer_sel != OPTSIM_LAYER_ALL)
+		dev_need_layer(ctl, info, layer_sel);
+	memset(opc, 0, sizeof(*opc));
+	opc->layer = layer_sel;
+	dev_ioctl_or_die(ctl, OPTSIM_IOC_OPC, opc, "opc");
+}
+
+/* opc_print() - "PREFIX: L0 write power 7.200 mW, jitter 5.20 % after 47 test writes" */
+void opc_print(const struct optsim_opc *opc, const char *prefix)
+{
+	char w[FIXED_BUFSZ], j[FIXED_BUFSZ];
+	uint32_t l;
+
+	for (l = 0; l < OPTSIM_MAX_LAYERS; l++) {
+		if (!opc->power[l])
+			continue;
+		printf("%s: L%u write power %s mW, jitter %s %% after %u test write%s\n",
+		       prefix, l, fmt_fixed(w, sizeof(w), opc->power[l], 3, false),
+		       fmt_fixed(j, sizeof(j), opc->jitter[l], 2, false),
+		       opc->steps[l], opc->steps[l] == 1 ? "" : "s");
+	}
+}
+
+static void opc_json(const struct optsim_opc *opc)
+{
+	struct json j;
+	uint32_t l;
+
+	json_init(&j, stdout);
+	json_object_begin(&j, NULL);
+	json_array_begin(&j, "layers");
+	for (l = 0; l < OPTSIM_MAX_LAYERS; l++) {
+		if (!opc->power[l])
+			continue;
+		json_object_begin(&j, NULL);
+		json_u64(&j, "layer", l);
+		json_u64(&j, "power_uw", opc->power[l]);
+		json_fixed(&j, "power_mw", opc->power[l], 3);
+		json_fixed(&j, "jitter_pct", opc->jitter[l], 2);
+		json_u64(&j, "steps", opc->steps[l]);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	json_object_end(&j);
+	json_finish(&j);
+}
+
+int cmd_opc(struct optsimctl *ctl, int argc, char **argv)
+{
+	struct optsim_info info;
+	struct optsim_opc opc;
+	uint32_t layer;
+
+	layer = cmd_layer_opts(ctl, argc, argv);
+
+	dev_open(ctl, O_RDONLY | O_NONBLOCK);
+	dev_get_info(ctl, &info);
+	opc_run(ctl, &info, layer, &opc);
+	if (ctl->json)
+		opc_json(&opc);
+	else
+		opc_print(&opc, "opc");
+	return EXIT_SUCCESS;
+}
