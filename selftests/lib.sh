@@ -79,11 +79,12 @@ tap_check() {
 		tap_skip "$_desc" "$tap_broken"
 		return 1
 	fi
-	if tap_run "$@"; then
+	tap_run "$@"
+	_rc=$?
+	if [ "$_rc" -eq 0 ]; then
 		tap_ok "$_desc"
 		return 0
 	fi
-	_rc=$?
 	tap_not_ok "$_desc"
 	tap_diag "command failed (exit $_rc): $*"
 	tap_show_log

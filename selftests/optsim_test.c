@@ -160,6 +160,39 @@ static int do_get_cluster(int fd, __u64 lba, struct optsim_cluster_info *ci)
 	return ioctl(fd, OPTSIM_IOC_GET_CLUSTER, ci);
 }
 
+/* Jitter (0.01 % of T) below which a cluster is expected to read. */
+#define JITTER_READABLE_MAX	1200U
+
+/* GET_QUALITY of count records from cluster into recs (poisoned first). */
+static int do_get_quality(int fd, __u64 cluster, __u32 count,
+			  struct optsim_quality_rec *recs, __u32 *out_count)
+{
+	struct optsim_quality q = {
+		.cluster = cluster,
+		.records = (__u64)(uintptr_t)recs,
+		.count = count,
+	};
+	int ret;
+
+	if (recs)
+		memset(recs, POISON, (size_t)count * sizeof(*recs));
+	ret = ioctl(fd, OPTSIM_IOC_GET_QUALITY, &q);
+	if (out_count)
+		*out_count = q.count;
+	return ret;
+}
+
+/* OPC of layer; the output fields are poisoned, the input ones valid. */
+static int do_opc(int fd, __u32 layer, struct optsim_opc *o)
+{
+	memset(o, POISON, sizeof(*o));
+	o->layer = layer;
+	o->flags = 0;
+	o->reserved[0] = 0;
+	o->reserved[1] = 0;
+	return ioctl(fd, OPTSIM_IOC_OPC, o);
+}
+
 /* ---- small utilities ---------------------------------------------------- */
 
 /* read_u64_file() - parse the first number in a (sysfs) file; -1 on error. */
@@ -410,6 +443,32 @@ static void expect_content(struct __test_metadata *_metadata, int fd,
 	}
 }
 
+/*
+ * At the densest layers the channel bit is 54 nm: the shortest mark-space
+ * period (4T, 216 nm) lies beyond the optical cut-off lambda / 2NA (238 nm
+ * at 405 nm and NA 0.85), so a recorded cluster cannot be resolved by the
+ * drive's threshold detector and reads fail with a medium error.
+ */
+static void expect_unresolved(struct __test_metadata *_metadata, int fd,
+			      __u64 lba)
+{
+	struct optsim_quality_rec rec;
+	void *buf = io_buf(CLUSTER * SECTOR);
+	__u32 n = 0;
+	ssize_t ret;
+
+	ASSERT_NE(NULL, buf);
+	ret = pread(fd, buf, CLUSTER * SECTOR, (off_t)(lba * SECTOR));
+	io_free(buf, CLUSTER * SECTOR);
+	EXPECT_EQ(-1, ret);
+	EXPECT_EQ(ENODATA, errno);
+	ASSERT_OK(do_get_quality(fd, lba / CLUSTER, 1, &rec, &n));
+	ASSERT_EQ(1U, n);
+	EXPECT_TRUE(!!(rec.flags & OPTSIM_QUALITY_F_RECORDED));
+	EXPECT_TRUE(!!(rec.flags & OPTSIM_QUALITY_F_UNRESOLVED));
+	EXPECT_TRUE(!!(rec.flags & OPTSIM_QUALITY_F_UNCORRECTABLE));
+}
+
 static void get_info(struct __test_metadata *_metadata, int fd,
 		     struct optsim_info *info)
 {
@@ -463,6 +522,130 @@ static bool cluster_recorded(struct __test_metadata *_metadata, int fd,
 
 	get_cluster(_metadata, fd, lba, &ci);
 	return ci.flags & OPTSIM_CLUSTER_F_RECORDED;
+}
+
+/* ---- quality records ---------------------------------------------------- */
+
+#define QUALITY_FLAGS	(OPTSIM_QUALITY_F_RECORDED |			\
+			 OPTSIM_QUALITY_F_UNCORRECTABLE |		\
+			 OPTSIM_QUALITY_F_UNRESOLVED |			\
+			 OPTSIM_QUALITY_F_BURST)
+/* An LDC codeword with more errors plus erasures cannot be corrected. */
+#define LDC_LIMIT	32U
+
+#define REC_FMT		"jitter %u.%02u %%, LDC %u, BIS %u, worst LDC codeword %u, dow %u, layer %u, flags 0x%x"
+#define REC_ARGS(r)	(r)->jitter / 100, (r)->jitter % 100, (r)->ldc,	\
+			(r)->bis, (r)->ldc_worst, (r)->dow, (r)->layer,	\
+			(r)->flags
+
+/* The rules every record follows, recorded or not. */
+static void expect_rec_sane(struct __test_metadata *_metadata,
+			    const struct optsim_quality_rec *r, __u64 cluster,
+			    __u32 layer)
+{
+	EXPECT_EQ(0U, r->reserved) {
+		TH_LOG("cluster %llu", (unsigned long long)cluster);
+	}
+	EXPECT_EQ(0U, r->flags & ~QUALITY_FLAGS) {
+		TH_LOG("cluster %llu: " REC_FMT, (unsigned long long)cluster,
+		       REC_ARGS(r));
+	}
+	EXPECT_EQ(layer, r->layer) {
+		TH_LOG("cluster %llu", (unsigned long long)cluster);
+	}
+	if (!(r->flags & OPTSIM_QUALITY_F_RECORDED)) {
+		/* blank: nothing but the layer and the wear */
+		EXPECT_EQ(0U, r->flags);
+		EXPECT_EQ(0U, r->jitter);
+		EXPECT_EQ(0U, r->ldc);
+		EXPECT_EQ(0U, r->bis);
+		EXPECT_EQ(0U, r->ldc_worst);
+	} else if (r->ldc_worst > LDC_LIMIT) {
+		EXPECT_TRUE(!!(r->flags & OPTSIM_QUALITY_F_UNCORRECTABLE)) {
+			TH_LOG("cluster %llu: " REC_FMT,
+			       (unsigned long long)cluster, REC_ARGS(r));
+		}
+	}
+}
+
+/* GET_QUALITY of one cluster, with the checks that hold for every record. */
+static void get_quality(struct __test_metadata *_metadata, int fd,
+			__u64 cluster, __u32 layer,
+			struct optsim_quality_rec *rec)
+{
+	__u32 n = POISON32;
+	int ret = do_get_quality(fd, cluster, 1, rec, &n);
+
+	ASSERT_EQ(0, ret) {
+		TH_LOG("GET_QUALITY of cluster %llu: %s",
+		       (unsigned long long)cluster, strerror(errno));
+	}
+	ASSERT_EQ(1U, n);
+	expect_rec_sane(_metadata, rec, cluster, layer);
+}
+
+/* A cluster recorded well enough to read: the record says so. */
+static void expect_rec_good(struct __test_metadata *_metadata,
+			    const struct optsim_quality_rec *r, __u64 cluster)
+{
+	TH_LOG("cluster %llu: " REC_FMT, (unsigned long long)cluster,
+	       REC_ARGS(r));
+	EXPECT_TRUE(!!(r->flags & OPTSIM_QUALITY_F_RECORDED));
+	EXPECT_FALSE(!!(r->flags & OPTSIM_QUALITY_F_UNCORRECTABLE));
+	/*
+	 * There is always some noise. Readable is what matters here; 12 % is
+	 * far out of spec already. tools/unit checks the literature figures.
+	 */
+	EXPECT_LT(0U, r->jitter);
+	EXPECT_GT(JITTER_READABLE_MAX, r->jitter);
+	EXPECT_GE(LDC_LIMIT, r->ldc_worst);
+}
+
+/* A cluster recorded too badly for the ECC. */
+static void expect_rec_bad(struct __test_metadata *_metadata,
+			   const struct optsim_quality_rec *r, __u64 cluster)
+{
+	TH_LOG("cluster %llu: " REC_FMT, (unsigned long long)cluster,
+	       REC_ARGS(r));
+	EXPECT_EQ(OPTSIM_QUALITY_F_RECORDED,
+		  r->flags & OPTSIM_QUALITY_F_RECORDED);
+	EXPECT_EQ(OPTSIM_QUALITY_F_UNCORRECTABLE,
+		  r->flags & OPTSIM_QUALITY_F_UNCORRECTABLE);
+}
+
+static void expect_same_rec(struct __test_metadata *_metadata,
+			    const struct optsim_quality_rec *a,
+			    const struct optsim_quality_rec *b)
+{
+	EXPECT_EQ(a->jitter, b->jitter);
+	EXPECT_EQ(a->ldc, b->ldc);
+	EXPECT_EQ(a->bis, b->bis);
+	EXPECT_EQ(a->ldc_worst, b->ldc_worst);
+	EXPECT_EQ(a->flags, b->flags);
+	EXPECT_EQ(a->layer, b->layer);
+	EXPECT_EQ(a->dow, b->dow);
+}
+
+/* Reading nsect sectors at lba fails with errno want. */
+static void read_fails(struct __test_metadata *_metadata, int fd, __u64 lba,
+		       size_t nsect, int want)
+{
+	void *buf = io_buf(nsect * SECTOR);
+	ssize_t ret;
+	int err;
+
+	ASSERT_NE(NULL, buf);
+	ret = pread(fd, buf, nsect * SECTOR, (off_t)(lba * SECTOR));
+	err = errno;
+	io_free(buf, nsect * SECTOR);
+	ASSERT_EQ(-1, ret) {
+		TH_LOG("pread %zu sectors at LBA %llu succeeded, wanted %s",
+		       nsect, (unsigned long long)lba, strerror(want));
+	}
+	ASSERT_EQ(want, err) {
+		TH_LOG("pread %zu sectors at LBA %llu: %s, wanted %s", nsect,
+		       (unsigned long long)lba, strerror(err), strerror(want));
+	}
 }
 
 /* GET_INFO of a freshly loaded, blank medium. */
@@ -2136,16 +2319,14 @@ TEST_F(params, load_resets)
 }
 
 /* Parameters are per medium state, they do not change data. */
-TEST_F(params, independent_of_io)
+TEST_F(params, survive_io)
 {
-	struct optsim_params set = {
-		.layer = 0,
-		.strategy = OPTSIM_STRATEGY_SINGLE,
-		.velocity = 14751,
-		.write_power = 7000,
-		.bias_power = 700,
-	}, got;
+	struct optsim_params set, got;
 
+	/* An explicit set of the layer's own calibrated powers, 1x, single. */
+	get_params(_metadata, self->fd, 0, &set);
+	set.strategy = OPTSIM_STRATEGY_SINGLE;
+	set.velocity = OPTSIM_VELOCITY_1X_MMS;
 	ASSERT_OK(do_set_params(self->fd, &set));
 	write_ok(_metadata, self->fd, 0, CLUSTER, 1);
 	expect_content(_metadata, self->fd, 0, CLUSTER, 1);
@@ -2264,7 +2445,10 @@ TEST_F(load, new_medium_blank)
 	EXPECT_EQ(0U, ci.dow);
 	/* and it records */
 	write_ok(_metadata, self->fd, 0, CLUSTER, 9);
-	expect_content(_metadata, self->fd, 0, CLUSTER, 9);
+	if (self->want_ls == MAX_LAYER_SECTORS)
+		expect_unresolved(_metadata, self->fd, 0);
+	else
+		expect_content(_metadata, self->fd, 0, CLUSTER, 9);
 }
 
 TEST_F(load, busy)
@@ -2355,7 +2539,10 @@ TEST_F(load, eject)
 				   self->want_ls);
 	expect_content(_metadata, self->fd, 0, CLUSTER, 0);
 	write_ok(_metadata, self->fd, 0, CLUSTER, 10);
-	expect_content(_metadata, self->fd, 0, CLUSTER, 10);
+	if (self->want_ls == MAX_LAYER_SECTORS)
+		expect_unresolved(_metadata, self->fd, 0);
+	else
+		expect_content(_metadata, self->fd, 0, CLUSTER, 10);
 }
 
 /* GET_INFO on an empty drive: all fields written, reserved zero. */
@@ -2525,6 +2712,8 @@ static const struct {
 	IOC(OPTSIM_IOC_FINALIZE, struct optsim_empty, false),
 	IOC(OPTSIM_IOC_ERASE, struct optsim_erase, false),
 	IOC(OPTSIM_IOC_GET_CLUSTER, struct optsim_cluster_info, true),
+	IOC(OPTSIM_IOC_GET_QUALITY, struct optsim_quality, true),
+	IOC(OPTSIM_IOC_OPC, struct optsim_opc, true),
 #undef IOC
 };
 
@@ -2544,12 +2733,18 @@ TEST(uapi_abi)
 	EXPECT_EQ(0x4010BD05UL, OPTSIM_IOC_FINALIZE);
 	EXPECT_EQ(0x4018BD06UL, OPTSIM_IOC_ERASE);
 	EXPECT_EQ(0xC038BD07UL, OPTSIM_IOC_GET_CLUSTER);
+	EXPECT_EQ(0xC028BD08UL, OPTSIM_IOC_GET_QUALITY);
+	EXPECT_EQ(0xC030BD09UL, OPTSIM_IOC_OPC);
 	EXPECT_EQ(120UL, sizeof(struct optsim_info));
 	EXPECT_EQ(40UL, sizeof(struct optsim_params));
 	EXPECT_EQ(32UL, sizeof(struct optsim_load));
 	EXPECT_EQ(24UL, sizeof(struct optsim_erase));
 	EXPECT_EQ(16UL, sizeof(struct optsim_empty));
 	EXPECT_EQ(56UL, sizeof(struct optsim_cluster_info));
+	EXPECT_EQ(40UL, sizeof(struct optsim_quality));
+	EXPECT_EQ(32UL, sizeof(struct optsim_quality_rec));
+	EXPECT_EQ(48UL, sizeof(struct optsim_opc));
+	EXPECT_EQ(65536, OPTSIM_QUALITY_MAX_RECORDS);
 }
 #pragma GCC diagnostic pop
 
@@ -2587,7 +2782,12 @@ TEST_F(ioctl, efault)
 		ASSERT_ERRNO(EFAULT, ioctl(self->fd, cmd, (void *)-4096L)) {
 			TH_LOG("%s", optsim_ioctls[i].name);
 		}
-		if (optsim_ioctls[i].out) {
+		/*
+		 * Zeros are no valid GET_QUALITY (count 0), and OPC would run:
+		 * see quality_efault and opc_efault_output.
+		 */
+		if (optsim_ioctls[i].out && cmd != OPTSIM_IOC_GET_QUALITY &&
+		    cmd != OPTSIM_IOC_OPC) {
 			/* valid input, but the result cannot be written */
 			ASSERT_ERRNO(EFAULT, ioctl(self->fd, cmd,
 						   self->ro_page)) {
@@ -2641,6 +2841,14 @@ TEST_F(ioctl, enotty)
 		_IOR(OPTSIM_IOC_MAGIC, 0x05, struct optsim_empty),
 		_IOW(OPTSIM_IOC_MAGIC, 0x06, struct optsim_empty),
 		_IOR(OPTSIM_IOC_MAGIC, 0x07, struct optsim_cluster_info),
+		_IOR(OPTSIM_IOC_MAGIC, 0x08, struct optsim_quality),
+		_IOW(OPTSIM_IOC_MAGIC, 0x08, struct optsim_quality),
+		_IOWR(OPTSIM_IOC_MAGIC, 0x08, struct optsim_quality_rec),
+		_IOWR(OPTSIM_IOC_MAGIC, 0x08, struct optsim_opc),
+		_IOR(OPTSIM_IOC_MAGIC, 0x09, struct optsim_opc),
+		_IOW(OPTSIM_IOC_MAGIC, 0x09, struct optsim_opc),
+		_IOWR(OPTSIM_IOC_MAGIC, 0x09, struct optsim_quality),
+		_IOWR(OPTSIM_IOC_MAGIC, 0x0a, struct optsim_opc),
 		/* another magic */
 		_IOR(0xBE, 0x00, struct optsim_info),
 		_IOWR(0xBC, 0x07, struct optsim_cluster_info),
@@ -2669,6 +2877,9 @@ TEST_F(ioctl, reserved_words)
 	struct optsim_erase er;
 	struct optsim_empty em;
 	struct optsim_cluster_info ci;
+	struct optsim_quality_rec rec;
+	struct optsim_quality q;
+	struct optsim_opc o;
 	size_t i, w;
 
 	for (i = 0; i < ARRAY_SIZE(vals); i++) {
@@ -2735,6 +2946,37 @@ TEST_F(ioctl, reserved_words)
 			ci.reserved[w] = v;
 			ASSERT_ERRNO(EINVAL, ioctl(self->fd,
 						   OPTSIM_IOC_GET_CLUSTER, &ci));
+		}
+		/* GET_QUALITY, otherwise valid; the record stays untouched */
+		for (w = 0; w < 3; w++) {
+			memset(&q, 0, sizeof(q));
+			memset(&rec, POISON, sizeof(rec));
+			q.records = (__u64)(uintptr_t)&rec;
+			q.count = 1;
+			if (w == 0)
+				q.reserved0 = (__u32)(v | 1);
+			else
+				q.reserved[w - 1] = v;
+			ASSERT_ERRNO(EINVAL, ioctl(self->fd,
+						   OPTSIM_IOC_GET_QUALITY, &q)) {
+				TH_LOG("reserved word %zu = 0x%llx", w,
+				       (unsigned long long)v);
+			}
+			EXPECT_EQ(1U, q.count);
+			EXPECT_EQ(POISON32, rec.flags);
+		}
+		/* OPC, one layer and all (refused before any test write) */
+		for (w = 0; w < 4; w++) {
+			memset(&o, 0, sizeof(o));
+			o.layer = w < 2 ? 1 : OPTSIM_LAYER_ALL;
+			o.reserved[w % 2] = v;
+			ASSERT_ERRNO(EINVAL, ioctl(self->fd, OPTSIM_IOC_OPC,
+						   &o)) {
+				TH_LOG("reserved word %zu = 0x%llx", w % 2,
+				       (unsigned long long)v);
+			}
+			EXPECT_EQ(0U, o.power[0]);
+			EXPECT_EQ(0U, o.power[1]);
 		}
 	}
 	expect_state_unchanged(_metadata, self);
@@ -2843,8 +3085,245 @@ TEST_F(ioctl, load_limits)
 	get_info(_metadata, self->fd, &info);
 	EXPECT_EQ(2 * MAX_LAYER_SECTORS, info.capacity);
 	write_ok(_metadata, self->fd, info.capacity - CLUSTER, CLUSTER, 4);
-	expect_content(_metadata, self->fd, info.capacity - CLUSTER, CLUSTER,
-		       4);
+	expect_unresolved(_metadata, self->fd, info.capacity - CLUSTER);
+}
+
+/* ---- GET_QUALITY and OPC ---- */
+
+/*
+ * Seconds a test with one OPC may take: some 50 model compiles, half a
+ * second each in a VM without KVM (the harness's default is 30 s).
+ */
+#define Q_OPC_TIMEOUT	150
+
+#define IOCTL_CLUSTERS	(2 * IOCTL_LAYER / CLUSTER)
+
+/* Bad header and bad record pointers: EFAULT, and nothing changes. */
+TEST_F(ioctl, quality_efault)
+{
+	char *unmapped = self->bad_page + self->page;
+	struct optsim_quality_rec *last_rec = (struct optsim_quality_rec *)
+		(void *)(unmapped - sizeof(struct optsim_quality_rec));
+	struct optsim_quality q = { .cluster = 0, .count = 1 };
+	struct optsim_quality *hdr;
+
+	/* a valid header, its records pointer bad */
+	q.records = 0;
+	ASSERT_ERRNO(EFAULT, ioctl(self->fd, OPTSIM_IOC_GET_QUALITY, &q));
+	q.records = 1;
+	ASSERT_ERRNO(EFAULT, ioctl(self->fd, OPTSIM_IOC_GET_QUALITY, &q));
+	q.records = (__u64)(uintptr_t)unmapped;
+	ASSERT_ERRNO(EFAULT, ioctl(self->fd, OPTSIM_IOC_GET_QUALITY, &q));
+	q.records = (__u64)(uintptr_t)self->ro_page;
+	ASSERT_ERRNO(EFAULT, ioctl(self->fd, OPTSIM_IOC_GET_QUALITY, &q));
+	q.records = (__u64)-4096LL;
+	ASSERT_ERRNO(EFAULT, ioctl(self->fd, OPTSIM_IOC_GET_QUALITY, &q));
+	/* room for one record, two asked for: the second is unmapped */
+	q.records = (__u64)(uintptr_t)last_rec;
+	q.count = 2;
+	ASSERT_ERRNO(EFAULT, ioctl(self->fd, OPTSIM_IOC_GET_QUALITY, &q));
+	/* ... and one is fine there */
+	q.count = 1;
+	ASSERT_OK(ioctl(self->fd, OPTSIM_IOC_GET_QUALITY, &q));
+	EXPECT_EQ(1U, q.count);
+	EXPECT_TRUE(!!(last_rec->flags & OPTSIM_QUALITY_F_RECORDED));
+
+	/* the header itself cannot be read, or not written back */
+	ASSERT_ERRNO(EFAULT, ioctl(self->fd, OPTSIM_IOC_GET_QUALITY, NULL));
+	ASSERT_ERRNO(EFAULT, ioctl(self->fd, OPTSIM_IOC_GET_QUALITY,
+				   (void *)1));
+	ASSERT_ERRNO(EFAULT, ioctl(self->fd, OPTSIM_IOC_GET_QUALITY,
+				   unmapped));
+	hdr = (struct optsim_quality *)(void *)(unmapped - 16);
+	ASSERT_ERRNO(EFAULT, ioctl(self->fd, OPTSIM_IOC_GET_QUALITY, hdr));
+	/* a read-only header with count 0 is refused before anything */
+	ASSERT_ERRNO(EINVAL, ioctl(self->fd, OPTSIM_IOC_GET_QUALITY,
+				   self->ro_page));
+	expect_state_unchanged(_metadata, self);
+}
+
+TEST_F(ioctl, quality_bad_args)
+{
+	static const __u32 bad_count[] = {
+		0, OPTSIM_QUALITY_MAX_RECORDS + 1, 1U << 31, UINT32_MAX,
+	};
+	static const __u64 bad_cluster[] = {
+		IOCTL_CLUSTERS, IOCTL_CLUSTERS + 1, 1ULL << 32, 1ULL << 63,
+		UINT64_MAX,
+	};
+	struct optsim_quality_rec recs[2];
+	struct optsim_quality q;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bad_count); i++) {
+		q = (struct optsim_quality){
+			.cluster = 0,
+			.records = (__u64)(uintptr_t)recs,
+			.count = bad_count[i],
+		};
+		memset(recs, POISON, sizeof(recs));
+		ASSERT_ERRNO(EINVAL, ioctl(self->fd, OPTSIM_IOC_GET_QUALITY,
+					   &q)) {
+			TH_LOG("count %u", bad_count[i]);
+		}
+		EXPECT_EQ(bad_count[i], q.count);
+		EXPECT_EQ(POISON32, recs[0].flags);
+	}
+	for (i = 0; i < ARRAY_SIZE(bad_cluster); i++) {
+		q = (struct optsim_quality){
+			.cluster = bad_cluster[i],
+			.records = (__u64)(uintptr_t)recs,
+			.count = 1,
+		};
+		memset(recs, POISON, sizeof(recs));
+		ASSERT_ERRNO(EINVAL, ioctl(self->fd, OPTSIM_IOC_GET_QUALITY,
+					   &q)) {
+			TH_LOG("cluster %llu", (unsigned long long)bad_cluster[i]);
+		}
+		EXPECT_EQ(1U, q.count);
+		EXPECT_EQ(POISON32, recs[0].flags);
+	}
+	expect_state_unchanged(_metadata, self);
+}
+
+/* Ranges: the count is cut at the end of the medium, up to the maximum. */
+TEST_F(ioctl, quality_range)
+{
+	size_t room = OPTSIM_QUALITY_MAX_RECORDS;
+	struct optsim_quality_rec *recs = calloc(room, sizeof(*recs));
+	struct optsim_quality_rec one;
+	struct optsim_cluster_info ci;
+	__u32 n, i;
+
+	ASSERT_NE(NULL, recs);
+	/* the largest request: every cluster of the medium */
+	n = POISON32;
+	ASSERT_OK(do_get_quality(self->fd, 0, room, recs, &n));
+	EXPECT_EQ(IOCTL_CLUSTERS, n);
+	for (i = 0; i < IOCTL_CLUSTERS; i++) {
+		get_cluster(_metadata, self->fd, (__u64)i * CLUSTER, &ci);
+		expect_rec_sane(_metadata, &recs[i], i, ci.layer);
+		EXPECT_EQ(ci.dow, recs[i].dow);
+		EXPECT_EQ(ci.flags & OPTSIM_CLUSTER_F_RECORDED,
+			  recs[i].flags & OPTSIM_QUALITY_F_RECORDED);
+		/* a range gives what single requests give */
+		get_quality(_metadata, self->fd, i, ci.layer, &one);
+		expect_same_rec(_metadata, &one, &recs[i]);
+		if (!_metadata->passed)
+			break;
+	}
+	/* nothing written past the clusters there are */
+	EXPECT_EQ(POISON32, recs[IOCTL_CLUSTERS].flags);
+	EXPECT_EQ(POISON32, recs[room - 1].reserved);
+	/* cut at the end of the medium */
+	n = POISON32;
+	ASSERT_OK(do_get_quality(self->fd, IOCTL_CLUSTERS - 6, 10, recs, &n));
+	EXPECT_EQ(6U, n);
+	EXPECT_EQ(1U, recs[5].layer);
+	EXPECT_EQ(POISON32, recs[6].flags);
+	EXPECT_EQ(POISON32, recs[9].layer);
+	n = POISON32;
+	ASSERT_OK(do_get_quality(self->fd, IOCTL_CLUSTERS - 1, room, recs, &n));
+	EXPECT_EQ(1U, n);
+	EXPECT_EQ(POISON32, recs[1].flags);
+	/* exact fit */
+	n = POISON32;
+	ASSERT_OK(do_get_quality(self->fd, 1, IOCTL_CLUSTERS - 1, recs, &n));
+	EXPECT_EQ(IOCTL_CLUSTERS - 1, n);
+	free(recs);
+	/* the two recorded clusters of the setup */
+	get_quality(_metadata, self->fd, 0, 0, &one);
+	EXPECT_TRUE(!!(one.flags & OPTSIM_QUALITY_F_RECORDED));
+	EXPECT_EQ(1U, one.dow);
+	get_quality(_metadata, self->fd, IOCTL_LAYER / CLUSTER, 1, &one);
+	EXPECT_TRUE(!!(one.flags & OPTSIM_QUALITY_F_RECORDED));
+	EXPECT_EQ(1U, one.dow);
+	get_quality(_metadata, self->fd, 1, 0, &one);
+	EXPECT_EQ(0U, one.flags);
+	EXPECT_EQ(0U, one.dow);
+	expect_state_unchanged(_metadata, self);
+}
+
+TEST_F(ioctl, opc_bad_args)
+{
+	static const __u32 bad_layer[] = {
+		2, 3, 0x80000000U, 0xfffffffeU,
+	};
+	static const __u32 bad_flags[] = { 1, 2, 1U << 31, UINT32_MAX };
+	struct optsim_opc o;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bad_layer); i++) {
+		ASSERT_ERRNO(EINVAL, do_opc(self->fd, bad_layer[i], &o)) {
+			TH_LOG("layer 0x%x", bad_layer[i]);
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(bad_flags); i++) {
+		memset(&o, 0, sizeof(o));
+		o.layer = i % 2 ? OPTSIM_LAYER_ALL : 0;
+		o.flags = bad_flags[i];
+		ASSERT_ERRNO(EINVAL, ioctl(self->fd, OPTSIM_IOC_OPC, &o)) {
+			TH_LOG("flags 0x%x", bad_flags[i]);
+		}
+		EXPECT_EQ(0U, o.power[0]);
+		EXPECT_EQ(0U, o.steps[0]);
+	}
+	expect_state_unchanged(_metadata, self);
+}
+
+/*
+ * OPC whose result cannot be written back: EFAULT, and a refused request
+ * changes nothing, so the power stays as it was.
+ */
+TEST_F_TIMEOUT(ioctl, opc_efault_output, Q_OPC_TIMEOUT)
+{
+	struct optsim_opc *ro = (struct optsim_opc *)(void *)self->ro_page;
+
+	/* zeros: layer 0, no flags, no reserved bits: a valid request */
+	ASSERT_EQ(0U, ro->layer);
+	ASSERT_ERRNO(EFAULT, ioctl(self->fd, OPTSIM_IOC_OPC, ro));
+	expect_state_unchanged(_metadata, self);
+}
+
+TEST_F(ioctl, opc_erofs)
+{
+	struct optsim_params before[2], after;
+	struct optsim_opc o;
+	__u32 l;
+
+	ASSERT_OK(do_load(self->fd, OPTSIM_MEDIA_BD_R_DL, IOCTL_LAYER));
+	write_ok(_metadata, self->fd, 0, CLUSTER, 3);
+	ASSERT_OK(do_finalize(self->fd));
+	for (l = 0; l < 2; l++)
+		get_params(_metadata, self->fd, l, &before[l]);
+	ASSERT_ERRNO(EROFS, do_opc(self->fd, 0, &o));
+	ASSERT_ERRNO(EROFS, do_opc(self->fd, 1, &o));
+	ASSERT_ERRNO(EROFS, do_opc(self->fd, OPTSIM_LAYER_ALL, &o));
+	/* bad arguments are still EINVAL */
+	ASSERT_ERRNO(EINVAL, do_opc(self->fd, 2, &o));
+	for (l = 0; l < 2; l++) {
+		get_params(_metadata, self->fd, l, &after);
+		expect_same_params(_metadata, &before[l], &after);
+	}
+	expect_content(_metadata, self->fd, 0, CLUSTER, 3);
+}
+
+TEST_F(ioctl, enomedium_quality_opc)
+{
+	struct optsim_quality_rec rec;
+	struct optsim_opc o;
+	struct optsim_info info;
+
+	ASSERT_OK(do_eject(self->fd));
+	ASSERT_ERRNO(ENOMEDIUM, do_get_quality(self->fd, 0, 1, &rec, NULL));
+	EXPECT_EQ(POISON32, rec.flags);
+	ASSERT_ERRNO(ENOMEDIUM, do_opc(self->fd, 0, &o));
+	ASSERT_ERRNO(ENOMEDIUM, do_opc(self->fd, OPTSIM_LAYER_ALL, &o));
+	/* argument checks come first */
+	ASSERT_ERRNO(EINVAL, do_get_quality(self->fd, 0, 0, &rec, NULL));
+	get_info(_metadata, self->fd, &info);
+	EXPECT_EQ((__u32)OPTSIM_MEDIA_NONE, info.media);
+	ASSERT_OK(do_load(self->fd, OPTSIM_MEDIA_BD_RE, IOCTL_LAYER));
 }
 
 /* ---- requests without CAP_SYS_ADMIN ---- */
@@ -2915,6 +3394,8 @@ static int unprivileged_child(int fd, bool empty)
 	};
 	struct optsim_empty em = { { 0, 0 } };
 	struct optsim_erase er = { .flags = 0 };
+	struct optsim_opc opc = { .layer = OPTSIM_LAYER_ALL };
+	struct optsim_quality_rec rec;
 	struct optsim_info info;
 	struct optsim_cluster_info ci;
 	int fails = 0;
@@ -2947,12 +3428,25 @@ static int unprivileged_child(int fd, bool empty)
 	CHILD_EPERM(ioctl(fd, OPTSIM_IOC_SET_PARAMS, &p));
 	er.flags = 0x80;
 	CHILD_EPERM(ioctl(fd, OPTSIM_IOC_ERASE, &er));
+	/* OPC test-writes and sets the power: it changes the parameters */
+	CHILD_EPERM(ioctl(fd, OPTSIM_IOC_OPC, &opc));
+	opc.layer = 0;
+	CHILD_EPERM(ioctl(fd, OPTSIM_IOC_OPC, &opc));
+	CHILD_EPERM(ioctl(fd, OPTSIM_IOC_OPC, NULL));
+	opc.layer = 7;
+	CHILD_EPERM(ioctl(fd, OPTSIM_IOC_OPC, &opc));
+	opc.layer = 0;
+	opc.flags = 1;
+	CHILD_EPERM(ioctl(fd, OPTSIM_IOC_OPC, &opc));
 
 	/* reading the state needs no privilege */
 	CHILD_OK(do_get_info(fd, &info));
 	if (!empty) {
 		CHILD_OK(do_get_params(fd, 0, &p));
 		CHILD_OK(do_get_cluster(fd, 0, &ci));
+		CHILD_OK(do_get_quality(fd, 0, 1, &rec, NULL));
+		CHILD_CHECK(rec.flags & OPTSIM_QUALITY_F_RECORDED,
+			    "GET_QUALITY of cluster 0: flags 0x%x", rec.flags);
 	}
 	return fails ? 1 : 0;
 }
@@ -3010,6 +3504,566 @@ TEST_F(ioctl, eperm_empty)
 	get_info(_metadata, self->fd, &info);
 	EXPECT_EQ((__u32)OPTSIM_MEDIA_NONE, info.media);
 	EXPECT_EQ(0ULL, info.capacity);
+}
+
+/* ========================================================================
+ * quality: the recording model in the write and read paths, GET_QUALITY
+ * and OPC
+ *
+ * The model's numbers are checked for direction and range, never against
+ * a snapshot: a cluster written at a medium's default parameters reads back
+ * and is in the jitter band, far too little or too much power leaves it
+ * uncorrectable (reads fail with a medium error, ENODATA), the same write
+ * gives the same record, and OPC finds a power that records well.
+ * ======================================================================== */
+
+#define Q_LAYER		4096ULL
+#define Q_VELOCITY_4X	(4 * OPTSIM_VELOCITY_1X_MMS)
+/* Cycles of the wear test; a BD-RE lasts far longer than that. */
+#define Q_DOW_CYCLES	50U
+
+FIXTURE(quality) {
+	int fd;
+	__u32 layers;
+	__u32 layer;	/* the layer under test */
+	__u64 base;	/* cluster-aligned LBA on it, room for 64 clusters */
+	__u64 cluster;	/* base / CLUSTER */
+	struct optsim_params defaults[OPTSIM_MAX_LAYERS];
+};
+
+FIXTURE_VARIANT(quality) {
+	__u32 media;
+	__u32 layer;
+};
+
+FIXTURE_VARIANT_ADD(quality, bd_r) {
+	.media = OPTSIM_MEDIA_BD_R,
+	.layer = 0,
+};
+
+FIXTURE_VARIANT_ADD(quality, bd_r_dl_l0) {
+	.media = OPTSIM_MEDIA_BD_R_DL,
+	.layer = 0,
+};
+
+FIXTURE_VARIANT_ADD(quality, bd_r_dl_l1) {
+	.media = OPTSIM_MEDIA_BD_R_DL,
+	.layer = 1,
+};
+
+FIXTURE_VARIANT_ADD(quality, bd_re) {
+	.media = OPTSIM_MEDIA_BD_RE,
+	.layer = 0,
+};
+
+FIXTURE_VARIANT_ADD(quality, bd_re_dl_l0) {
+	.media = OPTSIM_MEDIA_BD_RE_DL,
+	.layer = 0,
+};
+
+FIXTURE_VARIANT_ADD(quality, bd_re_dl_l1) {
+	.media = OPTSIM_MEDIA_BD_RE_DL,
+	.layer = 1,
+};
+
+FIXTURE_SETUP(quality)
+{
+	__u32 l;
+
+	self->fd = open_and_load(_metadata, variant->media, Q_LAYER);
+	self->layers = media_layers(variant->media);
+	self->layer = variant->layer;
+	self->base = self->layer * Q_LAYER + 256;
+	self->cluster = self->base / CLUSTER;
+	for (l = 0; l < self->layers; l++)
+		get_params(_metadata, self->fd, l, &self->defaults[l]);
+}
+
+FIXTURE_TEARDOWN(quality)
+{
+	close(self->fd);
+}
+
+/* SET_PARAMS of def's layer at write power w (kept within the limits),
+ * the bias scaled along with it. */
+static void set_power(struct __test_metadata *_metadata, int fd,
+		      const struct optsim_params *def, __u32 w)
+{
+	struct optsim_params p = *def;
+
+	if (w > OPTSIM_POWER_MAX_UW)
+		w = OPTSIM_POWER_MAX_UW;
+	if (w < OPTSIM_POWER_MIN_UW)
+		w = OPTSIM_POWER_MIN_UW;
+	p.bias_power = (__u32)((__u64)def->bias_power * w / def->write_power);
+	p.write_power = w;
+	ASSERT_OK(do_set_params(fd, &p)) {
+		TH_LOG("layer %u: write power %u uW, bias %u uW", p.layer,
+		       p.write_power, p.bias_power);
+	}
+}
+
+/* Write the data of pattern seed at data_lba to nsect sectors at lba. */
+static void write_data_at(struct __test_metadata *_metadata, int fd,
+			  __u64 lba, size_t nsect, __u64 data_lba, __u32 seed)
+{
+	void *buf = io_buf(nsect * SECTOR);
+	ssize_t ret;
+	int err;
+
+	ASSERT_NE(NULL, buf);
+	fill_pattern(buf, data_lba, nsect, seed);
+	ret = pwrite(fd, buf, nsect * SECTOR, (off_t)(lba * SECTOR));
+	err = errno;
+	io_free(buf, nsect * SECTOR);
+	ASSERT_EQ((ssize_t)(nsect * SECTOR), ret) {
+		TH_LOG("pwrite %zu sectors at LBA %llu: %s", nsect,
+		       (unsigned long long)lba,
+		       ret < 0 ? strerror(err) : "short write");
+	}
+}
+
+/* Blank clusters: no record but their layer and their wear. */
+TEST_F(quality, blank_records)
+{
+	__u32 n = self->layers * Q_LAYER / CLUSTER, got, i, erases;
+	struct optsim_quality_rec *recs = calloc(n + 1, sizeof(*recs));
+
+	ASSERT_NE(NULL, recs);
+	for (erases = 0; erases < 3; erases++) {
+		got = POISON32;
+		ASSERT_OK(do_get_quality(self->fd, 0, n + 1, recs, &got));
+		ASSERT_EQ(n, got);
+		for (i = 0; i < n; i++) {
+			expect_rec_sane(_metadata, &recs[i], i,
+					i >= Q_LAYER / CLUSTER);
+			EXPECT_EQ(0U, recs[i].flags);
+			/* every cluster went through each full erase */
+			EXPECT_EQ(erases, recs[i].dow) {
+				TH_LOG("cluster %u", i);
+			}
+			if (!_metadata->passed)
+				break;
+		}
+		EXPECT_EQ(POISON32, recs[n].flags);
+		if (media_write_once(variant->media))
+			break;
+		ASSERT_OK(do_erase(self->fd, 0));
+	}
+	free(recs);
+	if (media_write_once(variant->media))
+		return;
+	/* recorded, then forgotten by a quick erase: blank with its wear */
+	write_ok(_metadata, self->fd, self->base, CLUSTER, 1);
+	ASSERT_OK(do_erase(self->fd, OPTSIM_ERASE_F_QUICK));
+	recs = calloc(1, sizeof(*recs));
+	ASSERT_NE(NULL, recs);
+	get_quality(_metadata, self->fd, self->cluster, self->layer, recs);
+	EXPECT_EQ(0U, recs->flags);
+	EXPECT_EQ(4U, recs->dow);
+	free(recs);
+}
+
+/* At the medium's default parameters, data records well and reads back. */
+TEST_F(quality, default_write_readable)
+{
+	struct optsim_quality_rec recs[6], one;
+	__u64 c = self->cluster;
+	__u32 n = POISON32, i;
+
+	write_ok(_metadata, self->fd, self->base, 4 * CLUSTER, 41);
+	expect_content(_metadata, self->fd, self->base, 4 * CLUSTER, 41);
+	ASSERT_OK(do_get_quality(self->fd, c - 1, 6, recs, &n));
+	ASSERT_EQ(6U, n);
+	/* the neighbours are blank */
+	expect_rec_sane(_metadata, &recs[0], c - 1, self->layer);
+	EXPECT_EQ(0U, recs[0].flags);
+	EXPECT_EQ(0U, recs[0].dow);
+	expect_rec_sane(_metadata, &recs[5], c + 4, self->layer);
+	EXPECT_EQ(0U, recs[5].flags);
+	for (i = 1; i <= 4; i++) {
+		expect_rec_sane(_metadata, &recs[i], c + i - 1, self->layer);
+		expect_rec_good(_metadata, &recs[i], c + i - 1);
+		EXPECT_EQ(1U, recs[i].dow);
+		EXPECT_EQ(cluster_dow(_metadata, self->fd,
+				      (c + i - 1) * CLUSTER), recs[i].dow);
+		get_quality(_metadata, self->fd, c + i - 1, self->layer, &one);
+		expect_same_rec(_metadata, &recs[i], &one);
+	}
+	/* reading is no recording: the records stay */
+	expect_content(_metadata, self->fd, self->base, 4 * CLUSTER, 41);
+	get_quality(_metadata, self->fd, c, self->layer, &one);
+	expect_same_rec(_metadata, &recs[1], &one);
+	if (media_write_once(variant->media))
+		return;
+	/* a rewrite at the same parameters is a second cycle, and fine */
+	write_ok(_metadata, self->fd, self->base, CLUSTER, 42);
+	expect_content(_metadata, self->fd, self->base, CLUSTER, 42);
+	get_quality(_metadata, self->fd, c, self->layer, &one);
+	expect_rec_good(_metadata, &one, c);
+	EXPECT_EQ(2U, one.dow);
+}
+
+/*
+ * Write one cluster at write power w: the write succeeds (the drive does
+ * not verify), reads of it fail with a medium error and nothing else
+ * breaks. A write-once cluster stays bad; a rewritable one records again
+ * at the default power.
+ */
+static void bad_power_write(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(quality) *self, __u32 media, __u32 w)
+{
+	const struct optsim_params *def = &self->defaults[self->layer];
+	__u64 b = self->base, good = b + CLUSTER, c = self->cluster;
+	struct optsim_quality_rec rec, again;
+	char buf[2 * SECTOR];
+	ssize_t ret;
+
+	TH_LOG("layer %u: write power %u uW (default %u uW)", self->layer,
+	       w > OPTSIM_POWER_MAX_UW ? OPTSIM_POWER_MAX_UW : w,
+	       def->write_power);
+	/* the neighbour first, at the default power */
+	write_ok(_metadata, self->fd, good, CLUSTER, 51);
+	set_power(_metadata, self->fd, def, w);
+	write_ok(_metadata, self->fd, b, CLUSTER, 52);
+
+	get_quality(_metadata, self->fd, c, self->layer, &rec);
+	expect_rec_bad(_metadata, &rec, c);
+	EXPECT_EQ(1U, rec.dow);
+	EXPECT_TRUE(cluster_recorded(_metadata, self->fd, b));
+	read_fails(_metadata, self->fd, b, CLUSTER, ENODATA);
+	read_fails(_metadata, self->fd, b + 5, 1, ENODATA);
+	read_fails(_metadata, self->fd, b + CLUSTER - 1, 2, ENODATA);
+	read_fails(_metadata, self->fd, b, 2 * CLUSTER, ENODATA);
+	ASSERT_OK(set_direct(self->fd, false));
+	ret = pread(self->fd, buf, SECTOR, (off_t)(b * SECTOR));
+	EXPECT_EQ(-1, ret);
+	EXPECT_TRUE(errno == EIO || errno == ENODATA) {
+		TH_LOG("buffered read of the bad cluster: %s",
+		       ret < 0 ? strerror(errno) : "success");
+	}
+	ASSERT_OK(set_direct(self->fd, true));
+	if (media_write_once(media)) {
+		/* stays bad: no second chance on write-once media */
+		ASSERT_OK(do_set_params(self->fd, def));
+		write_fails(_metadata, self->fd, b, CLUSTER, 53, EIO);
+		read_fails(_metadata, self->fd, b, CLUSTER, ENODATA);
+		get_quality(_metadata, self->fd, c, self->layer, &again);
+		expect_same_rec(_metadata, &rec, &again);
+		set_power(_metadata, self->fd, def, w);
+	}
+
+	/* the cluster next to it is fine, also through the page cache */
+	get_quality(_metadata, self->fd, c + 1, self->layer, &again);
+	expect_rec_good(_metadata, &again, c + 1);
+	expect_content(_metadata, self->fd, good, CLUSTER, 51);
+	ASSERT_OK(set_direct(self->fd, false));
+	memset(buf, POISON, sizeof(buf));
+	ASSERT_EQ(SECTOR, pread(self->fd, buf, SECTOR, (off_t)(good * SECTOR)));
+	EXPECT_EQ(-1, pattern_mismatch(buf, good, 1, 51));
+	ASSERT_OK(set_direct(self->fd, true));
+	/* the other layer keeps its own power */
+	if (self->layers == 2) {
+		__u64 o = (1 - self->layer) * Q_LAYER + 512;
+
+		write_ok(_metadata, self->fd, o, CLUSTER, 54);
+		expect_content(_metadata, self->fd, o, CLUSTER, 54);
+	}
+
+	if (media_write_once(media))
+		return;
+	ASSERT_OK(do_set_params(self->fd, def));
+	/* rewritable: the next cycle at the default power reads again */
+	write_ok(_metadata, self->fd, b, CLUSTER, 53);
+	expect_content(_metadata, self->fd, b, CLUSTER, 53);
+	expect_content(_metadata, self->fd, good, CLUSTER, 51);
+	get_quality(_metadata, self->fd, c, self->layer, &again);
+	expect_rec_good(_metadata, &again, c);
+	EXPECT_EQ(2U, again.dow);
+}
+
+/* Far too little power: the marks do not form. */
+TEST_F(quality, low_power_unreadable)
+{
+	bad_power_write(_metadata, self, variant->media,
+			self->defaults[self->layer].write_power * 30 / 100);
+}
+
+/* Far too much: the marks bloom into each other. */
+TEST_F(quality, high_power_unreadable)
+{
+	bad_power_write(_metadata, self, variant->media,
+			self->defaults[self->layer].write_power * 250 / 100);
+}
+
+/*
+ * The same data written to the same cluster with the same parameters after
+ * the same cycles gives the same record, on a fresh medium too.
+ */
+TEST_F(quality, deterministic)
+{
+	const struct optsim_params *def = &self->defaults[self->layer];
+	struct optsim_params p = *def;
+	struct optsim_quality_rec a[4], r;
+	__u64 b = self->base, c = self->cluster;
+	bool rw = !media_write_once(variant->media);
+	int pass;
+
+	/* 2x, multi-pulse: a compiled setting other than the default */
+	p.velocity = 2 * OPTSIM_VELOCITY_1X_MMS;
+	p.strategy = OPTSIM_STRATEGY_MULTI;
+	for (pass = 0; pass < 2; pass++) {
+		if (pass)
+			ASSERT_OK(do_load(self->fd, variant->media, Q_LAYER));
+		/* defaults: two data patterns in two clusters */
+		write_ok(_metadata, self->fd, b, CLUSTER, 61);
+		write_ok(_metadata, self->fd, b + CLUSTER, CLUSTER, 62);
+		/* another setting, a third cluster */
+		ASSERT_OK(do_set_params(self->fd, &p));
+		write_ok(_metadata, self->fd, b + 2 * CLUSTER, CLUSTER, 63);
+		ASSERT_OK(do_set_params(self->fd, def));
+		/* rewritable: a fourth cluster, through two cycles */
+		if (rw)
+			write_ok(_metadata, self->fd, b + 3 * CLUSTER, CLUSTER,
+				 64);
+		if (rw)
+			write_ok(_metadata, self->fd, b + 3 * CLUSTER, CLUSTER,
+				 64);
+		if (!pass) {
+			get_quality(_metadata, self->fd, c, self->layer, &a[0]);
+			get_quality(_metadata, self->fd, c + 1, self->layer,
+				    &a[1]);
+			get_quality(_metadata, self->fd, c + 2, self->layer,
+				    &a[2]);
+			get_quality(_metadata, self->fd, c + 3, self->layer,
+				    &a[3]);
+			TH_LOG("pattern 61: " REC_FMT, REC_ARGS(&a[0]));
+			TH_LOG("pattern 62: " REC_FMT, REC_ARGS(&a[1]));
+			TH_LOG("pattern 63 at 2x multi: " REC_FMT,
+			       REC_ARGS(&a[2]));
+			if (rw)
+				TH_LOG("pattern 64, 2nd cycle: " REC_FMT,
+				       REC_ARGS(&a[3]));
+			continue;
+		}
+		get_quality(_metadata, self->fd, c, self->layer, &r);
+		expect_same_rec(_metadata, &a[0], &r);
+		get_quality(_metadata, self->fd, c + 1, self->layer, &r);
+		expect_same_rec(_metadata, &a[1], &r);
+		get_quality(_metadata, self->fd, c + 2, self->layer, &r);
+		expect_same_rec(_metadata, &a[2], &r);
+		get_quality(_metadata, self->fd, c + 3, self->layer, &r);
+		expect_same_rec(_metadata, &a[3], &r);
+		if (rw)
+			EXPECT_EQ(2U, r.dow);
+	}
+	/* the same data again on a third medium, in the same cluster */
+	ASSERT_OK(do_load(self->fd, variant->media, Q_LAYER));
+	write_ok(_metadata, self->fd, b, CLUSTER, 61);
+	get_quality(_metadata, self->fd, c, self->layer, &r);
+	expect_same_rec(_metadata, &a[0], &r);
+	expect_content(_metadata, self->fd, b, CLUSTER, 61);
+}
+
+/* The far layer L0 of a dual-layer disc needs more power than L1. */
+TEST_F(quality, layer_power)
+{
+	if (self->layers < 2)
+		SKIP(return, "single layer");
+	TH_LOG("default write power: L0 %u uW, L1 %u uW",
+	       self->defaults[0].write_power, self->defaults[1].write_power);
+	EXPECT_LT(self->defaults[1].write_power,
+		  self->defaults[0].write_power);
+}
+
+/*
+ * Heat builds up at low velocity: at 1x a single long pulse per mark
+ * records with more jitter than a multi-pulse train at the same power.
+ * The same data goes to four clusters each way.
+ */
+TEST_F(quality, single_vs_multi_1x)
+{
+	struct optsim_params p = self->defaults[self->layer];
+	struct optsim_quality_rec r;
+	__u64 b = self->base, sum[2] = { 0, 0 };
+	__u32 s, i;
+
+	p.velocity = OPTSIM_VELOCITY_1X_MMS;
+	for (s = 0; s < 2; s++) {
+		p.strategy = s ? OPTSIM_STRATEGY_MULTI : OPTSIM_STRATEGY_SINGLE;
+		ASSERT_OK(do_set_params(self->fd, &p));
+		for (i = 0; i < 4; i++) {
+			__u64 lba = b + (s * 4 + i) * CLUSTER;
+
+			write_data_at(_metadata, self->fd, lba, CLUSTER,
+				      b + i * CLUSTER, 71);
+			get_quality(_metadata, self->fd, lba / CLUSTER,
+				    self->layer, &r);
+			TH_LOG("%s: " REC_FMT, s ? "multi" : "single",
+			       REC_ARGS(&r));
+			sum[s] += r.jitter;
+		}
+	}
+	TH_LOG("mean jitter at 1x, %u uW: single %llu.%02llu %%, multi %llu.%02llu %%",
+	       p.write_power, (sum[0] / 4) / 100, (sum[0] / 4) % 100,
+	       (sum[1] / 4) / 100, (sum[1] / 4) % 100);
+	EXPECT_GE(sum[0], sum[1]);
+}
+
+/* Check an OPC result of layer l against the parameters it set. */
+static void check_opc(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(quality) *self, const struct optsim_opc *o,
+		      __u32 l, const struct optsim_params *before)
+{
+	struct optsim_params p;
+	__u64 want_bias;
+	__u32 k;
+
+	TH_LOG("OPC of L%u at %u mm/s: %u uW (was %u uW), jitter %u.%02u %%, %u test writes",
+	       l, before->velocity, o->power[l], before->write_power,
+	       o->jitter[l] / 100, o->jitter[l] % 100, o->steps[l]);
+	EXPECT_EQ(l, o->layer);
+	EXPECT_EQ(0U, o->flags);
+	EXPECT_EQ(0ULL, o->reserved[0]);
+	EXPECT_EQ(0ULL, o->reserved[1]);
+	EXPECT_LE((__u32)OPTSIM_POWER_MIN_UW, o->power[l]);
+	EXPECT_GE((__u32)OPTSIM_POWER_MAX_UW, o->power[l]);
+	EXPECT_LT(0U, o->jitter[l]);
+	EXPECT_GT(JITTER_READABLE_MAX, o->jitter[l]);
+	EXPECT_LT(1U, o->steps[l]);
+	/* only the layer asked for */
+	for (k = 0; k < OPTSIM_MAX_LAYERS; k++) {
+		if (k == l)
+			continue;
+		EXPECT_EQ(0U, o->power[k]);
+		EXPECT_EQ(0U, o->jitter[k]);
+		EXPECT_EQ(0U, o->steps[k]);
+	}
+	get_params(_metadata, self->fd, l, &p);
+	EXPECT_EQ(o->power[l], p.write_power);
+	EXPECT_EQ(before->strategy, p.strategy);
+	EXPECT_EQ(before->velocity, p.velocity);
+	/* the bias stays as the test writes had it: capped at the power */
+	want_bias = before->bias_power < p.write_power ? before->bias_power :
+		    p.write_power;
+	EXPECT_EQ(want_bias, (__u64)p.bias_power) {
+		TH_LOG("bias %u uW, wanted %llu uW", p.bias_power,
+		       (unsigned long long)want_bias);
+	}
+	EXPECT_GE(p.write_power, p.bias_power);
+}
+
+/*
+ * OPC sets the power with the lowest jitter, test-writing outside the user
+ * data; the layer then records well, the other layer is left alone.
+ */
+TEST_F_TIMEOUT(quality, opc, Q_OPC_TIMEOUT)
+{
+	const struct optsim_params *def = &self->defaults[self->layer];
+	struct optsim_quality_rec before_rec, r;
+	struct optsim_info before, after;
+	struct optsim_params p;
+	struct optsim_opc o;
+	__u64 b = self->base, c = self->cluster;
+	__u32 l;
+
+	write_ok(_metadata, self->fd, b, CLUSTER, 81);
+	get_quality(_metadata, self->fd, c, self->layer, &before_rec);
+	get_info(_metadata, self->fd, &before);
+
+	ASSERT_OK(do_opc(self->fd, self->layer, &o));
+	check_opc(_metadata, self, &o, self->layer, def);
+	for (l = 0; l < self->layers; l++) {
+		if (l == self->layer)
+			continue;
+		get_params(_metadata, self->fd, l, &p);
+		expect_same_params(_metadata, &self->defaults[l], &p);
+	}
+
+	/* the test writes are not in the user data */
+	get_info(_metadata, self->fd, &after);
+	expect_same_medium(_metadata, &before, &after);
+	get_quality(_metadata, self->fd, c, self->layer, &r);
+	expect_same_rec(_metadata, &before_rec, &r);
+	if (!(before_rec.flags & OPTSIM_QUALITY_F_UNCORRECTABLE))
+		expect_content(_metadata, self->fd, b, CLUSTER, 81);
+
+	/* and at the power found, data records well */
+	write_ok(_metadata, self->fd, b + CLUSTER, 2 * CLUSTER, 82);
+	expect_content(_metadata, self->fd, b + CLUSTER, 2 * CLUSTER, 82);
+	get_quality(_metadata, self->fd, c + 1, self->layer, &r);
+	expect_rec_good(_metadata, &r, c + 1);
+	get_quality(_metadata, self->fd, c + 2, self->layer, &r);
+	expect_rec_good(_metadata, &r, c + 2);
+}
+
+/*
+ * The optimum power rises with velocity, sub-linearly: OPC at 4x chooses
+ * more power than at 1x, and less than twice as much. Two OPCs: single
+ * layer media only, the physics is the same on every layer.
+ */
+TEST_F_TIMEOUT(quality, opc_velocity, 2 * Q_OPC_TIMEOUT)
+{
+	struct optsim_params p1, p4;
+	struct optsim_opc o1, o4;
+	__u32 l = self->layer;
+
+	if (self->layers > 1)
+		SKIP(return, "two OPCs cost too much under TCG: single layer media only");
+	if (variant->media == OPTSIM_MEDIA_BD_RE)
+		SKIP(return, "BD-RE at 4x is beyond the model's calibration (and most media)");
+	p1 = self->defaults[l];
+	p1.velocity = OPTSIM_VELOCITY_1X_MMS;
+	ASSERT_OK(do_set_params(self->fd, &p1));
+	ASSERT_OK(do_opc(self->fd, l, &o1));
+	check_opc(_metadata, self, &o1, l, &p1);
+
+	p4 = self->defaults[l];
+	p4.velocity = Q_VELOCITY_4X;
+	ASSERT_OK(do_set_params(self->fd, &p4));
+	ASSERT_OK(do_opc(self->fd, l, &o4));
+	check_opc(_metadata, self, &o4, l, &p4);
+
+	TH_LOG("optimum power: 1x %u uW, 4x %u uW (ratio %.2f)", o1.power[l],
+	       o4.power[l], o1.power[l] ? (double)o4.power[l] / o1.power[l] : 0);
+	EXPECT_LT(o1.power[l], o4.power[l]);
+	EXPECT_GT(2 * o1.power[l], o4.power[l]);
+	/* 4x at its optimum records well */
+	write_ok(_metadata, self->fd, self->base, CLUSTER, 91);
+	expect_content(_metadata, self->fd, self->base, CLUSTER, 91);
+}
+
+/* Direct-overwrite wear: jitter grows with the cycles. */
+TEST_F(quality, dow_wear)
+{
+	struct optsim_quality_rec r;
+	__u64 b = self->base, c = self->cluster, sum1 = 0, sumn = 0;
+	__u32 cycle, i;
+
+	if (media_write_once(variant->media))
+		SKIP(return, "write-once media have no overwrite cycles");
+	for (cycle = 1; cycle <= Q_DOW_CYCLES; cycle++) {
+		/* the same data every cycle */
+		write_ok(_metadata, self->fd, b, 4 * CLUSTER, 101);
+		if (cycle != 1 && cycle != Q_DOW_CYCLES)
+			continue;
+		for (i = 0; i < 4; i++) {
+			get_quality(_metadata, self->fd, c + i, self->layer,
+				    &r);
+			TH_LOG("cycle %u: " REC_FMT, cycle, REC_ARGS(&r));
+			EXPECT_EQ(cycle, r.dow);
+			if (cycle == 1)
+				sum1 += r.jitter;
+			else
+				sumn += r.jitter;
+		}
+	}
+	TH_LOG("mean jitter after 1 cycle %llu.%02llu %%, after %u cycles %llu.%02llu %%",
+	       (sum1 / 4) / 100, (sum1 / 4) % 100, Q_DOW_CYCLES,
+	       (sumn / 4) / 100, (sumn / 4) % 100);
+	EXPECT_LE(sum1, sumn);
+	/* still well within what a BD-RE takes */
+	expect_content(_metadata, self->fd, b, 4 * CLUSTER, 101);
 }
 
 /* ========================================================================

@@ -10,16 +10,18 @@
 # results (module load/unload, every program ran to its plan) go to
 # OUTDIR/run.tap. Exit status 0 when everything passed.
 #
-# NAME runs one thing only: a shell test (udf, ext4, iso, fio, module) or a
-# kselftest selection: a fixture (write_once), FIXTURE.VARIANT,
-# FIXTURE.TEST, FIXTURE.VARIANT.TEST, a test or a variant name. The .tap
+# NAME runs one thing only: a shell test (udf, ext4, iso, fio, module,
+# quality) or a kselftest selection: a fixture (write_once),
+# FIXTURE.VARIANT, FIXTURE.TEST, FIXTURE.VARIANT.TEST, a test or a variant
+# name. A NAME that is both (quality: the kselftest fixture and
+# quality.sh) runs both. The .tap
 # files of earlier runs in OUTDIR are removed first (not vm.tap: that one
 # belongs to tools/vm/run-vm.sh).
 
 ksft_dir=$(cd "$(dirname "$0")" && pwd -P)
 repo=$(cd "$ksft_dir/.." && pwd -P)
 
-SHELL_TESTS="udf ext4 iso fio module"
+SHELL_TESTS="udf ext4 iso fio module quality"
 
 usage() {
 	echo "usage: $0 OUTDIR [NAME]" >&2
@@ -53,34 +55,33 @@ run_kselftest=1
 shell_tests=$SHELL_TESTS
 ksft_sel=
 if [ -n "$name" ]; then
+	shell_tests=
 	case " $SHELL_TESTS " in
-	*" $name "*)
-		run_kselftest=0
-		shell_tests=$name
-		;;
-	*)
-		shell_tests=
-		if ! [ -x "$bin" ]; then
-			echo "run.sh: $bin not built (make selftests)" >&2
-			exit 2
-		fi
-		# The first selector that selects anything: -r takes FIXTURE,
-		# FIXTURE.VARIANT, FIXTURE.TEST and FIXTURE.VARIANT.TEST.
-		flag=
+	*" $name "*) shell_tests=$name ;;
+	esac
+	# The first selector that selects anything: -r takes FIXTURE,
+	# FIXTURE.VARIANT, FIXTURE.TEST and FIXTURE.VARIANT.TEST.
+	flag=
+	if [ -x "$bin" ]; then
 		for f in -r -t -v; do
 			if [ -n "$("$bin" -l "$f" "$name")" ]; then
 				flag=$f
 				break
 			fi
 		done
-		if [ -z "$flag" ]; then
-			echo "run.sh: no test or fixture named '$name'" >&2
-			echo "run.sh: shell tests: $SHELL_TESTS; kselftests: $bin -l" >&2
-			exit 2
-		fi
+	fi
+	if [ -n "$flag" ]; then
 		ksft_sel="$flag $name"
-		;;
-	esac
+	elif [ -n "$shell_tests" ]; then
+		run_kselftest=0
+	elif ! [ -x "$bin" ]; then
+		echo "run.sh: $bin not built (make selftests)" >&2
+		exit 2
+	else
+		echo "run.sh: no test or fixture named '$name'" >&2
+		echo "run.sh: shell tests: $SHELL_TESTS; kselftests: $bin -l" >&2
+		exit 2
+	fi
 fi
 
 # ---- run.tap: this script's own results ------------------------------------
