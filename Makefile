@@ -9,6 +9,7 @@
 #   make lint       checkpatch --strict, sparse (C=2), W=1, uapi C90, kernel-doc
 #   make vm-run CMD='...'   run any command as root in the test VM
 #   make vm-test T=NAME     run one selftest (kselftest name or script) in the VM
+#   make bench      model throughput vs memcpy (host), optsim vs brd (VM)
 #
 # KVER selects the kernel to build for and boot (default: tools/kver.sh);
 # KDIR overrides the kernel build directory.
@@ -24,7 +25,7 @@ KDOC	?= $(firstword $(wildcard $(KDIR)/scripts/kernel-doc /usr/lib/linux-kbuild-
 export KVER KDIR KSRC
 
 .PHONY: all deps module tools selftests ksrc unit lint vm-test vm-selftests \
-	vm-run check _check demo _demo modules_install clean
+	vm-run check _check demo _demo bench modules_install clean
 
 all: module tools selftests
 
@@ -91,6 +92,13 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p $(VMOUT)
 	@tools/vm/run-vm.sh -o $(VMOUT) -t 300 -- tools/demo.sh
+
+# Benchmarks print figures; they are not pass/fail tests.
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) -s --no-print-directory -C tools/unit KSFT_DIR=$(KSRC)/tools/testing/selftests bench
+	@mkdir -p $(VMOUT)
+	@tools/vm/run-vm.sh -o $(VMOUT) -t 900 -- tools/bench-vm.sh
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
