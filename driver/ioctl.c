@@ -64,17 +64,45 @@ static int optsim_ioc_get_params(struct optsim_dev *dev, void __user *argp)
 	return copy_to_user(argp, &p, sizeof(p)) ? -EFAULT : 0;
 }
 
+/*
+ * The medium whose parameters are about to change: it stays in the drive,
+ * and its parameters stay as they are, while @dev->model_lock is held.
+ */
+static struct optsim_medium *optsim_model_medium(struct optsim_dev *dev)
+	__must_hold(&dev->model_lock)
+{
+	struct optsim_medium *m;
+
+	lockdep_assert_held(&dev->model_lock);
+	mutex_lock(&dev->lock);
+	m = dev->medium;
+	mutex_unlock(&dev->lock);
+	return m;
+}
+
 static int optsim_ioc_set_params(struct optsim_dev *dev, void __user *argp)
 {
+	struct optsim_table *tabs[OPTSIM_MAX_LAYERS];
+	struct optsim_medium *m;
 	struct optsim_params p;
+	u32 layer;
 	int ret;
 
 	if (copy_from_user(&p, argp, sizeof(p)))
 		return -EFAULT;
 
-	mutex_lock(&dev->lock);
-	ret = dev->medium ? optsim_params_set(dev->medium, &p) : -ENOMEDIUM;
-	mutex_unlock(&dev->lock);
+	mutex_lock(&dev->model_lock);
+	m = optsim_model_medium(dev);
+	/* Compiling takes a while: not under dev->lock, which opens need. */
+	ret = m ? optsim_params_prepare(m, &p, tabs) : -ENOMEDIUM;
+	if (!ret) {
+		mutex_lock(&dev->lock);
+		for (layer = 0; layer < m->geo.layers; layer++)
+			if (tabs[layer])
+				optsim_params_commit(m, layer, &p, tabs[layer]);
+		mutex_unlock(&dev->lock);
+	}
+	mutex_unlock(&dev->model_lock);
 	return ret;
 }
 
@@ -98,6 +126,7 @@ static int optsim_ioc_load(struct optsim_dev *dev, struct block_device *bdev,
 	if (IS_ERR(m))
 		return PTR_ERR(m);
 
+	mutex_lock(&dev->model_lock);
 	mutex_lock(&dev->lock);
 	ret = optsim_check_exclusive(dev);
 	if (ret)
@@ -108,6 +137,7 @@ static int optsim_ioc_load(struct optsim_dev *dev, struct block_device *bdev,
 	m = old;
 out_unlock:
 	mutex_unlock(&dev->lock);
+	mutex_unlock(&dev->model_lock);
 	optsim_medium_destroy(m);
 	return ret;
 }
@@ -124,6 +154,7 @@ static int optsim_ioc_eject(struct optsim_dev *dev, struct block_device *bdev,
 	if (!optsim_zeroed(&req, sizeof(req)))
 		return -EINVAL;
 
+	mutex_lock(&dev->model_lock);
 	mutex_lock(&dev->lock);
 	ret = dev->medium ? optsim_check_exclusive(dev) : -ENOMEDIUM;
 	if (!ret) {
@@ -131,6 +162,7 @@ static int optsim_ioc_eject(struct optsim_dev *dev, struct block_device *bdev,
 		old = optsim_dev_replace_medium(dev, NULL);
 	}
 	mutex_unlock(&dev->lock);
+	mutex_unlock(&dev->model_lock);
 	optsim_medium_destroy(old);
 	return ret;
 }
@@ -263,6 +295,7 @@ static int optsim_ioc_opc(struct optsim_dev *dev, void __user *argp)
 	struct osm_opc_result res;
 	struct optsim_medium *m;
 	struct optsim_opc req;
+	bool finalized;
 	u32 layer;
 	int ret = 0;
 
@@ -274,8 +307,8 @@ static int optsim_ioc_opc(struct optsim_dev *dev, void __user *argp)
 	memset(req.jitter, 0, sizeof(req.jitter));
 	memset(req.steps, 0, sizeof(req.steps));
 
-	mutex_lock(&dev->lock);
-	m = dev->medium;
+	mutex_lock(&dev->model_lock);
+	m = optsim_model_medium(dev);
 	if (!m) {
 		ret = -ENOMEDIUM;
 		goto out_unlock;
@@ -284,11 +317,17 @@ static int optsim_ioc_opc(struct optsim_dev *dev, void __user *argp)
 		ret = -EINVAL;
 		goto out_unlock;
 	}
-	if (m->finalized) {
+	mutex_lock(&dev->lock);
+	finalized = m->finalized;
+	mutex_unlock(&dev->lock);
+	if (finalized) {
 		ret = -EROFS;
 		goto out_unlock;
 	}
-	/* Calibrate and compile every layer before changing any. */
+	/*
+	 * The ladders take seconds: they run under model_lock only. Every
+	 * layer is calibrated and compiled before any changes.
+	 */
 	for (layer = 0; layer < m->geo.layers; layer++) {
 		if (req.layer != OPTSIM_LAYER_ALL && req.layer != layer)
 			continue;
@@ -317,18 +356,18 @@ static int optsim_ioc_opc(struct optsim_dev *dev, void __user *argp)
 		ret = -EFAULT;
 		goto out_put;
 	}
-	optsim_recorder_publish(m, tabs);
+	mutex_lock(&dev->lock);
 	for (layer = 0; layer < m->geo.layers; layer++)
 		if (tabs[layer])
-			m->params[layer] = p[layer];
+			optsim_params_commit(m, layer, &p[layer], tabs[layer]);
 	mutex_unlock(&dev->lock);
+	mutex_unlock(&dev->model_lock);
 	return 0;
 
 out_put:
-	for (layer = 0; layer < m->geo.layers; layer++)
-		optsim_table_put(tabs[layer]);
+	optsim_params_abort(tabs);
 out_unlock:
-	mutex_unlock(&dev->lock);
+	mutex_unlock(&dev->model_lock);
 	return ret;
 }
 

@@ -173,6 +173,7 @@ static struct optsim_dev *optsim_dev_create(const struct optsim_media_type *type
 	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
 	if (!dev)
 		return ERR_PTR(-ENOMEM);
+	mutex_init(&dev->model_lock);
 	mutex_init(&dev->lock);
 
 	m = optsim_medium_create(type, g_layer_sectors);
@@ -224,6 +225,7 @@ out_destroy_medium:
 	optsim_medium_destroy(m);
 out_free_dev:
 	mutex_destroy(&dev->lock);
+	mutex_destroy(&dev->model_lock);
 	kfree(dev);
 	return ERR_PTR(ret);
 }
@@ -235,6 +237,7 @@ static void optsim_dev_destroy(struct optsim_dev *dev)
 	blk_mq_free_tag_set(&dev->tag_set);
 	optsim_medium_destroy(dev->medium);
 	mutex_destroy(&dev->lock);
+	mutex_destroy(&dev->model_lock);
 	kfree(dev);
 }
 

@@ -115,9 +115,14 @@ struct optsim_medium {
  * struct optsim_dev - one emulated drive
  * @disk: its block device
  * @tag_set: its blk-mq tag set
+ * @model_lock: serialises changes of write parameters and of the medium
+ *	(SET_PARAMS, OPC, LOAD, EJECT). Held across model compiles and OPC
+ *	ladders, which take milliseconds to seconds, so that @lock, and with
+ *	it every open, waits only for short sections. While it is held,
+ *	@medium and its parameters stay as they are. Taken before @lock.
  * @lock: serialises the control path: opens and releases, and every ioctl.
- *	Protects @open_count and the medium's parameters. Taken before the
- *	queue is frozen and before a medium's write_lock.
+ *	Protects @open_count, @medium and the medium's parameters. Taken
+ *	before the queue is frozen and before a medium's write_lock.
  * @open_count: opens of the block device, mounts included
  * @medium: the disc in the drive, NULL when empty. Replaced only with
  *	@lock held and the queue frozen, so an I/O request sees one medium
@@ -126,6 +131,7 @@ struct optsim_medium {
 struct optsim_dev {
 	struct gendisk *disk;
 	struct blk_mq_tag_set tag_set;
+	struct mutex model_lock;	/* serialises parameter and media changes */
 	struct mutex lock;	/* serialises the control path */
 	unsigned int open_count;
 	struct optsim_medium *medium;
@@ -151,20 +157,25 @@ int optsim_medium_cluster_info(struct optsim_medium *m,
 			       struct optsim_cluster_info *ci);
 void optsim_medium_erase(struct optsim_medium *m, bool quick);
 
+struct optsim_table;
+
 /* params.c */
 int optsim_params_validate(const struct optsim_medium *m,
 			   const struct optsim_params *p);
-int optsim_params_set(struct optsim_medium *m, const struct optsim_params *p);
+int optsim_params_prepare(const struct optsim_medium *m,
+			  const struct optsim_params *p,
+			  struct optsim_table *tabs[OPTSIM_MAX_LAYERS]);
+void optsim_params_abort(struct optsim_table *tabs[OPTSIM_MAX_LAYERS]);
+void optsim_params_commit(struct optsim_medium *m, u32 layer,
+			  const struct optsim_params *p,
+			  struct optsim_table *tab);
 
 /* recorder.c */
-struct optsim_table;
 struct optsim_table *optsim_table_get(const struct optsim_medium *m,
 				      const struct optsim_params *p, u32 layer);
 void optsim_table_put(struct optsim_table *tab);
 int optsim_recorder_init(struct optsim_medium *m);
 void optsim_recorder_destroy(struct optsim_medium *m);
-void optsim_recorder_publish(struct optsim_medium *m,
-			     struct optsim_table *tabs[OPTSIM_MAX_LAYERS]);
 void optsim_recorder_record(struct optsim_medium *m, struct optsim_cluster *cl,
 			    u64 index, u32 layer, u64 seed);
 int optsim_recorder_opc(const struct optsim_medium *m, u32 layer,

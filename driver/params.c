@@ -37,22 +37,26 @@ int optsim_params_validate(const struct optsim_medium *m,
 }
 
 /**
- * optsim_params_set() - validate, compile and apply write parameters
- * @m: the medium
+ * optsim_params_prepare() - validate write parameters and compile the model
+ *	for every layer they address
+ * @m: the medium; its parameters must not change meanwhile (the caller
+ *	holds the device's model_lock)
  * @p: the parameters; @p->layer may be OPTSIM_LAYER_ALL
+ * @tabs: per layer, set to the compiled table, or NULL for layers not
+ *	addressed; all NULL on failure
  *
- * Compiles the recording model for every layer addressed before it changes
- * anything, so a setting the model refuses changes nothing either. The
- * caller holds the device's lock.
+ * Changes nothing; may take tens of milliseconds per layer and sleep.
  *
  * Return: 0, -EINVAL (out of range, or refused by the model) or -ENOMEM.
  */
-int optsim_params_set(struct optsim_medium *m, const struct optsim_params *p)
+int optsim_params_prepare(const struct optsim_medium *m,
+			  const struct optsim_params *p,
+			  struct optsim_table *tabs[OPTSIM_MAX_LAYERS])
 {
-	struct optsim_table *tabs[OPTSIM_MAX_LAYERS] = {};
 	u32 layer;
 	int ret;
 
+	memset(tabs, 0, OPTSIM_MAX_LAYERS * sizeof(*tabs));
 	ret = optsim_params_validate(m, p);
 	if (ret)
 		return ret;
@@ -63,21 +67,43 @@ int optsim_params_set(struct optsim_medium *m, const struct optsim_params *p)
 		if (IS_ERR(tabs[layer])) {
 			ret = PTR_ERR(tabs[layer]);
 			tabs[layer] = NULL;
-			goto out_put;
+			optsim_params_abort(tabs);
+			return ret;
 		}
 	}
-
-	optsim_recorder_publish(m, tabs);
-	for (layer = 0; layer < m->geo.layers; layer++) {
-		if (!tabs[layer])
-			continue;
-		m->params[layer] = *p;
-		m->params[layer].layer = layer;
-	}
 	return 0;
+}
 
-out_put:
-	for (layer = 0; layer < m->geo.layers; layer++)
+/**
+ * optsim_params_abort() - drop the tables optsim_params_prepare() made
+ * @tabs: per layer, a table or NULL; all NULL afterwards
+ */
+void optsim_params_abort(struct optsim_table *tabs[OPTSIM_MAX_LAYERS])
+{
+	u32 layer;
+
+	for (layer = 0; layer < OPTSIM_MAX_LAYERS; layer++) {
 		optsim_table_put(tabs[layer]);
-	return ret;
+		tabs[layer] = NULL;
+	}
+}
+
+/**
+ * optsim_params_commit() - apply prepared parameters to one layer
+ * @m: the medium
+ * @layer: the layer
+ * @p: its new parameters
+ * @tab: the table optsim_params_prepare() compiled for them; the medium
+ *	takes over the reference
+ *
+ * Publishes the table to the write path (RCU) and stores the parameters.
+ * Cannot fail. The caller holds the device's lock.
+ */
+void optsim_params_commit(struct optsim_medium *m, u32 layer,
+			  const struct optsim_params *p,
+			  struct optsim_table *tab)
+{
+	optsim_table_put(rcu_replace_pointer(m->table[layer], tab, true));
+	m->params[layer] = *p;
+	m->params[layer].layer = layer;
 }

@@ -246,26 +246,6 @@ void optsim_recorder_destroy(struct optsim_medium *m)
 }
 
 /**
- * optsim_recorder_publish() - put new tables in place for the write path
- * @m: the medium
- * @tabs: per layer, the new table or NULL to keep the current one; the
- *	references move to the medium
- */
-void optsim_recorder_publish(struct optsim_medium *m,
-			     struct optsim_table *tabs[OPTSIM_MAX_LAYERS])
-{
-	struct optsim_table *old;
-	u32 layer;
-
-	for (layer = 0; layer < m->geo.layers; layer++) {
-		if (!tabs[layer])
-			continue;
-		old = rcu_replace_pointer(m->table[layer], tabs[layer], true);
-		optsim_table_put(old);
-	}
-}
-
-/**
  * optsim_recorder_record() - work out how a cluster was recorded
  * @m: the medium
  * @cl: the cluster, its data in place

@@ -4002,6 +4002,44 @@ TEST_F_TIMEOUT(quality, opc, Q_OPC_TIMEOUT)
  * more power than at 1x, and less than twice as much. Two OPCs: single
  * layer media only, the physics is the same on every layer.
  */
+/*
+ * OPC takes seconds (tens under TCG): it must not hold up opening the
+ * drive or reading its state from another process meanwhile.
+ */
+TEST_F_TIMEOUT(quality, open_during_opc, Q_OPC_TIMEOUT)
+{
+	struct timespec t0, t1;
+	struct optsim_info info;
+	struct optsim_opc o;
+	int status, fd2;
+	long ms;
+	pid_t pid;
+
+	if (variant->media != OPTSIM_MEDIA_BD_R)
+		SKIP(return, "one variant is enough");
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(do_opc(self->fd, self->layer, &o) ? 1 : 0);
+
+	usleep(300 * 1000);	/* let the child get into its OPC */
+	if (waitpid(pid, &status, WNOHANG) == pid)
+		SKIP(return, "OPC finished within 0.3 s: nothing to race with");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fd2 = open(DEV_PATH, DEV_FLAGS);
+	ASSERT_LE(0, fd2);
+	ASSERT_OK(ioctl(fd2, OPTSIM_IOC_GET_INFO, &info));
+	close(fd2);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	TH_LOG("open + GET_INFO during OPC: %ld ms", ms);
+	/* Milliseconds, not the rest of the OPC (seconds). */
+	EXPECT_GT(1000L, ms);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
 TEST_F_TIMEOUT(quality, opc_velocity, 2 * Q_OPC_TIMEOUT)
 {
 	struct optsim_params p1, p4;
