@@ -87,7 +87,6 @@ struct optsim_medium *optsim_medium_create(const struct optsim_media_type *type,
 	m->type = type;
 	xa_init(&m->clusters);
 	mutex_init(&m->write_lock);
-	atomic64_set(&m->medium_errors, 0);
 	/*
 	 * A new disc is written at 1x with the strategy chosen by the drive,
 	 * at the powers OPC finds for it there: the stack preset carries them.

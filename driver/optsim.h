@@ -90,8 +90,6 @@ struct optsim_cluster {
  * @scratch: one cluster of contiguous data for the model; used under
  *	@write_lock
  * @hist: the model's run-length histogram; used under @write_lock
- * @medium_errors: reads refused because a cluster is uncorrectable;
- *	atomic, the read path takes no lock
  */
 struct optsim_medium {
 	const struct optsim_media_type *type;
@@ -108,7 +106,6 @@ struct optsim_medium {
 	struct optsim_table __rcu *table[OPTSIM_MAX_LAYERS];
 	u8 *scratch;
 	struct osm_rll_hist *hist;
-	atomic64_t medium_errors;
 };
 
 /**

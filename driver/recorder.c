@@ -192,8 +192,6 @@ void optsim_recorder_exit(void)
 	}
 	optsim_tables_count = 0;
 	mutex_unlock(&optsim_tables_lock);
-	/* Let the deferred frees run before the module text goes. */
-	rcu_barrier();
 }
 
 /**
@@ -261,7 +259,7 @@ void optsim_recorder_record(struct optsim_medium *m, struct optsim_cluster *cl,
 			    u64 index, u32 layer, u64 seed)
 	__must_hold(&m->write_lock)
 {
-	const struct optsim_table *tab;
+	struct optsim_table *tab;
 	unsigned int i;
 
 	for (i = 0; i < OPTSIM_CLUSTER_PAGES; i++)
@@ -270,12 +268,22 @@ void optsim_recorder_record(struct optsim_medium *m, struct optsim_cluster *cl,
 	/* Distinct draws per disc seed, cluster and overwrite cycle. */
 	seed += index * 0x9e3779b97f4a7c15ULL + cl->writes;
 
+	/*
+	 * Look the table up under RCU, but run the model (most of a
+	 * millisecond) holding a reference, not inside the read-side section.
+	 * A table that a concurrent set has just dropped is skipped for the
+	 * one that replaced it.
+	 */
 	rcu_read_lock();
-	tab = rcu_dereference(m->table[layer]);
+	do {
+		tab = rcu_dereference(m->table[layer]);
+	} while (!kref_get_unless_zero(&tab->ref));
+	rcu_read_unlock();
+
 	osm_model_cluster(&tab->t, m->scratch, OPTSIM_CLUSTER_BYTES,
 			  cl->writes + (u32)m->full_erases, seed, &cl->quality,
 			  m->hist);
-	rcu_read_unlock();
+	optsim_table_put(tab);
 }
 
 /**

@@ -116,7 +116,6 @@ blk_status_t optsim_store_read(struct optsim_medium *m, struct request *rq)
 		if (!cl || !smp_load_acquire(&cl->recorded) ||
 		    !(READ_ONCE(cl->quality.flags) & OSM_QF_UNCORRECTABLE))
 			continue;
-		atomic64_inc(&m->medium_errors);
 		pr_info_ratelimited("read of cluster %llu (layer %u) failed: uncorrectable, jitter %u.%02u %%, worst LDC codeword %u\n",
 				    index, optsim_cluster_layer(m, index),
 				    cl->quality.jitter / 100,

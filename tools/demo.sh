@@ -9,6 +9,7 @@
 #      hundred files in, unmount, drop the caches, remount and verify it
 #   3. insert a blank BD-R DL, burn an ISO 9660 image of the same tree with
 #      optsimctl (progress, read-back verify, finalize), mount it, verify it
+#      and scan its recording quality (jitter, LDC/BIS per layer);
 #   4. print a summary; exit 1 when any step failed
 #
 # The tree: about 400 text files (uapi headers, package documentation)
@@ -261,6 +262,15 @@ run mount -t iso9660 -o ro "$dev" "$mnt" ||
 verify "ISO verify" "$t0" "$mnt" iso
 run umount "$mnt" || fail "ISO verify" "$t0" "umount failed"
 record "ISO mount+verify" PASS $(($(now_ms) - t0)) "$nfiles files identical"
+
+# The recording model's verdict on every cluster of the burned disc.
+t0=$(now_ms)
+run "$ctl" scan || fail "quality scan" "$t0" "optsimctl scan failed"
+unreadable=$("$ctl" scan --json | tr -d ' \n' |
+	     sed -n 's/.*"unreadable":\([0-9]*\)}$/\1/p')
+[ "$unreadable" = 0 ] ||
+	fail "quality scan" "$t0" "${unreadable:-?} unreadable clusters"
+record "quality scan" PASS $(($(now_ms) - t0)) "0 unreadable clusters"
 
 # --- 4. unload -----------------------------------------------------------------------
 
