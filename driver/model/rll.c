@@ -227,103 +227,108 @@ int osm_rll_decode(const u8 *code, size_t nbits, u8 *data, size_t len)
  * bits, so a byte owns twelve; which twelve depends on the byte, on the
  * first three pairs of the next byte (six classes) and on the tail of a
  * word that began in the byte before (five states). The state chain costs
- * a shift and a mask per byte; the bits come from one look-up.
+ * a shift and a mask per byte (the table holds 6 x state, which also is
+ * the state's offset in the run table in units of 256).
  *
- * The channel bits are then handled 64 at a time, first bit in bit 0: a
- * prefix XOR gives the NRZI level, the transitions into a mark are the
- * marks' leading edges, and for each of them count-trailing/leading-zero
- * instructions give the preceding space, the mark and the following space.
+ * The stream is never built as bits: one look-up per byte gives the run
+ * lengths its twelve bits close (at most six, as 4-bit codes, length - 2)
+ * and, as a last partial code, the run it leaves open. The first code is
+ * short of the open run carried in, so adding the entry at the partial
+ * code completes it. Codes go to a small buffer without branches, two
+ * bytes per store. Runs alternate space, mark, space, ... from a virtual
+ * long space before the stream, so every second code is a mark, and the
+ * three codes around it, twelve bits, index the table of histogram bins.
  */
 #include "rll_lut.h"
 
-/* NRZI scan state of the 64-bit words. */
-struct osm_rll_scan {
-	u64 acc;	/* channel bits not yet a full word */
-	u32 nacc;	/* their number */
-	u64 prev;	/* the word before @cur */
-	u64 cur;	/* the word being scanned (once @next is known) */
-	u32 have;	/* words received: scanning starts with the second */
-	u32 parity;	/* NRZI level after the word before @cur */
-	u32 *count;
-	u32 marks;
-};
+/* Data bytes coded per buffer (one more at a frame's end): six runs each. */
+#define OSM_RLL_CHUNK		80
+/* Buffer: two runs kept, a sync, the chunk, 16 bytes of slack. */
+#define OSM_RLL_BUF		((2 + 6 + 6 * (OSM_RLL_CHUNK + 1)) / 2 + 16)
+#define OSM_RLL_RUNS_N		0xfffffffU
 
-static const u8 osm_rll_sclass[8] = { 0, 0, 0, 1, 2, 3, 3, 3 };
+/* the sync's runs after the open one: 9T 9T 3T 3T 3T, then 2 bits open */
+#define OSM_RLL_SYNC_RUNS	(((7U << 4) + (7U << 8) + (1U << 12) + (1U << 16) + \
+				  (1U << 20) + (2U << 24) - 1) | 6U << 28)
 
-static inline u32 osm_rll_ctz(u64 x)
+/* the buffer holds codes in little-endian order: first code lowest */
+static inline u64 osm_rll_le64(u64 v)
 {
-	return (u32)__builtin_ctzll(x);
-}
-
-static inline u32 osm_rll_clz(u64 x)
-{
-	return (u32)__builtin_clzll(x);
-}
-
-/* count the marks that start in s->cur, @next being the word after it */
-static void osm_rll_scan_word(struct osm_rll_scan *s, u64 next)
-{
-	u64 cur = s->cur, lv = cur, ms;
-
-	lv ^= lv << 1;
-	lv ^= lv << 2;
-	lv ^= lv << 4;
-	lv ^= lv << 8;
-	lv ^= lv << 16;
-	lv ^= lv << 32;
-	if (s->parity)
-		lv = ~lv;
-	s->parity = (u32)(lv >> 63);
-	ms = cur & lv;		/* transitions into a mark */
-	while (ms) {
-		u32 p = osm_rll_ctz(ms), n, m, sp;
-		u64 after, before;
-
-		ms &= ms - 1;
-		after = (cur >> p) | (p ? next << (64 - p) : 0);
-		before = p ? (cur << (64 - p)) | (s->prev >> p) : s->prev;
-		sp = osm_rll_clz(before | 1) + 1;
-		n = osm_rll_ctz((after >> 1) | (1ULL << 62)) + 1;
-		if (n > 9)
-			continue;	/* open at the end of the stream */
-		m = osm_rll_ctz((after >> (n + 1)) | (1ULL << 40)) + 1;
-		s->count[(osm_rll_sclass[sp > 7 ? 7 : sp] * OSM_RLL_MARKS +
-			  (n - 2)) * OSM_RLL_SPACES +
-			 osm_rll_sclass[m > 7 ? 7 : m]]++;
-		s->marks++;
-	}
-	s->prev = cur;
-}
-
-static inline void osm_rll_word_done(struct osm_rll_scan *s, u64 w)
-{
-	if (s->have++)
-		osm_rll_scan_word(s, w);
-	s->cur = w;
-}
-
-/* append @n (1..64) bits; bits above @n are zero */
-static inline void osm_rll_push(struct osm_rll_scan *s, u64 bits, u32 n)
-{
-	s->acc |= bits << s->nacc;
-	s->nacc += n;
-	if (s->nacc >= 64) {
-		s->nacc -= 64;
-		osm_rll_word_done(s, s->acc);
-		s->acc = s->nacc ? bits >> (n - s->nacc) : 0;
-	}
-}
-
-/* the 30 sync bits, first in bit 0 */
-static u64 osm_rll_sync_lsb(void)
-{
-	u64 v = 0;
-	u32 k;
-
-	for (k = 0; k < OSM_RLL_SYNC_BITS; k++)
-		v |= (u64)((OSM_RLL_SYNC >> (OSM_RLL_SYNC_BITS - 1 - k)) & 1) << k;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return __builtin_bswap64(v);
+#else
 	return v;
+#endif
 }
+
+static inline u64 osm_rll_load(const u8 *p)
+{
+	u64 v;
+
+	osm_memcpy(&v, p, 8);
+	return osm_rll_le64(v);
+}
+
+static inline void osm_rll_store(u8 *p, u64 v)
+{
+	v = osm_rll_le64(v);
+	osm_memcpy(p, &v, 8);
+}
+
+/*
+ * Count the marks of @n codes at @buf, the first with stream index @base,
+ * whose following space is complete. Marks are the odd stream indices; a
+ * triple starts at the space before the mark, so all triples of a buffer
+ * start at the same nibble phase and eight bytes hold six of them.
+ *
+ * Return: the marks counted.
+ */
+static u32 osm_rll_count_runs(const u8 *buf, u32 n, u32 base, u32 *count)
+{
+	u32 i = base & 1, sh = 4 * i, first = i;
+	u64 w;
+
+	for (; i + 12 < n; i += 12) {
+		w = osm_rll_load(&buf[i >> 1]) >> sh;
+		count[osm_rll_tri[w & 0xfff]]++;
+		count[osm_rll_tri[(w >> 8) & 0xfff]]++;
+		count[osm_rll_tri[(w >> 16) & 0xfff]]++;
+		count[osm_rll_tri[(w >> 24) & 0xfff]]++;
+		count[osm_rll_tri[(w >> 32) & 0xfff]]++;
+		count[osm_rll_tri[(w >> 40) & 0xfff]]++;
+	}
+	for (; i + 2 < n; i += 2) {
+		w = buf[i >> 1] | (u32)buf[(i >> 1) + 1] << 8;
+		count[osm_rll_tri[(w >> sh) & 0xfff]]++;
+	}
+	return (i - first) / 2;
+}
+
+/* add a run-table entry at the partial code */
+#define OSM_RLL_ADD(e)							\
+	do {								\
+		u32 e_ = (e);						\
+		acc += (u64)(e_ & OSM_RLL_RUNS_N) << abits;		\
+		abits += (e_ >> 26) & 0x1c;				\
+	} while (0)
+
+/* store the complete bytes of the codes */
+#define OSM_RLL_FLUSH()							\
+	do {								\
+		osm_rll_store(&buf[nb], acc);				\
+		nb += abits >> 3;					\
+		acc >>= abits & ~7U;					\
+		abits &= 7;						\
+	} while (0)
+
+/* code the byte at @p, whose successor is in the frame */
+#define OSM_RLL_BYTE(p)							\
+	do {								\
+		const u8 *p_ = (p);					\
+		u32 i_ = p_[0] * 6 + osm_rll_cls[p_[1]];		\
+		OSM_RLL_ADD(osm_rll_runs[(s6 << 8) + i_]);		\
+		s6 = (osm_rll_next[i_] >> s6) & 31;			\
+	} while (0)
 
 /**
  * osm_rll_histogram() - encode data and count its mark patterns
@@ -336,30 +341,67 @@ static u64 osm_rll_sync_lsb(void)
  */
 void osm_rll_histogram(const u8 *data, size_t len, struct osm_rll_hist *h)
 {
-	struct osm_rll_scan s = { .prev = 1, .count = h->count };
-	u64 sync = osm_rll_sync_lsb();
+	u8 buf[OSM_RLL_BUF];	/* run codes, two a byte, first low */
+	u32 nb = 0;		/* buffer bytes complete */
+	/*
+	 * codes not yet stored (abits bits) and the partial one above them,
+	 * at first 8 so that the run ending at the sync's bit 1 gets code 7:
+	 * the virtual space before the stream
+	 */
+	u64 acc = 8;
+	u32 abits = 0, base = 0, n;
 	size_t off;
 
 	osm_memset(h, 0, sizeof(*h));
+	if (!len)
+		return;
+	osm_memset(buf, 0, sizeof(buf));
 	for (off = 0; off < len; off += OSM_RLL_FRAME_BYTES) {
 		size_t fl = len - off < OSM_RLL_FRAME_BYTES ?
 			    len - off : OSM_RLL_FRAME_BYTES;
 		const u8 *d = data + off;
-		u32 st = 0, k;
+		u32 s6 = 0, k = 0, end;
 
-		osm_rll_push(&s, sync, OSM_RLL_SYNC_BITS);
-		for (k = 0; k < fl; k++) {
-			/* the frame's last byte has no look-ahead: class 3 */
-			u32 c = k + 1 < fl ? osm_rll_cls[d[k + 1]] : 3;
-			u32 i = d[k] * 6 + c;
-
-			osm_rll_push(&s, osm_rll_out[st * 256 * 6 + i], 12);
-			st = (osm_rll_next[i] >> (3 * st)) & 7;
+		OSM_RLL_ADD(OSM_RLL_SYNC_RUNS);
+		OSM_RLL_FLUSH();
+		while (k < fl) {
+			end = fl - k > OSM_RLL_CHUNK ? k + OSM_RLL_CHUNK : fl - 1;
+			for (; k + 3 < end; k += 4) {
+				OSM_RLL_BYTE(d + k);
+				OSM_RLL_BYTE(d + k + 1);
+				OSM_RLL_FLUSH();
+				OSM_RLL_BYTE(d + k + 2);
+				OSM_RLL_BYTE(d + k + 3);
+				OSM_RLL_FLUSH();
+			}
+			for (; k + 1 < end; k += 2) {
+				OSM_RLL_BYTE(d + k);
+				OSM_RLL_BYTE(d + k + 1);
+				OSM_RLL_FLUSH();
+			}
+			if (k < end) {
+				OSM_RLL_BYTE(d + k);
+				k++;
+			}
+			if (k == fl - 1) {
+				/* the frame's last byte has no look-ahead: class 3 */
+				OSM_RLL_ADD(osm_rll_runs[(s6 << 8) + d[k] * 6 + 3]);
+				k++;
+			}
+			OSM_RLL_FLUSH();
+			n = nb * 2 + abits / 4;
+			h->marks += osm_rll_count_runs(buf, n, base, h->count);
+			/* keep the last two codes, whose triples are open */
+			base += n - 2;
+			acc = (osm_rll_load(&buf[(n - 2) >> 1]) >> (4 * (n & 1))) & 0xfff;
+			abits = 8;
+			nb = 0;
 		}
 	}
-	/* flush: the partial word, then a last empty one */
-	osm_rll_word_done(&s, s.acc);
-	osm_rll_word_done(&s, 0);
-	h->marks = s.marks;
+	/* the open run ends the stream as a >= 5T space, code 7 */
+	acc = (acc & ((1ULL << abits) - 1)) | 7ULL << abits;
+	abits += 4;
+	OSM_RLL_FLUSH();
+	h->marks += osm_rll_count_runs(buf, nb * 2 + abits / 4, base, h->count);
 	h->bits = (u32)osm_rll_encoded_bits(len);
 }
