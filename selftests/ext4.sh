@@ -18,23 +18,7 @@ TREE_MIB=40
 
 tap_plan 13
 
-missing=$(missing_tool mkfs.ext4 fsck.ext4 python3 sha256sum "$OPTSIMCTL")
-if [ -n "$missing" ]; then
-	tap_skip_rest "$missing not available"
-	tap_done
-fi
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/optsim-ext4.XXXXXX") || exit 1
-mnt=$work/mnt
-src=$work/src
-trap 'cleanup_mount "$mnt"; rm -rf "$work"' EXIT
-mkdir -p "$mnt" "$src"
-
-if ! make_tree "$src" "$TREE_MIB" || ! manifest "$src" >"$work/manifest"; then
-	tap_diag "cannot create the source tree in $work"
-	tap_skip_rest "no source tree"
-	tap_done
-fi
+fs_test_begin ext4 mkfs.ext4 fsck.ext4 python3 sha256sum "$OPTSIMCTL"
 
 # LOAD must be refused while the medium is mounted, and change nothing.
 load_refused() {

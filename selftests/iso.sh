@@ -19,24 +19,8 @@ TREE_MIB=18
 
 tap_plan 11
 
-missing=$(missing_tool xorriso python3 sha256sum cmp dd "$OPTSIMCTL")
-if [ -n "$missing" ]; then
-	tap_skip_rest "$missing not available"
-	tap_done
-fi
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/optsim-iso.XXXXXX") || exit 1
-mnt=$work/mnt
-src=$work/src
+fs_test_begin iso xorriso python3 sha256sum cmp dd "$OPTSIMCTL"
 img=$work/image.iso
-trap 'cleanup_mount "$mnt"; rm -rf "$work"' EXIT
-mkdir -p "$mnt" "$src"
-
-if ! make_tree "$src" "$TREE_MIB" || ! manifest "$src" >"$work/manifest"; then
-	tap_diag "cannot create the source tree in $work"
-	tap_skip_rest "no source tree"
-	tap_done
-fi
 
 # The disc is finalized, without a next writable address, and holds data
 # on both layers.

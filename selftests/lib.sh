@@ -236,3 +236,30 @@ cleanup_mount() {
 		umount "$1" 2>/dev/null || umount -l "$1" 2>/dev/null
 	fi
 }
+
+# fs_test_begin NAME TOOL...: the common start of the file-system tests.
+# Skips the rest of the plan when a tool is missing; otherwise sets $work
+# (removed on exit), $mnt (unmounted on exit) and $src, a tree of $TREE_MIB
+# MiB whose manifest is in $work/manifest.
+fs_test_begin() {
+	_name=$1
+	shift
+	missing=$(missing_tool "$@")
+	if [ -n "$missing" ]; then
+		tap_skip_rest "$missing not available"
+		tap_done
+	fi
+
+	work=$(mktemp -d "${TMPDIR:-/tmp}/optsim-$_name.XXXXXX") || exit 1
+	mnt=$work/mnt
+	src=$work/src
+	trap 'cleanup_mount "$mnt"; rm -rf "$work"' EXIT
+	mkdir -p "$mnt" "$src"
+
+	if ! make_tree "$src" "$TREE_MIB" ||
+	   ! manifest "$src" >"$work/manifest"; then
+		tap_diag "cannot create the source tree in $work"
+		tap_skip_rest "no source tree"
+		tap_done
+	fi
+}

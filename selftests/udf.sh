@@ -18,23 +18,7 @@ TREE_MIB=22
 
 tap_plan 11
 
-missing=$(missing_tool mkudffs python3 sha256sum "$OPTSIMCTL")
-if [ -n "$missing" ]; then
-	tap_skip_rest "$missing not available"
-	tap_done
-fi
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/optsim-udf.XXXXXX") || exit 1
-mnt=$work/mnt
-src=$work/src
-trap 'cleanup_mount "$mnt"; rm -rf "$work"' EXIT
-mkdir -p "$mnt" "$src"
-
-if ! make_tree "$src" "$TREE_MIB" || ! manifest "$src" >"$work/manifest"; then
-	tap_diag "cannot create the source tree in $work"
-	tap_skip_rest "no source tree"
-	tap_done
-fi
+fs_test_begin udf mkudffs python3 sha256sum "$OPTSIMCTL"
 
 tap_check "udf: load bd-re-dl, $LAYER sectors per layer" \
 	load_medium bd-re-dl "$LAYER" || tap_broken="no medium"
