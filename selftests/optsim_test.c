@@ -3967,6 +3967,13 @@ TEST_F_TIMEOUT(quality, opc, Q_OPC_TIMEOUT)
 	__u64 b = self->base, c = self->cluster;
 	__u32 l;
 
+	/*
+	 * One layer of each medium: an OPC ladder takes ~25 s under TCG,
+	 * and the near and far layers run the same code.
+	 */
+	if ((variant->media == OPTSIM_MEDIA_BD_R_DL && self->layer == 1) ||
+	    (variant->media == OPTSIM_MEDIA_BD_RE_DL && self->layer == 0))
+		SKIP(return, "one layer per medium: the other layer of this medium runs it");
 	write_ok(_metadata, self->fd, b, CLUSTER, 81);
 	get_quality(_metadata, self->fd, c, self->layer, &before_rec);
 	get_info(_metadata, self->fd, &before);
