@@ -308,4 +308,200 @@ struct optsim_opc {
 #define OPTSIM_IOC_GET_QUALITY	_IOWR(OPTSIM_IOC_MAGIC, 0x08, struct optsim_quality)
 #define OPTSIM_IOC_OPC		_IOWR(OPTSIM_IOC_MAGIC, 0x09, struct optsim_opc)
 
+/*
+ * Generic netlink family "optsim" (version OPTSIM_GENL_VERSION).
+ *
+ * Documentation/netlink/optsim.yaml is the specification; these enums
+ * follow it. Requests carry attributes of enum optsim_a; each layer's
+ * values sit in an OPTSIM_A_LAYER nest of enum optsim_a_layer attributes.
+ * Commands that change anything need CAP_NET_ADMIN. Notifications go to
+ * the multicast group OPTSIM_GENL_MCGRP_EVENTS.
+ */
+#define OPTSIM_GENL_NAME		"optsim"
+#define OPTSIM_GENL_VERSION		1
+#define OPTSIM_GENL_MCGRP_EVENTS	"events"
+
+/* Drives one module instance can hold; device indexes are below it. */
+#define OPTSIM_MAX_DEVICES		64
+
+/**
+ * enum optsim_reason - why a write was refused (OPTSIM_A_REASON)
+ * @OPTSIM_REASON_UNSPEC: not used
+ * @OPTSIM_REASON_RECORDED: a cluster of the write is already recorded on a
+ *	write-once medium (a write-once violation)
+ * @OPTSIM_REASON_FINALIZED: the disc is finalized
+ * @OPTSIM_REASON_BEYOND_END: the write runs past the end of the medium
+ * @OPTSIM_REASON_NO_MEMORY: the module's memory cap (max_mem_mb) or the
+ *	system's memory ran out
+ */
+enum optsim_reason {
+	OPTSIM_REASON_UNSPEC,
+	OPTSIM_REASON_RECORDED,
+	OPTSIM_REASON_FINALIZED,
+	OPTSIM_REASON_BEYOND_END,
+	OPTSIM_REASON_NO_MEMORY
+};
+
+/**
+ * enum optsim_cmd - commands and notifications of the "optsim" family
+ * @OPTSIM_CMD_UNSPEC: not used
+ * @OPTSIM_CMD_DEV_GET: do: one drive (OPTSIM_A_DEV_INDEX); dump: all
+ *	drives. Replies with its medium and each layer's parameters.
+ * @OPTSIM_CMD_DEV_NEW: create a drive (admin); optional OPTSIM_A_DEV_INDEX
+ *	(default: the lowest free one), OPTSIM_A_MEDIA, OPTSIM_A_LAYER_SECTORS.
+ *	Replies like OPTSIM_CMD_DEV_GET.
+ * @OPTSIM_CMD_DEV_DEL: remove a drive (admin); EBUSY while it is open
+ * @OPTSIM_CMD_PARAMS_GET: the write parameters of a drive's layers
+ * @OPTSIM_CMD_PARAMS_SET: change write parameters (admin): one
+ *	OPTSIM_A_LAYER nest per layer to change, with its OPTSIM_A_LAYER_INDEX;
+ *	absent values stay as they are. Validated as OPTSIM_IOC_SET_PARAMS is;
+ *	every layer is compiled before any changes.
+ * @OPTSIM_CMD_STATS_GET: do: one drive; dump: all drives. Per-layer
+ *	counters since the drive was created.
+ * @OPTSIM_CMD_DEV_ADD_NTF: a drive was created
+ * @OPTSIM_CMD_DEV_DEL_NTF: a drive was removed
+ * @OPTSIM_CMD_LOAD_NTF: a blank medium was loaded
+ * @OPTSIM_CMD_EJECT_NTF: the medium was ejected
+ * @OPTSIM_CMD_RECORDED_NTF: clusters were recorded: OPTSIM_A_CLUSTERS of
+ *	them, between OPTSIM_A_FIRST_CLUSTER and OPTSIM_A_LAST_CLUSTER.
+ *	Writes are coalesced and announced at most every 100 ms per drive.
+ * @OPTSIM_CMD_WRITE_REFUSED_NTF: a write was refused: OPTSIM_A_REASON,
+ *	OPTSIM_A_ERROR, OPTSIM_A_LBA, OPTSIM_A_FIRST_CLUSTER (the first
+ *	offending cluster) and OPTSIM_A_ON_LAYER
+ * @OPTSIM_CMD_READ_ERROR_NTF: a read failed on an uncorrectable cluster
+ *	(OPTSIM_A_FIRST_CLUSTER, OPTSIM_A_ON_LAYER, OPTSIM_A_LBA)
+ * @OPTSIM_CMD_OPC_NTF: optimum power control set a layer's power
+ *	(an OPTSIM_A_LAYER nest with the power, jitter and ladder steps)
+ * @OPTSIM_CMD_FINALIZE_NTF: the disc was finalized
+ * @OPTSIM_CMD_ERASE_NTF: the disc was erased (OPTSIM_A_ERASE_QUICK)
+ * @OPTSIM_CMD_PARAMS_NTF: write parameters changed (OPTSIM_A_LAYER nests
+ *	of the layers that changed)
+ * @__OPTSIM_CMD_MAX: one past the last command
+ */
+enum optsim_cmd {
+	OPTSIM_CMD_UNSPEC,
+	OPTSIM_CMD_DEV_GET,
+	OPTSIM_CMD_DEV_NEW,
+	OPTSIM_CMD_DEV_DEL,
+	OPTSIM_CMD_PARAMS_GET,
+	OPTSIM_CMD_PARAMS_SET,
+	OPTSIM_CMD_STATS_GET,
+	OPTSIM_CMD_DEV_ADD_NTF,
+	OPTSIM_CMD_DEV_DEL_NTF,
+	OPTSIM_CMD_LOAD_NTF,
+	OPTSIM_CMD_EJECT_NTF,
+	OPTSIM_CMD_RECORDED_NTF,
+	OPTSIM_CMD_WRITE_REFUSED_NTF,
+	OPTSIM_CMD_READ_ERROR_NTF,
+	OPTSIM_CMD_OPC_NTF,
+	OPTSIM_CMD_FINALIZE_NTF,
+	OPTSIM_CMD_ERASE_NTF,
+	OPTSIM_CMD_PARAMS_NTF,
+
+	__OPTSIM_CMD_MAX
+};
+#define OPTSIM_CMD_MAX (__OPTSIM_CMD_MAX - 1)
+
+/**
+ * enum optsim_a - attributes of a drive and of events
+ * @OPTSIM_A_UNSPEC: not used
+ * @OPTSIM_A_PAD: padding of 64-bit attributes
+ * @OPTSIM_A_DEV_INDEX: u32, the drive's index (0 is /dev/optsim, N is
+ *	/dev/optsimN)
+ * @OPTSIM_A_DEV_NAME: string, the block device's name
+ * @OPTSIM_A_MEDIA: u32, enum optsim_media
+ * @OPTSIM_A_LAYERS: u32, recording layers of the medium
+ * @OPTSIM_A_LAYER_SECTORS: u64, 2048-byte sectors per layer
+ * @OPTSIM_A_CAPACITY: u64, 2048-byte sectors of the medium
+ * @OPTSIM_A_FINALIZED: u8, 1 when the disc is finalized
+ * @OPTSIM_A_WRITE_ONCE: u8, 1 for write-once media
+ * @OPTSIM_A_NWA: u64, next writable address (write-once media, not
+ *	finalized)
+ * @OPTSIM_A_OPEN_COUNT: u32, opens of the block device, mounts included
+ * @OPTSIM_A_LAYER: nest of enum optsim_a_layer, one per layer
+ * @OPTSIM_A_FIRST_CLUSTER: u64, first cluster of a range
+ * @OPTSIM_A_LAST_CLUSTER: u64, last cluster of a range
+ * @OPTSIM_A_CLUSTERS: u64, clusters in a range
+ * @OPTSIM_A_LBA: u64, first 2048-byte sector of the request
+ * @OPTSIM_A_REASON: u32, enum optsim_reason
+ * @OPTSIM_A_ERROR: u32, the positive errno the request failed with
+ * @OPTSIM_A_ON_LAYER: u32, the layer an event happened on
+ * @OPTSIM_A_ERASE_QUICK: u8, 1 for a quick erase
+ * @__OPTSIM_A_MAX: one past the last attribute
+ */
+enum optsim_a {
+	OPTSIM_A_UNSPEC,
+	OPTSIM_A_PAD,
+	OPTSIM_A_DEV_INDEX,
+	OPTSIM_A_DEV_NAME,
+	OPTSIM_A_MEDIA,
+	OPTSIM_A_LAYERS,
+	OPTSIM_A_LAYER_SECTORS,
+	OPTSIM_A_CAPACITY,
+	OPTSIM_A_FINALIZED,
+	OPTSIM_A_WRITE_ONCE,
+	OPTSIM_A_NWA,
+	OPTSIM_A_OPEN_COUNT,
+	OPTSIM_A_LAYER,
+	OPTSIM_A_FIRST_CLUSTER,
+	OPTSIM_A_LAST_CLUSTER,
+	OPTSIM_A_CLUSTERS,
+	OPTSIM_A_LBA,
+	OPTSIM_A_REASON,
+	OPTSIM_A_ERROR,
+	OPTSIM_A_ON_LAYER,
+	OPTSIM_A_ERASE_QUICK,
+
+	__OPTSIM_A_MAX
+};
+#define OPTSIM_A_MAX (__OPTSIM_A_MAX - 1)
+
+/**
+ * enum optsim_a_layer - attributes of one layer (in an OPTSIM_A_LAYER nest)
+ * @OPTSIM_A_LAYER_UNSPEC: not used
+ * @OPTSIM_A_LAYER_PAD: padding of 64-bit attributes
+ * @OPTSIM_A_LAYER_INDEX: u32, the layer (0 is L0, the far layer)
+ * @OPTSIM_A_LAYER_STRATEGY: u32, enum optsim_strategy
+ * @OPTSIM_A_LAYER_VELOCITY: u32, linear velocity in mm/s
+ * @OPTSIM_A_LAYER_WRITE_POWER: u32, write (peak) power in microwatts
+ * @OPTSIM_A_LAYER_BIAS_POWER: u32, bias power in microwatts
+ * @OPTSIM_A_LAYER_RECORDED_CLUSTERS: u64, clusters holding data
+ * @OPTSIM_A_LAYER_JITTER: u32, jitter OPC found, in 0.01 %
+ * @OPTSIM_A_LAYER_STEPS: u32, power steps OPC test-wrote
+ * @OPTSIM_A_LAYER_BYTES_WRITTEN: u64, bytes written by requests
+ * @OPTSIM_A_LAYER_BYTES_READ: u64, bytes read by requests
+ * @OPTSIM_A_LAYER_CLUSTERS_WRITTEN: u64, clusters recorded
+ * @OPTSIM_A_LAYER_CLUSTERS_READ: u64, clusters read
+ * @OPTSIM_A_LAYER_WRITES_REFUSED: u64, write requests refused (any reason)
+ * @OPTSIM_A_LAYER_WRITE_ONCE_VIOLATIONS: u64, writes refused because a
+ *	cluster was already recorded on write-once media
+ * @OPTSIM_A_LAYER_MEDIUM_ERRORS: u64, reads failed on uncorrectable
+ *	clusters
+ * @OPTSIM_A_LAYER_COMPILES: u64, recording model tables compiled
+ * @__OPTSIM_A_LAYER_MAX: one past the last attribute
+ */
+enum optsim_a_layer {
+	OPTSIM_A_LAYER_UNSPEC,
+	OPTSIM_A_LAYER_PAD,
+	OPTSIM_A_LAYER_INDEX,
+	OPTSIM_A_LAYER_STRATEGY,
+	OPTSIM_A_LAYER_VELOCITY,
+	OPTSIM_A_LAYER_WRITE_POWER,
+	OPTSIM_A_LAYER_BIAS_POWER,
+	OPTSIM_A_LAYER_RECORDED_CLUSTERS,
+	OPTSIM_A_LAYER_JITTER,
+	OPTSIM_A_LAYER_STEPS,
+	OPTSIM_A_LAYER_BYTES_WRITTEN,
+	OPTSIM_A_LAYER_BYTES_READ,
+	OPTSIM_A_LAYER_CLUSTERS_WRITTEN,
+	OPTSIM_A_LAYER_CLUSTERS_READ,
+	OPTSIM_A_LAYER_WRITES_REFUSED,
+	OPTSIM_A_LAYER_WRITE_ONCE_VIOLATIONS,
+	OPTSIM_A_LAYER_MEDIUM_ERRORS,
+	OPTSIM_A_LAYER_COMPILES,
+
+	__OPTSIM_A_LAYER_MAX
+};
+#define OPTSIM_A_LAYER_MAX (__OPTSIM_A_LAYER_MAX - 1)
+
 #endif /* _UAPI_LINUX_OPTSIM_H */
