@@ -82,28 +82,20 @@ static struct optsim_medium *optsim_model_medium(struct optsim_dev *dev)
 
 static int optsim_ioc_set_params(struct optsim_dev *dev, void __user *argp)
 {
-	struct optsim_table *tabs[OPTSIM_MAX_LAYERS];
-	struct optsim_medium *m;
-	struct optsim_params p;
-	u32 layer;
-	int ret;
+	struct optsim_params p[OPTSIM_MAX_LAYERS];
+	const char *why;
+	u32 layer, layers;
 
-	if (copy_from_user(&p, argp, sizeof(p)))
+	if (copy_from_user(&p[0], argp, sizeof(p[0])))
 		return -EFAULT;
-
-	mutex_lock(&dev->model_lock);
-	m = optsim_model_medium(dev);
-	/* Compiling takes a while: not under dev->lock, which opens need. */
-	ret = m ? optsim_params_prepare(m, &p, tabs) : -ENOMEDIUM;
-	if (!ret) {
-		mutex_lock(&dev->lock);
-		for (layer = 0; layer < m->geo.layers; layer++)
-			if (tabs[layer])
-				optsim_params_commit(m, layer, &p, tabs[layer]);
-		mutex_unlock(&dev->lock);
-	}
-	mutex_unlock(&dev->model_lock);
-	return ret;
+	for (layer = 1; layer < OPTSIM_MAX_LAYERS; layer++)
+		p[layer] = p[0];
+	if (p[0].layer == OPTSIM_LAYER_ALL)
+		layers = OPTSIM_LAYERS_ALL;
+	else
+		/* A layer the medium lacks is refused by the validation. */
+		layers = BIT(min(p[0].layer, 31U));
+	return optsim_dev_set_params(dev, p, layers, &why);
 }
 
 static int optsim_ioc_load(struct optsim_dev *dev, struct block_device *bdev,
@@ -121,7 +113,7 @@ static int optsim_ioc_load(struct optsim_dev *dev, struct block_device *bdev,
 	type = optsim_media_type_get(req.media);
 	if (!type)
 		return -EINVAL;
-	m = optsim_medium_create(type, req.layer_sectors ? req.layer_sectors :
+	m = optsim_medium_create(dev, type, req.layer_sectors ? req.layer_sectors :
 				 optsim_layer_sectors_default());
 	if (IS_ERR(m))
 		return PTR_ERR(m);
@@ -191,6 +183,7 @@ static int optsim_ioc_finalize(struct optsim_dev *dev,
 		optsim_dev_freeze(dev);
 		dev->medium->finalized = true;
 		optsim_dev_unfreeze(dev);
+		optsim_events_medium(dev, OPTSIM_CMD_FINALIZE_NTF);
 	}
 	mutex_unlock(&dev->lock);
 	return ret;
@@ -223,6 +216,7 @@ static int optsim_ioc_erase(struct optsim_dev *dev, struct block_device *bdev,
 		optsim_dev_unfreeze(dev);
 		/* Cached pages hold what was on the disc. */
 		invalidate_bdev(bdev);
+		optsim_events_erase(dev, req.flags & OPTSIM_ERASE_F_QUICK);
 	}
 	mutex_unlock(&dev->lock);
 	return ret;
@@ -295,6 +289,7 @@ static int optsim_ioc_opc(struct optsim_dev *dev, void __user *argp)
 	struct osm_opc_result res;
 	struct optsim_medium *m;
 	struct optsim_opc req;
+	const char *why;
 	bool finalized;
 	u32 layer;
 	int ret = 0;
@@ -338,7 +333,7 @@ static int optsim_ioc_opc(struct optsim_dev *dev, void __user *argp)
 		/* Apply what the ladder tested: the bias, capped at the power. */
 		p[layer].write_power = res.power_uw;
 		p[layer].bias_power = min(p[layer].bias_power, res.power_uw);
-		ret = optsim_params_validate(m, &p[layer]);
+		ret = optsim_params_validate(m, &p[layer], &why);
 		if (ret)
 			goto out_put;
 		tabs[layer] = optsim_table_get(m, &p[layer], layer);
@@ -361,6 +356,11 @@ static int optsim_ioc_opc(struct optsim_dev *dev, void __user *argp)
 		if (tabs[layer])
 			optsim_params_commit(m, layer, &p[layer], tabs[layer]);
 	mutex_unlock(&dev->lock);
+	for (layer = 0; layer < m->geo.layers; layer++)
+		if (tabs[layer])
+			optsim_events_opc(dev, layer, &req);
+	optsim_events_params(dev, req.layer == OPTSIM_LAYER_ALL ?
+			     OPTSIM_LAYERS_ALL : BIT(req.layer));
 	mutex_unlock(&dev->model_lock);
 	return 0;
 

@@ -55,6 +55,7 @@ const struct optsim_media_type *optsim_media_type_find(const char *name)
 
 /**
  * optsim_medium_create() - make a blank disc
+ * @dev: the drive it is for
  * @type: its kind
  * @layer_sectors: logical sectors per layer
  *
@@ -64,7 +65,8 @@ const struct optsim_media_type *optsim_media_type_find(const char *name)
  * Return: the medium, ERR_PTR(-EINVAL) when the geometry is impossible, or
  * ERR_PTR(-ENOMEM).
  */
-struct optsim_medium *optsim_medium_create(const struct optsim_media_type *type,
+struct optsim_medium *optsim_medium_create(struct optsim_dev *dev,
+					   const struct optsim_media_type *type,
 					   u64 layer_sectors)
 {
 	struct optsim_medium *m;
@@ -84,6 +86,7 @@ struct optsim_medium *optsim_medium_create(const struct optsim_media_type *type,
 		kfree(m);
 		return ERR_PTR(ret);
 	}
+	m->dev = dev;
 	m->type = type;
 	xa_init(&m->clusters);
 	mutex_init(&m->write_lock);
@@ -108,6 +111,20 @@ struct optsim_medium *optsim_medium_create(const struct optsim_media_type *type,
 		return ERR_PTR(ret);
 	}
 	return m;
+}
+
+/**
+ * optsim_medium_cluster_layer() - the layer a cluster lies on
+ * @m: the medium
+ * @cluster: the cluster's index; one past the end counts as the last layer
+ *
+ * Return: 0 for L0, 1 for L1.
+ */
+u32 optsim_medium_cluster_layer(const struct optsim_medium *m, u64 cluster)
+{
+	u64 per_layer = m->geo.layer_sectors / OPTSIM_CLUSTER_SECTORS;
+
+	return min_t(u64, cluster / per_layer, m->geo.layers - 1);
 }
 
 /**

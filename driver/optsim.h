@@ -7,9 +7,13 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/blk-mq.h>
 #include <linux/mutex.h>
+#include <linux/ratelimit.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <uapi/linux/optsim.h>
 
@@ -65,8 +69,11 @@ struct optsim_cluster {
 	struct osm_quality quality;
 };
 
+struct optsim_dev;
+
 /**
  * struct optsim_medium - the disc in the drive
+ * @dev: the drive it was made for; it counts the medium's model compiles
  * @type: what kind of medium it is
  * @geo: its shape: layers and sectors per layer
  * @clusters: cluster index -> struct optsim_cluster. Written under
@@ -92,6 +99,7 @@ struct optsim_cluster {
  * @hist: the model's run-length histogram; used under @write_lock
  */
 struct optsim_medium {
+	struct optsim_dev *dev;
 	const struct optsim_media_type *type;
 	struct osm_geometry geo;
 	struct xarray clusters;
@@ -109,7 +117,71 @@ struct optsim_medium {
 };
 
 /**
+ * enum optsim_stat - per-layer counters of a drive (OPTSIM_CMD_STATS_GET)
+ * @OPTSIM_STAT_BYTES_WRITTEN: bytes written by requests that succeeded
+ * @OPTSIM_STAT_BYTES_READ: bytes read by requests that succeeded
+ * @OPTSIM_STAT_CLUSTERS_WRITTEN: clusters recorded
+ * @OPTSIM_STAT_CLUSTERS_READ: clusters read
+ * @OPTSIM_STAT_WRITES_REFUSED: write requests refused, for any reason
+ * @OPTSIM_STAT_WRITE_ONCE_VIOLATIONS: writes refused because a cluster of
+ *	a write-once medium was recorded already
+ * @OPTSIM_STAT_MEDIUM_ERRORS: reads failed on an uncorrectable cluster
+ * @OPTSIM_STAT_COMPILES: recording model tables compiled, OPC steps
+ *	included
+ * @OPTSIM_STAT_NR: number of counters
+ */
+enum optsim_stat {
+	OPTSIM_STAT_BYTES_WRITTEN,
+	OPTSIM_STAT_BYTES_READ,
+	OPTSIM_STAT_CLUSTERS_WRITTEN,
+	OPTSIM_STAT_CLUSTERS_READ,
+	OPTSIM_STAT_WRITES_REFUSED,
+	OPTSIM_STAT_WRITE_ONCE_VIOLATIONS,
+	OPTSIM_STAT_MEDIUM_ERRORS,
+	OPTSIM_STAT_COMPILES,
+	OPTSIM_STAT_NR
+};
+
+/**
+ * struct optsim_refusal - why the store refused a write
+ * @reason: enum optsim_reason
+ * @err: the negative errno the request fails with
+ * @cluster: the first cluster that broke the rule
+ */
+struct optsim_refusal {
+	u32 reason;
+	int err;
+	u64 cluster;
+};
+
+/**
+ * struct optsim_events - a drive's notifications (events.c)
+ * @send_lock: serialises the sending of the drive's notifications, so they
+ *	leave in the order things happened; taken in process context only
+ * @lock: protects @pending, @first, @last and @clusters, which the write
+ *	path updates
+ * @pending: clusters were recorded and not announced yet
+ * @first: lowest cluster recorded since the last announcement
+ * @last: highest cluster recorded since the last announcement
+ * @clusters: clusters recorded since the last announcement
+ * @work: announces the recorded clusters, OPTSIM_RECORDED_NTF_DELAY after
+ *	the first write that was not announced
+ * @rs: rate limit of the refused-write and read-error notifications
+ */
+struct optsim_events {
+	struct mutex send_lock;	/* orders the drive's notifications */
+	spinlock_t lock;	/* protects the pending recorded range */
+	bool pending;
+	u64 first;
+	u64 last;
+	u64 clusters;
+	struct delayed_work work;
+	struct ratelimit_state rs;
+};
+
+/**
  * struct optsim_dev - one emulated drive
+ * @index: its number: 0 is /dev/optsim, N is /dev/optsimN
  * @disk: its block device
  * @tag_set: its blk-mq tag set
  * @model_lock: serialises changes of write parameters and of the medium
@@ -118,35 +190,108 @@ struct optsim_medium {
  *	it every open, waits only for short sections. While it is held,
  *	@medium and its parameters stay as they are. Taken before @lock.
  * @lock: serialises the control path: opens and releases, and every ioctl.
- *	Protects @open_count, @medium and the medium's parameters. Taken
- *	before the queue is frozen and before a medium's write_lock.
+ *	Protects @open_count, @removing, @medium and the medium's parameters.
+ *	Taken before the queue is frozen and before a medium's write_lock.
  * @open_count: opens of the block device, mounts included
+ * @removing: the drive is being removed: opens fail with ENXIO
  * @medium: the disc in the drive, NULL when empty. Replaced only with
  *	@lock held and the queue frozen, so an I/O request sees one medium
  *	from start to end without taking a lock.
+ * @stats: per-layer counters, enum optsim_stat; updated locklessly
+ * @events: its notifications
  */
 struct optsim_dev {
+	u32 index;
 	struct gendisk *disk;
 	struct blk_mq_tag_set tag_set;
 	struct mutex model_lock;	/* serialises parameter and media changes */
 	struct mutex lock;	/* serialises the control path */
 	unsigned int open_count;
+	bool removing;
 	struct optsim_medium *medium;
+	atomic64_t stats[OPTSIM_MAX_LAYERS][OPTSIM_STAT_NR];
+	struct optsim_events events;
 };
+
+/**
+ * optsim_stat_add() - add to one of a drive's counters
+ * @dev: the drive
+ * @layer: the layer the count belongs to
+ * @stat: the counter
+ * @n: how much to add
+ */
+static inline void optsim_stat_add(struct optsim_dev *dev, u32 layer,
+				   enum optsim_stat stat, u64 n)
+{
+	atomic64_add(n, &dev->stats[layer][stat]);
+}
+
+/* All layers of the medium, as a layer mask. */
+#define OPTSIM_LAYERS_ALL	U32_MAX
 
 /* main.c */
 u64 optsim_layer_sectors_default(void);
 u64 optsim_seed(void);
+const struct optsim_media_type *optsim_media_default(void);
+
+/* dev.c */
+void optsim_devs_lock(void);
+void optsim_devs_unlock(void);
+struct optsim_dev *optsim_dev_lookup(u32 index);
+struct optsim_dev *optsim_dev_next(u32 *index);
+struct optsim_dev *optsim_dev_add(u32 index,
+				  const struct optsim_media_type *type,
+				  u64 layer_sectors, const char **why);
+int optsim_dev_remove(struct optsim_dev *dev, const char **why);
+void optsim_dev_remove_all(void);
+int optsim_dev_init(void);
+void optsim_dev_exit(void);
 struct optsim_medium *optsim_dev_replace_medium(struct optsim_dev *dev,
 						struct optsim_medium *m);
 void optsim_dev_freeze(struct optsim_dev *dev);
 void optsim_dev_unfreeze(struct optsim_dev *dev);
+int optsim_dev_set_params_locked(struct optsim_dev *dev,
+				 const struct optsim_params p[OPTSIM_MAX_LAYERS],
+				 u32 layers, const char **why);
+int optsim_dev_set_params(struct optsim_dev *dev,
+			  const struct optsim_params p[OPTSIM_MAX_LAYERS],
+			  u32 layers, const char **why);
+
+/* sysfs.c */
+extern const struct attribute_group *optsim_disk_groups[];
+
+/* events.c */
+void optsim_events_init(struct optsim_dev *dev);
+void optsim_events_destroy(struct optsim_dev *dev);
+void optsim_events_recorded(struct optsim_dev *dev, u64 first, u64 last);
+void optsim_events_flush(struct optsim_dev *dev);
+void optsim_events_dev(struct optsim_dev *dev, u8 cmd);
+void optsim_events_medium(struct optsim_dev *dev, u8 cmd);
+void optsim_events_erase(struct optsim_dev *dev, bool quick);
+void optsim_events_params(struct optsim_dev *dev, u32 layers);
+void optsim_events_opc(struct optsim_dev *dev, u32 layer,
+		       const struct optsim_opc *req);
+void optsim_events_write_refused(struct optsim_dev *dev, u64 lba, u32 layer,
+				 const struct optsim_refusal *why);
+void optsim_events_read_error(struct optsim_dev *dev, u64 lba, u64 cluster,
+			      u32 layer);
+
+/* netlink.c */
+int optsim_nl_init(void);
+void optsim_nl_exit(void);
+bool optsim_nl_listening(void);
+struct sk_buff *optsim_nl_ntf_new(struct optsim_dev *dev, u8 cmd, gfp_t gfp);
+void optsim_nl_ntf_send(struct sk_buff *skb, gfp_t gfp);
+int optsim_nl_put_layer_params(struct sk_buff *skb,
+			       const struct optsim_params *p);
 
 /* media.c */
 const struct optsim_media_type *optsim_media_type_get(u32 media);
 const struct optsim_media_type *optsim_media_type_find(const char *name);
-struct optsim_medium *optsim_medium_create(const struct optsim_media_type *type,
+struct optsim_medium *optsim_medium_create(struct optsim_dev *dev,
+					   const struct optsim_media_type *type,
 					   u64 layer_sectors);
+u32 optsim_medium_cluster_layer(const struct optsim_medium *m, u64 cluster);
 void optsim_medium_destroy(struct optsim_medium *m);
 sector_t optsim_medium_capacity(const struct optsim_medium *m);
 void optsim_medium_info(struct optsim_medium *m, struct optsim_info *info);
@@ -158,10 +303,11 @@ struct optsim_table;
 
 /* params.c */
 int optsim_params_validate(const struct optsim_medium *m,
-			   const struct optsim_params *p);
+			   const struct optsim_params *p, const char **why);
 int optsim_params_prepare(const struct optsim_medium *m,
-			  const struct optsim_params *p,
-			  struct optsim_table *tabs[OPTSIM_MAX_LAYERS]);
+			  const struct optsim_params p[OPTSIM_MAX_LAYERS],
+			  u32 layers, struct optsim_table *tabs[OPTSIM_MAX_LAYERS],
+			  const char **why);
 void optsim_params_abort(struct optsim_table *tabs[OPTSIM_MAX_LAYERS]);
 void optsim_params_commit(struct optsim_medium *m, u32 layer,
 			  const struct optsim_params *p,
@@ -184,10 +330,12 @@ void optsim_recorder_exit(void);
 void optsim_store_init(u64 limit_bytes);
 u64 optsim_store_mem_used(void);
 u64 optsim_store_mem_limit(void);
-blk_status_t optsim_store_read(struct optsim_medium *m, struct request *rq);
+blk_status_t optsim_store_read(struct optsim_medium *m, struct request *rq,
+			       u64 *bad_cluster);
 void optsim_store_quality(struct optsim_medium *m, u64 first, u32 count,
 			  struct optsim_quality_rec *recs);
-blk_status_t optsim_store_write(struct optsim_medium *m, struct request *rq);
+blk_status_t optsim_store_write(struct optsim_medium *m, struct request *rq,
+				struct optsim_refusal *why);
 void optsim_store_forget(struct optsim_medium *m);
 void optsim_store_destroy(struct optsim_medium *m);
 

@@ -1,38 +1,47 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Write parameters: linear velocity, pulse strategy and laser powers of each
- * layer. Every interface that sets them (ioctl now, netlink later) goes
- * through the same validation, and applies only what it validated.
+ * layer. Both interfaces that set them, the ioctl and netlink, go through
+ * optsim_dev_set_params() and the same validation, and apply only what was
+ * validated.
  *
  * Setting them compiles the recording model for each layer they address
  * (recorder.c); from then on, writes to the layer record as the model says.
  */
 #include "optsim.h"
 
+/* Refuse with -EINVAL, saying why. */
+static int optsim_params_refuse(const char **why, const char *msg)
+{
+	*why = msg;
+	return -EINVAL;
+}
+
 /**
  * optsim_params_validate() - check a set of write parameters
  * @m: the medium they are for
  * @p: the parameters; @p->layer may be OPTSIM_LAYER_ALL
+ * @why: set to a message saying what is wrong when they are refused
  *
  * Return: 0 when @p can be applied to @m, -EINVAL otherwise.
  */
 int optsim_params_validate(const struct optsim_medium *m,
-			   const struct optsim_params *p)
+			   const struct optsim_params *p, const char **why)
 {
 	if (p->reserved0 || p->reserved[0] || p->reserved[1])
-		return -EINVAL;
+		return optsim_params_refuse(why, "reserved fields must be zero");
 	if (p->layer != OPTSIM_LAYER_ALL && p->layer >= m->geo.layers)
-		return -EINVAL;
+		return optsim_params_refuse(why, "the medium has no such layer");
 	if (p->strategy > OPTSIM_STRATEGY_CASTLE)
-		return -EINVAL;
+		return optsim_params_refuse(why, "unknown pulse strategy");
 	if (p->velocity < OPTSIM_VELOCITY_MIN_MMS ||
 	    p->velocity > OPTSIM_VELOCITY_MAX_MMS)
-		return -EINVAL;
+		return optsim_params_refuse(why, "velocity out of range (1000 to 60000 mm/s)");
 	if (p->write_power < OPTSIM_POWER_MIN_UW ||
 	    p->write_power > OPTSIM_POWER_MAX_UW)
-		return -EINVAL;
+		return optsim_params_refuse(why, "write power out of range (100 to 50000 uW)");
 	if (p->bias_power > p->write_power)
-		return -EINVAL;
+		return optsim_params_refuse(why, "bias power above the write power");
 	return 0;
 }
 
@@ -41,31 +50,45 @@ int optsim_params_validate(const struct optsim_medium *m,
  *	for every layer they address
  * @m: the medium; its parameters must not change meanwhile (the caller
  *	holds the device's model_lock)
- * @p: the parameters; @p->layer may be OPTSIM_LAYER_ALL
+ * @p: per layer, the parameters; only the layers in @layers are looked at
+ * @layers: bit mask of the layers to set, or OPTSIM_LAYERS_ALL
  * @tabs: per layer, set to the compiled table, or NULL for layers not
  *	addressed; all NULL on failure
+ * @why: set to a message saying what is wrong on failure
  *
  * Changes nothing; may take tens of milliseconds per layer and sleep.
  *
  * Return: 0, -EINVAL (out of range, or refused by the model) or -ENOMEM.
  */
 int optsim_params_prepare(const struct optsim_medium *m,
-			  const struct optsim_params *p,
-			  struct optsim_table *tabs[OPTSIM_MAX_LAYERS])
+			  const struct optsim_params p[OPTSIM_MAX_LAYERS],
+			  u32 layers, struct optsim_table *tabs[OPTSIM_MAX_LAYERS],
+			  const char **why)
 {
 	u32 layer;
 	int ret;
 
 	memset(tabs, 0, OPTSIM_MAX_LAYERS * sizeof(*tabs));
-	ret = optsim_params_validate(m, p);
-	if (ret)
-		return ret;
+	if (layers == OPTSIM_LAYERS_ALL)
+		layers = GENMASK(m->geo.layers - 1, 0);
+	if (!layers || layers >> m->geo.layers)
+		return optsim_params_refuse(why, "the medium has no such layer");
 	for (layer = 0; layer < m->geo.layers; layer++) {
-		if (p->layer != OPTSIM_LAYER_ALL && p->layer != layer)
+		if (!(layers & BIT(layer)))
 			continue;
-		tabs[layer] = optsim_table_get(m, p, layer);
+		ret = optsim_params_validate(m, &p[layer], why);
+		if (ret)
+			return ret;
+	}
+	for (layer = 0; layer < m->geo.layers; layer++) {
+		if (!(layers & BIT(layer)))
+			continue;
+		tabs[layer] = optsim_table_get(m, &p[layer], layer);
 		if (IS_ERR(tabs[layer])) {
 			ret = PTR_ERR(tabs[layer]);
+			*why = ret == -EINVAL ?
+				"the recording model refuses these parameters" :
+				"out of memory compiling the recording model";
 			tabs[layer] = NULL;
 			optsim_params_abort(tabs);
 			return ret;

@@ -1,10 +1,87 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The blk-mq queue: every request is served synchronously from the store.
+ * The blk-mq queue: every request is served synchronously from the store,
+ * counted in the drive's statistics, and announced to netlink listeners.
  * The queue is blocking because a write takes the medium's write lock and
  * allocates with GFP_NOIO.
  */
 #include "optsim.h"
+
+/*
+ * Count what a request that succeeded moved, per layer: its bytes and the
+ * clusters it touched. A request may cross from L0 to L1.
+ */
+static void optsim_account(struct optsim_dev *dev, struct optsim_medium *m,
+			   struct request *rq, bool write)
+{
+	u64 pos = (u64)blk_rq_pos(rq) << SECTOR_SHIFT;
+	u64 end = pos + blk_rq_bytes(rq);
+	u64 layer_bytes = m->geo.layer_sectors * OPTSIM_SECTOR_SIZE;
+	enum optsim_stat bytes = write ? OPTSIM_STAT_BYTES_WRITTEN :
+					 OPTSIM_STAT_BYTES_READ;
+	enum optsim_stat clusters = write ? OPTSIM_STAT_CLUSTERS_WRITTEN :
+					    OPTSIM_STAT_CLUSTERS_READ;
+	u64 from, to;
+	u32 layer;
+
+	for (layer = 0; layer < m->geo.layers; layer++) {
+		from = max(pos, layer * layer_bytes);
+		to = min(end, (layer + 1) * layer_bytes);
+		if (from >= to)
+			continue;
+		optsim_stat_add(dev, layer, bytes, to - from);
+		optsim_stat_add(dev, layer, clusters,
+				((to - 1) >> OPTSIM_CLUSTER_SHIFT) -
+				(from >> OPTSIM_CLUSTER_SHIFT) + 1);
+	}
+}
+
+static blk_status_t optsim_queue_read(struct optsim_dev *dev,
+				      struct optsim_medium *m,
+				      struct request *rq)
+{
+	u64 lba = ((u64)blk_rq_pos(rq) << SECTOR_SHIFT) / OPTSIM_SECTOR_SIZE;
+	blk_status_t sts;
+	u64 bad = 0;
+	u32 layer;
+
+	sts = optsim_store_read(m, rq, &bad);
+	if (sts == BLK_STS_OK) {
+		optsim_account(dev, m, rq, false);
+		return sts;
+	}
+	layer = optsim_medium_cluster_layer(m, bad);
+	optsim_stat_add(dev, layer, OPTSIM_STAT_MEDIUM_ERRORS, 1);
+	optsim_events_read_error(dev, lba, bad, layer);
+	return sts;
+}
+
+static blk_status_t optsim_queue_write(struct optsim_dev *dev,
+				       struct optsim_medium *m,
+				       struct request *rq)
+{
+	u64 pos = (u64)blk_rq_pos(rq) << SECTOR_SHIFT;
+	struct optsim_refusal why = {};
+	blk_status_t sts;
+	u32 layer;
+
+	if (!blk_rq_bytes(rq))
+		return BLK_STS_OK;
+	sts = optsim_store_write(m, rq, &why);
+	if (sts == BLK_STS_OK) {
+		optsim_account(dev, m, rq, true);
+		optsim_events_recorded(dev, pos >> OPTSIM_CLUSTER_SHIFT,
+				       (pos + blk_rq_bytes(rq) - 1) >>
+				       OPTSIM_CLUSTER_SHIFT);
+		return sts;
+	}
+	layer = optsim_medium_cluster_layer(m, why.cluster);
+	optsim_stat_add(dev, layer, OPTSIM_STAT_WRITES_REFUSED, 1);
+	if (why.reason == OPTSIM_REASON_RECORDED)
+		optsim_stat_add(dev, layer, OPTSIM_STAT_WRITE_ONCE_VIOLATIONS, 1);
+	optsim_events_write_refused(dev, pos / OPTSIM_SECTOR_SIZE, layer, &why);
+	return sts;
+}
 
 static blk_status_t optsim_queue_rq(struct blk_mq_hw_ctx *hctx,
 				    const struct blk_mq_queue_data *bd)
@@ -24,10 +101,10 @@ static blk_status_t optsim_queue_rq(struct blk_mq_hw_ctx *hctx,
 	}
 	switch (req_op(rq)) {
 	case REQ_OP_READ:
-		sts = optsim_store_read(m, rq);
+		sts = optsim_queue_read(dev, m, rq);
 		break;
 	case REQ_OP_WRITE:
-		sts = optsim_store_write(m, rq);
+		sts = optsim_queue_write(dev, m, rq);
 		break;
 	case REQ_OP_FLUSH:
 		/* Writes are recorded before they complete. */

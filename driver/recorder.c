@@ -154,6 +154,7 @@ struct optsim_table *optsim_table_get(const struct optsim_medium *m,
 		kvfree(tab);
 		return ERR_PTR(ret);
 	}
+	optsim_stat_add(m->dev, layer, OPTSIM_STAT_COMPILES, 1);
 	tab->key = key;
 	/* One reference for the cache, one for the caller. */
 	kref_init(&tab->ref);
@@ -303,7 +304,12 @@ int optsim_recorder_opc(const struct optsim_medium *m, u32 layer,
 			struct osm_opc_result *res)
 {
 	struct osm_compile_in in;
+	int ret;
 
 	optsim_compile_in(m, p, layer, &in);
-	return osm_model_opc(&in, res);
+	ret = osm_model_opc(&in, res);
+	if (!ret)
+		optsim_stat_add(m->dev, layer, OPTSIM_STAT_COMPILES,
+				res->steps);
+	return ret;
 }

@@ -49,11 +49,6 @@ u64 optsim_store_mem_limit(void)
 	return optsim_mem_limit;
 }
 
-static u32 optsim_cluster_layer(const struct optsim_medium *m, u64 index)
-{
-	return (index * OPTSIM_CLUSTER_SECTORS) >= m->geo.layer_sectors;
-}
-
 /*
  * Copy between a bio segment and the store. @pos is the byte address on the
  * medium. Clusters that are not recorded read as zeros; writes only ever see
@@ -92,13 +87,15 @@ static void optsim_copy(struct optsim_medium *m, u64 pos, struct bio_vec *bv,
  * optsim_store_read() - serve a read request from the store
  * @m: the medium
  * @rq: the request
+ * @bad_cluster: set to the uncorrectable cluster when the read fails
  *
  * Runs without a lock; see &struct optsim_medium.clusters.
  *
  * Return: BLK_STS_OK, or BLK_STS_MEDIUM when a cluster of the request was
- * recorded too badly for the ECC to correct.
+ * recorded too badly for the ECC to correct; @bad_cluster is set to it.
  */
-blk_status_t optsim_store_read(struct optsim_medium *m, struct request *rq)
+blk_status_t optsim_store_read(struct optsim_medium *m, struct request *rq,
+			       u64 *bad_cluster)
 {
 	u64 pos = (u64)blk_rq_pos(rq) << SECTOR_SHIFT;
 	u64 last = (pos + blk_rq_bytes(rq) - 1) >> OPTSIM_CLUSTER_SHIFT;
@@ -117,10 +114,11 @@ blk_status_t optsim_store_read(struct optsim_medium *m, struct request *rq)
 		    !(READ_ONCE(cl->quality.flags) & OSM_QF_UNCORRECTABLE))
 			continue;
 		pr_info_ratelimited("read of cluster %llu (layer %u) failed: uncorrectable, jitter %u.%02u %%, worst LDC codeword %u\n",
-				    index, optsim_cluster_layer(m, index),
+				    index, optsim_medium_cluster_layer(m, index),
 				    cl->quality.jitter / 100,
 				    cl->quality.jitter % 100,
 				    cl->quality.ldc_worst);
+		*bad_cluster = index;
 		return BLK_STS_MEDIUM;
 	}
 
@@ -209,19 +207,29 @@ static void optsim_store_unprepare(struct optsim_medium *m, u64 first, u64 last)
 	}
 }
 
+/* Refuse a write: say why, and which cluster. Return: -EIO. */
+static int optsim_store_refuse(struct optsim_refusal *why, u32 reason,
+			       u64 cluster)
+{
+	why->reason = reason;
+	why->cluster = cluster;
+	return -EIO;
+}
+
 /* Check the medium's recording rules. Return: 0 or -EIO. */
-static int optsim_store_check(struct optsim_medium *m, u64 first, u64 last)
+static int optsim_store_check(struct optsim_medium *m, u64 first, u64 last,
+			      struct optsim_refusal *why)
 	__must_hold(&m->write_lock)
 {
 	struct optsim_cluster *cl;
 	u64 index;
 
 	if ((last + 1) * OPTSIM_CLUSTER_SECTORS > osm_geometry_capacity(&m->geo))
-		return -EIO;
+		return optsim_store_refuse(why, OPTSIM_REASON_BEYOND_END, last);
 	if (m->finalized) {
 		pr_info_ratelimited("write to cluster %llu refused: disc is finalized\n",
 				    first);
-		return -EIO;
+		return optsim_store_refuse(why, OPTSIM_REASON_FINALIZED, first);
 	}
 	if (!m->type->write_once)
 		return 0;
@@ -230,7 +238,8 @@ static int optsim_store_check(struct optsim_medium *m, u64 first, u64 last)
 		if (cl && cl->recorded) {
 			pr_info_ratelimited("write to cluster %llu refused: already recorded on write-once medium\n",
 					    index);
-			return -EIO;
+			return optsim_store_refuse(why, OPTSIM_REASON_RECORDED,
+						   index);
 		}
 	}
 	return 0;
@@ -249,14 +258,14 @@ static void optsim_store_commit(struct optsim_medium *m, u64 first, u64 last)
 	for (index = first; index <= last; index++) {
 		cl = xa_load(&m->clusters, index);
 		optsim_recorder_record(m, cl, index,
-				       optsim_cluster_layer(m, index),
+				       optsim_medium_cluster_layer(m, index),
 				       optsim_seed());
 		cl->writes++;
 		if (cl->recorded)
 			continue;
 		/* Publish the data copied in before: see optsim_copy(). */
 		smp_store_release(&cl->recorded, true);
-		m->recorded[optsim_cluster_layer(m, index)]++;
+		m->recorded[optsim_medium_cluster_layer(m, index)]++;
 	}
 	if (last + 1 > m->nwa_cluster)
 		m->nwa_cluster = last + 1;
@@ -266,6 +275,7 @@ static void optsim_store_commit(struct optsim_medium *m, u64 first, u64 last)
  * optsim_store_write() - record a write request
  * @m: the medium
  * @rq: the request
+ * @why: set to why the write was refused when it is
  *
  * Validates the whole request against the medium's rules and allocates all
  * it needs before it records anything: a refused request changes nothing.
@@ -276,9 +286,11 @@ static void optsim_store_commit(struct optsim_medium *m, u64 first, u64 last)
  *
  * Return: BLK_STS_OK; BLK_STS_IOERR when the medium refuses the write
  * (finalized, or a recorded cluster on write-once media); BLK_STS_NOSPC at
- * the memory cap; BLK_STS_RESOURCE when memory runs out.
+ * the memory cap; BLK_STS_RESOURCE when memory runs out. On failure @why
+ * says why.
  */
-blk_status_t optsim_store_write(struct optsim_medium *m, struct request *rq)
+blk_status_t optsim_store_write(struct optsim_medium *m, struct request *rq,
+				struct optsim_refusal *why)
 {
 	u64 pos = (u64)blk_rq_pos(rq) << SECTOR_SHIFT;
 	u64 first = pos >> OPTSIM_CLUSTER_SHIFT;
@@ -292,13 +304,14 @@ blk_status_t optsim_store_write(struct optsim_medium *m, struct request *rq)
 		return BLK_STS_OK;
 
 	mutex_lock(&m->write_lock);
-	ret = optsim_store_check(m, first, last);
+	ret = optsim_store_check(m, first, last, why);
 	if (ret)
 		goto out_unlock;
 	for (index = first; index <= last; index++) {
 		ret = optsim_store_prepare(m, index);
 		if (ret) {
 			optsim_store_unprepare(m, first, index);
+			optsim_store_refuse(why, OPTSIM_REASON_NO_MEMORY, index);
 			goto out_unlock;
 		}
 	}
@@ -311,6 +324,7 @@ blk_status_t optsim_store_write(struct optsim_medium *m, struct request *rq)
 
 out_unlock:
 	mutex_unlock(&m->write_lock);
+	why->err = ret;
 	return errno_to_blk_status(ret);
 }
 
@@ -370,7 +384,7 @@ void optsim_store_quality(struct optsim_medium *m, u64 first, u32 count,
 	mutex_lock(&m->write_lock);
 	for (i = 0; i < count; i++) {
 		recs[i] = (struct optsim_quality_rec) {
-			.layer	= optsim_cluster_layer(m, first + i),
+			.layer	= optsim_medium_cluster_layer(m, first + i),
 			/* Every cluster went through the full erases. */
 			.dow	= (u32)m->full_erases,
 		};

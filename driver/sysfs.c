@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sysfs: /sys/block/<disk>/optsim/ describes the drive and its medium, one
+ * value per file, for udev rules (udev/60-optsim.rules) and scripts.
+ */
+#include "optsim.h"
+
+#include <linux/blkdev.h>
+#include <linux/device.h>
+#include <linux/sysfs.h>
+
+static struct optsim_dev *optsim_sysfs_dev(struct device *d)
+{
+	return dev_to_disk(d)->private_data;
+}
+
+/* The medium's state, read under the drive's lock. */
+static void optsim_sysfs_info(struct device *d, struct optsim_info *info)
+{
+	struct optsim_dev *dev = optsim_sysfs_dev(d);
+
+	memset(info, 0, sizeof(*info));
+	mutex_lock(&dev->lock);
+	if (dev->medium)
+		optsim_medium_info(dev->medium, info);
+	mutex_unlock(&dev->lock);
+}
+
+static ssize_t index_show(struct device *d, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%u\n", optsim_sysfs_dev(d)->index);
+}
+static DEVICE_ATTR_RO(index);
+
+static ssize_t media_show(struct device *d, struct device_attribute *attr,
+			  char *buf)
+{
+	const struct optsim_media_type *type;
+	struct optsim_info info;
+
+	optsim_sysfs_info(d, &info);
+	type = optsim_media_type_get(info.media);
+	return sysfs_emit(buf, "%s\n", type ? type->name : "none");
+}
+static DEVICE_ATTR_RO(media);
+
+static ssize_t layers_show(struct device *d, struct device_attribute *attr,
+			   char *buf)
+{
+	struct optsim_info info;
+
+	optsim_sysfs_info(d, &info);
+	return sysfs_emit(buf, "%u\n", info.layers);
+}
+static DEVICE_ATTR_RO(layers);
+
+static ssize_t layer_sectors_show(struct device *d,
+				  struct device_attribute *attr, char *buf)
+{
+	struct optsim_info info;
+
+	optsim_sysfs_info(d, &info);
+	return sysfs_emit(buf, "%llu\n", info.layer_sectors);
+}
+static DEVICE_ATTR_RO(layer_sectors);
+
+static ssize_t write_once_show(struct device *d, struct device_attribute *attr,
+			       char *buf)
+{
+	struct optsim_info info;
+
+	optsim_sysfs_info(d, &info);
+	return sysfs_emit(buf, "%u\n",
+			  !!(info.flags & OPTSIM_INFO_F_WRITE_ONCE));
+}
+static DEVICE_ATTR_RO(write_once);
+
+static ssize_t finalized_show(struct device *d, struct device_attribute *attr,
+			      char *buf)
+{
+	struct optsim_info info;
+
+	optsim_sysfs_info(d, &info);
+	return sysfs_emit(buf, "%u\n",
+			  !!(info.flags & OPTSIM_INFO_F_FINALIZED));
+}
+static DEVICE_ATTR_RO(finalized);
+
+/* Empty when there is none: blank, full, finalized or rewritable. */
+static ssize_t nwa_show(struct device *d, struct device_attribute *attr,
+			char *buf)
+{
+	struct optsim_info info;
+
+	optsim_sysfs_info(d, &info);
+	if (!(info.flags & OPTSIM_INFO_F_NWA_VALID))
+		return sysfs_emit(buf, "\n");
+	return sysfs_emit(buf, "%llu\n", info.nwa);
+}
+static DEVICE_ATTR_RO(nwa);
+
+static ssize_t recorded_clusters_show(struct device *d,
+				      struct device_attribute *attr, char *buf)
+{
+	struct optsim_info info;
+	u32 layer;
+	u64 n = 0;
+
+	optsim_sysfs_info(d, &info);
+	for (layer = 0; layer < OPTSIM_MAX_LAYERS; layer++)
+		n += info.recorded_clusters[layer];
+	return sysfs_emit(buf, "%llu\n", n);
+}
+static DEVICE_ATTR_RO(recorded_clusters);
+
+static struct attribute *optsim_disk_attrs[] = {
+	&dev_attr_index.attr,
+	&dev_attr_media.attr,
+	&dev_attr_layers.attr,
+	&dev_attr_layer_sectors.attr,
+	&dev_attr_write_once.attr,
+	&dev_attr_finalized.attr,
+	&dev_attr_nwa.attr,
+	&dev_attr_recorded_clusters.attr,
+	NULL,
+};
+
+static const struct attribute_group optsim_disk_group = {
+	.name	= "optsim",
+	.attrs	= optsim_disk_attrs,
+};
+
+/* The attribute groups of every optsim disk, for device_add_disk(). */
+const struct attribute_group *optsim_disk_groups[] = {
+	&optsim_disk_group,
+	NULL,
+};
