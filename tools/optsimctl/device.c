@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "names.h"
@@ -66,6 +68,57 @@ void dev_die(const struct optsimctl *ctl, int errnum, const char *what,
 		     strerror(errnum), hint);
 	errx(EXIT_FAILURE, "%s: %s failed: %s", ctl->devname, what,
 	     strerror(errnum));
+}
+
+/*
+ * dev_path() - the device path a -d argument means: a path as it is, a
+ * drive's name ("optsim1") under /dev, or a drive's index ("1").
+ */
+const char *dev_path(const char *arg)
+{
+	static char buf[64];
+	size_t n = strspn(arg, "0123456789");
+
+	if (n && !arg[n] && n < 4) {
+		if (!strtoul(arg, NULL, 10))
+			return OPTSIMCTL_DEFAULT_DEVICE;
+		snprintf(buf, sizeof(buf), "%s%lu", OPTSIMCTL_DEFAULT_DEVICE,
+			 strtoul(arg, NULL, 10));
+		return buf;
+	}
+	if (!strchr(arg, '/') && strlen(arg) < sizeof(buf) - 5) {
+		snprintf(buf, sizeof(buf), "/dev/%s", arg);
+		return buf;
+	}
+	return arg;
+}
+
+/*
+ * dev_index() - the netlink index of the drive ctl->devname names, from
+ * its block device's sysfs directory; exits when it is no optsim drive.
+ */
+uint32_t dev_index(const struct optsimctl *ctl)
+{
+	char path[96], val[16];
+	struct stat st;
+	ssize_t len;
+	int fd;
+
+	if (stat(ctl->devname, &st))
+		err(EXIT_FAILURE, "%s", ctl->devname);
+	if (!S_ISBLK(st.st_mode))
+		errx(EXIT_FAILURE, "%s: not a block device", ctl->devname);
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/optsim/index",
+		 major(st.st_rdev), minor(st.st_rdev));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		errx(EXIT_FAILURE, "%s: not an optsim drive", ctl->devname);
+	len = read(fd, val, sizeof(val) - 1);
+	close(fd);
+	if (len <= 0)
+		errx(EXIT_FAILURE, "%s: cannot read %s", ctl->devname, path);
+	val[len] = '\0';
+	return (uint32_t)strtoul(val, NULL, 10);
 }
 
 /* dev_open() - open the device with @flags (plus O_CLOEXEC) or exit. */

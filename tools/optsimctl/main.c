@@ -138,6 +138,44 @@ static const struct command commands[] = {
 		"  -j, --json            print one JSON object (with --sweep an\n"
 		"                        array of points)\n",
 	},
+	{
+		"list", cmd_list,
+		"list the optsim drives (through udev)",
+		"[--json]",
+		"  -j, --json            print one JSON object\n",
+	},
+	{
+		"monitor", cmd_monitor,
+		"print the drives' events as they happen",
+		"[--udev] [--json]",
+		"  -u, --udev            udev events of the drives (media changes)\n"
+		"                        instead of the netlink events\n"
+		"  -j, --json            one JSON object per line\n",
+	},
+	{
+		"stats", cmd_stats,
+		"show per-layer I/O and error counters (all drives, or -d)",
+		"[--json]",
+		"  -j, --json            print one JSON object\n",
+	},
+	{
+		"create", cmd_create,
+		"create a drive",
+		"[--media TYPE] [--layer-sectors N] [--index N] [--json]",
+		"  -m, --media TYPE      bd-r, bd-r-dl, bd-re or bd-re-dl\n"
+		"                        (default: the module's media=)\n"
+		"  -n, --layer-sectors N 2048-byte sectors per layer, a multiple\n"
+		"                        of 32 from 1024 to 16777216\n"
+		"  -i, --index N         the drive's index, 0 to 63 (default:\n"
+		"                        the lowest free one)\n"
+		"  -j, --json            print the new drive as JSON\n",
+	},
+	{
+		"remove", cmd_remove,
+		"remove a drive that nobody uses",
+		"DEVICE",
+		"  DEVICE                /dev/optsimN, optsimN or N\n",
+	},
 };
 
 static void usage(FILE *out)
@@ -151,8 +189,9 @@ static void usage(FILE *out)
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
 	fputs("\nGlobal options:\n", out);
-	fputs("  -d, --device DEV      device to use (default "
-	      OPTSIMCTL_DEFAULT_DEVICE ")\n", out);
+	fputs("  -d, --device DEV      device to use: a path, optsimN or N\n"
+	      "                        (default " OPTSIMCTL_DEFAULT_DEVICE ")\n",
+	      out);
 	fputs("  -h, --help            show this help\n", out);
 	fputs("      --version         show the version\n", out);
 	fprintf(out, "\nRun '%s COMMAND --help' for the options of a command.\n",
@@ -188,7 +227,8 @@ void cmd_common_opt(struct optsimctl *ctl, int c, const char *arg)
 	case 'd':
 		if (!*arg)
 			errx(EXIT_FAILURE, "empty device name");
-		ctl->devname = arg;
+		ctl->devname = dev_path(arg);
+		ctl->devname_set = true;
 		break;
 	case 'h':
 		cmd_usage(ctl);
@@ -240,6 +280,26 @@ uint32_t cmd_layer_opts(struct optsimctl *ctl, int argc, char **argv)
 	return layer;
 }
 
+/* cmd_json_opts() - parse [--json] and the common options, no arguments. */
+void cmd_json_opts(struct optsimctl *ctl, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "j" COMMON_SHORTOPTS, longopts,
+				NULL)) != -1) {
+		if (c == 'j')
+			ctl->json = true;
+		else
+			cmd_common_opt(ctl, c, optarg);
+	}
+	cmd_no_args(ctl, argc, argv);
+}
+
 static const struct command *find_command(const char *name)
 {
 	size_t i;
@@ -269,7 +329,8 @@ int main(int argc, char **argv)
 		case 'd':
 			if (!*optarg)
 				errx(EXIT_FAILURE, "empty device name");
-			ctl.devname = optarg;
+			ctl.devname = dev_path(optarg);
+			ctl.devname_set = true;
 			break;
 		case 'h':
 			usage(stdout);

@@ -21,7 +21,8 @@
 
 /* State shared by main() and every command handler. */
 struct optsimctl {
-	const char *devname;		/* -d DEV */
+	const char *devname;		/* -d DEV, as a path */
+	bool devname_set;		/* -d was given */
 	int fd;				/* -1 until dev_open() */
 	bool json;			/* --json, for commands that print state */
 	const struct command *cmd;	/* the command being run */
@@ -41,6 +42,7 @@ void cmd_usage(const struct optsimctl *ctl) __attribute__((noreturn));
 void cmd_try_help(const struct optsimctl *ctl) __attribute__((noreturn));
 void cmd_common_opt(struct optsimctl *ctl, int c, const char *arg);
 void cmd_no_args(const struct optsimctl *ctl, int argc, char **argv);
+void cmd_json_opts(struct optsimctl *ctl, int argc, char **argv);
 uint32_t cmd_layer_opts(struct optsimctl *ctl, int argc, char **argv);
 
 /* Options every command takes: -d DEV and -h. */
@@ -50,6 +52,8 @@ uint32_t cmd_layer_opts(struct optsimctl *ctl, int argc, char **argv);
 	{ "help", no_argument, NULL, 'h' }
 
 /* device.c */
+const char *dev_path(const char *arg);
+uint32_t dev_index(const struct optsimctl *ctl);
 void dev_open(struct optsimctl *ctl, int flags);
 void dev_close(struct optsimctl *ctl);
 void dev_die(const struct optsimctl *ctl, int errnum, const char *what,
@@ -121,5 +125,10 @@ int cmd_burn(struct optsimctl *ctl, int argc, char **argv);
 int cmd_opc(struct optsimctl *ctl, int argc, char **argv);
 int cmd_scan(struct optsimctl *ctl, int argc, char **argv);
 int cmd_simulate(struct optsimctl *ctl, int argc, char **argv);
+int cmd_list(struct optsimctl *ctl, int argc, char **argv);
+int cmd_monitor(struct optsimctl *ctl, int argc, char **argv);
+int cmd_stats(struct optsimctl *ctl, int argc, char **argv);
+int cmd_create(struct optsimctl *ctl, int argc, char **argv);
+int cmd_remove(struct optsimctl *ctl, int argc, char **argv);
 
 #endif /* OPTSIMCTL_H */

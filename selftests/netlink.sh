@@ -1,0 +1,280 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# netlink.sh - the generic netlink family "optsim" through its real client,
+# optsimctl (monitor, stats, create, remove), and hand-made malformed
+# requests (nl_request.py): events arrive in order with the right
+# attributes, counters count, every refusal says why, unprivileged changes
+# are refused, and drives come and go under fio load without leaking.
+# TAP on stdout.
+
+# Functions here run indirectly, through tap_check.
+# shellcheck disable=SC2317
+
+ksft_dir=$(cd "$(dirname "$0")" && pwd -P)
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$ksft_dir/lib.sh"
+
+LAYER=4096
+NLREQ="python3 $ksft_dir/nl_request.py"
+
+tap_plan 22
+
+missing=$(missing_tool python3 dd fio setpriv "$OPTSIMCTL")
+if [ -n "$missing" ]; then
+	tap_skip_rest "$missing not available"
+	tap_done
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/optsim-netlink.XXXXXX") || exit 1
+mon_pid=
+cleanup() {
+	[ -n "$mon_pid" ] && kill "$mon_pid" 2>/dev/null
+	for d in 1 2 3; do
+		[ -b "/dev/optsim$d" ] && "$OPTSIMCTL" remove "$d" 2>/dev/null
+	done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+# stats_get INDEX LAYER FIELD: one counter of a drive's layer.
+stats_get() {
+	"$OPTSIMCTL" -d "$1" stats --json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)["devices"][0]
+print([l for l in d["layers"] if l["index"] == int(sys.argv[1])][0][sys.argv[2]])
+' "$2" "$3"
+}
+
+# ---- events, in order -----------------------------------------------------
+
+load_medium bd-r "$LAYER" >/dev/null || tap_broken="load bd-r failed"
+compiles0=$(stats_get 0 0 compiles)
+written0=$(stats_get 0 0 clusters_written)
+refused0=$(stats_get 0 0 writes_refused)
+wo0=$(stats_get 0 0 write_once_violations)
+merr0=$(stats_get 0 0 medium_errors)
+
+"$OPTSIMCTL" monitor --json >"$work/events" 2>"$work/monitor.err" &
+mon_pid=$!
+# Until the monitor has joined the group: it answers nothing, so wait.
+sleep 1
+
+run_events() {
+	dd if=/dev/urandom of="$OPTSIM_DEV" bs=64k count=4 oflag=direct \
+		2>/dev/null || return 1
+	sleep 0.3
+	# write-once: the same clusters again are refused
+	if dd if=/dev/zero of="$OPTSIM_DEV" bs=64k count=1 oflag=direct \
+		2>/dev/null; then
+		echo "a rewrite of a recorded BD-R cluster succeeded"
+		return 1
+	fi
+	"$OPTSIMCTL" set --speed 2 || return 1
+	"$OPTSIMCTL" finalize || return 1
+	"$OPTSIMCTL" eject || return 1
+	load_medium bd-re "$LAYER" || return 1
+	# far too little power: the cluster records unreadable
+	"$OPTSIMCTL" set --power 1.0 --bias-power 0.2 || return 1
+	dd if=/dev/urandom of="$OPTSIM_DEV" bs=64k count=1 seek=8 oflag=direct \
+		2>/dev/null || return 1
+	if dd if="$OPTSIM_DEV" of=/dev/null bs=64k count=1 skip=8 iflag=direct \
+		2>/dev/null; then
+		echo "a read of an unreadable cluster succeeded"
+		return 1
+	fi
+	"$OPTSIMCTL" create --media bd-r --layer-sectors "$LAYER" --index 3 \
+		>"$work/created" || return 1
+	"$OPTSIMCTL" remove /dev/optsim3 || return 1
+	sleep 0.5
+}
+tap_check "events: a write, a refused write, set, finalize, eject, load, a read error, create, remove" run_events
+kill "$mon_pid" 2>/dev/null
+wait "$mon_pid" 2>/dev/null
+mon_pid=
+
+# check_events PYTHON: the monitor's lines as the list ev of objects.
+check_events() {
+	python3 -c '
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+kinds = [e["event"] for e in ev]
+ok = eval(sys.argv[2])
+if not ok:
+    print("events:", kinds)
+    for e in ev:
+        print(json.dumps(e))
+sys.exit(0 if ok else 1)
+' "$work/events" "$1"
+}
+
+tap_check "events: every line is one JSON object with an event and a drive" \
+	check_events 'len(ev) > 0 and all("event" in e and "dev_index" in e for e in ev)'
+tap_check "events: in the order things happened" \
+	check_events 'kinds == ["recorded", "write-refused", "params", "finalize", "eject", "load", "params", "recorded", "read-error", "dev-add", "dev-del"]'
+tap_check "events: recorded names clusters 0 to 3, four of them" \
+	check_events '[(e["first_cluster"], e["last_cluster"], e["clusters"]) for e in ev if e["event"] == "recorded"][0] == (0, 3, 4)'
+tap_check "events: the refused write says why: recorded, EIO, cluster 0 of L0" \
+	check_events '[(e["reason"], e["error"], e["first_cluster"], e["lba"], e["on_layer"]) for e in ev if e["event"] == "write-refused"] == [("recorded", 5, 0, 0, 0)]'
+tap_check "events: params carries the new velocity, 2x" \
+	check_events '[e for e in ev if e["event"] == "params"][0]["layers"][0]["velocity_mms"] == 9834'
+tap_check "events: load says bd-re, one layer of 4096 sectors" \
+	check_events '[(e["media"], e["layers"], e["layer_sectors"]) for e in ev if e["event"] == "load"] == [("bd-re", 1, 4096)]'
+tap_check "events: the read error names cluster 8 of L0" \
+	check_events '[(e["first_cluster"], e["lba"], e["on_layer"]) for e in ev if e["event"] == "read-error"] == [(8, 256, 0)]'
+tap_check "events: dev-add and dev-del name drive 3, optsim3" \
+	check_events '[(e["dev_index"], e["dev_name"]) for e in ev if e["event"] in ("dev-add", "dev-del")] == [(3, "optsim3")] * 2'
+
+# ---- statistics -------------------------------------------------------------
+
+check_stats() {
+	expect_eq "clusters written" $((written0 + 5)) \
+		"$(stats_get 0 0 clusters_written)" &&
+	expect_eq "writes refused" $((refused0 + 1)) \
+		"$(stats_get 0 0 writes_refused)" &&
+	expect_eq "write-once violations" $((wo0 + 1)) \
+		"$(stats_get 0 0 write_once_violations)" &&
+	expect_eq "medium errors" $((merr0 + 1)) \
+		"$(stats_get 0 0 medium_errors)" &&
+	[ "$(stats_get 0 0 compiles)" -gt "$compiles0" ]
+}
+tap_check "stats: the writes, the refusal, the violation, the medium error and the compiles counted" check_stats
+tap_check "stats: without -d, every drive" sh -c \
+	"'$OPTSIMCTL' stats --json | python3 -c 'import json,sys; d=json.load(sys.stdin)[\"devices\"]; sys.exit(0 if [x[\"index\"] for x in d] == [0] else 1)'"
+
+# ---- refusals and their reasons -------------------------------------------
+
+# nl_case CASE ERRNOS MESSAGE [MISSING]: the kernel refuses CASE with one of
+# ERRNOS (|-separated), a message containing MESSAGE ("?" for any
+# non-empty one), and names the missing attribute MISSING.
+nl_case() {
+	out=$($NLREQ "$1") || return 1
+	err=$(printf '%s' "$out" | cut -f1)
+	msg=$(printf '%s' "$out" | cut -f2)
+	miss=$(printf '%s' "$out" | cut -f3)
+	echo "$1: $err '$msg' missing=$miss"
+	case "|$2|" in
+	*"|$err|"*) ;;
+	*) return 1 ;;
+	esac
+	if [ -n "${4:-}" ]; then
+		[ "$miss" = "$4" ] || return 1
+	elif [ "$3" = "?" ]; then
+		[ -n "$msg" ] || return 1
+	else
+		case "$msg" in
+		*"$3"*) ;;
+		*) return 1 ;;
+		esac
+	fi
+}
+
+check_malformed() {
+	nl_case short-index "EINVAL|ERANGE" "?" &&
+	nl_case index-range "EINVAL|ERANGE" "?" &&
+	nl_case unknown-attr "EINVAL" "?" &&
+	nl_case media-range "EINVAL|ERANGE" "?" &&
+	nl_case velocity-range "EINVAL|ERANGE" "?"
+}
+tap_check "malformed attributes are refused, with the kernel's message" check_malformed
+tap_check "a request without its drive names the missing attribute" \
+	nl_case missing-index EINVAL "" 2
+tap_check "a layer without its index names the missing attribute" \
+	nl_case layer-no-index EINVAL "" 2
+tap_check "no such drive: ENODEV, said so" nl_case no-drive ENODEV "no drive with this index"
+tap_check "impossible geometry: EINVAL, said so" \
+	nl_case bad-geometry EINVAL "multiple of 32"
+tap_check "a layer the medium lacks: EINVAL, said so" \
+	nl_case no-such-layer EINVAL "no such layer"
+
+check_set_ok() {
+	nl_case set-ok 0 "" || return 1
+	v=$("$OPTSIMCTL" get --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["layers"][0]["velocity_mms"])')
+	expect_eq "velocity after params-set" 9834 "$v"
+}
+tap_check "params-set over netlink sets what the ioctl reads back" check_set_ok
+
+check_unprivileged() {
+	nobody="setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all"
+	# shellcheck disable=SC2086 # both are word lists
+	out=$($nobody $NLREQ set-ok) || return 1
+	echo "unprivileged params-set: $out"
+	[ "$(printf '%s' "$out" | cut -f1)" = EPERM ] || return 1
+	if $nobody "$OPTSIMCTL" create --media bd-r >"$work/np" 2>&1; then
+		echo "an unprivileged create succeeded"
+		return 1
+	fi
+	grep -q 'Operation not permitted' "$work/np" || return 1
+	# and nothing changed
+	[ ! -e /dev/optsim1 ]
+}
+tap_check "unprivileged params-set and create are refused with EPERM" check_unprivileged
+
+# ---- drives come and go ------------------------------------------------------
+
+check_busy() {
+	"$OPTSIMCTL" create --index 1 --media bd-re --layer-sectors 8192 || return 1
+	exec 3</dev/optsim1
+	if "$OPTSIMCTL" remove 1 >"$work/busy" 2>&1; then
+		exec 3<&-
+		echo "removing an open drive succeeded"
+		return 1
+	fi
+	exec 3<&-
+	cat "$work/busy"
+	grep -q 'busy.*open or mounted' "$work/busy" || return 1
+	[ -b /dev/optsim1 ] || return 1
+	"$OPTSIMCTL" remove 1 || return 1
+	! [ -e /dev/optsim1 ]
+}
+tap_check "removing an open drive is refused (EBUSY), closed it goes" check_busy
+
+mem_used() {
+	info_get mem_used
+}
+
+# Two drives under fio with verification while a third comes and goes
+# twenty times; the busy ones refuse removal meanwhile.
+check_lifecycle() {
+	mem0=$(mem_used) || return 1
+	"$OPTSIMCTL" create --index 1 --media bd-re --layer-sectors 8192 >/dev/null &&
+	"$OPTSIMCTL" create --index 2 --media bd-r-dl --layer-sectors 4096 >/dev/null ||
+		return 1
+	for d in 1 2; do
+		fio --name="life$d" --filename="/dev/optsim$d" --direct=1 \
+			--ioengine=libaio --iodepth=8 --verify=crc32c \
+			--verify_fatal=1 --do_verify=1 --rw=write --bs=64k \
+			--size=8M --loops=3 >"$work/fio$d" 2>&1 &
+		eval "fio$d=\$!"
+	done
+	i=0
+	while [ "$i" -lt 20 ]; do
+		"$OPTSIMCTL" create --index 3 --media bd-re --layer-sectors 1024 \
+			>/dev/null || return 1
+		dd if=/dev/urandom of=/dev/optsim3 bs=64k count=2 oflag=direct \
+			2>/dev/null || return 1
+		"$OPTSIMCTL" remove 3 || return 1
+		if "$OPTSIMCTL" remove 1 2>/dev/null; then
+			echo "removed drive 1 under fio"
+			return 1
+		fi
+		i=$((i + 1))
+	done
+	# shellcheck disable=SC2154 # set through eval
+	wait "$fio1" || { cat "$work/fio1"; return 1; }
+	# shellcheck disable=SC2154
+	wait "$fio2" || { cat "$work/fio2"; return 1; }
+	"$OPTSIMCTL" remove 1 && "$OPTSIMCTL" remove 2 || return 1
+	expect_eq "memory used after the drives left" "$mem0" "$(mem_used)"
+}
+tap_check "drives created and removed under fio load: data verified, nothing leaked" check_lifecycle
+
+check_list() {
+	"$OPTSIMCTL" list --json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)["devices"]
+sys.exit(0 if [(x["name"], x["index"]) for x in d] == [("optsim", 0)] else 1)'
+}
+tap_check "list: the drives left, drive 0 only" check_list
+
+tap_done
