@@ -31,4 +31,10 @@ done
 [ -x tools/optsimctl/tests/parse_test ] &&
 	run optsimctl-parse tools/optsimctl/tests/parse_test
 [ -x tools/vm/test-scan.sh ] && run vm-scan tools/vm/test-scan.sh
+# The uapi header against the netlink spec, and proof that the checker
+# catches an altered header, spec or kernel policy.
+run nlspec-uapi /usr/bin/python3 tools/nlspec.py uapi \
+	Documentation/netlink/optsim.yaml uapi/linux/optsim.h
+run nlspec-selftest /usr/bin/python3 tools/nlspec.py selftest \
+	Documentation/netlink/optsim.yaml uapi/linux/optsim.h
 exit $fail
