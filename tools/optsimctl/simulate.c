@@ -22,6 +22,7 @@
 #include "json.h"
 #include "names.h"
 #include "optsimctl.h"
+#include "outfile.h"
 #include "svg.h"
 #include "units.h"
 
@@ -439,8 +440,8 @@ static void sim_svg(const struct sim *s, const struct sweep_point *pts,
 	char title[256], set[160], limit[64], mark[64], a[FIXED_BUFSZ];
 	struct svg_point *sp = calloc(s->points, sizeof(*sp));
 	struct svg_plot plot;
+	struct outfile out;
 	uint64_t i;
-	FILE *f;
 
 	if (!sp)
 		errx(EXIT_FAILURE, "out of memory");
@@ -471,13 +472,9 @@ static void sim_svg(const struct sim *s, const struct sweep_point *pts,
 	plot.mark_label = mark;
 	plot.fail_label = "uncorrectable";
 
-	f = fopen(s->svg, "w");
-	if (!f)
-		errx(EXIT_FAILURE, "%s: open failed: %s", s->svg, strerror(errno));
-	svg_plot(f, &plot);
-	if (ferror(f) | fclose(f))
-		errx(EXIT_FAILURE, "%s: write failed: %s", s->svg,
-		     strerror(errno));
+	outfile_open(&out, s->svg);
+	svg_plot(out.f, &plot);
+	outfile_commit(&out);
 	free(sp);
 }
 
