@@ -141,7 +141,7 @@ static const struct command commands[] = {
 		"                        (at most 1000 points); not with --power\n"
 		"  -g, --svg FILE        draw the jitter-power curve (bathtub) as\n"
 		"                        SVG; without --sweep 0.5x to 1.5x the\n"
-		"                        optimum\n"
+		"                        optimum; - for standard output\n"
 		"  -j, --json            print one JSON object (with --sweep an\n"
 		"                        array of points)\n",
 	},

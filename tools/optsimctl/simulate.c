@@ -518,6 +518,7 @@ int cmd_simulate(struct optsimctl *ctl, int argc, char **argv)
 	struct osm_sim_result r, opt;
 	struct sweep_point *pts;
 	uint32_t optimum;
+	bool report;
 	int c, ret;
 
 	memset(&s, 0, sizeof(s));
@@ -570,6 +571,11 @@ int cmd_simulate(struct optsimctl *ctl, int argc, char **argv)
 		}
 	}
 	cmd_no_args(ctl, argc, argv);
+	/* an SVG on standard output takes the place of the report */
+	report = !outfile_is_stdout(s.svg);
+	if (ctl->json && !report)
+		errx(EXIT_FAILURE,
+		     "--json and --svg - cannot both write to standard output");
 	sim_setup(&s);
 
 	if (!s.sweep) {
@@ -579,7 +585,7 @@ int cmd_simulate(struct optsimctl *ctl, int argc, char **argv)
 			sim_die(&s, ret, r.optimum_uw);
 		if (ctl->json)
 			sim_json(&s, &r);
-		else
+		else if (report)
 			sim_human(&s, &r);
 		if (!s.svg)
 			return EXIT_SUCCESS;
@@ -594,12 +600,12 @@ int cmd_simulate(struct optsimctl *ctl, int argc, char **argv)
 	if (s.sweep) {
 		if (ctl->json)
 			sweep_json(pts, s.points);
-		else
+		else if (report)
 			sweep_human(&s, pts, &opt);
 	}
 	if (s.svg) {
 		sim_svg(&s, pts, &opt);
-		if (!ctl->json)
+		if (!ctl->json && report)
 			printf("svg: %s, %llu points\n", s.svg,
 			       (unsigned long long)s.points);
 	}

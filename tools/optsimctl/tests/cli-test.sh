@@ -377,6 +377,7 @@ tv "simulate --sweep missing STEP" "invalid sweep 'power:4:12'" simulate --media
 tv "simulate --sweep extra field" "invalid sweep 'power:4:12:1:2'" simulate --media bd-r --sweep power:4:12:1:2
 tv "simulate --sweep with --power" "--sweep power and --power are mutually exclusive" simulate --media bd-r --power 8 --sweep power:4:12:1
 tv "simulate --svg ''" "empty SVG file name" simulate --media bd-r --svg ""
+tv "simulate --json with --svg -" "--json and --svg - cannot both write to standard output" simulate --media bd-r --json --svg -
 t "simulate --frob" 1 "optsimctl simulate: unrecognized option '--frob'" simulate --frob
 
 # --- simulate: the model, for real (each run takes a second or two) -----------
@@ -442,6 +443,12 @@ if grep -qE '<path|<polyline' "$T/s.svg" && grep -q 'stroke-dasharray' "$T/s.svg
 else fail "simulate --svg: curve, 17 points, dashed limit, optimum, axis labels"; fi
 t "simulate --svg into a missing directory" 1 "$T/nodir/x.svg: open failed: No such file or directory" \
 	simulate --media bd-r --sweep power:8:8:1 --svg "$T/nodir/x.svg"
+run "$BIN" simulate --media bd-r --sweep power:6:8:1 --svg -
+cp "$T/out" "$T/stdout.svg"
+if [ "$rc" -eq 0 ] && head -1 "$T/out" | grep -q '^<?xml' && ! has_out "optimum: "; then
+	pass "simulate --svg -: the SVG alone on stdout"
+else fail "simulate --svg -: the SVG alone on stdout" "exit $rc"; fi
+xmlok "simulate --svg -: stdout is one XML document" "$T/stdout.svg"
 
 # --- device paths against the LD_PRELOAD stand-in ----------------------------
 FAKEDEV=${FAKEDEV:-$here/fakedev.so}
