@@ -28,6 +28,8 @@ for t in tools/unit/*_test; do
 done
 [ -x tools/optsimctl/tests/cli-test.sh ] &&
 	run optsimctl-cli tools/optsimctl/tests/cli-test.sh
+[ -x tools/optsimctl/tests/man-test.sh ] &&
+	run optsimctl-man tools/optsimctl/tests/man-test.sh
 [ -x tools/optsimctl/tests/parse_test ] &&
 	run optsimctl-parse tools/optsimctl/tests/parse_test
 [ -x tools/vm/test-scan.sh ] && run vm-scan tools/vm/test-scan.sh
