@@ -30,6 +30,8 @@ done
 	run optsimctl-cli tools/optsimctl/tests/cli-test.sh
 [ -x tools/optsimctl/tests/man-test.sh ] &&
 	run optsimctl-man tools/optsimctl/tests/man-test.sh
+[ -x tools/completion/test-completion.sh ] &&
+	run completion tools/completion/test-completion.sh
 [ -x tools/optsimctl/tests/parse_test ] &&
 	run optsimctl-parse tools/optsimctl/tests/parse_test
 [ -x tools/vm/test-scan.sh ] && run vm-scan tools/vm/test-scan.sh
