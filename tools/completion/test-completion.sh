@@ -16,15 +16,8 @@ BIN=${1:-$here/../optsimctl/optsimctl}
 # shellcheck source=tools/completion/optsimctl
 . "$here/optsimctl"
 
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-n=0
-fails=0
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() {
-	n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"
-	[[ $# -gt 1 ]] && echo "#   $2"
-}
+# shellcheck source=tools/tap-lib.sh
+. "$here/../tap-lib.sh"
 
 # comp WORD...: the completions of the last WORD of "optsimctl WORD...",
 # one per line, sorted
@@ -106,9 +99,8 @@ if mknod "$T/dev/optsim" b 7 200 2>/dev/null && mknod "$T/dev/optsim1" b 7 201 2
 	unset _OPTSIMCTL_DEVDIR
 else
 	for d in "-d" "--device after the command" "--device=" "remove DEVICE" "--device=DEV"; do
-		n=$((n + 1)); echo "ok $n - $d: drives # SKIP cannot mknod"
+		skip "$d: drives" "cannot mknod"
 	done
 fi
 
-echo "1..$n"
-[[ $fails -eq 0 ]]
+tap_end

@@ -16,16 +16,8 @@ BIN=${1:-$here/../optsimctl}
 MAN=$here/../../../Documentation/man
 [ -x "$BIN" ] || { echo "Bail out! $BIN is not executable"; exit 1; }
 
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-n=0
-fails=0
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() {
-	n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"
-	[ $# -gt 1 ] && echo "#   $2"
-}
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+# shellcheck source=tools/tap-lib.sh
+. "$here/../../tap-lib.sh"
 
 # The commands of "optsimctl --help": the first word of each line of the
 # Commands: block.
@@ -90,5 +82,4 @@ done
 if [ -z "$missing" ]; then pass "optsimctl(8) SEE ALSO lists every command page"
 else fail "optsimctl(8) SEE ALSO lists every command page" "missing:$missing"; fi
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+tap_end
