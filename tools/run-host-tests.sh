@@ -35,4 +35,5 @@ done
 [ -x tools/optsimctl/tests/parse_test ] &&
 	run optsimctl-parse tools/optsimctl/tests/parse_test
 [ -x tools/vm/test-scan.sh ] && run vm-scan tools/vm/test-scan.sh
+[ -x tools/test-install.sh ] && run install tools/test-install.sh
 exit $fail
