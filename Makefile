@@ -10,6 +10,11 @@
 #   make vm-run CMD='...'   run any command as root in the test VM
 #   make vm-test T=NAME     run one selftest (kselftest name or script) in the VM
 #   make bench      model throughput vs memcpy (host), optsim vs brd (VM)
+#   make install    the module, optsimctl, man pages, bash completion, udev
+#                   rules and the uapi header (Documentation/install.rst);
+#                   DESTDIR= stages them, PREFIX= (/usr/local) places them
+#   make uninstall  removes what make install put there
+#   make dkms-install   the module under DKMS (dkms.conf)
 #
 # KVER selects the kernel to build for and boot (default: tools/kver.sh);
 # KDIR overrides the kernel build directory.
@@ -24,8 +29,24 @@ KDOC	?= $(firstword $(wildcard $(KDIR)/scripts/kernel-doc /usr/lib/linux-kbuild-
 
 export KVER KDIR KSRC
 
+# Installation (Documentation/install.rst). The udev rules go where udev
+# reads packaged rules, whatever PREFIX is; /etc/udev/rules.d is left to
+# the administrator's overrides.
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MAN8DIR	?= $(PREFIX)/share/man/man8
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+INCLUDEDIR ?= $(PREFIX)/include
+UDEVRULESDIR ?= /lib/udev/rules.d
+INSTALL_UAPI ?= 1
+MODDIR	:= /lib/modules/$(KVER)/extra
+UDEV_RULES := $(wildcard udev/*.rules)
+VERSION	:= $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+DKMS_SRC := /usr/src/optsim-$(VERSION)
+
 .PHONY: all deps module tools selftests ksrc unit lint vm-test vm-selftests \
-	vm-run check _check demo _demo bench modules_install clean
+	vm-run check _check demo _demo bench modules_install clean \
+	man install install-udev uninstall dkms-src dkms-install dkms-uninstall
 
 all: module tools selftests
 
@@ -40,7 +61,68 @@ modules_install: module
 	depmod -a $(KVER)
 
 tools:
-	$(MAKE) -C tools/optsimctl
+	$(MAKE) -C tools/optsimctl VERSION=$(VERSION)
+
+man:
+	$(MAKE) -C tools/optsimctl man
+
+# Debian's kernel headers carry no module signing key: the module is
+# installed unsigned (CONFIG_MODULE_SIG_ALL= skips "sign-file"); sign it
+# for Secure Boot with your own key, or use DKMS, which does.
+install: module tools man
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install \
+		INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=extra \
+		CONFIG_MODULE_SIG_ALL=
+	$(if $(DESTDIR),depmod -b $(DESTDIR) $(KVER),depmod -a $(KVER))
+	install -D -m 0755 tools/optsimctl/optsimctl $(DESTDIR)$(BINDIR)/optsimctl
+	install -d -m 0755 $(DESTDIR)$(MAN8DIR)
+	install -m 0644 $(BUILD)/man/optsimctl*.8 $(DESTDIR)$(MAN8DIR)/
+	install -D -m 0644 tools/completion/optsimctl \
+		$(DESTDIR)$(COMPLETIONDIR)/optsimctl
+ifeq ($(INSTALL_UAPI),1)
+	install -D -m 0644 uapi/linux/optsim.h $(DESTDIR)$(INCLUDEDIR)/linux/optsim.h
+endif
+	@$(MAKE) --no-print-directory install-udev
+
+# The rules in udev/, if any (none before the udev rules exist).
+install-udev:
+ifneq ($(UDEV_RULES),)
+	install -d -m 0755 $(DESTDIR)$(UDEVRULESDIR)
+	install -m 0644 $(UDEV_RULES) $(DESTDIR)$(UDEVRULESDIR)/
+	$(if $(DESTDIR),,-udevadm control --reload-rules)
+endif
+
+# What install put there: the files as named, whatever is there now.
+uninstall:
+	rm -f $(DESTDIR)$(MODDIR)/driver/optsim.ko $(DESTDIR)$(MODDIR)/driver/optsim.ko.*
+	-rmdir $(DESTDIR)$(MODDIR)/driver 2>/dev/null
+	$(if $(DESTDIR),,depmod -a $(KVER))
+	rm -f $(DESTDIR)$(BINDIR)/optsimctl
+	rm -f $(addprefix $(DESTDIR)$(MAN8DIR)/, \
+		$(patsubst Documentation/man/%.rst,%.8,$(wildcard Documentation/man/optsimctl*.rst)))
+	rm -f $(DESTDIR)$(COMPLETIONDIR)/optsimctl
+	rm -f $(addprefix $(DESTDIR)$(UDEVRULESDIR)/,$(notdir $(UDEV_RULES)))
+	rm -f $(DESTDIR)$(INCLUDEDIR)/linux/optsim.h
+
+# DKMS: the module's sources in /usr/src/optsim-VERSION, then dkms add,
+# build and install (not with DESTDIR, which only stages the sources).
+dkms-src:
+	install -d -m 0755 $(DESTDIR)$(DKMS_SRC)/driver/model $(DESTDIR)$(DKMS_SRC)/uapi/linux
+	install -m 0644 dkms.conf Kbuild $(DESTDIR)$(DKMS_SRC)/
+	install -m 0644 driver/Kbuild driver/*.c driver/*.h $(DESTDIR)$(DKMS_SRC)/driver/
+	install -m 0644 driver/model/*.c driver/model/*.h $(DESTDIR)$(DKMS_SRC)/driver/model/
+	install -m 0644 uapi/linux/optsim.h $(DESTDIR)$(DKMS_SRC)/uapi/linux/
+
+dkms-install: dkms-src
+ifeq ($(DESTDIR),)
+	dkms add -m optsim -v $(VERSION)
+	dkms build -m optsim -v $(VERSION) -k $(KVER)
+	dkms install -m optsim -v $(VERSION) -k $(KVER)
+endif
+
+dkms-uninstall:
+	-dkms remove -m optsim -v $(VERSION) --all
+	rm -rf $(DESTDIR)$(DKMS_SRC)
 
 # kselftest_harness.h and checkpatch.pl come from Debian's linux-source-6.1
 # tarball at build time; the project never carries copies of them.

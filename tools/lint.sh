@@ -83,7 +83,8 @@ fi
 
 if command -v shellcheck > /dev/null; then
 	# shellcheck disable=SC2046
-	shellcheck -x -f gcc $(find tools selftests -name '*.sh') > "$log/sc" 2>&1 || true
+	shellcheck -x -f gcc $(find tools selftests -name '*.sh') \
+		tools/completion/optsimctl > "$log/sc" 2>&1 || true
 	result "shellcheck on the scripts" "$log/sc"
 else
 	echo "ok - lint: shellcheck # SKIP shellcheck not installed" | tee -a "$tap"

@@ -28,6 +28,10 @@ for t in tools/unit/*_test; do
 done
 [ -x tools/optsimctl/tests/cli-test.sh ] &&
 	run optsimctl-cli tools/optsimctl/tests/cli-test.sh
+[ -x tools/optsimctl/tests/man-test.sh ] &&
+	run optsimctl-man tools/optsimctl/tests/man-test.sh
+[ -x tools/completion/test-completion.sh ] &&
+	run completion tools/completion/test-completion.sh
 [ -x tools/optsimctl/tests/parse_test ] &&
 	run optsimctl-parse tools/optsimctl/tests/parse_test
 [ -x tools/vm/test-scan.sh ] && run vm-scan tools/vm/test-scan.sh
@@ -37,4 +41,5 @@ run nlspec-uapi /usr/bin/python3 tools/nlspec.py uapi \
 	Documentation/netlink/optsim.yaml uapi/linux/optsim.h
 run nlspec-selftest /usr/bin/python3 tools/nlspec.py selftest \
 	Documentation/netlink/optsim.yaml uapi/linux/optsim.h
+[ -x tools/test-install.sh ] && run install tools/test-install.sh
 exit $fail

@@ -102,9 +102,16 @@ static const struct command commands[] = {
 	{
 		"scan", cmd_scan,
 		"summarize the recording quality of each layer",
-		"[--layer N] [--json]",
+		"[--layer N] [--json] [--svg FILE] [--csv FILE]",
 		"  -l, --layer N         scan layer N only (default: all layers)\n"
-		"  -j, --json            print one JSON object\n",
+		"  -j, --json            print one JSON object\n"
+		"  -g, --svg FILE        draw LDC, BIS and jitter against the\n"
+		"                        position on the disc as SVG (at most\n"
+		"                        ~1500 bars, each the maximum of its\n"
+		"                        clusters); - for standard output\n"
+		"  -C, --csv FILE        write every cluster's record as CSV,\n"
+		"                        one row per cluster after a header;\n"
+		"                        - for standard output\n",
 	},
 	{
 		"simulate", cmd_simulate,
@@ -134,7 +141,7 @@ static const struct command commands[] = {
 		"                        (at most 1000 points); not with --power\n"
 		"  -g, --svg FILE        draw the jitter-power curve (bathtub) as\n"
 		"                        SVG; without --sweep 0.5x to 1.5x the\n"
-		"                        optimum\n"
+		"                        optimum; - for standard output\n"
 		"  -j, --json            print one JSON object (with --sweep an\n"
 		"                        array of points)\n",
 	},

@@ -5,6 +5,9 @@
  * clusters), read in batches of at most OPTSIM_QUALITY_MAX_RECORDS and
  * summed up per layer against the spec limits.
  *
+ * --csv writes every cluster's record as one CSV row, --svg draws the scan
+ * (scanplot.c); both stream from the same pass over the records.
+ *
  * It is a report: bad clusters do not change the exit status, a failed
  * request does.
  */
@@ -17,6 +20,8 @@
 #include "json.h"
 #include "names.h"
 #include "optsimctl.h"
+#include "outfile.h"
+#include "scanplot.h"
 #include "units.h"
 
 /* An LDC codeword fails when its errors plus erasures exceed this. */
@@ -36,6 +41,51 @@ struct layer_sum {
 	uint64_t unresolved;
 	uint32_t jitter_limit;
 };
+
+/**
+ * struct scan_out - the files a scan writes besides its report
+ * @svg: --svg FILE, or NULL
+ * @csv: --csv FILE, or NULL
+ * @svgf: the SVG file being written
+ * @csvf: the CSV file being written
+ * @plot: the bins the SVG is drawn from
+ * @rows: CSV rows written
+ */
+struct scan_out {
+	const char *svg;
+	const char *csv;
+	struct outfile svgf;
+	struct outfile csvf;
+	struct scanplot plot;
+	uint64_t rows;
+};
+
+#define CSV_HEADER \
+	"cluster,layer,lba,recorded,jitter_pct,ldc,bis,ldc_worst,dow," \
+	"uncorrectable,unresolved,burst\n"
+
+/*
+ * csv_row() - one cluster. An unrecorded cluster has no measurements: its
+ * jitter, LDC, BIS, worst codeword and DOW fields are empty.
+ */
+static void csv_row(FILE *f, uint64_t cluster, uint32_t layer,
+		    const struct optsim_quality_rec *r)
+{
+	char j[FIXED_BUFSZ];
+
+	fprintf(f, "%llu,%u,%llu,", (unsigned long long)cluster, layer,
+		(unsigned long long)(cluster * OPTSIM_CLUSTER_SECTORS));
+	if (!(r->flags & OPTSIM_QUALITY_F_RECORDED)) {
+		fputs("0,,,,,,0,0,0\n", f);
+		return;
+	}
+	fprintf(f, "1,%s,%u,%u,%u,%u,%d,%d,%d\n",
+		fmt_fixed(j, sizeof(j), r->jitter, 2, false), r->ldc, r->bis,
+		r->ldc_worst, r->dow,
+		!!(r->flags & OPTSIM_QUALITY_F_UNCORRECTABLE),
+		!!(r->flags & OPTSIM_QUALITY_F_UNRESOLVED),
+		!!(r->flags & OPTSIM_QUALITY_F_BURST));
+}
 
 static const char *scan_verdict(const struct layer_sum *s)
 {
@@ -78,11 +128,12 @@ static uint64_t scan_mean(const struct layer_sum *s)
 
 /*
  * scan_layer() - read the records of clusters [@first, @first + @s->clusters)
- * into @s. The driver may return fewer records than asked for; the next
- * batch starts where the last one ended.
+ * of @layer into @s and the outputs of @out. The driver may return fewer
+ * records than asked for; the next batch starts where the last one ended.
  */
-static void scan_layer(struct optsimctl *ctl, uint64_t first,
-		       struct layer_sum *s, struct optsim_quality_rec *recs)
+static void scan_layer(struct optsimctl *ctl, uint32_t layer, uint64_t first,
+		       struct layer_sum *s, struct optsim_quality_rec *recs,
+		       struct scan_out *out)
 {
 	uint64_t c = first, end = first + s->clusters;
 	struct optsim_quality q;
@@ -108,8 +159,15 @@ static void scan_layer(struct optsimctl *ctl, uint64_t first,
 			errx(EXIT_FAILURE,
 			     "%s: get quality at cluster %llu returned %u records for %u",
 			     ctl->devname, (unsigned long long)c, q.count, want);
-		for (i = 0; i < q.count; i++)
+		for (i = 0; i < q.count; i++) {
 			scan_add(s, &recs[i]);
+			if (out->csv) {
+				csv_row(out->csvf.f, c + i, layer, &recs[i]);
+				out->rows++;
+			}
+			if (out->svg)
+				scanplot_add(&out->plot, c + i, &recs[i]);
+		}
 		c += q.count;
 	}
 }
@@ -192,15 +250,117 @@ static void scan_human(const struct optsim_info *info,
 	printf("unreadable clusters: %llu\n", (unsigned long long)unreadable);
 }
 
+/* scan_opt_file() - --svg or --csv FILE: a name, "-" for stdout. */
+static const char *scan_opt_file(const char *arg, const char *what)
+{
+	if (!*arg)
+		errx(EXIT_FAILURE, "empty %s file name", what);
+	return arg;
+}
+
+static void scan_opts(struct optsimctl *ctl, int argc, char **argv,
+		      uint32_t *layer, struct scan_out *out)
+{
+	static const struct option longopts[] = {
+		{ "layer", required_argument, NULL, 'l' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "svg", required_argument, NULL, 'g' },
+		{ "csv", required_argument, NULL, 'C' },
+		COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	*layer = OPTSIM_LAYER_ALL;
+	while ((c = getopt_long(argc, argv, "l:jg:C:" COMMON_SHORTOPTS,
+				longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			*layer = opt_layer(optarg, true);
+			break;
+		case 'j':
+			ctl->json = true;
+			break;
+		case 'g':
+			out->svg = scan_opt_file(optarg, "SVG");
+			break;
+		case 'C':
+			out->csv = scan_opt_file(optarg, "CSV");
+			break;
+		default:
+			cmd_common_opt(ctl, c, optarg);
+		}
+	}
+	cmd_no_args(ctl, argc, argv);
+	if (outfile_is_stdout(out->svg) && outfile_is_stdout(out->csv))
+		errx(EXIT_FAILURE,
+		     "--svg - and --csv - cannot both write to standard output");
+	if (ctl->json && (outfile_is_stdout(out->svg) ||
+			  outfile_is_stdout(out->csv)))
+		errx(EXIT_FAILURE,
+		     "--json and --%s - cannot both write to standard output",
+		     outfile_is_stdout(out->svg) ? "svg" : "csv");
+}
+
+/*
+ * scan_open_outputs() - start the files of @out; the SVG's bins cover the
+ * layers [@first, @first + @n) of @info's medium.
+ */
+static void scan_open_outputs(struct optsimctl *ctl,
+			      const struct optsim_info *info, uint32_t layer,
+			      uint32_t first, uint32_t n, struct scan_out *out)
+{
+	static char title[160];
+	uint64_t per_layer = info->layer_sectors / OPTSIM_CLUSTER_SECTORS;
+	uint32_t l;
+
+	if (out->svg) {
+		if (scanplot_init(&out->plot, per_layer, first, n))
+			errx(EXIT_FAILURE, "out of memory");
+		if (layer == OPTSIM_LAYER_ALL)
+			snprintf(title, sizeof(title), "Quality scan: %s, %s",
+				 ctl->devname, media_name(info->media));
+		else
+			snprintf(title, sizeof(title),
+				 "Quality scan: %s, %s, layer %u",
+				 ctl->devname, media_name(info->media), layer);
+		out->plot.title = title;
+		out->plot.ldc_limit = SPEC_LDC_LIMIT;
+		out->plot.bis_limit = SPEC_BIS_LIMIT;
+		for (l = first; l < first + n; l++)
+			out->plot.jitter_limit[l] =
+				spec_jitter_limit_cpct(info->layers, l);
+		outfile_open(&out->svgf, out->svg);
+	}
+	if (out->csv) {
+		outfile_open(&out->csvf, out->csv);
+		fputs(CSV_HEADER, out->csvf.f);
+	}
+}
+
+static void scan_close_outputs(struct scan_out *out)
+{
+	if (out->svg) {
+		scanplot_svg(out->svgf.f, &out->plot);
+		outfile_commit(&out->svgf);
+	}
+	if (out->csv)
+		outfile_commit(&out->csvf);
+}
+
 int cmd_scan(struct optsimctl *ctl, int argc, char **argv)
 {
 	struct layer_sum sum[OPTSIM_MAX_LAYERS];
 	struct optsim_quality_rec *recs;
+	struct scan_out out = { 0 };
 	struct optsim_info info;
 	uint32_t layer, first, n, l;
 	uint64_t per_layer;
+	bool report;
 
-	layer = cmd_layer_opts(ctl, argc, argv);
+	scan_opts(ctl, argc, argv, &layer, &out);
+	/* a file on standard output takes the place of the report */
+	report = !outfile_is_stdout(out.svg) && !outfile_is_stdout(out.csv);
 
 	dev_open(ctl, O_RDONLY | O_NONBLOCK);
 	dev_get_info(ctl, &info);
@@ -211,17 +371,28 @@ int cmd_scan(struct optsimctl *ctl, int argc, char **argv)
 	recs = calloc(OPTSIM_QUALITY_MAX_RECORDS, sizeof(*recs));
 	if (!recs)
 		errx(EXIT_FAILURE, "out of memory");
+	scan_open_outputs(ctl, &info, layer, first, n, &out);
 	memset(sum, 0, sizeof(sum));
 	for (l = first; l < first + n; l++) {
 		sum[l].clusters = per_layer;
 		sum[l].jitter_limit = spec_jitter_limit_cpct(info.layers, l);
-		scan_layer(ctl, (uint64_t)l * per_layer, &sum[l], recs);
+		scan_layer(ctl, l, (uint64_t)l * per_layer, &sum[l], recs,
+			   &out);
 	}
 	free(recs);
+	scan_close_outputs(&out);
 
-	if (ctl->json)
+	if (report && ctl->json)
 		scan_json(sum, first, n);
-	else
+	else if (report)
 		scan_human(&info, sum, first, n);
+	if (report && !ctl->json && out.svg)
+		printf("svg: %s, %zu bins of up to %u cluster%s\n", out.svg,
+		       out.plot.nbins, out.plot.per_bin,
+		       out.plot.per_bin == 1 ? "" : "s");
+	if (report && !ctl->json && out.csv)
+		printf("csv: %s, %llu clusters\n", out.csv,
+		       (unsigned long long)out.rows);
+	scanplot_free(&out.plot);
 	return EXIT_SUCCESS;
 }

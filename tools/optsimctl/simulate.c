@@ -22,6 +22,7 @@
 #include "json.h"
 #include "names.h"
 #include "optsimctl.h"
+#include "outfile.h"
 #include "svg.h"
 #include "units.h"
 
@@ -439,8 +440,8 @@ static void sim_svg(const struct sim *s, const struct sweep_point *pts,
 	char title[256], set[160], limit[64], mark[64], a[FIXED_BUFSZ];
 	struct svg_point *sp = calloc(s->points, sizeof(*sp));
 	struct svg_plot plot;
+	struct outfile out;
 	uint64_t i;
-	FILE *f;
 
 	if (!sp)
 		errx(EXIT_FAILURE, "out of memory");
@@ -471,13 +472,9 @@ static void sim_svg(const struct sim *s, const struct sweep_point *pts,
 	plot.mark_label = mark;
 	plot.fail_label = "uncorrectable";
 
-	f = fopen(s->svg, "w");
-	if (!f)
-		errx(EXIT_FAILURE, "%s: open failed: %s", s->svg, strerror(errno));
-	svg_plot(f, &plot);
-	if (ferror(f) | fclose(f))
-		errx(EXIT_FAILURE, "%s: write failed: %s", s->svg,
-		     strerror(errno));
+	outfile_open(&out, s->svg);
+	svg_plot(out.f, &plot);
+	outfile_commit(&out);
 	free(sp);
 }
 
@@ -521,6 +518,7 @@ int cmd_simulate(struct optsimctl *ctl, int argc, char **argv)
 	struct osm_sim_result r, opt;
 	struct sweep_point *pts;
 	uint32_t optimum;
+	bool report;
 	int c, ret;
 
 	memset(&s, 0, sizeof(s));
@@ -573,6 +571,11 @@ int cmd_simulate(struct optsimctl *ctl, int argc, char **argv)
 		}
 	}
 	cmd_no_args(ctl, argc, argv);
+	/* an SVG on standard output takes the place of the report */
+	report = !outfile_is_stdout(s.svg);
+	if (ctl->json && !report)
+		errx(EXIT_FAILURE,
+		     "--json and --svg - cannot both write to standard output");
 	sim_setup(&s);
 
 	if (!s.sweep) {
@@ -582,7 +585,7 @@ int cmd_simulate(struct optsimctl *ctl, int argc, char **argv)
 			sim_die(&s, ret, r.optimum_uw);
 		if (ctl->json)
 			sim_json(&s, &r);
-		else
+		else if (report)
 			sim_human(&s, &r);
 		if (!s.svg)
 			return EXIT_SUCCESS;
@@ -597,12 +600,12 @@ int cmd_simulate(struct optsimctl *ctl, int argc, char **argv)
 	if (s.sweep) {
 		if (ctl->json)
 			sweep_json(pts, s.points);
-		else
+		else if (report)
 			sweep_human(&s, pts, &opt);
 	}
 	if (s.svg) {
 		sim_svg(&s, pts, &opt);
-		if (!ctl->json)
+		if (!ctl->json && report)
 			printf("svg: %s, %llu points\n", s.svg,
 			       (unsigned long long)s.points);
 	}

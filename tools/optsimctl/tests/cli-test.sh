@@ -68,6 +68,56 @@ xmlok() {
 	fi
 }
 
+# svgt DESC FILE EXPR: the Python expression EXPR holds for the SVG FILE,
+# with root (its root element), NS, cls(C) (elements of class C),
+# panel(ID), bars(C) ([(x, top y)] of the bars of path C), pts(C) (points
+# of path C) and rects(C) ([(x, width)] of the rectangles in groups C)
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+svgt() {
+	if ! $have_py; then
+		skip "$1" "no python3"
+	elif "$PY" -c "import re, sys
+import xml.etree.ElementTree as ET
+NS = '{http://www.w3.org/2000/svg}'
+root = ET.parse(sys.argv[1]).getroot()
+def cls(c):
+    return [e for e in root.iter() if c in (e.get('class') or '').split()]
+def panel(i):
+    return root.find(\".//*[@id='panel-%s']\" % i)
+def bars(c):
+    return [(float(x), float(y)) for x, y in
+            re.findall(r'M([0-9.]+) [0-9.]+V([0-9.]+)', cls(c)[0].get('d'))]
+def pts(c):
+    return [(float(x), float(y)) for x, y in
+            re.findall(r'[ML]([0-9.]+) ([0-9.]+)', cls(c)[0].get('d'))]
+def rects(c):
+    return [(float(r.get('x')), float(r.get('width')))
+            for g in cls(c) for r in g.iter(NS + 'rect')]
+assert $3" "$2" 2>"$T/py"; then
+		pass "$1"
+	else
+		fail "$1" "$(tail -1 "$T/py")"
+	fi
+}
+
+# csvt DESC FILE EXPR: EXPR holds for the CSV FILE, with hdr (the header
+# fields) and rows (a dict per row)
+csvt() {
+	if ! $have_py; then
+		skip "$1" "no python3"
+	elif "$PY" -c "import csv, sys
+with open(sys.argv[1], newline='') as f:
+    hdr = next(csv.reader(f))
+with open(sys.argv[1], newline='') as f:
+    rows = list(csv.DictReader(f))
+assert $3" "$2" 2>"$T/py"; then
+		pass "$1"
+	else
+		fail "$1" "$(tail -1 "$T/py")"
+	fi
+}
+
 # t DESC RC STDERR-SUBSTRING ARGS...: exit code and message on stderr
 t() {
 	desc=$1 want=$2 msg=$3
@@ -274,6 +324,18 @@ tv "opc --layer x" "invalid layer 'x'" opc --layer x
 tv "scan --layer 2" "invalid layer '2'" scan --layer 2
 t "opc --bogus" 1 "optsimctl opc: unrecognized option '--bogus'" -d "$NODEV" opc --bogus
 t "scan --power is not a scan option" 1 "optsimctl scan: unrecognized option '--power'" -d "$NODEV" scan --power 5
+tv "scan --svg ''" "empty SVG file name" scan --svg ""
+tv "scan --csv ''" "empty CSV file name" scan --csv ""
+tv "scan: --svg - and --csv - both on stdout" \
+	"--svg - and --csv - cannot both write to standard output" scan --svg - --csv -
+tv "scan: --json with --csv -" \
+	"--json and --csv - cannot both write to standard output" scan --json --csv -
+tv "scan: --json with --svg -" \
+	"--json and --svg - cannot both write to standard output" scan --svg - --json
+topen "scan --svg --csv --layer 1: missing device" scan --layer 1 --svg "$T/x.svg" --csv "$T/x.csv"
+if [ ! -e "$T/x.svg" ] && [ ! -e "$T/x.csv" ] && [ -z "$(find "$T" -maxdepth 1 -name '.x.*')" ]; then
+	pass "scan: a missing device leaves no output file behind"
+else fail "scan: a missing device leaves no output file behind"; fi
 
 # --- simulate: validation (no model run, no device) ----------------------------
 tv "simulate without --media" "simulate: --media is required" simulate
@@ -315,6 +377,7 @@ tv "simulate --sweep missing STEP" "invalid sweep 'power:4:12'" simulate --media
 tv "simulate --sweep extra field" "invalid sweep 'power:4:12:1:2'" simulate --media bd-r --sweep power:4:12:1:2
 tv "simulate --sweep with --power" "--sweep power and --power are mutually exclusive" simulate --media bd-r --power 8 --sweep power:4:12:1
 tv "simulate --svg ''" "empty SVG file name" simulate --media bd-r --svg ""
+tv "simulate --json with --svg -" "--json and --svg - cannot both write to standard output" simulate --media bd-r --json --svg -
 t "simulate --frob" 1 "optsimctl simulate: unrecognized option '--frob'" simulate --frob
 
 # --- simulate: the model, for real (each run takes a second or two) -----------
@@ -380,6 +443,12 @@ if grep -qE '<path|<polyline' "$T/s.svg" && grep -q 'stroke-dasharray' "$T/s.svg
 else fail "simulate --svg: curve, 17 points, dashed limit, optimum, axis labels"; fi
 t "simulate --svg into a missing directory" 1 "$T/nodir/x.svg: open failed: No such file or directory" \
 	simulate --media bd-r --sweep power:8:8:1 --svg "$T/nodir/x.svg"
+run "$BIN" simulate --media bd-r --sweep power:6:8:1 --svg -
+cp "$T/out" "$T/stdout.svg"
+if [ "$rc" -eq 0 ] && head -1 "$T/out" | grep -q '^<?xml' && ! has_out "optimum: "; then
+	pass "simulate --svg -: the SVG alone on stdout"
+else fail "simulate --svg -: the SVG alone on stdout" "exit $rc"; fi
+xmlok "simulate --svg -: stdout is one XML document" "$T/stdout.svg"
 
 # --- device paths against the LD_PRELOAD stand-in ----------------------------
 FAKEDEV=${FAKEDEV:-$here/fakedev.so}
@@ -605,6 +674,126 @@ assert $expr, d" <"$T/out" 2>"$T/py"; then
 	else fail "fake: scan text names the unreadable cluster"; fi
 	FAKEDEV_FAIL_QUALITY=1 f "fake: scan fails when GET_QUALITY fails" 1 \
 		"optsimctl: $DEV: get quality at cluster 0 failed: Input/output error" scan
+
+	# --- scan --svg and --csv: bd-r-dl, 32 clusters a layer, L0 full and
+	# clusters 32-45 of L1 recorded; the fake's records are a function of
+	# the cluster (see fakedev.c) ---
+	f "fake: scan --svg --csv" 0 "" scan --svg "$T/scan.svg" --csv "$T/scan.csv"
+	if has_out "L0: 32 of 32 clusters recorded" && has_out "svg: $T/scan.svg, 64 bins of up to 1 cluster" &&
+	   has_out "csv: $T/scan.csv, 64 clusters"; then
+		pass "fake: scan --svg --csv keeps the report and names both files"
+	else fail "fake: scan --svg --csv keeps the report and names both files"; fi
+	xmlok "fake: scan --svg is well-formed XML" "$T/scan.svg"
+	if command -v xmllint >/dev/null 2>&1; then
+		if xmllint --noout "$T/scan.svg" 2>"$T/py"; then pass "fake: scan --svg passes xmllint"
+		else fail "fake: scan --svg passes xmllint" "$(head -1 "$T/py")"; fi
+	else skip "fake: scan --svg passes xmllint" "no xmllint"; fi
+	svgt "fake: scan --svg has LDC, BIS and jitter panels and series" "$T/scan.svg" \
+		"root.tag == NS + 'svg' and all(panel(p) is not None for p in ('ldc', 'bis', 'jitter')) and len(cls('ldc')) == 1 and len(cls('bis')) == 1 and len(cls('jitter')) == 1 and cls('jitter')[0].tag == NS + 'path'"
+	# bars where the count is above 0: LDC c % 5 != 0, BIS c % 3 == 0
+	svgt "fake: one LDC bar per recorded cluster with errors, in disc order" "$T/scan.svg" \
+		"len(bars('ldc')) == sum(1 for c in range(46) if c % 5) and [x for x, y in bars('ldc')] == sorted(x for x, y in bars('ldc'))"
+	svgt "fake: one BIS bar per recorded cluster with a BIS error" "$T/scan.svg" \
+		"len(bars('bis')) == sum(1 for c in range(46) if c % 3 == 0)"
+	svgt "fake: higher LDC counts draw taller bars" "$T/scan.svg" \
+		"bars('ldc')[3][1] < bars('ldc')[0][1]"
+	svgt "fake: the jitter line has a point per recorded cluster" "$T/scan.svg" \
+		"len(pts('jitter')) == 46"
+	svgt "fake: one layer boundary, between L0's and L1's clusters" "$T/scan.svg" \
+		"len(cls('layer-boundary')) == 1 and bars('ldc')[sum(1 for c in range(32) if c % 5) - 1][0] < float(cls('layer-boundary')[0].get('x1')) < bars('ldc')[sum(1 for c in range(32) if c % 5)][0]"
+	svgt "fake: LDC and BIS limits, a jitter limit per layer, L1's higher" "$T/scan.svg" \
+		"len(cls('ldc-limit')) == 1 and len(cls('bis-limit')) == 1 and len(cls('jitter-limit')) == 2 and float(cls('jitter-limit')[1].get('y1')) < float(cls('jitter-limit')[0].get('y1')) and all(e.get('stroke-dasharray') for e in cls('limit'))"
+	svgt "fake: the unrecorded end of L1 is shaded in every panel, nothing unreadable" "$T/scan.svg" \
+		"len(rects('unrecorded')) == 3 and rects('unrecorded')[0][0] > bars('ldc')[-1][0] and rects('unreadable') == []"
+	svgt "fake: the legend says one bar per cluster" "$T/scan.svg" \
+		"'one bar and point per cluster' in cls('binning')[0].text"
+
+	csvt "fake: scan --csv: header and one row per cluster, in order" "$T/scan.csv" \
+		"hdr == ['cluster', 'layer', 'lba', 'recorded', 'jitter_pct', 'ldc', 'bis', 'ldc_worst', 'dow', 'uncorrectable', 'unresolved', 'burst'] and [int(r['cluster']) for r in rows] == list(range(64))"
+	csvt "fake: scan --csv: layer and LBA of each cluster" "$T/scan.csv" \
+		"all(int(r['layer']) == int(r['cluster']) // 32 and int(r['lba']) == 32 * int(r['cluster']) for r in rows)"
+	csvt "fake: scan --csv: the fake's records, recorded clusters 0-45" "$T/scan.csv" \
+		"all((r['recorded'] == '1') == (c < 46) for c, r in enumerate(rows)) and all(float(r['jitter_pct']) == round(5 + 0.1 * (c % 10) + 2 * (c // 32), 2) and int(r['ldc']) == c % 5 == int(r['ldc_worst']) and int(r['bis']) == (c % 3 == 0) and r['dow'] == '0' and r['burst'] == str(int(c % 7 == 6)) and r['uncorrectable'] == '0' for c, r in enumerate(rows) if c < 46)"
+	csvt "fake: scan --csv: unrecorded clusters have empty measurements" "$T/scan.csv" \
+		"all(r[k] == '' for r in rows[46:] for k in ('jitter_pct', 'ldc', 'bis', 'ldc_worst', 'dow')) and all(r['uncorrectable'] == '0' for r in rows[46:])"
+	csvt "fake: scan --csv: values in range" "$T/scan.csv" \
+		"all(0 <= float(r['jitter_pct']) < 100 and int(r['ldc']) >= 0 and int(r['bis']) >= 0 and r['uncorrectable'] in '01' for r in rows if r['recorded'] == '1')"
+
+	FAKEDEV_BAD_LBA=100 f "fake: scan --svg --csv with an uncorrectable cluster" 0 "" \
+		scan --svg "$T/bad.svg" --csv "$T/bad.csv"
+	svgt "fake: the uncorrectable cluster is a red band through every panel" "$T/bad.svg" \
+		"len(rects('unreadable')) == 3 and rects('unreadable')[0][0] <= bars('ldc')[2][0] <= rects('unreadable')[0][0] + rects('unreadable')[0][1]"
+	svgt "fake: its LDC bar is cut at the top of the panel" "$T/bad.svg" \
+		"min(y for x, y in bars('ldc')) == bars('ldc')[2][1] == float(panel('ldc').find('.//' + NS + 'rect').get('y'))"
+	csvt "fake: scan --csv marks only that cluster uncorrectable" "$T/bad.csv" \
+		"[int(r['cluster']) for r in rows if r['uncorrectable'] == '1'] == [3] and int(rows[3]['ldc']) == 4000"
+
+	f "fake: scan --layer 1 --csv" 0 "" scan --layer 1 --csv "$T/l1.csv" --svg "$T/l1.svg"
+	csvt "fake: scan --layer 1 --csv has layer 1's clusters only" "$T/l1.csv" \
+		"[int(r['cluster']) for r in rows] == list(range(32, 64)) and all(r['layer'] == '1' for r in rows)"
+	svgt "fake: scan --layer 1 --svg: no layer boundary, L1's jitter limit only" "$T/l1.svg" \
+		"cls('layer-boundary') == [] and len(cls('jitter-limit')) == 1 and 'layer 1' in root.find(NS + 'title').text"
+
+	f "fake: scan --csv - writes the CSV to stdout" 0 "" scan --csv -
+	if [ "$(head -1 "$T/out")" = "cluster,layer,lba,recorded,jitter_pct,ldc,bis,ldc_worst,dow,uncorrectable,unresolved,burst" ] &&
+	   [ "$(wc -l <"$T/out")" -eq 65 ] && ! has_out "verdict"; then
+		pass "fake: scan --csv -: only the CSV on stdout, no report"
+	else fail "fake: scan --csv -: only the CSV on stdout, no report"; fi
+	f "fake: scan --svg - writes the SVG to stdout" 0 "" scan --svg - --csv "$T/both.csv"
+	cp "$T/out" "$T/stdout.svg"
+	xmlok "fake: scan --svg -: stdout is one XML document" "$T/stdout.svg"
+	if cmp -s "$T/both.csv" "$T/scan.csv"; then pass "fake: --svg - with --csv FILE writes the same CSV"
+	else fail "fake: --svg - with --csv FILE writes the same CSV"; fi
+	jt "fake: scan --json --csv FILE: JSON on stdout, CSV in the file" \
+		"d['layers'][0]['recorded'] == 32 and open('$T/json.csv').readline().startswith('cluster,')" \
+		scan --json --csv "$T/json.csv"
+
+	echo keep >"$T/keep.csv"
+	FAKEDEV_FAIL_QUALITY=1 f "fake: scan --csv fails when GET_QUALITY fails" 1 \
+		"get quality at cluster 0 failed" scan --csv "$T/keep.csv" --svg "$T/new.svg"
+	if [ "$(cat "$T/keep.csv")" = keep ] && [ ! -e "$T/new.svg" ] &&
+	   [ -z "$(find "$T" -maxdepth 1 -name '.keep.csv.*' -o -maxdepth 1 -name '.new.svg.*')" ]; then
+		pass "fake: a failed scan keeps the old file and leaves no partial one"
+	else fail "fake: a failed scan keeps the old file and leaves no partial one" "$(ls -A "$T")"; fi
+	f "fake: scan --csv into a missing directory" 1 \
+		"optsimctl: $T/nodir/x.csv: open failed: No such file or directory" scan --csv "$T/nodir/x.csv"
+	f "fake: scan --svg onto a directory" 1 \
+		"optsimctl: $T: open failed: Is a directory" scan --svg "$T"
+	if [ "$(id -u)" -ne 0 ]; then
+		mkdir "$T/ro" && chmod 555 "$T/ro"
+		f "fake: scan --csv into a read-only directory" 1 \
+			"optsimctl: $T/ro/x.csv: open failed: Permission denied" scan --csv "$T/ro/x.csv"
+	else
+		skip "fake: scan --csv into a read-only directory" "root writes everywhere"
+	fi
+	f "fake: scan --csv /dev/null (not a regular file) is written in place" 0 "" scan --csv /dev/null
+	if [ -c /dev/null ]; then pass "fake: /dev/null is still a device"
+	else fail "fake: /dev/null is still a device"; fi
+	chmod 604 "$T/keep.csv"
+	umask 027
+	f "fake: scan --csv replaces an existing file" 0 "" scan --csv "$T/keep.csv" --svg "$T/new.svg"
+	umask 022
+	if head -1 "$T/keep.csv" | grep -q '^cluster,' && [ "$(stat -c %a "$T/keep.csv")" = 604 ]; then
+		pass "fake: the replaced file holds the new CSV and keeps its mode"
+	else fail "fake: the replaced file holds the new CSV and keeps its mode" "$(stat -c %a "$T/keep.csv")"; fi
+	if [ "$(stat -c %a "$T/new.svg")" = 640 ]; then pass "fake: a new file's mode follows the umask"
+	else fail "fake: a new file's mode follows the umask" "$(stat -c %a "$T/new.svg")"; fi
+
+	# binning: 4096 clusters make bins of 3; each bin shows its maximum
+	f "fake: load a bd-r-dl of 2 x 2048 clusters" 0 "" load --media bd-r-dl --layer-sectors 65536
+	head -c 2000000 /dev/urandom >"$T/img2"
+	f "fake: burn 2 MB" 0 "" burn --no-verify "$T/img2"
+	FAKEDEV_BAD_LBA=400 f "fake: scan --svg --csv of a large medium" 0 "" \
+		scan --svg "$T/big.svg" --csv "$T/big.csv"
+	if has_out "svg: $T/big.svg, 1366 bins of up to 3 clusters" && has_out "csv: $T/big.csv, 4096 clusters"; then
+		pass "fake: 4096 clusters in 1366 bins of 3, the CSV still per cluster"
+	else fail "fake: 4096 clusters in 1366 bins of 3, the CSV still per cluster"; fi
+	svgt "fake: binned SVG: at most one bar per bin, the legend says max of 3" "$T/big.svg" \
+		"len(bars('ldc')) <= 11 and 'maximum of 3 clusters' in cls('binning')[0].text and len(cls('layer-boundary')) == 1"
+	svgt "fake: binned SVG: the bin of the bad cluster shows its LDC, cut at the top" "$T/big.svg" \
+		"len(rects('unreadable')) == 3 and min(y for x, y in bars('ldc')) == float(panel('ldc').find('.//' + NS + 'rect').get('y'))"
+	csvt "fake: large CSV: 4096 rows, 31 recorded" "$T/big.csv" \
+		"len(rows) == 4096 and sum(r['recorded'] == '1' for r in rows) == 31 and [int(r['cluster']) for r in rows if r['uncorrectable'] == '1'] == [12]"
 
 	f "fake: load bd-re for a medium error" 0 "" load --media bd-re --layer-sectors 2048
 	FAKEDEV_BAD_LBA=700 f "fake: verify hits an uncorrectable cluster" 1 \

@@ -11,8 +11,11 @@
  *
  * There is no recording model: OPC picks a power from the layer and its
  * velocity, and a recorded cluster's quality record is a function of its
- * index, except for the cluster of FAKEDEV_BAD_LBA, which is uncorrectable
- * (and its reads fail with ENODATA, as the driver's medium error).
+ * index c and layer L (jitter 5.00 + 0.10 (c % 10) + 2 L %, LDC c % 5,
+ * BIS 1 when c % 3 == 0, DOW c % 4 on rewritable media, a burst when
+ * c % 7 == 6), except for the cluster of FAKEDEV_BAD_LBA, which is
+ * uncorrectable (and its reads fail with ENODATA, as the driver's medium
+ * error).
  *
  * Environment:
  *   FAKEDEV_PATH       device path to emulate (required)
@@ -240,6 +243,9 @@ static void quality_of(uint64_t c, struct optsim_quality_rec *r)
 	r->ldc = (uint32_t)(c % 5);
 	r->bis = (uint32_t)(c % 3 == 0);
 	r->ldc_worst = r->ldc;
+	r->dow = write_once() ? 0 : (uint32_t)(c % 4);
+	if (c % 7 == 6)
+		r->flags |= OPTSIM_QUALITY_F_BURST;
 	if ((long)c == bad_cluster()) {
 		r->flags |= OPTSIM_QUALITY_F_UNCORRECTABLE;
 		r->jitter = 1450;

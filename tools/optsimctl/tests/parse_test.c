@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of optsimctl's pure helpers: number parsers, unit conversion,
- * names, the JSON writer and its string escaping, and the SVG plot. Prints TAP; exits 1
- * when a test fails.
+ * names, the JSON writer and its string escaping, the SVG plot and the
+ * binning of the scan plot. Prints TAP; exits 1 when a test fails.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,6 +13,7 @@
 
 #include "json.h"
 #include "names.h"
+#include "scanplot.h"
 #include "svg.h"
 #include "units.h"
 
@@ -241,6 +242,79 @@ static void check_fmt(uint64_t v, unsigned int dec, bool trim,
 		printf("# got %s\n", buf);
 }
 
+static struct optsim_quality_rec qrec(uint32_t ldc, uint32_t bis,
+				      uint32_t jitter, uint32_t flags)
+{
+	struct optsim_quality_rec r = {
+		.ldc = ldc, .bis = bis, .jitter = jitter,
+		.flags = OPTSIM_QUALITY_F_RECORDED | flags,
+	};
+
+	return r;
+}
+
+static void check_scanplot(void)
+{
+	struct optsim_quality_rec r;
+	struct scanplot sp;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	ok(scanplot_init(&sp, 0, 0, 1) == -EINVAL &&
+	   scanplot_init(&sp, 32, 1, 2) == -EINVAL, "%s",
+	   "scanplot_init: refuses an empty or impossible range");
+
+	/* 2 x 2048 clusters: bins of 3, 683 a layer, the last one of 2 */
+	ok(!scanplot_init(&sp, 2048, 0, 2) && sp.per_bin == 3 &&
+	   sp.nbins == 1366 && sp.nbins <= SCANPLOT_MAX_BINS + 2 &&
+	   sp.layer_bin[1] == 683 && sp.bins[682].clusters == 2 &&
+	   sp.bins[683].first == 2048 && sp.bins[683].layer == 1,
+	   "%s", "scanplot_init: bins of a layer never cross into the next");
+	r = qrec(4, 1, 520, 0);
+	scanplot_add(&sp, 3, &r);
+	r = qrec(9, 0, 510, OPTSIM_QUALITY_F_UNCORRECTABLE);
+	scanplot_add(&sp, 4, &r);
+	r = qrec(2, 5, 700, 0);
+	scanplot_add(&sp, 5, &r);
+	memset(&r, 0, sizeof(r));
+	scanplot_add(&sp, 2049, &r);
+	ok(sp.bins[1].recorded == 3 && sp.bins[1].ldc == 9 &&
+	   sp.bins[1].bis == 5 && sp.bins[1].jitter == 700 &&
+	   sp.bins[1].unreadable == 1 && !sp.bins[0].recorded &&
+	   !sp.bins[683].recorded, "%s",
+	   "scanplot_add: a bin holds the maximum of its recorded clusters");
+
+	sp.title = "scan <1>";
+	sp.ldc_limit = 15;
+	sp.bis_limit = 15;
+	sp.jitter_limit[0] = 650;
+	sp.jitter_limit[1] = 850;
+	f = open_memstream(&buf, &len);
+	if (!f) {
+		ok(0, "%s", "scanplot_svg (open_memstream)");
+		scanplot_free(&sp);
+		return;
+	}
+	scanplot_svg(f, &sp);
+	fclose(f);
+	ok(!strncmp(buf, "<?xml", 5) && !strcmp(buf + len - 7, "</svg>\n") &&
+	   strstr(buf, "<title>scan &lt;1&gt;</title>") &&
+	   strstr(buf, "class=\"ldc\"") && strstr(buf, "class=\"bis\"") &&
+	   strstr(buf, "class=\"jitter\"") &&
+	   strstr(buf, "class=\"limit ldc-limit\"") &&
+	   strstr(buf, "class=\"limit bis-limit\"") &&
+	   strstr(buf, "class=\"layer-boundary\"") &&
+	   strstr(buf, ">L0 | L1<") && strstr(buf, ">L1 limit 8.5 %<") &&
+	   strstr(buf, "maximum of 3 clusters") &&
+	   strstr(buf, "(MB, LBA order)"), "%s",
+	   "scanplot_svg: panels, series, limits, boundary and legend");
+	ok(strstr(buf, "nan") == NULL && strstr(buf, "inf") == NULL, "%s",
+	   "scanplot_svg: no nan or inf");
+	free(buf);
+	scanplot_free(&sp);
+}
+
 int main(void)
 {
 	uint32_t m, s;
@@ -387,6 +461,7 @@ int main(void)
 		  "json_double: %.4g, null for inf and nan");
 	check_out(svg_esc, "a&lt;b&gt;&amp;&quot;c&apos;d", "svg_escape");
 	check_svg();
+	check_scanplot();
 
 	printf("1..%d\n", ntest);
 	return nfail ? EXIT_FAILURE : EXIT_SUCCESS;
