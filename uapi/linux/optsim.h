@@ -400,6 +400,7 @@ enum optsim_cmd {
 
 	__OPTSIM_CMD_MAX
 };
+
 #define OPTSIM_CMD_MAX (__OPTSIM_CMD_MAX - 1)
 
 /**
@@ -454,6 +455,7 @@ enum optsim_a {
 
 	__OPTSIM_A_MAX
 };
+
 #define OPTSIM_A_MAX (__OPTSIM_A_MAX - 1)
 
 /**
@@ -502,6 +504,7 @@ enum optsim_a_layer {
 
 	__OPTSIM_A_LAYER_MAX
 };
+
 #define OPTSIM_A_LAYER_MAX (__OPTSIM_A_LAYER_MAX - 1)
 
 #endif /* _UAPI_LINUX_OPTSIM_H */
