@@ -87,7 +87,7 @@ static ssize_t finalized_show(struct device *d, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(finalized);
 
-/* Empty when there is none: blank, full, finalized or rewritable. */
+/* Empty when there is none: the disc is finalized or full. */
 static ssize_t nwa_show(struct device *d, struct device_attribute *attr,
 			char *buf)
 {

@@ -416,8 +416,8 @@ enum optsim_cmd {
  * @OPTSIM_A_CAPACITY: u64, 2048-byte sectors of the medium
  * @OPTSIM_A_FINALIZED: u8, 1 when the disc is finalized
  * @OPTSIM_A_WRITE_ONCE: u8, 1 for write-once media
- * @OPTSIM_A_NWA: u64, next writable address (write-once media, not
- *	finalized)
+ * @OPTSIM_A_NWA: u64, next writable address: the first sector after the
+ *	last recorded cluster; absent when the disc is finalized or full
  * @OPTSIM_A_OPEN_COUNT: u32, opens of the block device, mounts included
  * @OPTSIM_A_LAYER: nest of enum optsim_a_layer, one per layer
  * @OPTSIM_A_FIRST_CLUSTER: u64, first cluster of a range
