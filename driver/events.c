@@ -114,17 +114,6 @@ void optsim_events_recorded(struct optsim_dev *dev, u64 first, u64 last)
 		schedule_delayed_work(&ev->work, OPTSIM_RECORDED_NTF_DELAY);
 }
 
-/**
- * optsim_events_flush() - announce recorded clusters now
- * @dev: the drive
- */
-void optsim_events_flush(struct optsim_dev *dev)
-{
-	mutex_lock(&dev->events.send_lock);
-	optsim_events_send_recorded(dev, GFP_KERNEL);
-	mutex_unlock(&dev->events.send_lock);
-}
-
 /*
  * Send @skb, after the recorded clusters not announced yet, so that a
  * listener sees the writes before, say, the eject that followed them.

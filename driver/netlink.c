@@ -131,6 +131,29 @@ void optsim_nl_ntf_send(struct sk_buff *skb, gfp_t gfp)
 			  gfp);
 }
 
+/*
+ * Open an OPTSIM_A_LAYER nest holding a layer's write parameters (@p->layer
+ * is the layer), for the caller to add to and end. Return: the nest, or
+ * NULL (nothing added) when the message is full.
+ */
+static struct nlattr *optsim_nl_layer_params(struct sk_buff *skb,
+					     const struct optsim_params *p)
+{
+	struct nlattr *nest = nla_nest_start(skb, OPTSIM_A_LAYER);
+
+	if (!nest)
+		return NULL;
+	if (nla_put_u32(skb, OPTSIM_A_LAYER_INDEX, p->layer) ||
+	    nla_put_u32(skb, OPTSIM_A_LAYER_STRATEGY, p->strategy) ||
+	    nla_put_u32(skb, OPTSIM_A_LAYER_VELOCITY, p->velocity) ||
+	    nla_put_u32(skb, OPTSIM_A_LAYER_WRITE_POWER, p->write_power) ||
+	    nla_put_u32(skb, OPTSIM_A_LAYER_BIAS_POWER, p->bias_power)) {
+		nla_nest_cancel(skb, nest);
+		return NULL;
+	}
+	return nest;
+}
+
 /**
  * optsim_nl_put_layer_params() - add a layer's write parameters, as an
  *	OPTSIM_A_LAYER nest
@@ -142,18 +165,10 @@ void optsim_nl_ntf_send(struct sk_buff *skb, gfp_t gfp)
 int optsim_nl_put_layer_params(struct sk_buff *skb,
 			       const struct optsim_params *p)
 {
-	struct nlattr *nest = nla_nest_start(skb, OPTSIM_A_LAYER);
+	struct nlattr *nest = optsim_nl_layer_params(skb, p);
 
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_u32(skb, OPTSIM_A_LAYER_INDEX, p->layer) ||
-	    nla_put_u32(skb, OPTSIM_A_LAYER_STRATEGY, p->strategy) ||
-	    nla_put_u32(skb, OPTSIM_A_LAYER_VELOCITY, p->velocity) ||
-	    nla_put_u32(skb, OPTSIM_A_LAYER_WRITE_POWER, p->write_power) ||
-	    nla_put_u32(skb, OPTSIM_A_LAYER_BIAS_POWER, p->bias_power)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
 	nla_nest_end(skb, nest);
 	return 0;
 }
@@ -198,15 +213,8 @@ static int optsim_nl_put_dev(struct sk_buff *skb, struct optsim_dev *dev)
 	    nla_put_u64_64bit(skb, OPTSIM_A_NWA, info.nwa, OPTSIM_A_PAD))
 		return -EMSGSIZE;
 	for (layer = 0; layer < info.layers; layer++) {
-		nest = nla_nest_start(skb, OPTSIM_A_LAYER);
+		nest = optsim_nl_layer_params(skb, &p[layer]);
 		if (!nest ||
-		    nla_put_u32(skb, OPTSIM_A_LAYER_INDEX, layer) ||
-		    nla_put_u32(skb, OPTSIM_A_LAYER_STRATEGY, p[layer].strategy) ||
-		    nla_put_u32(skb, OPTSIM_A_LAYER_VELOCITY, p[layer].velocity) ||
-		    nla_put_u32(skb, OPTSIM_A_LAYER_WRITE_POWER,
-				p[layer].write_power) ||
-		    nla_put_u32(skb, OPTSIM_A_LAYER_BIAS_POWER,
-				p[layer].bias_power) ||
 		    nla_put_u64_64bit(skb, OPTSIM_A_LAYER_RECORDED_CLUSTERS,
 				      recorded[layer], OPTSIM_A_LAYER_PAD))
 			return -EMSGSIZE;

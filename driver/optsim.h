@@ -264,7 +264,6 @@ extern const struct attribute_group *optsim_disk_groups[];
 void optsim_events_init(struct optsim_dev *dev);
 void optsim_events_destroy(struct optsim_dev *dev);
 void optsim_events_recorded(struct optsim_dev *dev, u64 first, u64 last);
-void optsim_events_flush(struct optsim_dev *dev);
 void optsim_events_dev(struct optsim_dev *dev, u8 cmd);
 void optsim_events_medium(struct optsim_dev *dev, u8 cmd);
 void optsim_events_erase(struct optsim_dev *dev, bool quick);

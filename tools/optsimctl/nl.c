@@ -178,10 +178,9 @@ static void nl_extack(struct nlctx *nl, struct nlmsgerr *e)
 	for (a = (struct nlattr *)((char *)e + NLMSG_ALIGN(off));
 	     nla_ok(a, len); a = nla_next(a, &len)) {
 		if (nla_type(a) == NLMSGERR_ATTR_MSG) {
+			/* a NUL-terminated string; %.*s stops at the NUL */
 			snprintf(nl->extack, sizeof(nl->extack), "%.*s",
 				 nla_len(a), (const char *)nla_data(a));
-			/* drop the terminating NUL's trailing newline, if any */
-			nl->extack[strcspn(nl->extack, "\n")] = '\0';
 		}
 	}
 }

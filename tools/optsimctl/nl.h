@@ -29,7 +29,10 @@ struct nl_reply {
 	int len;
 };
 
-/* Called for each reply or event; non-zero stops. */
+/*
+ * Called for each reply or event. Non-zero stops reading the message batch
+ * it came in; a request still waits for its ack.
+ */
 typedef int (*nlctx_reply_fn)(const struct nl_reply *r, void *arg);
 
 void nlctx_open(struct nlctx *nl);

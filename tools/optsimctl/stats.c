@@ -68,25 +68,13 @@ static int stats_one(const struct nl_reply *r, void *arg)
 
 int cmd_stats(struct optsimctl *ctl, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct stats_out out = { .ctl = ctl };
 	struct nl_msg *msg;
 	struct nlctx nl;
 	uint32_t index = 0;
-	int c, ret;
+	int ret;
 
-	while ((c = getopt_long(argc, argv, "j" COMMON_SHORTOPTS, longopts,
-				NULL)) != -1) {
-		if (c == 'j')
-			ctl->json = true;
-		else
-			cmd_common_opt(ctl, c, optarg);
-	}
-	cmd_no_args(ctl, argc, argv);
+	cmd_json_opts(ctl, argc, argv);
 	if (ctl->devname_set)
 		index = dev_index(ctl);
 
