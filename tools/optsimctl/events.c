@@ -152,9 +152,17 @@ void print_attrs(struct json *j, const struct nl_reply *r)
 	struct nlattr *a;
 	int i, rem, l;
 
-	for (i = 1; i <= OPTSIM_A_MAX; i++)
-		if (tb[i] && dev_attrs[i].name && dev_attrs[i].kind != K_NEST)
-			print_value(j, &dev_attrs[i], tb[i], !j);
+	for (i = 1; i <= OPTSIM_A_MAX; i++) {
+		if (!tb[i] || !dev_attrs[i].name || dev_attrs[i].kind == K_NEST)
+			continue;
+		/*
+		 * In JSON, a message with layer nests has them as the
+		 * "layers" array, whose length is the layer count.
+		 */
+		if (j && i == OPTSIM_A_LAYERS && tb[OPTSIM_A_LAYER])
+			continue;
+		print_value(j, &dev_attrs[i], tb[i], !j);
+	}
 	if (!tb[OPTSIM_A_LAYER])
 		return;
 	if (j)
