@@ -280,6 +280,40 @@ static int osm_adapt_measure(struct osm_work *w, u32 pass, u32 sp, u32 c,
 }
 
 /*
+ * The N-1 train's delay: the part of the first- and last-pulse corrections
+ * that the 3T and longer marks written with the nominal train share (both
+ * later, or both earlier: the smaller of the two mean corrections). Where
+ * the molten or mixed zone runs well ahead of the spot (a hot
+ * phase-change stack), the whole train moves and the per-class tables
+ * only tune the rest, so no gap opens between a retimed first or last
+ * pulse and the pulses between them. Those classes' errors are cleared:
+ * the next pass measures them with the train moved.
+ */
+static void osm_adapt_delay(struct osm_work *w)
+{
+	s64 ss = 0, se = 0, ns = 0, ne = 0;
+	s32 a, b, d = 0;
+	u32 c, sp;
+
+	for (c = 1; c < 4; c++)
+		for (sp = 0; sp < OSM_RLL_SPACES; sp++) {
+			ss += w->sds[c][sp];
+			ns += w->dsn[c][sp];
+			se += w->sde[c][sp];
+			ne += w->den[c][sp];
+		}
+	a = osm_round_steps(ss, ns);
+	b = osm_round_steps(se, ne);
+	if (a > 0 && b > 0)
+		d = a < b ? a : b;
+	else if (a < 0 && b < 0)
+		d = a > b ? a : b;
+	w->lv.delay = osm_clamp(d, -OSM_ADAPT_MAX, OSM_ADAPT_MAX);
+	osm_memset(&w->sds[1], 0, 3 * sizeof(w->sds[0]));
+	osm_memset(&w->sde[1], 0, 3 * sizeof(w->sde[0]));
+}
+
+/*
  * The adaptive write strategy (physics.md 2.2): the first pulse is retimed
  * per (mark class 2T, 3T, 4T, >= 5T) x (preceding space class) and the last
  * pulse per (mark class) x (following space class), in steps of T/16, so
@@ -321,6 +355,8 @@ static void osm_compile_adapt(struct osm_work *w)
 						w->den[c][sn]++;
 					}
 				}
+		if (!pass && w->strategy == OSM_STRAT_MULTI)
+			osm_adapt_delay(w);
 		for (c = 0; c < 4; c++)
 			for (sp = 0; sp < OSM_RLL_SPACES; sp++) {
 				v = w->ds[c][sp] +
@@ -504,5 +540,6 @@ int osm_compile(const struct osm_compile_in *in, struct osm_table *out,
 		out->dtop[j / 4][j % 4] = (s8)w->ds[j / 4][j % 4];
 		out->dlast[j / 4][j % 4] = (s8)w->de[j / 4][j % 4];
 	}
+	out->delay = w->lv.delay;
 	return 0;
 }

@@ -80,6 +80,8 @@ struct osm_compile_in {
  * @dtop: adaptive strategy: first-pulse shift per (mark class 2T, 3T, 4T,
  *	>= 5T) x (preceding space class), T/16 (+ = later)
  * @dlast: last-pulse end shift per (mark class) x (following space class)
+ * @delay: multi: calibrated delay of the N-1 train of 3T and longer marks,
+ *	T/16 (+ = later; @dtop and @dlast of those classes come on top)
  */
 struct osm_table {
 	struct osm_entry entry[OSM_RLL_BINS];
@@ -105,6 +107,7 @@ struct osm_table {
 	u32 gain_mk;
 	s8 dtop[4][4];
 	s8 dlast[4][4];
+	s32 delay;
 };
 
 size_t osm_compile_workspace_size(void);

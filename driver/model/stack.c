@@ -184,7 +184,7 @@ int osm_stack_preset(struct osm_stack *st, const char *name)
 	if (osm_streq(name, "bd-r")) {
 		osm_stack_base(st, osm_preset_names[0], OSM_MEDIA_BD_R, 1, false);
 		st->layer[0] = osm_cusi;
-		st->layer[0].default_write_uw = 6390;
+		st->layer[0].default_write_uw = 6570;
 		st->v_single_mms = 3 * 4917;
 		st->lambda_na_max_nm = 640;
 	} else if (osm_streq(name, "bd-r-dl")) {
@@ -192,13 +192,13 @@ int osm_stack_preset(struct osm_stack *st, const char *name)
 		st->layer[0] = osm_cusi;
 		st->layer[1] = osm_cusi_semi;
 		st->layer[0].default_write_uw = 12700;
-		st->layer[1].default_write_uw = 7550;
+		st->layer[1].default_write_uw = 7780;
 		st->v_single_mms = 3 * 4917;
 		st->lambda_na_max_nm = 640;
 	} else if (osm_streq(name, "bd-re")) {
 		osm_stack_base(st, osm_preset_names[2], OSM_MEDIA_BD_RE, 1, true);
 		st->layer[0] = osm_sbte;
-		st->layer[0].default_write_uw = 6110;
+		st->layer[0].default_write_uw = 6540;
 		st->lambda_na_max_nm = 640;
 	} else if (osm_streq(name, "bd-re-dl") ||
 		   osm_streq(name, "bd-re-dl-unbalanced")) {
@@ -209,8 +209,8 @@ int osm_stack_preset(struct osm_stack *st, const char *name)
 		st->layer[0] = osm_sbte;
 		st->layer[1] = osm_gst_semi;
 		/* calibrated on the balanced stack; the counter-example copies it */
-		st->layer[0].default_write_uw = 12060;
-		st->layer[1].default_write_uw = 8590;
+		st->layer[0].default_write_uw = 12600;
+		st->layer[1].default_write_uw = 8710;
 		if (unbal)
 			st->layer[1].sink_g /= 2;
 		st->lambda_na_max_nm = 640;
@@ -218,7 +218,7 @@ int osm_stack_preset(struct osm_stack *st, const char *name)
 		osm_stack_base(st, osm_preset_names[5], OSM_MEDIA_BD_R, 1, false);
 		st->layer[0] = osm_cusi;
 		/* bd-r's value; not calibrated for the near-field optics */
-		st->layer[0].default_write_uw = 6390;
+		st->layer[0].default_write_uw = 6570;
 		st->v_single_mms = 3 * 4917;
 		st->lambda_na_max_nm = 640;
 		st->cover = OSM_COVER_FILM;

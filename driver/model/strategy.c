@@ -6,7 +6,9 @@
  *
  *   single  Pw over [T/2, (n - 1)T), one pulse per mark
  *   multi   N-1: top pulse Pw [T/2, 5T/4), then n - 2 pulses Pw of T/2
- *           starting T/4 into each following clock, Pb between them
+ *           starting T/4 into each following clock, Pb between them; the
+ *           whole train of a 3T or longer mark later by the calibrated
+ *           delay (osm_levels.delay)
  *   castle  Pw [T/2, 3T/2), plateau Pm = 3/4 Pw, last pulse Pw
  *           [(n - 1.5)T, (n - 1)T); 2T and 3T marks as single
  *
@@ -60,6 +62,7 @@ void osm_strategy_levels(const struct osm_stack *st, u32 strategy,
 	lv->bias = bias_uw;
 	lv->bottom = bias_uw < 100 ? bias_uw : 100;
 	lv->middle = write_uw * 3 / 4;
+	lv->delay = 0;
 	(void)strategy;
 }
 
@@ -103,17 +106,18 @@ static void osm_strategy_mark(u32 strategy, const struct osm_levels *lv,
 		end = m0 + 24 + de;
 		osm_strategy_fill(pw, m0 + 8 + ds, end, lv->write);
 	} else if (strategy == OSM_STRAT_MULTI) {
-		end = n > 2 ? m0 + 16 * ((s32)n - 2) + 12 + de : m0 + 20 + de;
+		m0 += lv->delay;
+		end = m0 + 16 * ((s32)n - 2) + 12 + de;
 		osm_strategy_fill(pw, m0 + 8 + ds, end, lv->bottom);
-		if (n == 2) {
-			osm_strategy_fill(pw, m0 + 8 + ds, end, lv->write);
-		} else {
-			osm_strategy_fill(pw, m0 + 8 + ds, m0 + 20 + ds, lv->write);
-			for (k = 1; k < (s32)n - 2; k++)
-				osm_strategy_fill(pw, m0 + 16 * k + 4,
-						  m0 + 16 * k + 12, lv->write);
-			osm_strategy_fill(pw, end - 8, end, lv->write);
-		}
+		osm_strategy_fill(pw, m0 + 8 + ds, m0 + 20 + ds, lv->write);
+		/*
+		 * clocked pulses up to T/4 before the last one: a last pulse
+		 * moved later extends the train instead of opening a gap at Pb
+		 */
+		for (k = 1; m0 + 16 * k + 12 <= end - 12; k++)
+			osm_strategy_fill(pw, m0 + 16 * k + 4, m0 + 16 * k + 12,
+					  lv->write);
+		osm_strategy_fill(pw, end - 8, end, lv->write);
 	} else if (strategy == OSM_STRAT_CASTLE && n > 3) {
 		osm_strategy_fill(pw, m0 + 8 + ds, m0 + 24 + ds, lv->write);
 		osm_strategy_fill(pw, m0 + 24 + ds, end - 8, lv->middle);

@@ -23,12 +23,16 @@
  * @bias: Ps (write-once: space/read level) or Pe (rewritable: erase level)
  * @bottom: Pb/Pc, between multi-pulses and in the cooling gap
  * @middle: Pm, the castle plateau
+ * @delay: multi: delay of the whole N-1 train of a 3T or longer mark, steps
+ *	of T/16 (+ = later), found by the adaptive calibration (compile.c);
+ *	0 before it
  */
 struct osm_levels {
 	u32 write;
 	u32 bias;
 	u32 bottom;
 	u32 middle;
+	s32 delay;
 };
 
 /**
