@@ -7,7 +7,7 @@
  *   single  Pw over [T/2, (n - 1)T), one pulse per mark
  *   multi   N-1: top pulse Pw [T/2, 5T/4), then n - 2 pulses Pw of T/2
  *           starting T/4 into each following clock, Pb between them; the
- *           whole train of a 3T or longer mark later by the calibrated
+ *           whole train of a 3T or longer mark moved by the calibrated
  *           delay (osm_levels.delay)
  *   castle  Pw [T/2, 3T/2), plateau Pm = 3/4 Pw, last pulse Pw
  *           [(n - 1.5)T, (n - 1)T); 2T and 3T marks as single
