@@ -45,10 +45,11 @@ struct osm_work {
 	u32 strategy;
 	s32 ds[4][4], de[4][4];
 	s32 sds[4][4], sde[4][4];
+	s32 ds0[4][4], de0[4][4];	/* the tables a pass started with */
 	u32 dsn[4][4], den[4][4];
 	s32 power[OSM_PAT_MAX_STEPS];
-	s32 hist[2 * OSM_TH_MAX_RF + OSM_TH_TAIL + 1];
-	s32 sbuf[(OSM_TH_MAX_RS + OSM_TH_MAX_RF + OSM_TH_TAIL) / 4 + 8];
+	s32 hist[2][2 * OSM_TH_MAX_RF + OSM_TH_TAIL + 1];
+	s32 sbuf[2][(OSM_TH_MAX_RS + OSM_TH_MAX_RF + OSM_TH_TAIL) / 4 + 8];
 	struct osm_markpt row[OSM_PAT_MAX_PTS];
 	u32 m[OSM_PAT_MAX_PTS];
 	s32 sig[OSM_PAT_MAX_STEPS];
@@ -68,13 +69,20 @@ size_t osm_compile_workspace_size(void)
 static s32 osm_run_pattern(struct osm_work *w, const struct osm_pattern *p)
 {
 	s32 n = osm_strategy_steps(p), npts = n / 4, j;
-	struct osm_point pt;
+	s32 *hist[2] = { w->hist[0], w->hist[1] };
+	s32 *sbuf[2] = { w->sbuf[0], w->sbuf[1] };
+	struct osm_point pt[2];
 
 	osm_strategy_waveform(w->strategy, &w->lv, p, w->power);
 	osm_thermal_laser(&w->th, w->power, n);
-	for (j = 0; j < npts; j++) {
-		osm_thermal_point(&w->th, w->power, n, 4 * j, w->hist, w->sbuf, &pt);
-		osm_mark_point(&w->kin, w->hist, &pt, &w->row[j]);
+	for (j = 0; j + 1 < npts; j += 2) {
+		osm_thermal_pair(&w->th, w->power, n, 4 * j, hist, sbuf, pt);
+		osm_mark_point(&w->kin, hist[0], &pt[0], &w->row[j]);
+		osm_mark_point(&w->kin, hist[1], &pt[1], &w->row[j + 1]);
+	}
+	if (j < npts) {
+		osm_thermal_point(&w->th, w->power, n, 4 * j, hist[0], sbuf[0], pt);
+		osm_mark_point(&w->kin, hist[0], pt, &w->row[j]);
 	}
 	osm_mark_row(&w->kin, &w->th, w->row, npts, 4 * w->th.step_pm);
 	for (j = 0; j < npts; j++)
@@ -318,9 +326,12 @@ static void osm_adapt_delay(struct osm_work *w)
  * per (mark class 2T, 3T, 4T, >= 5T) x (preceding space class) and the last
  * pulse per (mark class) x (following space class), in steps of T/16, so
  * that the read edges of each class land on their nominal positions, as a
- * disc maker tunes the tables a drive reads from the disc. Two passes over
- * the 64 class patterns (5T standing for >= 5T), the second with the first
- * pass's tables in place also for the neighbours. What 4 x 4 tables cannot
+ * disc maker tunes the tables a drive reads from the disc. Up to
+ * OSM_ADAPT_PASSES damped passes over the 28 class patterns whose far
+ * space is >= 5T (5T standing for >= 5T): the first on the written mark,
+ * the others on the read signal with the tables so far in place also for
+ * the neighbours; a pass that changes no table ends the tuning, since the
+ * next would measure the same. What 4 x 4 tables cannot
  * express stays: dependence on the far space and the neighbours, mark
  * lengths beyond 5T (heat build-up), the T/16 rounding, and read ISI.
  */
@@ -333,6 +344,8 @@ static void osm_compile_adapt(struct osm_work *w)
 	osm_memset(w->de, 0, sizeof(w->de));
 	for (pass = 0; pass < OSM_ADAPT_PASSES; pass++) {
 		osm_resched();
+		osm_memcpy(w->ds0, w->ds, sizeof(w->ds));
+		osm_memcpy(w->de0, w->de, sizeof(w->de));
 		osm_memset(w->sds, 0, sizeof(w->sds));
 		osm_memset(w->sde, 0, sizeof(w->sde));
 		osm_memset(w->dsn, 0, sizeof(w->dsn));
@@ -382,6 +395,13 @@ static void osm_compile_adapt(struct osm_work *w)
 				else
 					w->ds[0][sp] -= v;
 			}
+		/*
+		 * a pass that measured with the tables it leaves in place
+		 * is a fixed point: the next would measure the same
+		 */
+		if (pass && !osm_memcmp(w->ds0, w->ds, sizeof(w->ds)) &&
+		    !osm_memcmp(w->de0, w->de, sizeof(w->de)))
+			break;
 	}
 }
 
@@ -408,7 +428,7 @@ static s32 osm_compile_slice(struct osm_work *w, const struct osm_pattern *p)
  * @out: the table
  * @work: osm_compile_workspace_size() bytes of scratch
  *
- * Takes some 10-40 ms on one core; no allocation, no global state.
+ * Takes some 30-45 ms on one core; no allocation, no global state.
  *
  * Return: 0, or -EINVAL for a setting outside the model's range (@out is
  * then unchanged).
@@ -513,9 +533,9 @@ int osm_compile(const struct osm_compile_in *in, struct osm_table *out,
 		for (j = 0; j < 30 * 16; j++)
 			w->power[j] = (s32)w->lv.bias;
 		osm_thermal_laser(&w->th, w->power, 30 * 16);
-		osm_thermal_point(&w->th, w->power, 30 * 16, 15 * 16, w->hist,
-				  w->sbuf, &pt);
-		osm_mark_point(&w->kin, w->hist, &pt, &mp);
+		osm_thermal_point(&w->th, w->power, 30 * 16, 15 * 16, w->hist[0],
+				  w->sbuf[0], &pt);
+		osm_mark_point(&w->kin, w->hist[0], &pt, &mp);
 		out->erase_q16 = osm_mark_erase_q16(&w->kin, &mp,
 						    out->width_nm ? out->width_nm :
 						    osm_stack_spot_nm(st));

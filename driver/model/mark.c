@@ -105,35 +105,31 @@ void osm_kin_setup(struct osm_kin *k, const struct osm_layer_stack *l,
 void osm_mark_point(const struct osm_kin *k, const s32 *hist,
 		    const struct osm_point *pt, struct osm_markpt *mp)
 {
-	u64 u = 0, g = 0;
+	u64 u = 0;
 	u32 melted = 0;
-	s32 i;
+	s32 i, t;
 
 	mp->peak = pt->peak;
 	mp->peak_f = pt->peak_f;
 	mp->peak_s = pt->peak_s;
+	/*
+	 * the rate at each step; a melt (phase change only) restarts the
+	 * integral, which for growth kinetics is the rim's advance
+	 */
 	for (i = 0; i < pt->len; i++) {
-		s32 t = hist[i];
-		u32 r;
-
-		if (k->kind != OSM_KIN_MIXING && t >= k->t_melt) {
+		t = hist[i];
+		if (t >= k->t_melt && k->kind != OSM_KIN_MIXING) {
 			melted = 1;
 			u = 0;
-			g = 0;
 			continue;
 		}
 		t >>= OSM_TQ;
-		if (t < 0)
-			continue;
-		r = k->rate[t < OSM_KIN_TMAX ? t : OSM_KIN_TMAX - 1];
-		if (k->kind == OSM_KIN_GROWTH)
-			g += r;
-		else
-			u += r;
+		if (t >= 0)
+			u += k->rate[t < OSM_KIN_TMAX ? t : OSM_KIN_TMAX - 1];
 	}
 	mp->melted = melted;
-	mp->u = u;
-	mp->grow = g;
+	mp->u = k->kind == OSM_KIN_GROWTH ? 0 : u;
+	mp->grow = k->kind == OSM_KIN_GROWTH ? u : 0;
 }
 
 /* JMAK share 1 - exp(-u^n), Q16 */

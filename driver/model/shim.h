@@ -22,6 +22,7 @@
 #define osm_sdiv64(n, d)	div64_s64((n), (d))
 #define osm_memset(p, c, n)	memset((p), (c), (n))
 #define osm_memcpy(d, s, n)	memcpy((d), (s), (n))
+#define osm_memcmp(a, b, n)	memcmp((a), (b), (n))
 /* Large model tables: vmalloc-backed when kmalloc cannot serve them. */
 #define osm_zalloc(n)		kvzalloc((n), GFP_KERNEL)
 #define osm_free(p)		kvfree(p)
@@ -47,6 +48,7 @@ typedef __s64 s64;
 #define osm_sdiv64(n, d)	((s64)(n) / (s64)(d))
 #define osm_memset(p, c, n)	memset((p), (c), (n))
 #define osm_memcpy(d, s, n)	memcpy((d), (s), (n))
+#define osm_memcmp(a, b, n)	memcmp((a), (b), (n))
 #define osm_zalloc(n)		calloc(1, (n))
 #define osm_free(p)		free(p)
 #define osm_resched()		do { } while (0)

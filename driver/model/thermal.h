@@ -20,6 +20,16 @@
 /* Steps followed after the spot has passed a point. */
 #define OSM_TH_TAIL		128
 
+/*
+ * Offsets of d = 0 in the kernels of &struct osm_thermal: a point's
+ * history reaches rf (fast pole) or rs rounded to 4 steps (slow pole)
+ * before it and rf + OSM_TH_TAIL after it. The kernels hold zeros where
+ * they do not reach, so the history loops need no range checks.
+ */
+#define OSM_TH_CF_BASE(rf)	((rf) + OSM_TH_TAIL)
+#define OSM_TH_CS_BASE(rf)	((rf) + OSM_TH_TAIL + 4)
+#define OSM_TH_CS_LEN		(OSM_TH_MAX_RS + OSM_TH_CS_BASE(OSM_TH_MAX_RF) + 4)
+
 /**
  * struct osm_thermal - per-layer, per-velocity thermal response
  * @dt_ps: time step (T/16)
@@ -33,8 +43,10 @@
  * @a_l: laser rise/fall pole exp(-dt/0.35 ns), Q16
  * @rf: fast kernel half-width in steps (2 wf)
  * @rs: slow kernel half-width in steps (2 ws)
- * @cf: fast deposit per uW and step at distance d (index d + rf), K Q20
- * @cs: slow deposit per uW over 4 steps, K Q20, index d + rs
+ * @cf: fast deposit per uW and step at distance d, K Q20, index
+ *	d + OSM_TH_CF_BASE(rf); zero outside |d| <= rf
+ * @cs: slow deposit per uW over 4 steps, K Q20, index d + OSM_TH_CS_BASE(rf);
+ *	zero outside |d| <= rs
  */
 struct osm_thermal {
 	u32 dt_ps;
@@ -47,8 +59,8 @@ struct osm_thermal {
 	u32 a_l;
 	s32 rf;
 	s32 rs;
-	s64 cf[2 * OSM_TH_MAX_RF + 1];
-	s64 cs[2 * OSM_TH_MAX_RS + 1];
+	s64 cf[2 * OSM_TH_MAX_RF + OSM_TH_TAIL + 1];
+	s64 cs[OSM_TH_CS_LEN];
 };
 
 /**
@@ -72,6 +84,8 @@ int osm_thermal_setup(struct osm_thermal *th, const struct osm_stack *st,
 void osm_thermal_laser(const struct osm_thermal *th, s32 *power, s32 n);
 void osm_thermal_point(const struct osm_thermal *th, const s32 *power, s32 n,
 		       s32 x, s32 *hist, s32 *sbuf, struct osm_point *pt);
+void osm_thermal_pair(const struct osm_thermal *th, const s32 *power, s32 n,
+		      s32 x, s32 *hist[2], s32 *sbuf[2], struct osm_point pt[2]);
 u32 osm_thermal_gain_mk(const struct osm_thermal *th);
 
 #endif /* _OPTSIM_MODEL_THERMAL_H */
