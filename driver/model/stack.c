@@ -36,12 +36,6 @@ static const struct osm_layer_stack osm_cusi = {
 	.trans_q16 = 0,
 	.refl_q16 = Q16(17, 100),
 	.contrast_q16 = Q16(60, 100),
-	.sink_g = 50,
-	.heat_cap = 120000,
-	.diffusivity = 1000,
-	.slow_frac_q16 = Q16(70, 100),
-	.slow_tau_ps = 80000,
-	.slow_width_q8 = 512,
 	.t_react_k = 480,
 	.ea_mev = 1600,
 	.avrami_q8 = 512,
@@ -58,12 +52,6 @@ static const struct osm_layer_stack osm_cusi_semi = {
 	.trans_q16 = Q16(52, 100),
 	.refl_q16 = Q16(6, 100),
 	.contrast_q16 = Q16(60, 100),
-	.sink_g = 50,
-	.heat_cap = 120000,
-	.diffusivity = 1000,
-	.slow_frac_q16 = Q16(70, 100),
-	.slow_tau_ps = 80000,
-	.slow_width_q8 = 512,
 	.t_react_k = 480,
 	.ea_mev = 1600,
 	.avrami_q8 = 512,
@@ -80,12 +68,6 @@ static const struct osm_layer_stack osm_sbte = {
 	.trans_q16 = 0,
 	.refl_q16 = Q16(18, 100),
 	.contrast_q16 = Q16(60, 100),
-	.sink_g = 50,
-	.heat_cap = 120000,
-	.diffusivity = 1000,
-	.slow_frac_q16 = Q16(70, 100),
-	.slow_tau_ps = 80000,
-	.slow_width_q8 = 512,
 	.t_melt_k = 520,	/* Tm ~ 820 K (547 C) */
 	.t_cryst_k = 150,	/* Tx ~ 450 K */
 	.ea_mev = 2000,
@@ -108,12 +90,6 @@ static const struct osm_layer_stack osm_gst_semi = {
 	.trans_q16 = Q16(518, 1000),	/* (Tc + Ta)/2 = (51.6 + 52.0)/2 */
 	.refl_q16 = Q16(6, 100),
 	.contrast_q16 = Q16(71, 100),
-	.sink_g = 50,
-	.heat_cap = 120000,
-	.diffusivity = 1000,
-	.slow_frac_q16 = Q16(70, 100),
-	.slow_tau_ps = 80000,
-	.slow_width_q8 = 512,
 	.t_melt_k = 600,	/* Tm 900 K */
 	.t_cryst_k = 150,	/* Tx ~ 450 K */
 	.ea_mev = 2300,
@@ -126,6 +102,26 @@ static const struct osm_layer_stack osm_gst_semi = {
 	.dow_fail = 10000,
 	.dow_b_q16 = 200,
 };
+
+/*
+ * A preset layer with the thermal constants every preset shares [A]
+ * (Documentation/model.rst, "Thermal model"): the film's conductance to
+ * its heat sink, 50 MW/(m^2 K), and areal heat capacity, 120 kJ/(m^2 K)
+ * (tau_f = C/G = 2.4 ns); lateral diffusivity 1000 nm^2/ns; the slow soak
+ * into the dielectric and cover at 70 % of the steady rise, 80 ns, twice
+ * the fast radius. A preset that differs changes its copy afterwards.
+ */
+static void osm_layer_set(struct osm_layer_stack *l,
+			  const struct osm_layer_stack *from)
+{
+	*l = *from;
+	l->sink_g = 50;
+	l->heat_cap = 120000;
+	l->diffusivity = 1000;
+	l->slow_frac_q16 = Q16(70, 100);
+	l->slow_tau_ps = 80000;
+	l->slow_width_q8 = 512;
+}
 
 static const char *const osm_preset_names[] = {
 	"bd-r", "bd-r-dl", "bd-re", "bd-re-dl", "bd-re-dl-unbalanced", "bd-r-nf",
@@ -183,21 +179,21 @@ int osm_stack_preset(struct osm_stack *st, const char *name)
 {
 	if (osm_streq(name, "bd-r")) {
 		osm_stack_base(st, osm_preset_names[0], OSM_MEDIA_BD_R, 1, false);
-		st->layer[0] = osm_cusi;
+		osm_layer_set(&st->layer[0], &osm_cusi);
 		st->layer[0].default_write_uw = 6570;
 		st->v_single_mms = 3 * 4917;
 		st->lambda_na_max_nm = 640;
 	} else if (osm_streq(name, "bd-r-dl")) {
 		osm_stack_base(st, osm_preset_names[1], OSM_MEDIA_BD_R_DL, 2, false);
-		st->layer[0] = osm_cusi;
-		st->layer[1] = osm_cusi_semi;
+		osm_layer_set(&st->layer[0], &osm_cusi);
+		osm_layer_set(&st->layer[1], &osm_cusi_semi);
 		st->layer[0].default_write_uw = 12700;
 		st->layer[1].default_write_uw = 7780;
 		st->v_single_mms = 3 * 4917;
 		st->lambda_na_max_nm = 640;
 	} else if (osm_streq(name, "bd-re")) {
 		osm_stack_base(st, osm_preset_names[2], OSM_MEDIA_BD_RE, 1, true);
-		st->layer[0] = osm_sbte;
+		osm_layer_set(&st->layer[0], &osm_sbte);
 		st->layer[0].default_write_uw = 6540;
 		st->lambda_na_max_nm = 640;
 	} else if (osm_streq(name, "bd-re-dl") ||
@@ -206,8 +202,8 @@ int osm_stack_preset(struct osm_stack *st, const char *name)
 
 		osm_stack_base(st, osm_preset_names[unbal ? 4 : 3],
 			       OSM_MEDIA_BD_RE_DL, 2, true);
-		st->layer[0] = osm_sbte;
-		st->layer[1] = osm_gst_semi;
+		osm_layer_set(&st->layer[0], &osm_sbte);
+		osm_layer_set(&st->layer[1], &osm_gst_semi);
 		/* calibrated on the balanced stack; the counter-example copies it */
 		st->layer[0].default_write_uw = 12600;
 		st->layer[1].default_write_uw = 8710;
@@ -216,7 +212,7 @@ int osm_stack_preset(struct osm_stack *st, const char *name)
 		st->lambda_na_max_nm = 640;
 	} else if (osm_streq(name, "bd-r-nf")) {
 		osm_stack_base(st, osm_preset_names[5], OSM_MEDIA_BD_R, 1, false);
-		st->layer[0] = osm_cusi;
+		osm_layer_set(&st->layer[0], &osm_cusi);
 		/* bd-r's value; not calibrated for the near-field optics */
 		st->layer[0].default_write_uw = 6570;
 		st->v_single_mms = 3 * 4917;
