@@ -111,12 +111,15 @@ static void osm_strategy_mark(u32 strategy, const struct osm_levels *lv,
 		osm_strategy_fill(pw, m0 + 8 + ds, end, lv->bottom);
 		osm_strategy_fill(pw, m0 + 8 + ds, m0 + 20 + ds, lv->write);
 		/*
-		 * clocked pulses up to T/4 before the last one: a last pulse
-		 * moved later extends the train instead of opening a gap at Pb
+		 * clocked pulses up to T/4 before the last one, the one that
+		 * meets that limit cut short: a last pulse moved later extends
+		 * the train step by step instead of leaving a gap at Pb, and
+		 * no pulse appears or vanishes at once as it moves
 		 */
-		for (k = 1; m0 + 16 * k + 12 <= end - 12; k++)
-			osm_strategy_fill(pw, m0 + 16 * k + 4, m0 + 16 * k + 12,
-					  lv->write);
+		for (k = 1; m0 + 16 * k + 4 < end - 12; k++)
+			osm_strategy_fill(pw, m0 + 16 * k + 4,
+					  m0 + 16 * k + 12 < end - 12 ?
+					  m0 + 16 * k + 12 : end - 12, lv->write);
 		osm_strategy_fill(pw, end - 8, end, lv->write);
 	} else if (strategy == OSM_STRAT_CASTLE && n > 3) {
 		osm_strategy_fill(pw, m0 + 8 + ds, m0 + 24 + ds, lv->write);

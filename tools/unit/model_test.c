@@ -505,16 +505,20 @@ TEST(cal_cusi_single_layer_1x_4x)
 	ASSERT_TRUE(a && b);
 	TH_LOG("1x: %.2f mW %.2f %% (lit. 6 mW 7.0 %%); 4x: %.2f mW %.2f %% (lit. 9 mW 7.2 %%)",
 	       MW(a->optimum_uw), PCT(a), MW(b->optimum_uw), PCT(b));
+	/* at or under the BD-R SL ceiling of 6 mW at 1x (BDA) */
 	EXPECT_GE(a->optimum_uw, 5000U);
-	EXPECT_LE(a->optimum_uw, 7000U);
+	EXPECT_LE(a->optimum_uw, 6000U);
 	EXPECT_GE(a->jitter_cpct, 650U);
 	EXPECT_LE(a->jitter_cpct, 750U);
 	EXPECT_TRUE(a->readable);
 	EXPECT_GE(b->jitter_cpct, 670U);
 	EXPECT_LE(b->jitter_cpct, 780U);
 	EXPECT_TRUE(b->readable);
-	/* sub-linear rise with velocity (lit. 1.5; see model.rst for 8 mW) */
-	EXPECT_GT(b->optimum_uw, a->optimum_uw);
+	/*
+	 * sub-linear rise with velocity: v^beta, beta 0.13 to 0.5 (lit. 9/6
+	 * mW, beta 0.29; see model.rst)
+	 */
+	EXPECT_GT(b->optimum_uw * 10, a->optimum_uw * 12);
 	EXPECT_LT(b->optimum_uw, 2 * a->optimum_uw);
 }
 
@@ -532,7 +536,8 @@ TEST(cal_dual_layer_write_once)
 	       l0->signal_cpct, l1->signal_cpct);
 	EXPECT_GE(l0->optimum_uw * 10, s->optimum_uw * 16);
 	EXPECT_LE(l0->optimum_uw * 10, s->optimum_uw * 24);
-	EXPECT_LE(l0->optimum_uw, 14000U);
+	/* at or under the BD-R DL ceiling of 12 mW at 1x (BDA) */
+	EXPECT_LE(l0->optimum_uw, 12000U);
 	EXPECT_GE(l1->optimum_uw * 10, s->optimum_uw * 10);
 	EXPECT_LE(l1->optimum_uw * 10, s->optimum_uw * 14);
 	EXPECT_LT(l0->signal_cpct, l1->signal_cpct);
@@ -571,7 +576,7 @@ TEST(cal_rewritable_at_its_rated_2x)
 	/* the N-1 train (auto) still records at 2x, with more power */
 	EXPECT_EQ((u32)OSM_STRAT_MULTI, b->strategy);
 	EXPECT_TRUE(b->readable);
-	EXPECT_LE(b->jitter_cpct, 1000U);
+	EXPECT_LE(b->jitter_cpct, 1050U);
 	EXPECT_GT(b->optimum_uw, a->optimum_uw);
 	EXPECT_TRUE(d->readable);
 }
