@@ -46,6 +46,7 @@ struct osm_work {
 	s32 ds[4][4], de[4][4];
 	s32 sds[4][4], sde[4][4];
 	s32 ds0[4][4], de0[4][4];	/* the tables a pass started with */
+	s32 dsb[4][4], deb[4][4];	/* the best tables measured */
 	u32 dsn[4][4], den[4][4];
 	s32 power[OSM_PAT_MAX_STEPS];
 	s32 hist[2][2 * OSM_TH_MAX_RF + OSM_TH_TAIL + 1];
@@ -331,18 +332,26 @@ static void osm_adapt_delay(struct osm_work *w)
  * space is >= 5T (5T standing for >= 5T): the first on the written mark,
  * the others on the read signal with the tables so far in place also for
  * the neighbours; a pass that changes no table ends the tuning, since the
- * next would measure the same. What 4 x 4 tables cannot
- * express stays: dependence on the far space and the neighbours, mark
- * lengths beyond 5T (heat build-up), the T/16 rounding, and read ISI.
+ * next would measure the same. The passes need not converge (a 2T mark's
+ * edge moves some 2.7 times as far as its pulse, so a damped step can
+ * still overshoot), so the tables kept are those of the read pass that
+ * measured the least squared edge error, not simply the last ones; which
+ * of several near-equal states the passes end in then matters less, and
+ * the jitter varies less between neighbouring powers. What 4 x 4 tables
+ * cannot express stays: dependence on the far space and the neighbours,
+ * mark lengths beyond 5T (heat build-up), the T/16 rounding, and read ISI.
  */
 static void osm_compile_adapt(struct osm_work *w)
 {
 	u32 sp, c, sn, pass;
 	s32 pl, pt, v;
+	s64 best = -1;	/* squared edge error of the best tables measured */
 
 	osm_memset(w->ds, 0, sizeof(w->ds));
 	osm_memset(w->de, 0, sizeof(w->de));
 	for (pass = 0; pass < OSM_ADAPT_PASSES; pass++) {
+		s64 err = 0;
+
 		osm_resched();
 		osm_memcpy(w->ds0, w->ds, sizeof(w->ds));
 		osm_memcpy(w->de0, w->de, sizeof(w->de));
@@ -357,8 +366,11 @@ static void osm_compile_adapt(struct osm_work *w)
 					if (sp != 3 && sn != 3)
 						continue;
 					if (osm_adapt_measure(w, pass, sp, c, sn,
-							      &pl, &pt))
+							      &pl, &pt)) {
+						err += 2LL * OSM_ADAPT_LOST * OSM_ADAPT_LOST;
 						continue;
+					}
+					err += (s64)pl * pl + (s64)pt * pt;
 					if (sn == 3) {
 						w->sds[c][sp] -= pl;
 						w->dsn[c][sp]++;
@@ -368,6 +380,11 @@ static void osm_compile_adapt(struct osm_work *w)
 						w->den[c][sn]++;
 					}
 				}
+		if (pass && (best < 0 || err < best)) {
+			best = err;
+			osm_memcpy(w->dsb, w->ds0, sizeof(w->ds));
+			osm_memcpy(w->deb, w->de0, sizeof(w->de));
+		}
 		if (!pass && w->strategy == OSM_STRAT_MULTI)
 			osm_adapt_delay(w);
 		for (c = 0; c < 4; c++)
@@ -402,6 +419,10 @@ static void osm_compile_adapt(struct osm_work *w)
 		if (pass && !osm_memcmp(w->ds0, w->ds, sizeof(w->ds)) &&
 		    !osm_memcmp(w->de0, w->de, sizeof(w->de)))
 			break;
+	}
+	if (best >= 0) {
+		osm_memcpy(w->ds, w->dsb, sizeof(w->ds));
+		osm_memcpy(w->de, w->deb, sizeof(w->de));
 	}
 }
 

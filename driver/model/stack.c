@@ -180,7 +180,7 @@ int osm_stack_preset(struct osm_stack *st, const char *name)
 	if (osm_streq(name, "bd-r")) {
 		osm_stack_base(st, osm_preset_names[0], OSM_MEDIA_BD_R, 1, false);
 		osm_layer_set(&st->layer[0], &osm_cusi);
-		st->layer[0].default_write_uw = 5621;
+		st->layer[0].default_write_uw = 5654;
 		st->v_single_mms = 3 * 4917;
 		st->lambda_na_max_nm = 640;
 	} else if (osm_streq(name, "bd-r-dl")) {
@@ -205,7 +205,7 @@ int osm_stack_preset(struct osm_stack *st, const char *name)
 		osm_layer_set(&st->layer[0], &osm_sbte);
 		osm_layer_set(&st->layer[1], &osm_gst_semi);
 		/* calibrated on the balanced stack; the counter-example copies it */
-		st->layer[0].default_write_uw = 12783;
+		st->layer[0].default_write_uw = 11518;
 		st->layer[1].default_write_uw = 8713;
 		if (unbal)
 			st->layer[1].sink_g /= 2;
@@ -214,7 +214,7 @@ int osm_stack_preset(struct osm_stack *st, const char *name)
 		osm_stack_base(st, osm_preset_names[5], OSM_MEDIA_BD_R, 1, false);
 		osm_layer_set(&st->layer[0], &osm_cusi);
 		/* bd-r's value; not calibrated for the near-field optics */
-		st->layer[0].default_write_uw = 5621;
+		st->layer[0].default_write_uw = 5654;
 		st->v_single_mms = 3 * 4917;
 		st->lambda_na_max_nm = 640;
 		st->cover = OSM_COVER_FILM;
