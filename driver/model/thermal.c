@@ -146,8 +146,8 @@ void osm_thermal_laser(const struct osm_thermal *th, s32 *power, s32 n)
 static s32 osm_thermal_slow(const struct osm_thermal *th, const s32 *power,
 			    s32 n, s32 x, s32 t0, s32 t1, s32 *sbuf)
 {
-	/* cs[-t] is the kernel at d = x - t */
-	const s64 *cs = &th->cs[x + OSM_TH_CS_BASE(th->rf)];
+	/* cs[d]: the kernel at distance d = x - t */
+	const s64 *cs = &th->cs[OSM_TH_CS_BASE(th->rf)];
 	s32 s0 = x - th->rs, t, i;
 	s64 ys = 0, dep = 0;
 
@@ -158,15 +158,15 @@ static s32 osm_thermal_slow(const struct osm_thermal *th, const s32 *power,
 		s0 = t0 & ~3;
 	for (t = s0, i = 0; t + 4 <= t1; t += 4, i++) {
 		ys = ((ys * th->a_s4) >> 16) +
-		     power[t] * cs[-t] + power[t + 1] * cs[-t - 1] +
-		     power[t + 2] * cs[-t - 2] + power[t + 3] * cs[-t - 3];
+		     power[t] * cs[x - t] + power[t + 1] * cs[x - t - 1] +
+		     power[t + 2] * cs[x - t - 2] + power[t + 3] * cs[x - t - 3];
 		sbuf[i] = (s32)(ys >> (20 - OSM_TQ));
 	}
 	if (t < t1) {
 		s32 k;
 
 		for (k = t; k < t + 4 && k < n; k++)
-			dep += power[k] * cs[-k];
+			dep += power[k] * cs[x - k];
 		ys = ((ys * th->a_s4) >> 16) + dep;
 		sbuf[i] = (s32)(ys >> (20 - OSM_TQ));
 	}
@@ -175,10 +175,10 @@ static s32 osm_thermal_slow(const struct osm_thermal *th, const s32 *power,
 
 /* the fast pole of one point as it is stepped, and its history so far */
 struct osm_chain {
-	const s64 *cf;		/* cf[-t] is the kernel at d = x - t */
+	const s64 *cf;		/* cf[d]: the kernel at distance d = x - t */
 	const s32 *sbuf;	/* slow pole from step s0, per 4 steps */
 	s32 *hist;		/* history from step t0 */
-	s32 s0, t0, t1;
+	s32 x, s0, t0, t1;
 	s64 yf;
 	s32 peak, peak_f, peak_s;
 };
@@ -188,7 +188,8 @@ static void osm_chain_init(struct osm_chain *c, const struct osm_thermal *th,
 {
 	c->t0 = x - th->rf < 0 ? 0 : x - th->rf;
 	c->t1 = x + th->rf + OSM_TH_TAIL > n ? n : x + th->rf + OSM_TH_TAIL;
-	c->cf = &th->cf[x + OSM_TH_CF_BASE(th->rf)];
+	c->cf = &th->cf[OSM_TH_CF_BASE(th->rf)];
+	c->x = x;
 	c->sbuf = sbuf;
 	c->s0 = osm_thermal_slow(th, power, n, x, c->t0, c->t1, sbuf);
 	c->hist = hist;
@@ -203,7 +204,7 @@ static inline void osm_chain_step(struct osm_chain *c, u32 a_f,
 {
 	s32 tf, ts, tt;
 
-	c->yf = ((c->yf * a_f) >> 16) + power[t] * c->cf[-t];
+	c->yf = ((c->yf * a_f) >> 16) + power[t] * c->cf[c->x - t];
 	tf = (s32)(c->yf >> (20 - OSM_TQ));
 	ts = c->sbuf[(t - c->s0) >> 2];
 	tt = tf + ts;
