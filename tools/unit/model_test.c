@@ -576,7 +576,7 @@ TEST(cal_rewritable_at_its_rated_2x)
 	/* the N-1 train (auto) still records at 2x, with more power */
 	EXPECT_EQ((u32)OSM_STRAT_MULTI, b->strategy);
 	EXPECT_TRUE(b->readable);
-	EXPECT_LE(b->jitter_cpct, 1050U);
+	EXPECT_LE(b->jitter_cpct, 1000U);
 	EXPECT_GT(b->optimum_uw, a->optimum_uw);
 	EXPECT_TRUE(d->readable);
 }
