@@ -87,7 +87,7 @@ static int osm_model_opc_buf(const struct osm_compile_in *in,
 
 /**
  * osm_model_opc() - power calibration for a setting
- * @in: the setting (its write power is ignored)
+ * @in: the setting; its write power, if valid, is tested first (osm_opc())
  * @res: optimum power and its jitter
  *
  * Return: 0, -EINVAL, or -ENOMEM.

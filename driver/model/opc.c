@@ -2,8 +2,11 @@
 /*
  * OPC (physics.md 6.3): test-write a power ladder and pick the power whose
  * test pattern reads back with the lowest jitter, as a drive's jitter-based
- * OPC would. A coarse geometric ladder (x1.12 per step, 1-40 mW) finds
- * the bathtub; a fine ladder (1.5 % steps) around its bottom refines it.
+ * OPC would. The setting's own power is tested first (a drive starts from
+ * the disc's recommended power), so OPC never leaves a setting that
+ * records worse than the one it started from. A coarse geometric ladder
+ * (x1.12 per step, 1-40 mW) finds the bathtub; a fine ladder (1.5 % steps)
+ * around the best power so far refines it.
  * The drive's own beta/gamma methods aim at the same optimum; the model
  * uses the jitter directly.
  */
@@ -41,7 +44,8 @@ static int osm_opc_try(const struct osm_compile_in *in, u32 p,
 
 /**
  * osm_opc() - find the power that minimises jitter
- * @in: the write setting; @in->write_uw is ignored
+ * @in: the write setting; @in->write_uw, when it is a valid power, is
+ *	tested first and kept on a tie
  * @test: mark histogram of the test data
  * @scratch: a table to compile into (left holding the last test)
  * @work: osm_compile_workspace_size() bytes
@@ -59,6 +63,11 @@ int osm_opc(const struct osm_compile_in *in, const struct osm_rll_hist *test,
 	res->power_uw = 0;
 	res->jitter_q16 = 0xffffffffU;
 	res->steps = 0;
+	if (in->write_uw >= 100 && in->write_uw <= 50000) {
+		ret = osm_opc_try(in, in->write_uw, test, scratch, work, res);
+		if (ret)
+			return ret;
+	}
 	for (p = 1000; p <= 40000; p = p * 112 / 100) {
 		ret = osm_opc_try(in, p, test, scratch, work, res);
 		if (ret)

@@ -671,6 +671,38 @@ TEST(cal_resolution_follows_lambda_over_na)
 	EXPECT_GT(d->unresolved, 0U);
 }
 
+/*
+ * OPC starts from the setting's own power: with the drive's fixed bias and
+ * the default power, it finds no worse a jitter than the ladder alone,
+ * with one more test write; a power out of range is not tested.
+ */
+TEST(opc_never_leaves_a_worse_setting)
+{
+	struct osm_stack st;
+	struct osm_compile_in in = {
+		.stack = &st, .velocity_mms = X1, .strategy = OSM_STRAT_AUTO,
+		.channel_bit_pm = OSM_GEO_REF_CHANNEL_BIT_PM,
+	};
+	struct osm_opc_result ladder, start, out;
+	u32 w, b;
+
+	ASSERT_EQ(0, osm_stack_preset(&st, "bd-r"));
+	ASSERT_EQ(0, osm_stack_default_power(&st, 0, &w, &b));
+	in.bias_uw = b;
+	ASSERT_EQ(0, osm_model_opc(&in, &ladder));
+	in.write_uw = w;
+	ASSERT_EQ(0, osm_model_opc(&in, &start));
+	TH_LOG("fixed bias %u uW: ladder %.2f mW %.2f %%, from %.2f mW: %.2f mW %.2f %%",
+	       b, MW(ladder.power_uw), 100.0 * ladder.jitter_q16 / 65536,
+	       MW(w), MW(start.power_uw), 100.0 * start.jitter_q16 / 65536);
+	EXPECT_LE(start.jitter_q16, ladder.jitter_q16);
+	EXPECT_EQ(ladder.steps + 1, start.steps);
+	in.write_uw = 60000;
+	ASSERT_EQ(0, osm_model_opc(&in, &out));
+	EXPECT_EQ(ladder.steps, out.steps);
+	EXPECT_EQ(ladder.power_uw, out.power_uw);
+}
+
 TEST(cal_default_powers_are_the_opc_optimum)
 {
 	static const char * const media[] = { "bd-r", "bd-r-dl", "bd-re", "bd-re-dl" };
