@@ -51,7 +51,7 @@ int osm_thermal_setup(struct osm_thermal *th, const struct osm_stack *st,
 {
 	const struct osm_layer_stack *l = &st->layer[layer];
 	u32 w = osm_stack_spot_nm(st), reach = osm_stack_reach_q16(st, layer);
-	u64 wf2, k_q20, num, den;
+	u64 wf2, ws2, ks, k_q20, num, den;
 	s32 d;
 
 	if (!velocity_mms || !channel_bit_pm)
@@ -90,10 +90,11 @@ int osm_thermal_setup(struct osm_thermal *th, const struct osm_stack *st,
 		th->cf[d + OSM_TH_CF_BASE(th->rf)] =
 			(s64)((k_q20 * (OSM_Q16 - th->a_f) >> 16) * g >> 16);
 	}
-	for (d = -OSM_TH_CS_BASE(th->rf); d <= th->rs + 3; d++) {
-		u64 ws2 = (u64)th->ws_nm * th->ws_nm;
+	ws2 = (u64)th->ws_nm * th->ws_nm;
+	ks = k_q20 * l->slow_frac_q16 >> 16;
+	/* the whole array: a slow pole narrower than the fast one reads past rs */
+	for (d = -OSM_TH_CS_BASE(th->rf); d < OSM_TH_CS_LEN - OSM_TH_CS_BASE(th->rf); d++) {
 		u64 dd = (u64)((s64)d * d) * th->step_pm * th->step_pm;
-		u64 ks = k_q20 * l->slow_frac_q16 >> 16;
 		u32 g;
 
 		if (d < -th->rs || d > th->rs) {
