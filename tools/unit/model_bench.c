@@ -11,6 +11,7 @@
 #include <time.h>
 #include "model.h"
 #include "geometry.h"
+#include "rll_ref.h"
 
 #define CLUSTER		65536
 #define NCLUSTERS	64
@@ -19,44 +20,9 @@ static u8 src[NCLUSTERS][CLUSTER], dst[CLUSTER];
 static struct osm_rll_hist hs;
 /* channel bits of a cluster; the histogram bin of each of its marks */
 static u8 code[CLUSTER * 2];
-static u8 bins[NCLUSTERS][CLUSTER * 2];
+/* room for nbits / 4 + 1 marks: 12 bits per byte plus the syncs */
+static u8 bins[NCLUSTERS][CLUSTER * 13 / 4];
 static u32 nbins[NCLUSTERS];
-
-static u32 space_class(u32 run)
-{
-	return run >= 5 ? 3 : run - 2;
-}
-
-/*
- * The bins of a cluster's marks in stream order, from the reference
- * encoder's channel bits (untimed): the floor of any exact histogram is
- * one counter increment per mark, and this measures it.
- */
-static u32 mark_bins(const u8 *data, u8 *out)
-{
-	size_t nbits = osm_rll_encode(data, CLUSTER, code, sizeof(code)), p;
-	u32 run = 0, k = 0, sp = 5, mk = 0, level = 0;
-
-	for (p = 0; p < nbits; p++) {
-		run++;
-		if (!((code[p >> 3] >> (7 - (p & 7))) & 1))
-			continue;
-		/* a transition closes the run */
-		if (level) {
-			mk = run;
-		} else {
-			if (mk)
-				out[k++] = (u8)osm_rll_bin(space_class(sp), mk,
-							   space_class(run));
-			sp = run;
-		}
-		level ^= 1;
-		run = 0;
-	}
-	if (!level && mk)	/* the open space ends the stream as >= 5T */
-		out[k++] = (u8)osm_rll_bin(space_class(sp), mk, 3);
-	return k;
-}
 
 static double now(void)
 {
@@ -113,15 +79,21 @@ int main(void)
 		if (dt < t_copy)
 			t_copy = dt;
 	}
-	/* the floor: counting alone, one increment per mark */
+	/*
+	 * the floor: counting alone, one increment per mark, over the bins
+	 * the reference walk of the encoder's stream gives (untimed)
+	 */
 	for (i = 0; i < NCLUSTERS; i++) {
-		nbins[i] = mark_bins(src[i], bins[i]);
+		static struct osm_rll_hist ref;
+		size_t nb = osm_rll_encode(src[i], CLUSTER, code, sizeof(code));
+
+		rll_ref_histogram(code, nb, &ref, bins[i]);
 		osm_rll_histogram(src[i], CLUSTER, &hs);
-		if (nbins[i] != hs.marks) {
-			fprintf(stderr, "mark count %u != histogram %u\n",
-				nbins[i], hs.marks);
+		if (memcmp(ref.count, hs.count, sizeof(hs.count))) {
+			fprintf(stderr, "reference and table histograms differ\n");
 			return 1;
 		}
+		nbins[i] = ref.marks;
 	}
 	for (rep = 0; rep < 5; rep++) {
 		t0 = now();

@@ -10,6 +10,7 @@
 #include "kselftest_harness.h"
 #include "model.h"
 #include "geometry.h"
+#include "rll_ref.h"
 
 #define CLUSTER	65536
 
@@ -109,41 +110,6 @@ TEST(rll_histogram_matches_stream)
 	EXPECT_LE(sum, 2 * (CLUSTER / OSM_RLL_FRAME_BYTES + 1));
 }
 
-/* reference histogram: walk the runs of osm_rll_encode()'s stream */
-static void ref_histogram(const u8 *c, size_t nbits, struct osm_rll_hist *h)
-{
-	size_t i, last = 0;
-	u32 level = 0, sp = 3, mark = 0;
-
-	memset(h, 0, sizeof(*h));
-	for (i = 0; i < nbits; i++) {
-		u32 run, cls;
-
-		if (!((c[i >> 3] >> (7 - (i & 7))) & 1))
-			continue;
-		run = (u32)(i - last);
-		/* the stream starts in a long space */
-		cls = run >= 5 || last == 0 ? 3 : run - 2;
-		last = i;
-		if (level) {
-			mark = run;
-		} else {
-			if (mark) {
-				h->count[osm_rll_bin(sp, mark, cls)]++;
-				h->marks++;
-			}
-			sp = cls;
-			mark = 0;
-		}
-		level ^= 1;
-	}
-	/* the last mark, closed, before the final space */
-	if (mark && level == 0) {
-		h->count[osm_rll_bin(sp, mark, 3)]++;
-		h->marks++;
-	}
-}
-
 TEST(table_driven_histogram_matches_encoder)
 {
 	static struct osm_rll_hist a, b;
@@ -155,7 +121,7 @@ TEST(table_driven_histogram_matches_encoder)
 		for (i = 0; i < len; i++)
 			data[i] = k & 1 ? (u8)rnd() : pat[rnd() % 7];
 		nb = osm_rll_encode(data, len, code, sizeof(code));
-		ref_histogram(code, nb, &a);
+		rll_ref_histogram(code, nb, &a, NULL);
 		osm_rll_histogram(data, len, &b);
 		EXPECT_EQ(a.marks, b.marks);
 		EXPECT_EQ(0, memcmp(a.count, b.count, sizeof(a.count)));
