@@ -46,7 +46,9 @@ grep -rn 'LINUX_VERSION_CODE\|KERNEL_VERSION' driver uapi --include='*.[ch]' |
 	grep -v '^driver/compat.h:' >> "$log/cpc" || true
 result "checkpatch --strict (compat.h); version checks only in compat.h" "$log/cpc"
 
-make -s -C "$KDIR" M="$PWD" W=1 C=2 modules > "$log/w1" 2>&1 || echo "build failed" >> "$log/w1"
+# Both cores: the two kernel builds are most of the lint's time.
+jobs=$(nproc 2>/dev/null || echo 1)
+make -s -j"$jobs" -C "$KDIR" M="$PWD" W=1 C=2 modules > "$log/w1" 2>&1 || echo "build failed" >> "$log/w1"
 grep -v 'Skipping BTF generation' "$log/w1" > "$log/w1f" || true
 result "W=1 C=2 (gcc extra warnings, kernel-doc on .c, sparse)" "$log/w1f"
 
@@ -59,7 +61,7 @@ for kd in /lib/modules/*/build; do
 	tree=$log/tree-$rel
 	mkdir -p "$tree"
 	cp -r Kbuild driver uapi "$tree"
-	make -s -C "$kd" M="$tree" W=1 modules 2>&1 |
+	make -s -j"$jobs" -C "$kd" M="$tree" W=1 modules 2>&1 |
 		grep -v 'Skipping BTF generation' > "$log/k-$rel" || true
 	[ -f "$tree/driver/optsim.ko" ] || echo "no optsim.ko built" >> "$log/k-$rel"
 	result "W=1 build against $rel headers" "$log/k-$rel"
