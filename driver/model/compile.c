@@ -481,7 +481,8 @@ int osm_compile(const struct osm_compile_in *in, struct osm_table *out,
 	if (ret)
 		return ret;
 	osm_kin_setup(&w->kin, l, w->th.dt_ps);
-	w->strategy = osm_strategy_resolve(st, in->strategy, in->velocity_mms);
+	w->strategy = osm_strategy_resolve(st, in->layer, in->strategy,
+					   in->velocity_mms);
 	osm_strategy_levels(st, w->strategy, in->write_uw, in->bias_uw, &w->lv);
 
 	/*

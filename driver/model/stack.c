@@ -41,6 +41,7 @@ static const struct osm_layer_stack osm_cusi = {
 	.avrami_q8 = 512,
 	.noise_q16 = Q16(55, 1000),
 	.read_noise_q16 = Q16(1, 1000),
+	.v_castle_mms = 3 * 4917 / 2,	/* 1.5x */
 };
 
 /* Thin Cu-Si on a semitransparent reflective film: L1 of bd-r-dl. */
@@ -57,6 +58,7 @@ static const struct osm_layer_stack osm_cusi_semi = {
 	.avrami_q8 = 512,
 	.noise_q16 = Q16(55, 1000),
 	.read_noise_q16 = Q16(1, 1000),
+	.v_castle_mms = 3 * 4917 / 2,	/* 1.5x */
 };
 
 /* Sb-Te-M1 (Ag, In): bd-re and the far layer L0 of bd-re-dl. */
@@ -79,6 +81,7 @@ static const struct osm_layer_stack osm_sbte = {
 	.dow_n1 = 2,
 	.dow_fail = 10000,
 	.dow_b_q16 = 200,
+	.v_castle_mms = 5 * 4917 / 2,	/* 2.5x */
 };
 
 /* Ge-Sb-Te <= 9 nm, T ~ 0.52: near layer L1 of bd-re-dl. */
@@ -101,6 +104,7 @@ static const struct osm_layer_stack osm_gst_semi = {
 	.dow_n1 = 2,
 	.dow_fail = 10000,
 	.dow_b_q16 = 200,
+	.v_castle_mms = 2 * 4917,	/* 2x */
 };
 
 /*

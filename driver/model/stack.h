@@ -64,6 +64,10 @@ enum osm_kinetics {
  *	the model's calibrated OPC optimum (unit-tested against
  *	osm_model_opc())
  * @default_bias_uw: the default Ps/Pe that goes with it
+ * @v_castle_mms: velocity at and above which the auto strategy writes
+ *	this layer with castle pulses rather than the N-1 train (below the
+ *	medium's single-pulse threshold), as a disc's strategy table names
+ *	the strategy type per speed; 0: OSM_STRAT_MULTI_MAX_MMS
  */
 struct osm_layer_stack {
 	const char *material;
@@ -94,6 +98,7 @@ struct osm_layer_stack {
 	u32 dow_b_q16;
 	u32 default_write_uw;
 	u32 default_bias_uw;
+	u32 v_castle_mms;
 };
 
 /* Cover kinds. */

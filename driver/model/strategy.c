@@ -23,22 +23,35 @@
 /**
  * osm_strategy_resolve() - the strategy that @strategy means here
  * @st: the medium
+ * @layer: the layer written
  * @strategy: OSM_STRAT_*
  * @velocity_mms: linear velocity
  *
- * auto is single at and above the medium's threshold velocity (seed 000),
- * castle where N-1 pulses no longer fit the laser, multi below.
+ * auto is single at and above the medium's threshold velocity (seed 000);
+ * below it, castle from the layer's N-1 limit (or where N-1 pulses no
+ * longer fit the laser) and the N-1 train under that. The N-1 train's
+ * clocked pulses last T/2; once that nears twice the film's thermal time
+ * constant (2.4 ns: 1.6x at 74.5 nm channel bits), each pulse falls short
+ * of its stationary temperature, the train needs more power for the same
+ * mark and its jitter rises, while a castle pulse keeps the film hot. The
+ * presets set the limit where the model's castle records better than its
+ * N-1 train (Documentation/model.rst, "Write strategies").
  *
  * Return: OSM_STRAT_SINGLE, _MULTI or _CASTLE.
  */
-u32 osm_strategy_resolve(const struct osm_stack *st, u32 strategy,
+u32 osm_strategy_resolve(const struct osm_stack *st, u32 layer, u32 strategy,
 			 u32 velocity_mms)
 {
+	u32 v_castle = OSM_STRAT_MULTI_MAX_MMS;
+
 	if (strategy != OSM_STRAT_AUTO)
 		return strategy;
 	if (st->v_single_mms && velocity_mms >= st->v_single_mms)
 		return OSM_STRAT_SINGLE;
-	if (velocity_mms > OSM_STRAT_MULTI_MAX_MMS)
+	if (layer < st->layers && st->layer[layer].v_castle_mms &&
+	    st->layer[layer].v_castle_mms < v_castle)
+		v_castle = st->layer[layer].v_castle_mms;
+	if (velocity_mms >= v_castle)
 		return OSM_STRAT_CASTLE;
 	return OSM_STRAT_MULTI;
 }

@@ -52,7 +52,7 @@ struct osm_pattern {
 	s32 ds[3], de[3];
 };
 
-u32 osm_strategy_resolve(const struct osm_stack *st, u32 strategy,
+u32 osm_strategy_resolve(const struct osm_stack *st, u32 layer, u32 strategy,
 			 u32 velocity_mms);
 void osm_strategy_levels(const struct osm_stack *st, u32 strategy,
 			 u32 write_uw, u32 bias_uw, struct osm_levels *lv);

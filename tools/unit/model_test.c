@@ -402,8 +402,8 @@ static const struct osm_sim_result *sim(const char *media, u32 layer, u32 v,
 					u32 strat, u32 power, u32 cycles,
 					u32 wl)
 {
-	static struct sim_key keys[48];
-	static struct osm_sim_result res[48];
+	static struct sim_key keys[64];
+	static struct osm_sim_result res[64];
 	static int n;
 	struct osm_stack st;
 	struct osm_sim_params p = { .stack = &st, .layer = layer,
@@ -417,7 +417,7 @@ static const struct osm_sim_result *sim(const char *media, u32 layer, u32 v,
 		    keys[i].power == power && keys[i].cycles == cycles &&
 		    keys[i].wl == wl)
 			return &res[i];
-	if (n == 48 || osm_stack_preset(&st, media) ||
+	if (n == 64 || osm_stack_preset(&st, media) ||
 	    (wl && osm_stack_set_optics(&st, wl, 850)))
 		return NULL;
 	memset(&res[n], 0, sizeof(res[n]));
@@ -563,6 +563,58 @@ TEST(cal_single_pulse_wins_at_high_velocity)
 	/* at 6x single is as good as multi or better */
 	EXPECT_LE(s6->jitter_cpct, m6->jitter_cpct + 30);
 	EXPECT_TRUE(s6->readable);
+}
+
+/*
+ * The auto strategy records every layer at 1x, 2x and 4x: the N-1 train
+ * below the layer's limit, castle pulses (or, on write-once media from
+ * 3x, a single pulse) above it. One test per medium, for the harness's
+ * time limit.
+ */
+static void auto_records(struct __test_metadata *_metadata, const char *media)
+{
+	static const char * const names[] = { "auto", "single", "multi", "castle" };
+	const struct osm_sim_result *r;
+	struct osm_stack st;
+	u32 l, x;
+
+	ASSERT_EQ(0, osm_stack_preset(&st, media));
+	for (l = 0; l < st.layers; l++)
+		for (x = 1; x <= 4; x *= 2) {
+			r = sim(media, l, x * X1, OSM_STRAT_AUTO, 0, 0, 0);
+			ASSERT_TRUE(r != NULL);
+			TH_LOG("%s L%u %ux: %s, %.2f mW, %.2f %%", media, l, x,
+			       names[r->strategy & 3], MW(r->optimum_uw), PCT(r));
+			EXPECT_TRUE(r->readable);
+			EXPECT_LE(r->jitter_cpct, 1000U);
+		}
+}
+
+TEST(cal_auto_strategy_records_bd_r)
+{
+	auto_records(_metadata, "bd-r");
+}
+
+TEST(cal_auto_strategy_records_bd_r_dl)
+{
+	auto_records(_metadata, "bd-r-dl");
+}
+
+/* at 4x the N-1 train alone no longer records the phase-change layer */
+TEST(cal_auto_strategy_records_bd_re)
+{
+	const struct osm_sim_result *r;
+
+	auto_records(_metadata, "bd-re");
+	r = sim("bd-re", 0, 4 * X1, OSM_STRAT_MULTI, 0, 0, 0);
+	ASSERT_TRUE(r != NULL);
+	TH_LOG("bd-re 4x, N-1 only: %.2f %%", PCT(r));
+	EXPECT_FALSE(r->readable);
+}
+
+TEST(cal_auto_strategy_records_bd_re_dl)
+{
+	auto_records(_metadata, "bd-re-dl");
 }
 
 TEST(cal_bathtub_and_far_powers)

@@ -59,7 +59,7 @@ enum optsim_media {
 
 /**
  * enum optsim_strategy - laser pulse strategy used to record marks
- * @OPTSIM_STRATEGY_AUTO: chosen by the drive from medium and velocity
+ * @OPTSIM_STRATEGY_AUTO: chosen by the drive from medium, layer and velocity
  * @OPTSIM_STRATEGY_SINGLE: one pulse per mark
  * @OPTSIM_STRATEGY_MULTI: (n-1) multi-pulse train per nT mark
  * @OPTSIM_STRATEGY_CASTLE: castle pulse (raised first and last part)
