@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model.h"
+
 #include "json.h"
 #include "names.h"
 #include "optsimctl.h"
@@ -224,7 +226,20 @@ void params_apply(struct optsimctl *ctl, const struct optsim_info *info,
 	}
 }
 
-static void get_json(const struct optsim_params *p, uint32_t n)
+/*
+ * strategy_used() - the strategy the drive writes with: auto resolved as the
+ * driver's recording model resolves it, for the medium's preset stack.
+ */
+static uint32_t strategy_used(uint32_t media, const struct optsim_params *p)
+{
+	struct osm_stack st;
+
+	if (osm_stack_for_media(&st, media))
+		return p->strategy;
+	return osm_strategy_resolve(&st, p->layer, p->strategy, p->velocity);
+}
+
+static void get_json(uint32_t media, const struct optsim_params *p, uint32_t n)
 {
 	struct json j;
 	uint32_t i;
@@ -239,6 +254,8 @@ static void get_json(const struct optsim_params *p, uint32_t n)
 		json_fixed(&j, "velocity_ms", p[i].velocity, 3);
 		json_fixed(&j, "speed_x", mms_to_milli_x(p[i].velocity), 3);
 		json_string(&j, "strategy", strategy_name(p[i].strategy));
+		json_string(&j, "strategy_used",
+			    strategy_name(strategy_used(media, &p[i])));
 		json_u64(&j, "write_power_uw", p[i].write_power);
 		json_u64(&j, "bias_power_uw", p[i].bias_power);
 		json_object_end(&j);
@@ -248,14 +265,18 @@ static void get_json(const struct optsim_params *p, uint32_t n)
 	json_finish(&j);
 }
 
-static void get_human(const struct optsim_params *p, uint32_t n)
+static void get_human(uint32_t media, const struct optsim_params *p,
+		      uint32_t n)
 {
 	char v[FIXED_BUFSZ], x[FIXED_BUFSZ], w[FIXED_BUFSZ], b[FIXED_BUFSZ];
+	char s[32];
 	uint32_t i;
 
-	printf("%-6s %-12s %-8s %-9s %-13s %s\n", "LAYER", "VELOCITY", "SPEED",
+	printf("%-6s %-12s %-8s %-13s %-13s %s\n", "LAYER", "VELOCITY", "SPEED",
 	       "STRATEGY", "WRITE POWER", "BIAS POWER");
 	for (i = 0; i < n; i++) {
+		uint32_t used = strategy_used(media, &p[i]);
+
 		fmt_fixed(v, sizeof(v), p[i].velocity, 3, false);
 		fmt_fixed(x, sizeof(x), mms_to_milli_x(p[i].velocity), 3, true);
 		fmt_fixed(w, sizeof(w), p[i].write_power, 3, false);
@@ -264,8 +285,14 @@ static void get_human(const struct optsim_params *p, uint32_t n)
 		strcat(x, "x");
 		strcat(w, " mW");
 		strcat(b, " mW");
-		printf("L%-5u %-12s %-8s %-9s %-13s %s\n", p[i].layer, v, x,
-		       strategy_name(p[i].strategy), w, b);
+		if (used != p[i].strategy)
+			snprintf(s, sizeof(s), "%s (%s)",
+				 strategy_name(p[i].strategy),
+				 strategy_name(used));
+		else
+			snprintf(s, sizeof(s), "%s", strategy_name(used));
+		printf("L%-5u %-12s %-8s %-13s %-13s %s\n", p[i].layer, v, x, s,
+		       w, b);
 	}
 }
 
@@ -285,9 +312,9 @@ int cmd_get(struct optsimctl *ctl, int argc, char **argv)
 		params_read(ctl, first + i, &p[i]);
 
 	if (ctl->json)
-		get_json(p, n);
+		get_json(info.media, p, n);
 	else
-		get_human(p, n);
+		get_human(info.media, p, n);
 	return EXIT_SUCCESS;
 }
 
