@@ -67,7 +67,8 @@ enum osm_kinetics {
  * @v_castle_mms: velocity at and above which the auto strategy writes
  *	this layer with castle pulses rather than the N-1 train (below the
  *	medium's single-pulse threshold), as a disc's strategy table names
- *	the strategy type per speed; 0: OSM_STRAT_MULTI_MAX_MMS
+ *	the strategy type per speed; 0: none (castle only above
+ *	OSM_STRAT_MULTI_MAX_MMS, as on every layer)
  */
 struct osm_layer_stack {
 	const char *material;

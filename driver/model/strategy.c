@@ -42,16 +42,14 @@
 u32 osm_strategy_resolve(const struct osm_stack *st, u32 layer, u32 strategy,
 			 u32 velocity_mms)
 {
-	u32 v_castle = OSM_STRAT_MULTI_MAX_MMS;
+	u32 limit = layer < st->layers ? st->layer[layer].v_castle_mms : 0;
 
 	if (strategy != OSM_STRAT_AUTO)
 		return strategy;
 	if (st->v_single_mms && velocity_mms >= st->v_single_mms)
 		return OSM_STRAT_SINGLE;
-	if (layer < st->layers && st->layer[layer].v_castle_mms &&
-	    st->layer[layer].v_castle_mms < v_castle)
-		v_castle = st->layer[layer].v_castle_mms;
-	if (velocity_mms >= v_castle)
+	if (velocity_mms > OSM_STRAT_MULTI_MAX_MMS ||
+	    (limit && velocity_mms >= limit))
 		return OSM_STRAT_CASTLE;
 	return OSM_STRAT_MULTI;
 }
