@@ -330,9 +330,12 @@ static int optsim_ioc_opc(struct optsim_dev *dev, void __user *argp)
 		ret = optsim_recorder_opc(m, layer, &p[layer], &res);
 		if (ret)
 			goto out_put;
-		/* Apply what the ladder tested: the bias, capped at the power. */
+		/*
+		 * Apply what the ladder tested: the bias at the layer's ratio
+		 * to the write power.
+		 */
 		p[layer].write_power = res.power_uw;
-		p[layer].bias_power = min(p[layer].bias_power, res.power_uw);
+		p[layer].bias_power = res.bias_uw;
 		ret = optsim_params_validate(m, &p[layer], &why);
 		if (ret)
 			goto out_put;

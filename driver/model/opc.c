@@ -6,12 +6,20 @@
  * the disc's recommended power), so OPC never leaves a setting that
  * records worse than the one it started from. A coarse geometric ladder
  * (x1.12 per step, 1-40 mW) finds the bathtub; a fine ladder (1.5 % steps)
- * around the best power so far refines it.
+ * around the best power so far refines it. The bias level follows the
+ * write power at the setting's own ratio (epsilon = Pe/Pw on rewritable
+ * media, Ps/Pw on write-once), as BD's strategy tables give the levels;
+ * a setting without a valid write power keeps its bias fixed.
  * The drive's own beta/gamma methods aim at the same optimum; the model
  * uses the jitter directly.
  */
 #include "opc.h"
 #include "quality.h"
+
+static bool osm_opc_power_ok(u32 p)
+{
+	return p >= 100 && p <= 50000;
+}
 
 static int osm_opc_try(const struct osm_compile_in *in, u32 p,
 		       const struct osm_rll_hist *test, struct osm_table *t,
@@ -24,7 +32,9 @@ static int osm_opc_try(const struct osm_compile_in *in, u32 p,
 	osm_resched();
 
 	c.write_uw = p;
-	if (in->bias_uw > p)
+	if (in->bias_uw && osm_opc_power_ok(in->write_uw))
+		c.bias_uw = (u32)osm_div64((u64)in->bias_uw * p, in->write_uw);
+	else if (in->bias_uw > p)
 		c.bias_uw = p;
 	ret = osm_compile(&c, t, work);
 	if (ret)
@@ -38,6 +48,7 @@ static int osm_opc_try(const struct osm_compile_in *in, u32 p,
 	if (j < res->jitter_q16) {
 		res->jitter_q16 = j;
 		res->power_uw = p;
+		res->bias_uw = c.bias_uw;
 	}
 	return 0;
 }
@@ -45,7 +56,7 @@ static int osm_opc_try(const struct osm_compile_in *in, u32 p,
 /**
  * osm_opc() - find the power that minimises jitter
  * @in: the write setting; @in->write_uw, when it is a valid power, is
- *	tested first and kept on a tie
+ *	tested first and kept on a tie, and sets the ratio the bias keeps
  * @test: mark histogram of the test data
  * @scratch: a table to compile into (left holding the last test)
  * @work: osm_compile_workspace_size() bytes
@@ -61,9 +72,10 @@ int osm_opc(const struct osm_compile_in *in, const struct osm_rll_hist *test,
 	s32 k;
 
 	res->power_uw = 0;
+	res->bias_uw = 0;
 	res->jitter_q16 = 0xffffffffU;
 	res->steps = 0;
-	if (in->write_uw >= 100 && in->write_uw <= 50000) {
+	if (osm_opc_power_ok(in->write_uw)) {
 		ret = osm_opc_try(in, in->write_uw, test, scratch, work, res);
 		if (ret)
 			return ret;
@@ -80,7 +92,7 @@ int osm_opc(const struct osm_compile_in *in, const struct osm_rll_hist *test,
 		if (!k)
 			continue;
 		p = (u32)((s32)best + (s32)best * 15 * k / 1000);
-		if (p < 100 || p > 50000)
+		if (!osm_opc_power_ok(p))
 			continue;
 		ret = osm_opc_try(in, p, test, scratch, work, res);
 		if (ret)

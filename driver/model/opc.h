@@ -12,11 +12,14 @@
 /**
  * struct osm_opc_result - outcome of a power calibration
  * @power_uw: power with the lowest jitter
+ * @bias_uw: the bias power that test write had (osm_opc()); 0 for the
+ *	default ratio
  * @jitter_q16: that jitter, fraction of T (Q16)
  * @steps: test writes made
  */
 struct osm_opc_result {
 	u32 power_uw;
+	u32 bias_uw;
 	u32 jitter_q16;
 	u32 steps;
 };

@@ -690,9 +690,11 @@ TEST(cal_resolution_follows_lambda_over_na)
 }
 
 /*
- * OPC starts from the setting's own power: with the drive's fixed bias and
- * the default power, it finds no worse a jitter than the ladder alone,
- * with one more test write; a power out of range is not tested.
+ * OPC starts from the setting's own power: from the default power and
+ * bias, it finds no worse a jitter than the ladder alone (which, with no
+ * power to take the ratio from, holds the bias fixed), with one more test
+ * write, and the bias keeps its ratio to the power; a power out of range
+ * is not tested.
  */
 TEST(opc_never_leaves_a_worse_setting)
 {
@@ -710,11 +712,13 @@ TEST(opc_never_leaves_a_worse_setting)
 	ASSERT_EQ(0, osm_model_opc(&in, &ladder));
 	in.write_uw = w;
 	ASSERT_EQ(0, osm_model_opc(&in, &start));
-	TH_LOG("fixed bias %u uW: ladder %.2f mW %.2f %%, from %.2f mW: %.2f mW %.2f %%",
+	TH_LOG("bias %u uW: ladder %.2f mW %.2f %%, from %.2f mW: %.2f mW %.2f %%",
 	       b, MW(ladder.power_uw), 100.0 * ladder.jitter_q16 / 65536,
 	       MW(w), MW(start.power_uw), 100.0 * start.jitter_q16 / 65536);
 	EXPECT_LE(start.jitter_q16, ladder.jitter_q16);
 	EXPECT_EQ(ladder.steps + 1, start.steps);
+	EXPECT_EQ(b, ladder.bias_uw);
+	EXPECT_EQ((u64)b * start.power_uw / w, start.bias_uw);
 	in.write_uw = 60000;
 	ASSERT_EQ(0, osm_model_opc(&in, &out));
 	EXPECT_EQ(ladder.steps, out.steps);

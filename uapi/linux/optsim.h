@@ -280,9 +280,9 @@ struct optsim_quality {
  * The drive test-writes a ladder of powers (a coarse one from 1 to 40 mW,
  * then a fine one around its best) in the power calibration area, which
  * lies outside the user data, and sets the power with the lowest jitter.
- * Velocity, strategy and bias power stay as they are; the bias power is
- * capped at the new write power, as in the test writes. All layers asked
- * for are calibrated, and the result is copied out, before anything
+ * Velocity and strategy stay as they are; the bias power keeps its ratio
+ * to the write power (Pe/Pw, Ps/Pw), as in the test writes. All layers
+ * asked for are calibrated, and the result is copied out, before anything
  * changes.
  */
 struct optsim_opc {
