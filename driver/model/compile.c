@@ -468,7 +468,7 @@ int osm_compile(const struct osm_compile_in *in, struct osm_table *out,
 	if (!st || !w || osm_stack_validate(st) || in->layer >= st->layers)
 		return -22;
 	if (in->velocity_mms < 1000 || in->velocity_mms > 60000 ||
-	    in->write_uw < 100 || in->write_uw > 50000 ||
+	    !osm_power_valid(in->write_uw) ||
 	    in->bias_uw > in->write_uw || in->strategy > OSM_STRAT_CASTLE ||
 	    in->channel_bit_pm < 20000 || in->channel_bit_pm > 200000)
 		return -22;

@@ -11,6 +11,21 @@
 #include "stack.h"
 #include "rll.h"
 
+/* Write powers the model accepts (those of the uapi), uW. */
+#define OSM_POWER_MIN_UW	100
+#define OSM_POWER_MAX_UW	50000
+
+/**
+ * osm_power_valid() - a write power the model accepts
+ * @uw: the power, uW
+ *
+ * Return: true when it is in [OSM_POWER_MIN_UW, OSM_POWER_MAX_UW].
+ */
+static inline bool osm_power_valid(u32 uw)
+{
+	return uw >= OSM_POWER_MIN_UW && uw <= OSM_POWER_MAX_UW;
+}
+
 /* Entry flags. */
 #define OSM_E_UNRESOLVED	0x1	/* an edge is lost in the read signal */
 #define OSM_E_NOMARK		0x2	/* no mark formed */

@@ -16,11 +16,6 @@
 #include "opc.h"
 #include "quality.h"
 
-static bool osm_opc_power_ok(u32 p)
-{
-	return p >= 100 && p <= 50000;
-}
-
 static int osm_opc_try(const struct osm_compile_in *in, u32 p,
 		       const struct osm_rll_hist *test, struct osm_table *t,
 		       void *work, struct osm_opc_result *res)
@@ -32,7 +27,7 @@ static int osm_opc_try(const struct osm_compile_in *in, u32 p,
 	osm_resched();
 
 	c.write_uw = p;
-	if (in->bias_uw && osm_opc_power_ok(in->write_uw))
+	if (in->bias_uw && osm_power_valid(in->write_uw))
 		c.bias_uw = (u32)osm_div64((u64)in->bias_uw * p, in->write_uw);
 	else if (in->bias_uw > p)
 		c.bias_uw = p;
@@ -75,7 +70,7 @@ int osm_opc(const struct osm_compile_in *in, const struct osm_rll_hist *test,
 	res->bias_uw = 0;
 	res->jitter_q16 = 0xffffffffU;
 	res->steps = 0;
-	if (osm_opc_power_ok(in->write_uw)) {
+	if (osm_power_valid(in->write_uw)) {
 		ret = osm_opc_try(in, in->write_uw, test, scratch, work, res);
 		if (ret)
 			return ret;
@@ -92,7 +87,7 @@ int osm_opc(const struct osm_compile_in *in, const struct osm_rll_hist *test,
 		if (!k)
 			continue;
 		p = (u32)((s32)best + (s32)best * 15 * k / 1000);
-		if (!osm_opc_power_ok(p))
+		if (!osm_power_valid(p))
 			continue;
 		ret = osm_opc_try(in, p, test, scratch, work, res);
 		if (ret)
