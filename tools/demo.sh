@@ -134,6 +134,12 @@ verify() {
 	echo "verified: $(wc -l <"$work/manifest.tree") entries identical"
 }
 
+# unreadable_clusters: the unreadable clusters optsimctl scan counts
+unreadable_clusters() {
+	"$ctl" scan --json | tr -d ' \n' |
+		sed -n 's/.*"unreadable":\([0-9]*\)}$/\1/p'
+}
+
 drop_caches() {
 	sync
 	blockdev --flushbufs "$dev" 2>/dev/null
@@ -270,8 +276,7 @@ record "ISO mount+verify" PASS $(($(now_ms) - t0)) "$nfiles files identical"
 # The recording model's verdict on every cluster of the burned disc.
 t0=$(now_ms)
 run "$ctl" scan || fail "quality scan" "$t0" "optsimctl scan failed"
-unreadable=$("$ctl" scan --json | tr -d ' \n' |
-	     sed -n 's/.*"unreadable":\([0-9]*\)}$/\1/p')
+unreadable=$(unreadable_clusters)
 [ "$unreadable" = 0 ] ||
 	fail "quality scan" "$t0" "${unreadable:-?} unreadable clusters"
 record "quality scan" PASS $(($(now_ms) - t0)) "0 unreadable clusters"
@@ -289,8 +294,7 @@ if run "$ctl" burn --speed 4 --strategy multi "$work/small.img" 2>&1; then
 	fail "4x N-1 fails" "$t0" "the burn at 4x with N-1 pulses verified"
 fi
 run "$ctl" scan || fail "4x N-1 fails" "$t0" "optsimctl scan failed"
-bad=$("$ctl" scan --json | tr -d ' \n' |
-      sed -n 's/.*"unreadable":\([0-9]*\)}$/\1/p')
+bad=$(unreadable_clusters)
 [ "${bad:-0}" -gt 0 ] ||
 	fail "4x N-1 fails" "$t0" "the scan shows no unreadable cluster"
 record "4x N-1 fails" PASS $(($(now_ms) - t0)) \
@@ -302,8 +306,7 @@ run "$ctl" get
 run "$ctl" burn --opc "$work/small.img" 2>&1 ||
 	fail "4x auto+OPC" "$t0" "the burn after OPC failed"
 run "$ctl" scan || fail "4x auto+OPC" "$t0" "optsimctl scan failed"
-bad=$("$ctl" scan --json | tr -d ' \n' |
-      sed -n 's/.*"unreadable":\([0-9]*\)}$/\1/p')
+bad=$(unreadable_clusters)
 [ "$bad" = 0 ] ||
 	fail "4x auto+OPC" "$t0" "${bad:-?} unreadable clusters after OPC"
 record "4x auto+OPC" PASS $(($(now_ms) - t0)) \
