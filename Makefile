@@ -16,15 +16,16 @@
 #   make uninstall  removes what make install put there
 #   make dkms-install   the module under DKMS (dkms.conf)
 #
-# KVER selects the kernel to build for and boot (default: tools/kver.sh);
+# KVER selects the kernel to build for and boot (default: scripts/kver.sh);
 # KDIR overrides the kernel build directory.
 
-KVER	?= $(shell tools/kver.sh)
+KVER	?= $(shell scripts/kver.sh)
 KDIR	?= /lib/modules/$(KVER)/build
 BUILD	:= $(CURDIR)/build
 KSRC	:= $(BUILD)/ksrc/linux-source-6.1
 RESULTS	:= $(BUILD)/results
 VMOUT	:= $(BUILD)/vm-out
+RUNVM	:= tools/testing/vm/run-vm.sh
 KDOC	?= $(firstword $(wildcard $(KDIR)/scripts/kernel-doc /usr/lib/linux-kbuild-*/scripts/kernel-doc))
 
 export KVER KDIR KSRC
@@ -51,7 +52,7 @@ DKMS_SRC := /usr/src/optsim-$(VERSION)
 all: module tools selftests
 
 deps:
-	@tools/install-deps.sh
+	@scripts/install-deps.sh
 
 module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -143,26 +144,26 @@ selftests: ksrc
 # Host-side tests: each writes TAP to $(RESULTS)/host-*.tap.
 unit: all
 	@mkdir -p $(RESULTS)
-	@tools/run-host-tests.sh $(RESULTS)
+	@tools/testing/run-host-tests.sh $(RESULTS)
 
 lint: ksrc
 	@mkdir -p $(RESULTS)
-	@tools/lint.sh $(RESULTS)/lint.tap
+	@scripts/lint.sh $(RESULTS)/lint.tap
 
 # The VM selftests: all of them, or one (T=name).
 vm-test: all
 	@mkdir -p $(RESULTS) $(VMOUT)
-	@tools/vm/run-vm.sh -o $(VMOUT) -t 900 -- selftests/run.sh $(VMOUT) $(T); \
+	@$(RUNVM) -o $(VMOUT) -t 900 -- selftests/run.sh $(VMOUT) $(T); \
 	rc=$$?; cat $(VMOUT)/*.tap > $(RESULTS)/vm.tap 2>/dev/null; exit $$rc
 
 vm-run: all
 	@mkdir -p $(VMOUT)
-	@tools/vm/run-vm.sh -o $(VMOUT) -- sh -c '$(CMD)'
+	@$(RUNVM) -o $(VMOUT) -- sh -c '$(CMD)'
 
 check: deps
 	@rm -rf $(RESULTS)
 	@$(MAKE) --no-print-directory _check; rc=$$?; \
-	tools/tap-summary.sh $(RESULTS)/*.tap || rc=1; exit $$rc
+	tools/testing/tap-summary.sh $(RESULTS)/*.tap || rc=1; exit $$rc
 
 _check:
 	@$(MAKE) --no-print-directory unit; u=$$?; \
@@ -173,14 +174,14 @@ _check:
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p $(VMOUT)
-	@tools/vm/run-vm.sh -o $(VMOUT) -t 300 -- tools/demo.sh
+	@$(RUNVM) -o $(VMOUT) -t 300 -- tools/testing/vm/demo.sh
 
 # Benchmarks print figures; they are not pass/fail tests.
 bench: deps
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) -s --no-print-directory -C tools/unit KSFT_DIR=$(KSRC)/tools/testing/selftests bench
+	@$(MAKE) -s --no-print-directory -C tools/testing/unit KSFT_DIR=$(KSRC)/tools/testing/selftests bench
 	@mkdir -p $(VMOUT)
-	@tools/vm/run-vm.sh -o $(VMOUT) -t 900 -- tools/bench-vm.sh
+	@$(RUNVM) -o $(VMOUT) -t 900 -- tools/testing/vm/bench-vm.sh
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true

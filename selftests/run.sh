@@ -16,7 +16,7 @@
 # name. A NAME that is both (quality: the kselftest fixture and
 # quality.sh) runs both. The .tap
 # files of earlier runs in OUTDIR are removed first (not vm.tap: that one
-# belongs to tools/vm/run-vm.sh).
+# belongs to tools/testing/vm/run-vm.sh).
 
 ksft_dir=$(cd "$(dirname "$0")" && pwd -P)
 repo=$(cd "$ksft_dir/.." && pwd -P)

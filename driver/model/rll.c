@@ -223,7 +223,7 @@ int osm_rll_decode(const u8 *code, size_t nbits, u8 *data, size_t len)
 
 /*
  * The histogram pass is table-driven (rll_lut.h, generated from the rules
- * above by tools/unit/rll_lut_gen.py). Every data pair owns three channel
+ * above by scripts/gen_rll_lut.py). Every data pair owns three channel
  * bits, so a byte owns twelve; which twelve depends on the byte, on the
  * first three pairs of the next byte (six classes) and on the tail of a
  * word that began in the byte before (five states). The state chain costs

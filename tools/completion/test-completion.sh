@@ -16,8 +16,8 @@ BIN=${1:-$here/../optsimctl/optsimctl}
 # shellcheck source=tools/completion/optsimctl
 . "$here/optsimctl"
 
-# shellcheck source=tools/tap-lib.sh
-. "$here/../tap-lib.sh"
+# shellcheck source=tools/testing/tap-lib.sh
+. "$here/../testing/tap-lib.sh"
 
 # comp WORD...: the completions of the last WORD of "optsimctl WORD...",
 # one per line, sorted

@@ -16,8 +16,8 @@ BIN=${1:-$here/../optsimctl}
 MAN=$here/../../../Documentation/man
 [ -x "$BIN" ] || { echo "Bail out! $BIN is not executable"; exit 1; }
 
-# shellcheck source=tools/tap-lib.sh
-. "$here/../../tap-lib.sh"
+# shellcheck source=tools/testing/tap-lib.sh
+. "$here/../../testing/tap-lib.sh"
 
 # The commands of "optsimctl --help": the first word of each line of the
 # Commands: block.

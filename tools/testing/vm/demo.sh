@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # demo.sh - show the optsim drive at work. Runs as root inside the test VM
-# (make demo = tools/vm/run-vm.sh -- tools/demo.sh):
+# (make demo = tools/testing/vm/run-vm.sh -- tools/testing/vm/demo.sh):
 #
 #   1. load driver/optsim.ko with a small BD-RE DL medium (2 x 128 MiB)
 #   2. make a UDF file system on /dev/optsim, copy a generated tree of a few
@@ -29,7 +29,7 @@ set -u
 
 LAYER_SECTORS=65536		# 128 MiB per layer
 
-repo=$(cd "$(dirname "$0")/.." && pwd -P)
+repo=$(cd "$(dirname "$0")/../../.." && pwd -P)
 ctl=$repo/tools/optsimctl/optsimctl
 ko=$repo/driver/optsim.ko
 dev=/dev/optsim

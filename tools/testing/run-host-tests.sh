@@ -1,9 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# tools/run-host-tests.sh RESULTS - run every host-side test and store its
-# TAP output as RESULTS/host-<name>.tap (also echoed). Exit 1 when any
-# test program fails. The module is not needed.
+# tools/testing/run-host-tests.sh RESULTS - run every host-side test and
+# store its TAP output as RESULTS/host-<name>.tap (also echoed). Exit 1
+# when any test program fails. The module is not needed.
 set -u
 results=$1
 fail=0
@@ -21,9 +21,9 @@ run() {
 	cat "$results/host-$name.tap"
 }
 
-make -s -C tools/unit KSFT_DIR="$KSRC/tools/testing/selftests" all ||
+make -s -C tools/testing/unit KSFT_DIR="$KSRC/tools/testing/selftests" all ||
 	echo "not ok - unit tests build" > "$results/host-unit-build.tap"
-for t in tools/unit/*_test; do
+for t in tools/testing/unit/*_test; do
 	[ -x "$t" ] && run "$(basename "$t")" "$t"
 done
 [ -x tools/optsimctl/tests/cli-test.sh ] &&
@@ -34,12 +34,12 @@ done
 	run completion tools/completion/test-completion.sh
 [ -x tools/optsimctl/tests/parse_test ] &&
 	run optsimctl-parse tools/optsimctl/tests/parse_test
-[ -x tools/vm/test-scan.sh ] && run vm-scan tools/vm/test-scan.sh
+[ -x tools/testing/vm/test-scan.sh ] && run vm-scan tools/testing/vm/test-scan.sh
 # The uapi header against the netlink spec, and proof that the checker
 # catches an altered header, spec or kernel policy.
 run nlspec-uapi /usr/bin/python3 tools/nlspec.py uapi \
 	Documentation/netlink/optsim.yaml uapi/linux/optsim.h
 run nlspec-selftest /usr/bin/python3 tools/nlspec.py selftest \
 	Documentation/netlink/optsim.yaml uapi/linux/optsim.h
-[ -x tools/test-install.sh ] && run install tools/test-install.sh
+[ -x tools/testing/test-install.sh ] && run install tools/testing/test-install.sh
 exit $fail

@@ -5,7 +5,7 @@
 # Debian kernel optsim is built for, with the host's root file system as
 # its (read-only) root.
 #
-#   tools/vm/run-vm.sh [-t TIMEOUT_SECS] [-o OUTDIR] [-m MEM] -- COMMAND [ARGS...]
+#   tools/testing/vm/run-vm.sh [-t TIMEOUT_SECS] [-o OUTDIR] [-m MEM] -- COMMAND [ARGS...]
 #
 # The command runs in the repository (same path as on the host) with
 # OPTSIM_OUT=OUTDIR and OPTSIM_IN_VM=1 set; OUTDIR (default build/vm-out)
@@ -40,14 +40,14 @@
 #                            /boot/vmlinuz-$KVER (its vmlinux, extracted
 #                            once, when the kernel has CONFIG_PVH: booting
 #                            that saves the slow decompression under TCG)
-#   KVER                     kernel release to boot (default tools/kver.sh)
+#   KVER                     kernel release to boot (default scripts/kver.sh)
 #
 # Only one VM runs at a time (flock on /tmp/optsim-vm.lock).
 
 set -eu
 
 usage() {
-	sed -n 's/^#   tools\/vm\/run-vm.sh/usage: run-vm.sh/p' "$0" >&2
+	sed -n 's/^#   tools\/testing\/vm\/run-vm.sh/usage: run-vm.sh/p' "$0" >&2
 	exit 2
 }
 
@@ -72,9 +72,9 @@ case $timeout in
 '' | *[!0-9]*) msg "bad timeout: $timeout" >&2; exit 2 ;;
 esac
 
-repo=$(cd "$(dirname "$0")/../.." && pwd -P)
+repo=$(cd "$(dirname "$0")/../../.." && pwd -P)
 vmdir=$repo/build/vm
-KVER=${KVER:-$("$repo/tools/kver.sh")}
+KVER=${KVER:-$("$repo/scripts/kver.sh")}
 kernel=/boot/vmlinuz-$KVER
 moddir=/lib/modules/$KVER
 initrd=$vmdir/initramfs.cpio.gz
@@ -91,7 +91,7 @@ case $out in
 	exit 2 ;;
 esac
 for f in "$kernel" "$moddir/modules.dep" /bin/busybox; do
-	[ -r "$f" ] || { msg "missing $f (run tools/install-deps.sh)" >&2; exit 2; }
+	[ -r "$f" ] || { msg "missing $f (run scripts/install-deps.sh)" >&2; exit 2; }
 done
 
 # Quote one word for the shell (POSIX sh: no printf %q).
@@ -115,7 +115,7 @@ build_initramfs() {
 	# Everything the image depends on: rebuild when any of it changes.
 	stamp=$(
 		echo "$KVER"
-		cksum <"$repo/tools/vm/init.sh"; cksum <"$0"
+		cksum <"$repo/tools/testing/vm/init.sh"; cksum <"$0"
 		# shellcheck disable=SC2086 # word splitting of the file list
 		ls -lL --time-style=+%s /bin/busybox $mods
 	)
@@ -131,7 +131,7 @@ build_initramfs() {
 	for a in $(/bin/busybox --list); do
 		[ "$a" = busybox ] || ln -s busybox "$stage/bin/$a"
 	done
-	cp "$repo/tools/vm/init.sh" "$stage/init"
+	cp "$repo/tools/testing/vm/init.sh" "$stage/init"
 	chmod 755 "$stage/init"
 	: >"$stage/modules.list"
 	for m in $mods; do
@@ -316,7 +316,7 @@ else
 	klog=$out/console.log
 fi
 clean=1
-problems=$("$repo/tools/vm/scan-klog.sh" "$klog" 2>&1) || clean=0
+problems=$("$repo/tools/testing/vm/scan-klog.sh" "$klog" 2>&1) || clean=0
 
 {
 	if [ $ran -eq 1 ]; then

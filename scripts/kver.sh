@@ -26,5 +26,5 @@ for img in $(printf '%s\n' /boot/vmlinuz-* | sort -rV); do
 		exit 0
 	fi
 done
-echo "kver: no kernel image with matching headers; run tools/install-deps.sh" >&2
+echo "kver: no kernel image with matching headers; run scripts/install-deps.sh" >&2
 exit 1

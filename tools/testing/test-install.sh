@@ -1,18 +1,18 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# tools/test-install.sh - host test of "make install", "make uninstall"
-# and dkms.conf, run from the top of the tree. Installs into a scratch
+# tools/testing/test-install.sh - host test of "make install", "make
+# uninstall" and dkms.conf, run from the top of the tree. Installs into a scratch
 # DESTDIR and checks that every file lands there with a sane mode and that
 # nothing outside it changes; checks dkms.conf against the Kbuild files
 # and builds the module from the sources "make dkms-src" stages, with
 # dkms.conf's own MAKE line, as DKMS would. Prints TAP; exits 1 when a
-# test fails. Needs the kernel headers of KVER (default tools/kver.sh).
+# test fails. Needs the kernel headers of KVER (default scripts/kver.sh).
 set -u
-# shellcheck source=tools/tap-lib.sh
-. tools/tap-lib.sh
+# shellcheck source=tools/testing/tap-lib.sh
+. tools/testing/tap-lib.sh
 
-KVER=${KVER:-$(tools/kver.sh 2>/dev/null)}
+KVER=${KVER:-$(scripts/kver.sh 2>/dev/null)}
 KDIR=${KDIR:-/lib/modules/$KVER/build}
 if [ -z "$KVER" ] || [ ! -d "$KDIR" ]; then
 	echo "1..0 # SKIP no kernel headers for '$KVER'"

@@ -6,7 +6,7 @@
 # mounts the host's root file system read-only over 9p (tag hostroot) at
 # /newroot, the host's output directory read-write (tag out) at the same
 # path inside it, and switch_roots into the repository's
-# tools/vm/guest-init.sh (stage 2).
+# tools/testing/vm/guest-init.sh (stage 2).
 #
 # Kernel command-line options read from the environment (the kernel passes
 # unknown name=value options to init that way):
@@ -89,7 +89,7 @@ mount --move /dev /newroot/dev || die "cannot move /dev"
 mount --move /proc /newroot/proc || die "cannot move /proc"
 mount --move /sys /newroot/sys || die "cannot move /sys"
 
-stage2="$OPTSIM_REPO/tools/vm/guest-init.sh"
+stage2="$OPTSIM_REPO/tools/testing/vm/guest-init.sh"
 [ -x "/newroot$stage2" ] || die "$stage2 is missing or not executable"
 export OPTSIM_OUT OPTSIM_REPO
 exec switch_root /newroot "$stage2"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# tools/lint.sh TAPFILE - the kernel community's quality tools, run out of
+# scripts/lint.sh TAPFILE - the kernel community's quality tools, run out of
 # tree. Each check is one TAP result in TAPFILE (also echoed); the exit
 # status is 1 when any check fails. Needs KVER, KDIR and KSRC (the
 # top-level Makefile exports them).
@@ -85,7 +85,7 @@ fi
 
 if command -v shellcheck > /dev/null; then
 	# shellcheck disable=SC2046
-	shellcheck -x -f gcc $(find tools selftests -name '*.sh') \
+	shellcheck -x -f gcc $(find scripts tools selftests -name '*.sh') \
 		tools/completion/optsimctl > "$log/sc" 2>&1 || true
 	result "shellcheck on the scripts" "$log/sc"
 else

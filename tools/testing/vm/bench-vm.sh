@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# tools/bench-vm.sh - run inside the test VM (make bench): sequential write
-# throughput of optsim, recording model on, as a ratio to brd (the kernel's
-# RAM disk) measured in the same boot with the same fio job. Absolute
-# numbers under TCG mean little; the ratio is the figure to compare.
+# tools/testing/vm/bench-vm.sh - run inside the test VM (make bench):
+# sequential write throughput of optsim, recording model on, as a ratio
+# to brd (the kernel's RAM disk) measured in the same boot with the same
+# fio job. Absolute numbers under TCG mean little; the ratio is the
+# figure to compare.
 set -eu
 
 size_mb=${OPTSIM_BENCH_MB:-256}
