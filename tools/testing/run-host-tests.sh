@@ -37,9 +37,9 @@ done
 [ -x tools/testing/vm/test-scan.sh ] && run vm-scan tools/testing/vm/test-scan.sh
 # The uapi header against the netlink spec, and proof that the checker
 # catches an altered header, spec or kernel policy.
-run nlspec-uapi /usr/bin/python3 tools/nlspec.py uapi \
+run nlcheck-uapi /usr/bin/python3 scripts/optsim-nlcheck uapi \
 	Documentation/netlink/optsim.yaml uapi/linux/optsim.h
-run nlspec-selftest /usr/bin/python3 tools/nlspec.py selftest \
+run nlcheck-selftest /usr/bin/python3 scripts/optsim-nlcheck selftest \
 	Documentation/netlink/optsim.yaml uapi/linux/optsim.h
 [ -x tools/testing/test-install.sh ] && run install tools/testing/test-install.sh
 exit $fail
