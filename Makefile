@@ -10,6 +10,8 @@
 #   make vm-run CMD='...'   run any command as root in the test VM
 #   make vm-test T=NAME     run one selftest (kselftest name or script) in the VM
 #   make bench      model throughput vs memcpy (host), optsim vs brd (VM)
+#   make gen        rewrite the generated tables in driver/model/ from their
+#                   generators in scripts/ (make unit checks that they match)
 #   make install    the module, optsimctl, man pages, bash completion, udev
 #                   rules and the uapi header (Documentation/install.rst);
 #                   DESTDIR= stages them, PREFIX= (/usr/local) places them
@@ -45,7 +47,7 @@ UDEV_RULES := $(wildcard udev/*.rules)
 VERSION	:= $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
 DKMS_SRC := /usr/src/optsim-$(VERSION)
 
-.PHONY: all deps module tools selftests ksrc unit lint vm-test vm-selftests \
+.PHONY: all deps module tools selftests ksrc gen unit lint vm-test vm-selftests \
 	vm-run check _check demo _demo bench modules_install clean \
 	man install install-udev uninstall dkms-src dkms-install dkms-uninstall
 
@@ -140,6 +142,11 @@ $(KSRC)/.stamp:
 
 selftests: ksrc
 	$(MAKE) -C selftests KSFT_DIR=$(KSRC)/tools/testing/selftests
+
+# The generated files committed in the tree (scripts/gen.sh lists them),
+# as the kernel commits some of its own: the build never rewrites them.
+gen:
+	@scripts/gen.sh
 
 # Host-side tests: each writes TAP to $(RESULTS)/host-*.tap.
 unit: all

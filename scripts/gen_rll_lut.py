@@ -74,6 +74,16 @@ def tri_bin(key):
     return (min(a, 3) * 8 + b) * 4 + min(c, 3)
 
 
+def table(comment, decl, items, per_line):
+    """Print a C array: its comment, then per_line items a line."""
+    print(comment)
+    print(decl + " = {")
+    for k in range(0, len(items), per_line):
+        print("\t" + ", ".join(items[k:k + per_line]) + ",")
+    print("};")
+    print()
+
+
 def main():
     out = []
     nx = []
@@ -93,36 +103,23 @@ def main():
     print("#ifndef _OPTSIM_MODEL_RLL_LUT_H")
     print("#define _OPTSIM_MODEL_RLL_LUT_H")
     print()
-    print("/* next-byte class of each byte (its first three pairs) */")
-    print("static const u8 osm_rll_cls[256] = {")
-    for k in range(0, 256, 16):
-        print("\t" + ", ".join(str(cls_of(b)) for b in range(k, k + 16)) + ",")
-    print("};")
-    print()
-    print("/*")
-    print(" * Runs closed by the 12 channel bits of [tail state][byte][class]:")
-    print(" * their codes (length - 2, 4 bits each, the first one less the open")
-    print(" * run carried in) plus, in the next 4 bits, the bits after the last")
-    print(" * transition (the open run left), as one number in bits 0-27; the")
-    print(" * number of runs in bits 28-30.")
-    print(" */")
-    print("static const u32 osm_rll_runs[5 * 256 * 6] = {")
-    for k in range(0, len(out), 6):
-        print("\t" + ", ".join("0x%08x" % v for v in out[k:k + 6]) + ",")
-    print("};")
-    print()
-    print("/* histogram bin of run codes (space | mark << 4 | space << 8) */")
-    print("static const u8 osm_rll_tri[4096] = {")
-    for k in range(0, 4096, 16):
-        print("\t" + ", ".join(str(tri_bin(x)) for x in range(k, k + 16)) + ",")
-    print("};")
-    print()
-    print("/* 6 x next tail state for each state s, 6 bits at 6 s, of [byte][class] */")
-    print("static const u32 osm_rll_next[256 * 6] = {")
-    for k in range(0, len(nx), 6):
-        print("\t" + ", ".join("0x%08x" % v for v in nx[k:k + 6]) + ",")
-    print("};")
-    print()
+    table("/* next-byte class of each byte (its first three pairs) */",
+          "static const u8 osm_rll_cls[256]",
+          [str(cls_of(b)) for b in range(256)], 16)
+    table("""/*
+ * Runs closed by the 12 channel bits of [tail state][byte][class]:
+ * their codes (length - 2, 4 bits each, the first one less the open
+ * run carried in) plus, in the next 4 bits, the bits after the last
+ * transition (the open run left), as one number in bits 0-27; the
+ * number of runs in bits 28-30.
+ */""", "static const u32 osm_rll_runs[5 * 256 * 6]",
+          ["0x%08x" % v for v in out], 6)
+    table("/* histogram bin of run codes (space | mark << 4 | space << 8) */",
+          "static const u8 osm_rll_tri[4096]",
+          [str(tri_bin(x)) for x in range(4096)], 16)
+    table("/* 6 x next tail state for each state s, 6 bits at 6 s, "
+          "of [byte][class] */", "static const u32 osm_rll_next[256 * 6]",
+          ["0x%08x" % v for v in nx], 6)
     print("#endif /* _OPTSIM_MODEL_RLL_LUT_H */")
 
 

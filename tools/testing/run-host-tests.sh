@@ -35,6 +35,8 @@ done
 [ -x tools/optsimctl/tests/parse_test ] &&
 	run optsimctl-parse tools/optsimctl/tests/parse_test
 [ -x tools/testing/vm/test-scan.sh ] && run vm-scan tools/testing/vm/test-scan.sh
+# Each committed generated table is what its generator writes.
+run generated scripts/gen.sh --check
 # The uapi header against the netlink spec, and proof that the checker
 # catches an altered header, spec or kernel policy.
 run nlcheck-uapi /usr/bin/python3 scripts/optsim-nlcheck uapi \
