@@ -16,6 +16,7 @@ PYTHON=${PYTHON:-/usr/bin/python3}
 # generator:file it writes
 list='
 scripts/gen_rll_lut.py:driver/model/rll_lut.h
+scripts/gen_fixmath_tables.py:driver/model/fixmath_tables.h
 '
 
 if [ "${1:-}" != --check ]; then
