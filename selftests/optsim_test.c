@@ -360,34 +360,22 @@ static ssize_t write_sectors(int fd, __u64 lba, size_t nsect, __u32 seed)
 /* ---- assertion helpers (usable from fixtures and tests) ---------------- */
 
 /*
- * ASSERT that call fails with -1 and exactly errno err; like the harness's
- * own ASSERT_*, it takes an optional { TH_LOG(...); } block.
+ * ret_errno() - what a call returned, or -errno when it failed with -1:
+ * one value for the harness's ASSERT_EQ that says both.
  */
-#define ASSERT_ERRNO(err, call) do {					\
-	long __ret = (long)(call);					\
-	int __err = errno;						\
-	__INC_STEP(_metadata);						\
-	if (__ret != -1 || __err != (err)) {				\
-		__TH_LOG("%s: %s, wanted %s", #call,			\
-			 __ret == -1 ? strerror(__err) : "success",	\
-			 strerror(err));				\
-		_metadata->passed = 0;					\
-		_metadata->trigger = 1;					\
-	}								\
-} while (0); OPTIONAL_HANDLER(1)
+static long ret_errno(long ret)
+{
+	return ret == -1 && errno ? -(long)errno : ret;
+}
 
-/* ASSERT that call returns 0 (and say why not). */
-#define ASSERT_OK(call) do {						\
-	long __ret = (long)(call);					\
-	int __err = errno;						\
-	__INC_STEP(_metadata);						\
-	if (__ret != 0) {						\
-		__TH_LOG("%s: %ld (%s)", #call, __ret,			\
-			 __ret == -1 ? strerror(__err) : "not 0");	\
-		_metadata->passed = 0;					\
-		_metadata->trigger = 1;					\
-	}								\
-} while (0); OPTIONAL_HANDLER(1)
+/*
+ * ASSERT that call returns 0 (a failure logs -errno). Both macros are the
+ * harness's ASSERT_EQ, so they take its optional { TH_LOG(...); } block.
+ */
+#define ASSERT_OK(call)		ASSERT_EQ(0L, ret_errno((long)(call)))
+
+/* ASSERT that call fails with -1 and exactly errno err. */
+#define ASSERT_ERRNO(err, call)	ASSERT_EQ(-(long)(err), ret_errno((long)(call)))
 
 static void write_ok(struct __test_metadata *_metadata, int fd, __u64 lba,
 		     size_t nsect, __u32 seed)
@@ -490,21 +478,27 @@ static void get_params(struct __test_metadata *_metadata, int fd, __u32 layer,
 	EXPECT_EQ(0ULL, p->reserved[1]);
 }
 
-/* GET_CLUSTER of lba with the checks that hold for every sector. */
-static void get_cluster(struct __test_metadata *_metadata, int fd, __u64 lba,
-			struct optsim_cluster_info *ci)
+/*
+ * GET_CLUSTER of lba with the checks that hold for every sector; true when
+ * they all held (the checkers below return that too, for loops that stop
+ * at the first cluster that fails).
+ */
+static bool get_cluster(struct __test_metadata *_metadata, int fd,
+			__u64 lba, struct optsim_cluster_info *ci)
 {
 	int ret = do_get_cluster(fd, lba, ci);
+	bool ok = true;
 
 	ASSERT_EQ(0, ret) {
 		TH_LOG("GET_CLUSTER lba %llu: %s", (unsigned long long)lba,
 		       strerror(errno));
 	}
-	EXPECT_EQ(lba, ci->lba);
-	EXPECT_EQ(lba / CLUSTER, ci->cluster);
-	EXPECT_EQ(0U, ci->flags & ~OPTSIM_CLUSTER_F_RECORDED);
-	EXPECT_EQ(0ULL, ci->reserved[0]);
-	EXPECT_EQ(0ULL, ci->reserved[1]);
+	EXPECT_EQ(lba, ci->lba) ok = false;
+	EXPECT_EQ(lba / CLUSTER, ci->cluster) ok = false;
+	EXPECT_EQ(0U, ci->flags & ~OPTSIM_CLUSTER_F_RECORDED) ok = false;
+	EXPECT_EQ(0ULL, ci->reserved[0]) ok = false;
+	EXPECT_EQ(0ULL, ci->reserved[1]) ok = false;
+	return ok;
 }
 
 static __u32 cluster_dow(struct __test_metadata *_metadata, int fd, __u64 lba)
@@ -539,37 +533,44 @@ static bool cluster_recorded(struct __test_metadata *_metadata, int fd,
 			(r)->flags
 
 /* The rules every record follows, recorded or not. */
-static void expect_rec_sane(struct __test_metadata *_metadata,
-			    const struct optsim_quality_rec *r, __u64 cluster,
-			    __u32 layer)
+static bool expect_rec_sane(struct __test_metadata *_metadata,
+			    const struct optsim_quality_rec *r,
+			    __u64 cluster, __u32 layer)
 {
+	bool ok = true;
+
 	EXPECT_EQ(0U, r->reserved) {
 		TH_LOG("cluster %llu", (unsigned long long)cluster);
+		ok = false;
 	}
 	EXPECT_EQ(0U, r->flags & ~QUALITY_FLAGS) {
 		TH_LOG("cluster %llu: " REC_FMT, (unsigned long long)cluster,
 		       REC_ARGS(r));
+		ok = false;
 	}
 	EXPECT_EQ(layer, r->layer) {
 		TH_LOG("cluster %llu", (unsigned long long)cluster);
+		ok = false;
 	}
 	if (!(r->flags & OPTSIM_QUALITY_F_RECORDED)) {
 		/* blank: nothing but the layer and the wear */
-		EXPECT_EQ(0U, r->flags);
-		EXPECT_EQ(0U, r->jitter);
-		EXPECT_EQ(0U, r->ldc);
-		EXPECT_EQ(0U, r->bis);
-		EXPECT_EQ(0U, r->ldc_worst);
+		EXPECT_EQ(0U, r->flags) ok = false;
+		EXPECT_EQ(0U, r->jitter) ok = false;
+		EXPECT_EQ(0U, r->ldc) ok = false;
+		EXPECT_EQ(0U, r->bis) ok = false;
+		EXPECT_EQ(0U, r->ldc_worst) ok = false;
 	} else if (r->ldc_worst > LDC_LIMIT) {
 		EXPECT_TRUE(!!(r->flags & OPTSIM_QUALITY_F_UNCORRECTABLE)) {
 			TH_LOG("cluster %llu: " REC_FMT,
 			       (unsigned long long)cluster, REC_ARGS(r));
+			ok = false;
 		}
 	}
+	return ok;
 }
 
 /* GET_QUALITY of one cluster, with the checks that hold for every record. */
-static void get_quality(struct __test_metadata *_metadata, int fd,
+static bool get_quality(struct __test_metadata *_metadata, int fd,
 			__u64 cluster, __u32 layer,
 			struct optsim_quality_rec *rec)
 {
@@ -581,7 +582,7 @@ static void get_quality(struct __test_metadata *_metadata, int fd,
 		       (unsigned long long)cluster, strerror(errno));
 	}
 	ASSERT_EQ(1U, n);
-	expect_rec_sane(_metadata, rec, cluster, layer);
+	return expect_rec_sane(_metadata, rec, cluster, layer);
 }
 
 /* A cluster recorded well enough to read: the record says so. */
@@ -613,17 +614,20 @@ static void expect_rec_bad(struct __test_metadata *_metadata,
 		  r->flags & OPTSIM_QUALITY_F_UNCORRECTABLE);
 }
 
-static void expect_same_rec(struct __test_metadata *_metadata,
+static bool expect_same_rec(struct __test_metadata *_metadata,
 			    const struct optsim_quality_rec *a,
 			    const struct optsim_quality_rec *b)
 {
-	EXPECT_EQ(a->jitter, b->jitter);
-	EXPECT_EQ(a->ldc, b->ldc);
-	EXPECT_EQ(a->bis, b->bis);
-	EXPECT_EQ(a->ldc_worst, b->ldc_worst);
-	EXPECT_EQ(a->flags, b->flags);
-	EXPECT_EQ(a->layer, b->layer);
-	EXPECT_EQ(a->dow, b->dow);
+	bool ok = true;
+
+	EXPECT_EQ(a->jitter, b->jitter) ok = false;
+	EXPECT_EQ(a->ldc, b->ldc) ok = false;
+	EXPECT_EQ(a->bis, b->bis) ok = false;
+	EXPECT_EQ(a->ldc_worst, b->ldc_worst) ok = false;
+	EXPECT_EQ(a->flags, b->flags) ok = false;
+	EXPECT_EQ(a->layer, b->layer) ok = false;
+	EXPECT_EQ(a->dow, b->dow) ok = false;
+	return ok;
 }
 
 /* Reading nsect sectors at lba fails with errno want. */
@@ -3201,15 +3205,21 @@ TEST_F(ioctl, quality_range)
 	ASSERT_OK(do_get_quality(self->fd, 0, room, recs, &n));
 	EXPECT_EQ(IOCTL_CLUSTERS, n);
 	for (i = 0; i < IOCTL_CLUSTERS; i++) {
-		get_cluster(_metadata, self->fd, (__u64)i * CLUSTER, &ci);
-		expect_rec_sane(_metadata, &recs[i], i, ci.layer);
-		EXPECT_EQ(ci.dow, recs[i].dow);
+		bool ok = get_cluster(_metadata, self->fd, (__u64)i * CLUSTER,
+				      &ci);
+
+		if (!expect_rec_sane(_metadata, &recs[i], i, ci.layer))
+			ok = false;
+		EXPECT_EQ(ci.dow, recs[i].dow) ok = false;
 		EXPECT_EQ(ci.flags & OPTSIM_CLUSTER_F_RECORDED,
-			  recs[i].flags & OPTSIM_QUALITY_F_RECORDED);
+			  recs[i].flags & OPTSIM_QUALITY_F_RECORDED) ok = false;
 		/* a range gives what single requests give */
-		get_quality(_metadata, self->fd, i, ci.layer, &one);
-		expect_same_rec(_metadata, &one, &recs[i]);
-		if (!_metadata->passed)
+		if (!get_quality(_metadata, self->fd, i, ci.layer, &one))
+			ok = false;
+		if (!expect_same_rec(_metadata, &one, &recs[i]))
+			ok = false;
+		/* one failing cluster is enough */
+		if (!ok)
 			break;
 	}
 	/* nothing written past the clusters there are */
@@ -3635,14 +3645,17 @@ TEST_F(quality, blank_records)
 		ASSERT_OK(do_get_quality(self->fd, 0, n + 1, recs, &got));
 		ASSERT_EQ(n, got);
 		for (i = 0; i < n; i++) {
-			expect_rec_sane(_metadata, &recs[i], i,
-					i >= Q_LAYER / CLUSTER);
-			EXPECT_EQ(0U, recs[i].flags);
+			bool ok = expect_rec_sane(_metadata, &recs[i], i,
+						  i >= Q_LAYER / CLUSTER);
+
+			EXPECT_EQ(0U, recs[i].flags) ok = false;
 			/* every cluster went through each full erase */
 			EXPECT_EQ(erases, recs[i].dow) {
 				TH_LOG("cluster %u", i);
+				ok = false;
 			}
-			if (!_metadata->passed)
+			/* one failing cluster is enough */
+			if (!ok)
 				break;
 		}
 		EXPECT_EQ(POISON32, recs[n].flags);
