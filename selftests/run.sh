@@ -120,6 +120,8 @@ OPTSIM_KO=${OPTSIM_KO:-$repo/driver/optsim.ko}
 OPTSIMCTL=${OPTSIMCTL:-$repo/tools/optsimctl/optsimctl}
 OPTSIM_MODPARAMS=${OPTSIM_MODPARAMS:-layer_sectors=32768}
 export OPTSIM_REPO OPTSIM_KO OPTSIMCTL OPTSIM_MODPARAMS
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$ksft_dir/lib.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "run.sh: the optsim selftests need root" >&2
@@ -165,24 +167,14 @@ for f in "$out"/*.tap; do
 	*) rm -f "$f" ;;
 	esac
 done
-run_tap=$out/run.tap
-: >"$run_tap"
-run_n=0
+tap_file=$out/run.tap
+: >"$tap_file"
+# Set when a program reported a failed test.
 failed=0
 
+# result RC DESC [DIAG]: one result of run.sh's own.
 result() {
-	run_n=$((run_n + 1))
-	if [ "$1" -eq 0 ]; then
-		line="ok $run_n - run: $2"
-	else
-		line="not ok $run_n - run: $2"
-		failed=1
-	fi
-	echo "$line" >>"$run_tap"
-	echo "$line"
-	if [ $# -ge 3 ] && [ -n "$3" ]; then
-		printf '%s\n' "$3" | sed 's/^/# /' | tee -a "$run_tap"
-	fi
+	tap_result "run: $2" "$1" "${3:-}"
 }
 
 rcfile=$(mktemp "${TMPDIR:-/tmp}/optsim-run.XXXXXX")
@@ -292,6 +284,5 @@ fi
 [ -z "$err" ]
 result $? "rmmod optsim at the end" "$err"
 
-echo "1..$run_n" >>"$run_tap"
-echo "1..$run_n"
-exit $failed
+tap_end
+[ "$failed" -eq 0 ] && [ "$tap_failed" -eq 0 ]
