@@ -8,11 +8,13 @@
 # TAP: tap_plan N first, then one tap_* result per test:
 #   tap_check DESC CMD...	run CMD (output kept), ok when it exits 0
 #   tap_check_fails DESC CMD...	ok when CMD exits non-zero
-#   tap_result DESC RC		ok when RC is 0
+#   tap_result DESC RC [DIAG]	ok when RC is 0
 #   tap_skip DESC REASON
 #   tap_skip_rest REASON	skip every planned test not reported yet
-# and tap_done at the end (exit status: 0 when nothing failed).
-# Diagnostics go to stdout prefixed with "# ".
+# and tap_done at the end (exit status: 0 when nothing failed). Without
+# tap_plan, tap_end prints the plan last (and returns). Diagnostics go to
+# stdout prefixed with "# ". With tap_file set, every TAP line goes to
+# that file too.
 
 OPTSIM_DEV=${OPTSIM_DEV:-/dev/optsim}
 OPTSIM_REPO=${OPTSIM_REPO:-$(cd "$ksft_dir/.." && pwd -P)}
@@ -21,35 +23,46 @@ OPTSIM_KO=${OPTSIM_KO:-$OPTSIM_REPO/driver/optsim.ko}
 # Module parameters run.sh loads the module with (module.sh restores them).
 OPTSIM_MODPARAMS=${OPTSIM_MODPARAMS:-layer_sectors=32768}
 
-tap_planned=0
+tap_planned=
 tap_n=0
 tap_failed=0
 # Set when a step failed that later steps depend on.
 tap_broken=
 
+tap_file=
+
+# tap_out LINE...: to stdout, and to $tap_file when set.
+tap_out() {
+	printf '%s\n' "$@"
+	if [ -n "$tap_file" ]; then
+		printf '%s\n' "$@" >>"$tap_file"
+	fi
+}
+
 tap_plan() {
 	tap_planned=$1
-	echo "1..$1"
+	tap_out "1..$1"
 }
 
 tap_diag() {
-	printf '%s\n' "$*" | sed 's/^/# /'
+	printf '%s\n' "$*" | sed 's/^/# /' |
+		if [ -n "$tap_file" ]; then tee -a "$tap_file"; else cat; fi
 }
 
 tap_ok() {
 	tap_n=$((tap_n + 1))
-	echo "ok $tap_n - $*"
+	tap_out "ok $tap_n - $*"
 }
 
 tap_not_ok() {
 	tap_n=$((tap_n + 1))
 	tap_failed=$((tap_failed + 1))
-	echo "not ok $tap_n - $*"
+	tap_out "not ok $tap_n - $*"
 }
 
 tap_skip() {
 	tap_n=$((tap_n + 1))
-	echo "ok $tap_n - $1 # SKIP $2"
+	tap_out "ok $tap_n - $1 # SKIP $2"
 }
 
 tap_skip_rest() {
@@ -119,8 +132,14 @@ tap_result() {
 		return 0
 	fi
 	tap_not_ok "$1"
-	[ $# -ge 3 ] && tap_diag "$3"
+	[ $# -ge 3 ] && [ -n "$3" ] && tap_diag "$3"
 	return 1
+}
+
+# tap_end: the plan, last, for a script that did not know it first.
+tap_end() {
+	rm -f "$tap_log"
+	tap_out "1..$tap_n"
 }
 
 tap_done() {

@@ -2,21 +2,26 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # run.sh OUTDIR [NAME] - run the optsim selftests (as root, in the test VM).
+# run.sh -l - list the kselftests, one FIXTURE[.VARIANT].TEST a line under
+#             the name of the program that holds it.
 #
 # Loads driver/optsim.ko (layer_sectors=32768, or $OPTSIM_MODPARAMS) unless
-# it is loaded already, runs the kselftest binary optsim_test and the shell
-# tests, and unloads the module at the end (that rmmod has to succeed too).
-# Each program's TAP goes to OUTDIR/<name>.tap and to stdout; run.sh's own
-# results (module load/unload, every program ran to its plan) go to
-# OUTDIR/run.tap. Exit status 0 when everything passed.
+# it is loaded already, runs the kselftest programs (optsim_AREA, one per
+# optsim_AREA.c) and the shell tests, and unloads the module at the end
+# (that rmmod has to succeed too). Each program's TAP goes to
+# OUTDIR/<name>.tap and to stdout; run.sh's own results (module
+# load/unload, every program ran to its plan) go to OUTDIR/run.tap. Exit
+# status 0 when everything passed.
 #
 # NAME runs one thing only: a shell test (udf, ext4, iso, fio, module,
 # quality) or a kselftest selection: a fixture (write_once),
 # FIXTURE.VARIANT, FIXTURE.TEST, FIXTURE.VARIANT.TEST, a test or a variant
 # name. A NAME that is both (quality: the kselftest fixture and
-# quality.sh) runs both. The .tap
-# files of earlier runs in OUTDIR are removed first (not vm.tap: that one
-# belongs to tools/testing/vm/run-vm.sh).
+# quality.sh) runs both. The kselftest harness of Linux 6.1 runs all of a
+# program's tests and takes no selection, so a kselftest NAME runs every
+# program that holds a selected test, whole; run.sh says which tests the
+# NAME selects. The .tap files of earlier runs in OUTDIR are removed first
+# (not vm.tap: that one belongs to tools/testing/vm/run-vm.sh).
 
 ksft_dir=$(cd "$(dirname "$0")" && pwd -P)
 repo=$(cd "$ksft_dir/.." && pwd -P)
@@ -24,11 +29,84 @@ repo=$(cd "$ksft_dir/.." && pwd -P)
 SHELL_TESTS="udf ext4 iso fio module quality netlink netlink_spec udev"
 
 usage() {
-	echo "usage: $0 OUTDIR [NAME]" >&2
+	echo "usage: $0 OUTDIR [NAME] | $0 -l" >&2
 	echo "  NAME: one of: $SHELL_TESTS, or a kselftest fixture/test name" >&2
 	exit 2
 }
 
+# The kselftest programs: one per optsim_*.c (as selftests/Makefile builds
+# them), in that order.
+ksft_progs() {
+	for _c in "$ksft_dir"/optsim_*.c; do
+		[ -e "$_c" ] && basename "$_c" .c
+	done
+}
+
+# ksft_list PROG: PROG's tests, one FIXTURE[.VARIANT].TEST a line, in the
+# order the harness runs them (TEST()s are in its fixture "global"). The
+# 6.1 harness cannot list them, so they are read from PROG.c: the
+# harness's macros start a line there, one per line. run_prog checks that
+# the program's plan has as many tests.
+ksft_list() {
+	awk '
+	function arg(s, n,	a) {
+		sub(/^[A-Z_]+\(/, "", s)
+		sub(/\).*/, "", s)
+		gsub(/[ \t]/, "", s)
+		split(s, a, ",")
+		return a[n]
+	}
+	/^FIXTURE\(/ { fix[++nf] = arg($0, 1) }
+	/^FIXTURE_VARIANT_ADD\(/ { var[arg($0, 1)] = var[arg($0, 1)] " " arg($0, 2) }
+	/^TEST(_SIGNAL)?\(/ { tests["global"] = tests["global"] " " arg($0, 1) }
+	/^TEST_F(_SIGNAL|_TIMEOUT)?\(/ { tests[arg($0, 1)] = tests[arg($0, 1)] " " arg($0, 2) }
+	END {
+		nt = split(tests["global"], t, " ")
+		for (j = 1; j <= nt; j++)
+			print "global." t[j]
+		for (i = 1; i <= nf; i++) {
+			f = fix[i]
+			nt = split(tests[f], t, " ")
+			nv = split(var[f], v, " ")
+			if (!nv) {
+				for (j = 1; j <= nt; j++)
+					print f "." t[j]
+			}
+			for (k = 1; k <= nv; k++)
+				for (j = 1; j <= nt; j++)
+					print f "." v[k] "." t[j]
+		}
+	}' "$ksft_dir/$1.c"
+}
+
+# ksft_select KIND NAME: the tests of the list on stdin that NAME selects,
+# like the -r, -t and -v options of later harnesses. r: NAME is FIXTURE,
+# FIXTURE.VARIANT, FIXTURE.TEST or FIXTURE.VARIANT.TEST; t: a test name;
+# v: a variant name.
+ksft_select() {
+	awk -v kind="$1" -v name="$2" '
+	{
+		n = split($0, p, ".")
+		f = p[1]; t = p[n]; v = n == 3 ? p[2] : ""
+		if (kind == "r")
+			hit = name == f || name == $0 || name == f "." t ||
+			      (v != "" && name == f "." v)
+		else if (kind == "t")
+			hit = name == t
+		else
+			hit = v != "" && name == v
+		if (hit)
+			print
+	}'
+}
+
+if [ "${1:-}" = "-l" ] && [ $# -eq 1 ]; then
+	for p in $(ksft_progs); do
+		echo "# $p"
+		ksft_list "$p"
+	done
+	exit 0
+fi
 if [ $# -lt 1 ] || [ $# -gt 2 ]; then
 	usage
 fi
@@ -42,7 +120,8 @@ OPTSIM_KO=${OPTSIM_KO:-$repo/driver/optsim.ko}
 OPTSIMCTL=${OPTSIMCTL:-$repo/tools/optsimctl/optsimctl}
 OPTSIM_MODPARAMS=${OPTSIM_MODPARAMS:-layer_sectors=32768}
 export OPTSIM_REPO OPTSIM_KO OPTSIMCTL OPTSIM_MODPARAMS
-bin=$ksft_dir/optsim_test
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$ksft_dir/lib.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "run.sh: the optsim selftests need root" >&2
@@ -51,35 +130,31 @@ fi
 
 # ---- what to run -----------------------------------------------------------
 
-run_kselftest=1
 shell_tests=$SHELL_TESTS
+ksft_run=$(ksft_progs)
+# What NAME selects, for the log: "PROG: N of M tests" lines and the tests.
 ksft_sel=
 if [ -n "$name" ]; then
 	shell_tests=
 	case " $SHELL_TESTS " in
 	*" $name "*) shell_tests=$name ;;
 	esac
-	# The first selector that selects anything: -r takes FIXTURE,
-	# FIXTURE.VARIANT, FIXTURE.TEST and FIXTURE.VARIANT.TEST.
-	flag=
-	if [ -x "$bin" ]; then
-		for f in -r -t -v; do
-			if [ -n "$("$bin" -l "$f" "$name")" ]; then
-				flag=$f
-				break
-			fi
+	# The first kind of selector that selects anything.
+	ksft_run=
+	for kind in r t v; do
+		for p in $(ksft_progs); do
+			sel=$(ksft_list "$p" | ksft_select $kind "$name")
+			[ -n "$sel" ] || continue
+			ksft_run="$ksft_run $p"
+			ksft_sel="$ksft_sel$p: $(echo "$sel" | wc -l) of $(ksft_list "$p" | wc -l) tests:
+$sel
+"
 		done
-	fi
-	if [ -n "$flag" ]; then
-		ksft_sel="$flag $name"
-	elif [ -n "$shell_tests" ]; then
-		run_kselftest=0
-	elif ! [ -x "$bin" ]; then
-		echo "run.sh: $bin not built (make selftests)" >&2
-		exit 2
-	else
+		[ -n "$ksft_run" ] && break
+	done
+	if [ -z "$ksft_run" ] && [ -z "$shell_tests" ]; then
 		echo "run.sh: no test or fixture named '$name'" >&2
-		echo "run.sh: shell tests: $SHELL_TESTS; kselftests: $bin -l" >&2
+		echo "run.sh: shell tests: $SHELL_TESTS; kselftests: $0 -l" >&2
 		exit 2
 	fi
 fi
@@ -92,35 +167,30 @@ for f in "$out"/*.tap; do
 	*) rm -f "$f" ;;
 	esac
 done
-run_tap=$out/run.tap
-: >"$run_tap"
-run_n=0
+tap_file=$out/run.tap
+: >"$tap_file"
+# Set when a program reported a failed test.
 failed=0
 
+# result RC DESC [DIAG]: one result of run.sh's own.
 result() {
-	run_n=$((run_n + 1))
-	if [ "$1" -eq 0 ]; then
-		line="ok $run_n - run: $2"
-	else
-		line="not ok $run_n - run: $2"
-		failed=1
-	fi
-	echo "$line" >>"$run_tap"
-	echo "$line"
-	if [ $# -ge 3 ] && [ -n "$3" ]; then
-		printf '%s\n' "$3" | sed 's/^/# /' | tee -a "$run_tap"
-	fi
+	tap_result "run: $2" "$1" "${3:-}"
 }
 
 rcfile=$(mktemp "${TMPDIR:-/tmp}/optsim-run.XXXXXX")
 trap 'rm -f "$rcfile"' EXIT
 
-# run_prog NAME CMD...: run a TAP-printing program; its output to
-# OUTDIR/NAME.tap and stdout; then check that it exited 0 and reported as
-# many results as it planned.
+# run_prog NAME [-n COUNT] CMD...: run a TAP-printing program; its output
+# to OUTDIR/NAME.tap and stdout; then check that it exited 0 and reported
+# as many results as it planned (and planned COUNT, with -n).
 run_prog() {
 	prog=$1
 	shift
+	want=
+	if [ "$1" = "-n" ]; then
+		want=$2
+		shift 2
+	fi
 	tap=$out/$prog.tap
 	echo "# run.sh: $prog: $*"
 	{
@@ -136,6 +206,9 @@ run_prog() {
 	if [ -z "$plan" ] || [ "$plan" -ne "$results" ]; then
 		ok=1
 		diag="planned ${plan:-no} tests, reported $results"
+	elif [ -n "$want" ] && [ "$plan" -ne "$want" ]; then
+		ok=1
+		diag="planned $plan tests, $prog.c has $want"
 	fi
 	if [ "$rc" -ne 0 ] && [ "$fails" -eq 0 ]; then
 		ok=1
@@ -170,17 +243,21 @@ fi
 
 # ---- the tests ------------------------------------------------------------
 
-if [ $run_kselftest -eq 1 ]; then
-	if [ -x "$bin" ]; then
-		# stdbuf: keep the harness's stdout and stderr lines in order
-		lb=
-		command -v stdbuf >/dev/null 2>&1 && lb="stdbuf -oL -eL"
-		# shellcheck disable=SC2086 # $lb and $ksft_sel are word lists
-		run_prog optsim_test $lb "$bin" $ksft_sel
-	else
-		result 1 "optsim_test built" "$bin missing: make selftests"
-	fi
+if [ -n "$ksft_sel" ]; then
+	echo "# run.sh: '$name' selects:"
+	printf '%s' "$ksft_sel" | sed 's/^/#   /'
 fi
+# stdbuf: keep the harness's stdout and stderr lines in order
+lb=
+command -v stdbuf >/dev/null 2>&1 && lb="stdbuf -oL -eL"
+for p in $ksft_run; do
+	if [ -x "$ksft_dir/$p" ]; then
+		# shellcheck disable=SC2086 # $lb is a word list
+		run_prog "$p" -n "$(ksft_list "$p" | wc -l)" $lb "$ksft_dir/$p"
+	else
+		result 1 "$p built" "$ksft_dir/$p missing: make selftests"
+	fi
+done
 
 for t in $shell_tests; do
 	run_prog "$t" sh "$ksft_dir/$t.sh"
@@ -207,6 +284,5 @@ fi
 [ -z "$err" ]
 result $? "rmmod optsim at the end" "$err"
 
-echo "1..$run_n" >>"$run_tap"
-echo "1..$run_n"
-exit $failed
+tap_end
+[ "$failed" -eq 0 ] && [ "$tap_failed" -eq 0 ]
