@@ -37,7 +37,8 @@ static void expect_rec_good(struct __test_metadata *_metadata,
 	EXPECT_FALSE(!!(r->flags & OPTSIM_QUALITY_F_UNCORRECTABLE));
 	/*
 	 * There is always some noise. Readable is what matters here; 12 % is
-	 * far out of spec already. tools/unit checks the literature figures.
+	 * far out of spec already. tools/testing/unit checks the literature
+	 * figures.
 	 */
 	EXPECT_LT(0U, r->jitter);
 	EXPECT_GT(JITTER_READABLE_MAX, r->jitter);
