@@ -36,10 +36,14 @@ int optsim_params_validate(const struct optsim_medium *m,
 		return optsim_params_refuse(why, "unknown pulse strategy");
 	if (p->velocity < OPTSIM_VELOCITY_MIN_MMS ||
 	    p->velocity > OPTSIM_VELOCITY_MAX_MMS)
-		return optsim_params_refuse(why, "velocity out of range (1000 to 60000 mm/s)");
+		return optsim_params_refuse(why, "velocity out of range ("
+					    __stringify(OPTSIM_VELOCITY_MIN_MMS) " to "
+					    __stringify(OPTSIM_VELOCITY_MAX_MMS) " mm/s)");
 	if (p->write_power < OPTSIM_POWER_MIN_UW ||
 	    p->write_power > OPTSIM_POWER_MAX_UW)
-		return optsim_params_refuse(why, "write power out of range (100 to 50000 uW)");
+		return optsim_params_refuse(why, "write power out of range ("
+					    __stringify(OPTSIM_POWER_MIN_UW) " to "
+					    __stringify(OPTSIM_POWER_MAX_UW) " uW)");
 	if (p->bias_power > p->write_power)
 		return optsim_params_refuse(why, "bias power above the write power");
 	return 0;
