@@ -22,8 +22,22 @@
 #include "optsimctl.h"
 #include "units.h"
 
-#define VELOCITY_RANGE	"1.000..60.000 m/s"
-#define POWER_RANGE	"0.100..50.000 mW"
+/* The accepted ranges of the uapi, as messages name them. */
+static const char *velocity_range(void)
+{
+	static char buf[RANGE_BUFSZ];
+
+	return fmt_range(buf, sizeof(buf), OPTSIM_VELOCITY_MIN_MMS,
+			 OPTSIM_VELOCITY_MAX_MMS, 3, "m/s");
+}
+
+/* Write power from @min: OPTSIM_POWER_MIN_UW, or 0 for the bias power. */
+static const char *power_range(uint32_t min)
+{
+	static char buf[RANGE_BUFSZ];
+
+	return fmt_range(buf, sizeof(buf), min, OPTSIM_POWER_MAX_UW, 3, "mW");
+}
 
 /* opt_layer() - parse --layer or exit with the validation message. */
 uint32_t opt_layer(const char *arg, bool allow_all)
@@ -31,8 +45,8 @@ uint32_t opt_layer(const char *arg, bool allow_all)
 	uint32_t layer;
 
 	if (parse_layer(arg, allow_all, &layer))
-		errx(EXIT_FAILURE, "invalid layer '%s' (expected 0%s1%s)",
-		     arg, allow_all ? ", " : " or ",
+		errx(EXIT_FAILURE, "invalid layer '%s' (expected 0%s%u%s)",
+		     arg, allow_all ? ", " : " or ", OPTSIM_MAX_LAYERS - 1,
 		     allow_all ? " or all" : "");
 	return layer;
 }
@@ -48,8 +62,8 @@ void param_opt_velocity(struct param_change *chg, const char *arg)
 		     arg);
 	if (ret || mms < OPTSIM_VELOCITY_MIN_MMS ||
 	    mms > OPTSIM_VELOCITY_MAX_MMS)
-		errx(EXIT_FAILURE, "velocity %s m/s out of range (" VELOCITY_RANGE ")",
-		     arg);
+		errx(EXIT_FAILURE, "velocity %s m/s out of range (%s)", arg,
+		     velocity_range());
 	if (chg->velocity_set && chg->speed_given)
 		errx(EXIT_FAILURE, "--velocity and --speed are mutually exclusive");
 	chg->velocity_set = true;
@@ -67,12 +81,13 @@ void param_opt_speed(struct param_change *chg, const char *arg)
 		     "invalid speed '%s' (expected a multiple of 1x with at most 3 decimals, e.g. 2 or 1.5)",
 		     arg);
 	if (ret || speed_to_mms(mx, &mms))
-		errx(EXIT_FAILURE, "speed %s out of range (" VELOCITY_RANGE ")",
-		     arg);
+		errx(EXIT_FAILURE, "speed %s out of range (%s)", arg,
+		     velocity_range());
 	if (mms < OPTSIM_VELOCITY_MIN_MMS || mms > OPTSIM_VELOCITY_MAX_MMS)
 		errx(EXIT_FAILURE,
-		     "speed %s (%s m/s) out of range (" VELOCITY_RANGE ")", arg,
-		     fmt_fixed(buf, sizeof(buf), mms, 3, false));
+		     "speed %s (%s m/s) out of range (%s)", arg,
+		     fmt_fixed(buf, sizeof(buf), mms, 3, false),
+		     velocity_range());
 	if (chg->velocity_set && !chg->speed_given)
 		errx(EXIT_FAILURE, "--velocity and --speed are mutually exclusive");
 	chg->velocity_set = true;
@@ -84,7 +99,7 @@ void param_opt_strategy(struct param_change *chg, const char *arg)
 {
 	if (strategy_from_name(arg, &chg->strategy))
 		errx(EXIT_FAILURE, "unknown strategy '%s' (expected %s)", arg,
-		     strategy_name_list());
+		     strategy_name_list(", "));
 	chg->strategy_set = true;
 }
 
@@ -100,7 +115,8 @@ static uint32_t opt_mw(const char *what, const char *arg)
 		     what, arg);
 	if (ret || uw > OPTSIM_POWER_MAX_UW)
 		errx(EXIT_FAILURE, "%s %s mW out of range (%s)", what, arg,
-		     strcmp(what, "power") ? "0.000..50.000 mW" : POWER_RANGE);
+		     power_range(strcmp(what, "power") ? 0 :
+				 OPTSIM_POWER_MIN_UW));
 	return (uint32_t)uw;
 }
 
@@ -108,8 +124,8 @@ void param_opt_power(struct param_change *chg, const char *arg)
 {
 	chg->write_power = opt_mw("power", arg);
 	if (chg->write_power < OPTSIM_POWER_MIN_UW)
-		errx(EXIT_FAILURE, "power %s mW out of range (" POWER_RANGE ")",
-		     arg);
+		errx(EXIT_FAILURE, "power %s mW out of range (%s)", arg,
+		     power_range(OPTSIM_POWER_MIN_UW));
 	chg->power_set = true;
 }
 
@@ -145,17 +161,19 @@ static void params_validate(const struct optsimctl *ctl,
 
 	if (p->velocity < OPTSIM_VELOCITY_MIN_MMS ||
 	    p->velocity > OPTSIM_VELOCITY_MAX_MMS)
-		errx(EXIT_FAILURE, "%s: layer %u: velocity %s m/s out of range ("
-		     VELOCITY_RANGE ")", ctl->devname, p->layer,
-		     fmt_fixed(a, sizeof(a), p->velocity, 3, false));
+		errx(EXIT_FAILURE, "%s: layer %u: velocity %s m/s out of range (%s)",
+		     ctl->devname, p->layer,
+		     fmt_fixed(a, sizeof(a), p->velocity, 3, false),
+		     velocity_range());
 	if (p->strategy > OPTSIM_STRATEGY_CASTLE)
 		errx(EXIT_FAILURE, "%s: layer %u: unknown strategy %u",
 		     ctl->devname, p->layer, p->strategy);
 	if (p->write_power < OPTSIM_POWER_MIN_UW ||
 	    p->write_power > OPTSIM_POWER_MAX_UW)
-		errx(EXIT_FAILURE, "%s: layer %u: write power %s mW out of range ("
-		     POWER_RANGE ")", ctl->devname, p->layer,
-		     fmt_fixed(a, sizeof(a), p->write_power, 3, false));
+		errx(EXIT_FAILURE, "%s: layer %u: write power %s mW out of range (%s)",
+		     ctl->devname, p->layer,
+		     fmt_fixed(a, sizeof(a), p->write_power, 3, false),
+		     power_range(OPTSIM_POWER_MIN_UW));
 	if (p->bias_power > p->write_power)
 		errx(EXIT_FAILURE,
 		     "%s: layer %u: bias power %s mW would exceed write power %s mW",

@@ -286,9 +286,17 @@ topen "set: lower limits accepted" set --velocity 1 --power 0.1 --bias-power 0
 tv "load without --media" "load: --media is required" load
 tv "load --media dvd" "unknown media type 'dvd' (expected bd-r, bd-r-dl, bd-re, bd-re-dl)" load --media dvd
 tv "load --media none" "unknown media type 'none'" load --media none
-tv "load --layer-sectors 1000" "layer sectors 1000 out of range (a multiple of 32 from 1024 to 67108864)" load --media bd-r --layer-sectors 1000
+# The layer-size limits of the uapi header, which the driver enforces.
+UAPI=$here/../../../uapi/linux/optsim.h
+uapi_num() { sed -n "s/^#define $1[[:space:]]*\([0-9]*\)$/\1/p" "$UAPI"; }
+ls_min=$(uapi_num OPTSIM_LAYER_SECTORS_MIN)
+ls_max=$(uapi_num OPTSIM_LAYER_SECTORS_MAX)
+tv "load --layer-sectors 1000" "layer sectors 1000 out of range (a multiple of 32 from $ls_min to $ls_max)" load --media bd-r --layer-sectors 1000
 tv "load --layer-sectors 1056+1" "layer sectors 1057 out of range" load --media bd-r --layer-sectors 1057
-tv "load --layer-sectors 67108896" "layer sectors 67108896 out of range" load --media bd-r --layer-sectors 67108896
+tv "load --layer-sectors max+32" "layer sectors $((ls_max + 32)) out of range" load --media bd-r --layer-sectors $((ls_max + 32))
+topen "load --layer-sectors max accepted" load --media bd-r --layer-sectors "$ls_max"
+topen "load --layer-sectors min accepted" load --media bd-r --layer-sectors "$ls_min"
+tv "create --layer-sectors max+32" "invalid --layer-sectors '$((ls_max + 32))': a multiple of 32 from $ls_min to $ls_max" create --layer-sectors $((ls_max + 32))
 tv "load --layer-sectors abc" "invalid layer sectors 'abc'" load --media bd-r --layer-sectors abc
 tv "load --layer-sectors 0" "layer sectors 0 out of range" load --media bd-r --layer-sectors 0
 tv "load: extra argument" "load: unexpected argument 'bd-r'" load bd-r
