@@ -50,6 +50,34 @@ int optsim_params_validate(const struct optsim_medium *m,
 }
 
 /**
+ * optsim_params_snapshot() - a copy of a medium's write parameters, with
+ *	the strategy each layer is written with
+ * @m: the medium, or NULL; the caller holds the device's lock
+ * @p: set to each layer's parameters
+ * @used: set to each layer's strategy with auto resolved, as the recording
+ *	model resolves it when it compiles the layer's table (enum
+ *	optsim_strategy, never OPTSIM_STRATEGY_AUTO)
+ *
+ * Return: the medium's layers (those of @p and @used that are set), 0
+ * without a medium.
+ */
+u32 optsim_params_snapshot(const struct optsim_medium *m,
+			   struct optsim_params p[OPTSIM_MAX_LAYERS],
+			   u32 used[OPTSIM_MAX_LAYERS])
+{
+	u32 layer;
+
+	if (!m)
+		return 0;
+	memcpy(p, m->params, OPTSIM_MAX_LAYERS * sizeof(*p));
+	for (layer = 0; layer < m->geo.layers; layer++)
+		used[layer] = osm_strategy_resolve(&m->stack, layer,
+						   p[layer].strategy,
+						   p[layer].velocity);
+	return m->geo.layers;
+}
+
+/**
  * optsim_params_prepare() - validate write parameters and compile the model
  *	for every layer they address
  * @m: the medium; its parameters must not change meanwhile (the caller

@@ -503,6 +503,10 @@ enum optsim_a {
  * @OPTSIM_A_LAYER_MEDIUM_ERRORS: u64, reads failed on uncorrectable
  *	clusters
  * @OPTSIM_A_LAYER_COMPILES: u64, recording model tables compiled
+ * @OPTSIM_A_LAYER_STRATEGY_USED: u32, enum optsim_strategy: the strategy
+ *	the layer is written with, OPTSIM_A_LAYER_STRATEGY with auto resolved
+ *	by the drive (never OPTSIM_STRATEGY_AUTO); in replies and
+ *	notifications only
  * @__OPTSIM_A_LAYER_MAX: one past the last attribute
  */
 enum optsim_a_layer {
@@ -524,6 +528,7 @@ enum optsim_a_layer {
 	OPTSIM_A_LAYER_WRITE_ONCE_VIOLATIONS,
 	OPTSIM_A_LAYER_MEDIUM_ERRORS,
 	OPTSIM_A_LAYER_COMPILES,
+	OPTSIM_A_LAYER_STRATEGY_USED,
 
 	__OPTSIM_A_LAYER_MAX
 };
