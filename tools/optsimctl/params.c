@@ -15,10 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
+#include <netlink/attr.h>
 
 #include "json.h"
 #include "names.h"
+#include "nl.h"
 #include "optsimctl.h"
 #include "units.h"
 
@@ -244,20 +245,53 @@ void params_apply(struct optsimctl *ctl, const struct optsim_info *info,
 	}
 }
 
-/*
- * strategy_used() - the strategy the drive writes with: auto resolved as the
- * driver's recording model resolves it, for the medium's preset stack.
- */
-static uint32_t strategy_used(uint32_t media, const struct optsim_params *p)
-{
-	struct osm_stack st;
+/* Per layer, the strategy the drive writes with, or NO_STRATEGY. */
+#define NO_STRATEGY	UINT32_MAX
 
-	if (osm_stack_for_media(&st, media))
-		return p->strategy;
-	return osm_strategy_resolve(&st, p->layer, p->strategy, p->velocity);
+static int used_one(const struct nl_reply *r, void *arg)
+{
+	struct nlattr *ltb[OPTSIM_A_LAYER_MAX + 1];
+	uint32_t *used = arg, layer;
+	struct nlattr *a;
+	int rem;
+
+	nla_for_each_attr(a, r->attrs, r->len, rem) {
+		if (nla_type(a) != OPTSIM_A_LAYER || nlctx_parse_layer(a, ltb) ||
+		    !ltb[OPTSIM_A_LAYER_INDEX] ||
+		    !ltb[OPTSIM_A_LAYER_STRATEGY_USED])
+			continue;
+		layer = nla_get_u32(ltb[OPTSIM_A_LAYER_INDEX]);
+		if (layer < OPTSIM_MAX_LAYERS)
+			used[layer] = nla_get_u32(ltb[OPTSIM_A_LAYER_STRATEGY_USED]);
+	}
+	return 0;
 }
 
-static void get_json(uint32_t media, const struct optsim_params *p, uint32_t n)
+/*
+ * strategies_used() - ask the driver (params-get) which strategy each
+ * layer is written with: auto as the driver resolved it. Layers it does
+ * not say (no netlink family, or an older driver) stay NO_STRATEGY.
+ */
+static void strategies_used(struct optsimctl *ctl,
+			    uint32_t used[OPTSIM_MAX_LAYERS])
+{
+	struct nl_msg *msg;
+	struct nlctx nl;
+	uint32_t i;
+
+	for (i = 0; i < OPTSIM_MAX_LAYERS; i++)
+		used[i] = NO_STRATEGY;
+	if (nlctx_try_open(&nl))
+		return;
+	msg = nlctx_msg(&nl, OPTSIM_CMD_PARAMS_GET, false);
+	if (nla_put_u32(msg, OPTSIM_A_DEV_INDEX, dev_index(ctl)))
+		errx(EXIT_FAILURE, "out of memory");
+	nlctx_request(&nl, msg, used_one, used);
+	nlctx_close(&nl);
+}
+
+static void get_json(const struct optsim_params *p, const uint32_t *used,
+		     uint32_t n)
 {
 	struct json j;
 	uint32_t i;
@@ -272,8 +306,9 @@ static void get_json(uint32_t media, const struct optsim_params *p, uint32_t n)
 		json_fixed(&j, "velocity_ms", p[i].velocity, 3);
 		json_fixed(&j, "speed_x", mms_to_milli_x(p[i].velocity), 3);
 		json_string(&j, "strategy", strategy_name(p[i].strategy));
-		json_string(&j, "strategy_used",
-			    strategy_name(strategy_used(media, &p[i])));
+		if (used[p[i].layer] != NO_STRATEGY)
+			json_string(&j, "strategy_used",
+				    strategy_name(used[p[i].layer]));
 		json_u64(&j, "write_power_uw", p[i].write_power);
 		json_u64(&j, "bias_power_uw", p[i].bias_power);
 		json_object_end(&j);
@@ -283,7 +318,7 @@ static void get_json(uint32_t media, const struct optsim_params *p, uint32_t n)
 	json_finish(&j);
 }
 
-static void get_human(uint32_t media, const struct optsim_params *p,
+static void get_human(const struct optsim_params *p, const uint32_t *used,
 		      uint32_t n)
 {
 	char v[FIXED_BUFSZ], x[FIXED_BUFSZ], w[FIXED_BUFSZ], b[FIXED_BUFSZ];
@@ -293,7 +328,7 @@ static void get_human(uint32_t media, const struct optsim_params *p,
 	printf("%-6s %-12s %-8s %-13s %-13s %s\n", "LAYER", "VELOCITY", "SPEED",
 	       "STRATEGY", "WRITE POWER", "BIAS POWER");
 	for (i = 0; i < n; i++) {
-		uint32_t used = strategy_used(media, &p[i]);
+		uint32_t u = used[p[i].layer];
 
 		fmt_fixed(v, sizeof(v), p[i].velocity, 3, false);
 		fmt_fixed(x, sizeof(x), mms_to_milli_x(p[i].velocity), 3, true);
@@ -303,12 +338,12 @@ static void get_human(uint32_t media, const struct optsim_params *p,
 		strcat(x, "x");
 		strcat(w, " mW");
 		strcat(b, " mW");
-		if (used != p[i].strategy)
+		if (u != NO_STRATEGY && u != p[i].strategy)
 			snprintf(s, sizeof(s), "%s (%s)",
 				 strategy_name(p[i].strategy),
-				 strategy_name(used));
+				 strategy_name(u));
 		else
-			snprintf(s, sizeof(s), "%s", strategy_name(used));
+			snprintf(s, sizeof(s), "%s", strategy_name(p[i].strategy));
 		printf("L%-5u %-12s %-8s %-13s %-13s %s\n", p[i].layer, v, x, s,
 		       w, b);
 	}
@@ -317,6 +352,7 @@ static void get_human(uint32_t media, const struct optsim_params *p,
 int cmd_get(struct optsimctl *ctl, int argc, char **argv)
 {
 	struct optsim_params p[OPTSIM_MAX_LAYERS];
+	uint32_t used[OPTSIM_MAX_LAYERS];
 	struct optsim_info info;
 	uint32_t layer, first, n, i;
 
@@ -328,11 +364,12 @@ int cmd_get(struct optsimctl *ctl, int argc, char **argv)
 	dev_layer_range(ctl, &info, layer, &first, &n);
 	for (i = 0; i < n; i++)
 		params_read(ctl, first + i, &p[i]);
+	strategies_used(ctl, used);
 
 	if (ctl->json)
-		get_json(info.media, p, n);
+		get_json(p, used, n);
 	else
-		get_human(info.media, p, n);
+		get_human(p, used, n);
 	return EXIT_SUCCESS;
 }
 

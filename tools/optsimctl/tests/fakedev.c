@@ -32,6 +32,9 @@
  *   FAKEDEV_QUALITY_MAX  GET_QUALITY returns at most this many records
  *   FAKEDEV_FAIL_QUALITY GET_QUALITY fails with EIO
  *   FAKEDEV_LOG        file that gets one line per SET_PARAMS/FINALIZE/...
+ *
+ * Netlink sockets cannot be opened (EAFNOSUPPORT): the fake drive has no
+ * netlink family, and a module loaded on the host must not answer for it.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -42,6 +45,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -586,6 +590,19 @@ IO_WRAP(pread, void *, pread)
 IO_WRAP(pread64, void *, pread)
 IO_WRAP(pwrite, const void *, pwrite)
 IO_WRAP(pwrite64, const void *, pwrite)
+
+int socket(int domain, int type, int protocol)
+{
+	static int (*real_socket)(int, int, int);
+
+	if (domain == AF_NETLINK) {
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
+	if (!real_socket)
+		real_socket = (int (*)(int, int, int))dlsym(RTLD_NEXT, "socket");
+	return real_socket(domain, type, protocol);
+}
 
 int fsync(int fd)
 {
