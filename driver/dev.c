@@ -378,7 +378,10 @@ struct optsim_dev *optsim_dev_add(u32 index,
 		return ERR_PTR(-ENODEV);
 	}
 	if (osm_geometry_init(&geo, type->layers, layer_sectors)) {
-		*why = "layer sectors must be a multiple of 32 from 1024 to 16777216";
+		*why = "layer sectors must be a multiple of "
+			__stringify(OPTSIM_CLUSTER_SECTORS) " from "
+			__stringify(OPTSIM_LAYER_SECTORS_MIN) " to "
+			__stringify(OPTSIM_LAYER_SECTORS_MAX);
 		return ERR_PTR(-EINVAL);
 	}
 	if (index == OPTSIM_MAX_DEVICES) {

@@ -206,17 +206,15 @@ void optsim_events_erase(struct optsim_dev *dev, bool quick)
 void optsim_events_params(struct optsim_dev *dev, u32 layers)
 {
 	struct optsim_params p[OPTSIM_MAX_LAYERS];
+	u32 used[OPTSIM_MAX_LAYERS];
 	struct sk_buff *skb;
-	u32 layer, n = 0;
+	u32 layer, n;
 
 	lockdep_assert_held(&dev->model_lock);
 	if (!optsim_nl_listening())
 		return;
 	mutex_lock(&dev->lock);
-	if (dev->medium) {
-		n = dev->medium->geo.layers;
-		memcpy(p, dev->medium->params, sizeof(p));
-	}
+	n = optsim_params_snapshot(dev->medium, p, used);
 	mutex_unlock(&dev->lock);
 
 	skb = optsim_nl_ntf_new(dev, OPTSIM_CMD_PARAMS_NTF, GFP_KERNEL);
@@ -225,7 +223,7 @@ void optsim_events_params(struct optsim_dev *dev, u32 layers)
 	for (layer = 0; layer < n; layer++) {
 		if (!(layers & BIT(layer)))
 			continue;
-		if (optsim_nl_put_layer_params(skb, &p[layer])) {
+		if (optsim_nl_put_layer_params(skb, &p[layer], used[layer])) {
 			nlmsg_free(skb);
 			return;
 		}

@@ -11,17 +11,24 @@
 #include <linux/module.h>
 #include <net/genetlink.h>
 
-static char *g_media = "bd-re-dl";
+static char *g_media = OPTSIM_MEDIA_NAME_BD_RE_DL;
 module_param_named(media, g_media, charp, 0444);
-MODULE_PARM_DESC(media, "Medium in each drive at load, and in drives created without one: bd-r, bd-r-dl, bd-re or bd-re-dl. Default: bd-re-dl");
+MODULE_PARM_DESC(media, "Medium in each drive at load, and in drives created without one: "
+		 OPTSIM_MEDIA_NAME_BD_R ", " OPTSIM_MEDIA_NAME_BD_R_DL ", "
+		 OPTSIM_MEDIA_NAME_BD_RE " or " OPTSIM_MEDIA_NAME_BD_RE_DL
+		 ". Default: " OPTSIM_MEDIA_NAME_BD_RE_DL);
 
 static unsigned int g_nr_devices = 1;
 module_param_named(nr_devices, g_nr_devices, uint, 0444);
-MODULE_PARM_DESC(nr_devices, "Drives to create at load, 0 to 64 (more can be created over netlink). Default: 1");
+MODULE_PARM_DESC(nr_devices, "Drives to create at load, 0 to " __stringify(OPTSIM_MAX_DEVICES)
+		 " (more can be created over netlink). Default: 1");
 
 static unsigned long g_layer_sectors = OSM_GEO_REF_LAYER_SECTORS;
 module_param_named(layer_sectors, g_layer_sectors, ulong, 0444);
-MODULE_PARM_DESC(layer_sectors, "2048-byte sectors per layer, a multiple of 32 from 1024 to 16777216. Default: 12219392 (25 GB)");
+MODULE_PARM_DESC(layer_sectors, __stringify(OPTSIM_SECTOR_SIZE)
+		 "-byte sectors per layer, a multiple of " __stringify(OPTSIM_CLUSTER_SECTORS)
+		 " from " __stringify(OPTSIM_LAYER_SECTORS_MIN)
+		 " to " __stringify(OPTSIM_LAYER_SECTORS_MAX) ". Default: 12219392 (25 GB)");
 
 static unsigned long g_max_mem_mb;
 module_param_named(max_mem_mb, g_max_mem_mb, ulong, 0444);

@@ -10,13 +10,13 @@
 #include <linux/string.h>
 
 static const struct optsim_media_type optsim_media_types[] = {
-	{ .media = OPTSIM_MEDIA_BD_R,     .name = "bd-r",     .layers = 1,
+	{ .media = OPTSIM_MEDIA_BD_R, .name = OPTSIM_MEDIA_NAME_BD_R, .layers = 1,
 	  .write_once = true },
-	{ .media = OPTSIM_MEDIA_BD_R_DL,  .name = "bd-r-dl",  .layers = 2,
+	{ .media = OPTSIM_MEDIA_BD_R_DL, .name = OPTSIM_MEDIA_NAME_BD_R_DL, .layers = 2,
 	  .write_once = true },
-	{ .media = OPTSIM_MEDIA_BD_RE,    .name = "bd-re",    .layers = 1,
+	{ .media = OPTSIM_MEDIA_BD_RE, .name = OPTSIM_MEDIA_NAME_BD_RE, .layers = 1,
 	  .write_once = false },
-	{ .media = OPTSIM_MEDIA_BD_RE_DL, .name = "bd-re-dl", .layers = 2,
+	{ .media = OPTSIM_MEDIA_BD_RE_DL, .name = OPTSIM_MEDIA_NAME_BD_RE_DL, .layers = 2,
 	  .write_once = false },
 };
 

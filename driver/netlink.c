@@ -133,11 +133,13 @@ void optsim_nl_ntf_send(struct sk_buff *skb, gfp_t gfp)
 
 /*
  * Open an OPTSIM_A_LAYER nest holding a layer's write parameters (@p->layer
- * is the layer), for the caller to add to and end. Return: the nest, or
- * NULL (nothing added) when the message is full.
+ * is the layer) and the strategy @used that they resolve to, for the caller
+ * to add to and end. Return: the nest, or NULL (nothing added) when the
+ * message is full.
  */
 static struct nlattr *optsim_nl_layer_params(struct sk_buff *skb,
-					     const struct optsim_params *p)
+					     const struct optsim_params *p,
+					     u32 used)
 {
 	struct nlattr *nest = nla_nest_start(skb, OPTSIM_A_LAYER);
 
@@ -147,7 +149,8 @@ static struct nlattr *optsim_nl_layer_params(struct sk_buff *skb,
 	    nla_put_u32(skb, OPTSIM_A_LAYER_STRATEGY, p->strategy) ||
 	    nla_put_u32(skb, OPTSIM_A_LAYER_VELOCITY, p->velocity) ||
 	    nla_put_u32(skb, OPTSIM_A_LAYER_WRITE_POWER, p->write_power) ||
-	    nla_put_u32(skb, OPTSIM_A_LAYER_BIAS_POWER, p->bias_power)) {
+	    nla_put_u32(skb, OPTSIM_A_LAYER_BIAS_POWER, p->bias_power) ||
+	    nla_put_u32(skb, OPTSIM_A_LAYER_STRATEGY_USED, used)) {
 		nla_nest_cancel(skb, nest);
 		return NULL;
 	}
@@ -159,13 +162,14 @@ static struct nlattr *optsim_nl_layer_params(struct sk_buff *skb,
  *	OPTSIM_A_LAYER nest
  * @skb: the message
  * @p: the parameters; @p->layer is the layer
+ * @used: the strategy they resolve to (optsim_params_snapshot())
  *
  * Return: 0 or -EMSGSIZE.
  */
 int optsim_nl_put_layer_params(struct sk_buff *skb,
-			       const struct optsim_params *p)
+			       const struct optsim_params *p, u32 used)
 {
-	struct nlattr *nest = optsim_nl_layer_params(skb, p);
+	struct nlattr *nest = optsim_nl_layer_params(skb, p, used);
 
 	if (!nest)
 		return -EMSGSIZE;
@@ -177,6 +181,7 @@ int optsim_nl_put_layer_params(struct sk_buff *skb,
 static int optsim_nl_put_dev(struct sk_buff *skb, struct optsim_dev *dev)
 {
 	struct optsim_params p[OPTSIM_MAX_LAYERS];
+	u32 used[OPTSIM_MAX_LAYERS];
 	u64 recorded[OPTSIM_MAX_LAYERS];
 	struct optsim_info info = {};
 	unsigned int open_count;
@@ -187,7 +192,7 @@ static int optsim_nl_put_dev(struct sk_buff *skb, struct optsim_dev *dev)
 	open_count = dev->open_count;
 	if (dev->medium) {
 		optsim_medium_info(dev->medium, &info);
-		memcpy(p, dev->medium->params, sizeof(p));
+		optsim_params_snapshot(dev->medium, p, used);
 		memcpy(recorded, dev->medium->recorded, sizeof(recorded));
 	}
 	mutex_unlock(&dev->lock);
@@ -213,7 +218,7 @@ static int optsim_nl_put_dev(struct sk_buff *skb, struct optsim_dev *dev)
 	    nla_put_u64_64bit(skb, OPTSIM_A_NWA, info.nwa, OPTSIM_A_PAD))
 		return -EMSGSIZE;
 	for (layer = 0; layer < info.layers; layer++) {
-		nest = optsim_nl_layer_params(skb, &p[layer]);
+		nest = optsim_nl_layer_params(skb, &p[layer], used[layer]);
 		if (!nest ||
 		    nla_put_u64_64bit(skb, OPTSIM_A_LAYER_RECORDED_CLUSTERS,
 				      recorded[layer], OPTSIM_A_LAYER_PAD))
@@ -227,19 +232,17 @@ static int optsim_nl_put_dev(struct sk_buff *skb, struct optsim_dev *dev)
 static int optsim_nl_put_params(struct sk_buff *skb, struct optsim_dev *dev)
 {
 	struct optsim_params p[OPTSIM_MAX_LAYERS];
-	u32 layer, layers = 0;
+	u32 used[OPTSIM_MAX_LAYERS];
+	u32 layer, layers;
 
 	mutex_lock(&dev->lock);
-	if (dev->medium) {
-		layers = dev->medium->geo.layers;
-		memcpy(p, dev->medium->params, sizeof(p));
-	}
+	layers = optsim_params_snapshot(dev->medium, p, used);
 	mutex_unlock(&dev->lock);
 
 	if (nla_put_u32(skb, OPTSIM_A_DEV_INDEX, dev->index))
 		return -EMSGSIZE;
 	for (layer = 0; layer < layers; layer++)
-		if (optsim_nl_put_layer_params(skb, &p[layer]))
+		if (optsim_nl_put_layer_params(skb, &p[layer], used[layer]))
 			return -EMSGSIZE;
 	return 0;
 }

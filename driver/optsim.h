@@ -282,7 +282,7 @@ bool optsim_nl_listening(void);
 struct sk_buff *optsim_nl_ntf_new(struct optsim_dev *dev, u8 cmd, gfp_t gfp);
 void optsim_nl_ntf_send(struct sk_buff *skb, gfp_t gfp);
 int optsim_nl_put_layer_params(struct sk_buff *skb,
-			       const struct optsim_params *p);
+			       const struct optsim_params *p, u32 used);
 
 /* media.c */
 const struct optsim_media_type *optsim_media_type_get(u32 media);
@@ -301,6 +301,9 @@ void optsim_medium_erase(struct optsim_medium *m, bool quick);
 struct optsim_table;
 
 /* params.c */
+u32 optsim_params_snapshot(const struct optsim_medium *m,
+			   struct optsim_params p[OPTSIM_MAX_LAYERS],
+			   u32 used[OPTSIM_MAX_LAYERS]);
 int optsim_params_validate(const struct optsim_medium *m,
 			   const struct optsim_params *p, const char **why);
 int optsim_params_prepare(const struct optsim_medium *m,

@@ -36,13 +36,45 @@ int optsim_params_validate(const struct optsim_medium *m,
 		return optsim_params_refuse(why, "unknown pulse strategy");
 	if (p->velocity < OPTSIM_VELOCITY_MIN_MMS ||
 	    p->velocity > OPTSIM_VELOCITY_MAX_MMS)
-		return optsim_params_refuse(why, "velocity out of range (1000 to 60000 mm/s)");
+		return optsim_params_refuse(why, "velocity out of range ("
+					    __stringify(OPTSIM_VELOCITY_MIN_MMS) " to "
+					    __stringify(OPTSIM_VELOCITY_MAX_MMS) " mm/s)");
 	if (p->write_power < OPTSIM_POWER_MIN_UW ||
 	    p->write_power > OPTSIM_POWER_MAX_UW)
-		return optsim_params_refuse(why, "write power out of range (100 to 50000 uW)");
+		return optsim_params_refuse(why, "write power out of range ("
+					    __stringify(OPTSIM_POWER_MIN_UW) " to "
+					    __stringify(OPTSIM_POWER_MAX_UW) " uW)");
 	if (p->bias_power > p->write_power)
 		return optsim_params_refuse(why, "bias power above the write power");
 	return 0;
+}
+
+/**
+ * optsim_params_snapshot() - a copy of a medium's write parameters, with
+ *	the strategy each layer is written with
+ * @m: the medium, or NULL; the caller holds the device's lock
+ * @p: set to each layer's parameters
+ * @used: set to each layer's strategy with auto resolved, as the recording
+ *	model resolves it when it compiles the layer's table (enum
+ *	optsim_strategy, never OPTSIM_STRATEGY_AUTO)
+ *
+ * Return: the medium's layers (those of @p and @used that are set), 0
+ * without a medium.
+ */
+u32 optsim_params_snapshot(const struct optsim_medium *m,
+			   struct optsim_params p[OPTSIM_MAX_LAYERS],
+			   u32 used[OPTSIM_MAX_LAYERS])
+{
+	u32 layer;
+
+	if (!m)
+		return 0;
+	memcpy(p, m->params, OPTSIM_MAX_LAYERS * sizeof(*p));
+	for (layer = 0; layer < m->geo.layers; layer++)
+		used[layer] = osm_strategy_resolve(&m->stack, layer,
+						   p[layer].strategy,
+						   p[layer].velocity);
+	return m->geo.layers;
 }
 
 /**

@@ -41,7 +41,7 @@ static ssize_t media_show(struct device *d, struct device_attribute *attr,
 
 	optsim_sysfs_info(d, &info);
 	type = optsim_media_type_get(info.media);
-	return sysfs_emit(buf, "%s\n", type ? type->name : "none");
+	return sysfs_emit(buf, "%s\n", type ? type->name : OPTSIM_MEDIA_NAME_NONE);
 }
 static DEVICE_ATTR_RO(media);
 

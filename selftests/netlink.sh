@@ -18,7 +18,7 @@ ksft_dir=$(cd "$(dirname "$0")" && pwd -P)
 LAYER=4096
 NLREQ="python3 $ksft_dir/nl_request.py"
 
-tap_plan 22
+tap_plan 24
 
 missing=$(missing_tool python3 dd fio setpriv "$OPTSIMCTL")
 if [ -n "$missing" ]; then
@@ -118,6 +118,8 @@ tap_check "events: the refused write says why: recorded, EIO, cluster 0 of L0" \
 	check_events '[(e["reason"], e["error"], e["first_cluster"], e["lba"], e["on_layer"]) for e in ev if e["event"] == "write-refused"] == [("recorded", 5, 0, 0, 0)]'
 tap_check "events: params carries the new velocity, 2x" \
 	check_events '[e for e in ev if e["event"] == "params"][0]["layers"][0]["velocity_mms"] == 9834'
+tap_check "events: params says what auto stands for on BD-R at 2x: castle" \
+	check_events '[(l["strategy"], l["strategy_used"]) for l in [e for e in ev if e["event"] == "params"][0]["layers"]] == [("auto", "castle")]'
 tap_check "events: load says bd-re, one layer of 4096 sectors" \
 	check_events '[(e["media"], e["layers"], e["layer_sectors"]) for e in ev if e["event"] == "load"] == [("bd-re", 1, 4096)]'
 tap_check "events: the read error names cluster 8 of L0" \
@@ -193,6 +195,37 @@ check_set_ok() {
 	expect_eq "velocity after params-set" 9834 "$v"
 }
 tap_check "params-set over netlink sets what the ioctl reads back" check_set_ok
+
+# used_is SPEED STRATEGY WANT: after "set --speed SPEED --strategy
+# STRATEGY", "get" shows, from the kernel, the strategy WANT on every layer,
+# and the model in userspace (simulate) resolves each layer's to it too.
+used_is() {
+	"$OPTSIMCTL" set --speed "$1" --strategy "$2" || return 1
+	"$OPTSIMCTL" get --json >"$work/get" || return 1
+	for l in 0 1; do
+		"$OPTSIMCTL" simulate --media bd-r-dl --layer "$l" --speed "$1" \
+			--strategy "$2" --power 10 --json >"$work/sim$l" || return 1
+	done
+	python3 -c '
+import json, sys
+g = json.load(open(sys.argv[1]))["layers"]
+sim = [json.load(open(f))["strategy"] for f in sys.argv[4:]]
+got = [(l["strategy"], l.get("strategy_used")) for l in g]
+want = [(sys.argv[2], sys.argv[3])] * 2
+ok = got == want and sim == [sys.argv[3]] * 2
+if not ok:
+    print("get:", got, "want:", want, "simulate:", sim)
+sys.exit(0 if ok else 1)
+' "$work/get" "$2" "$3" "$work/sim0" "$work/sim1"
+}
+
+check_strategy_used() {
+	load_medium bd-r-dl "$LAYER" || return 1
+	used_is 1 auto multi && used_is 2 auto castle &&
+		used_is 2 single single
+}
+tap_check "get: the kernel says what auto stands for, as the model resolves it" \
+	check_strategy_used
 
 check_unprivileged() {
 	nobody="setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all"

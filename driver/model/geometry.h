@@ -11,8 +11,8 @@
 /* Logical sectors (2048 bytes) per layer of a 25 GB BD layer. */
 #define OSM_GEO_REF_LAYER_SECTORS	12219392ULL
 /* Smallest and largest layer the drive accepts, in logical sectors. */
-#define OSM_GEO_MIN_LAYER_SECTORS	1024ULL
-#define OSM_GEO_MAX_LAYER_SECTORS	16777216ULL
+#define OSM_GEO_MIN_LAYER_SECTORS	((u64)OPTSIM_LAYER_SECTORS_MIN)
+#define OSM_GEO_MAX_LAYER_SECTORS	((u64)OPTSIM_LAYER_SECTORS_MAX)
 /* Data zone of a 120 mm disc, in micrometres. */
 #define OSM_GEO_RADIUS_IN_UM		24000U
 #define OSM_GEO_RADIUS_OUT_UM		58000U

@@ -2,7 +2,9 @@
 /*
  * The only environment the pure-C model files see: fixed-width integer
  * types and a few constants, from the kernel when built into the module
- * and from libc when built into userspace tools and tests.
+ * and from libc when built into userspace tools and tests; and the uapi
+ * header (uapi/linux/optsim.h), whose numbers and names the model uses
+ * rather than copies.
  */
 #ifndef _OPTSIM_MODEL_SHIM_H
 #define _OPTSIM_MODEL_SHIM_H
@@ -15,6 +17,7 @@
 #include <linux/slab.h>
 #include <linux/kernel.h>
 #include <linux/sched.h>
+#include <uapi/linux/optsim.h>
 
 /* 64-bit divisions the kernel cannot do with a plain '/' on 32-bit. */
 #define osm_div64(n, d)		div64_u64((n), (d))
@@ -34,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/types.h>
+#include <linux/optsim.h>
 typedef __u8 u8;
 typedef __u16 u16;
 typedef __u32 u32;

@@ -41,7 +41,7 @@ static const struct osm_layer_stack osm_cusi = {
 	.avrami_q8 = 512,
 	.noise_q16 = Q16(55, 1000),
 	.read_noise_q16 = Q16(1, 1000),
-	.v_castle_mms = 3 * 4917 / 2,	/* 1.5x */
+	.v_castle_mms = 3 * OSM_1X_MMS / 2,	/* 1.5x */
 };
 
 /* Thin Cu-Si on a semitransparent reflective film: L1 of bd-r-dl. */
@@ -58,7 +58,7 @@ static const struct osm_layer_stack osm_cusi_semi = {
 	.avrami_q8 = 512,
 	.noise_q16 = Q16(55, 1000),
 	.read_noise_q16 = Q16(1, 1000),
-	.v_castle_mms = 3 * 4917 / 2,	/* 1.5x */
+	.v_castle_mms = 3 * OSM_1X_MMS / 2,	/* 1.5x */
 };
 
 /* Sb-Te-M1 (Ag, In): bd-re and the far layer L0 of bd-re-dl. */
@@ -81,7 +81,7 @@ static const struct osm_layer_stack osm_sbte = {
 	.dow_n1 = 2,
 	.dow_fail = 10000,
 	.dow_b_q16 = 200,
-	.v_castle_mms = 5 * 4917 / 2,	/* 2.5x */
+	.v_castle_mms = 5 * OSM_1X_MMS / 2,	/* 2.5x */
 };
 
 /* Ge-Sb-Te <= 9 nm, T ~ 0.52: near layer L1 of bd-re-dl. */
@@ -104,7 +104,7 @@ static const struct osm_layer_stack osm_gst_semi = {
 	.dow_n1 = 2,
 	.dow_fail = 10000,
 	.dow_b_q16 = 200,
-	.v_castle_mms = 2 * 4917,	/* 2x */
+	.v_castle_mms = 2 * OSM_1X_MMS,	/* 2x */
 };
 
 /*
@@ -127,8 +127,10 @@ static void osm_layer_set(struct osm_layer_stack *l,
 	l->slow_width_q8 = 512;
 }
 
+/* The media types' presets first, in the order of enum optsim_media. */
 static const char *const osm_preset_names[] = {
-	"bd-r", "bd-r-dl", "bd-re", "bd-re-dl", "bd-re-dl-unbalanced", "bd-r-nf",
+	OPTSIM_MEDIA_NAME_BD_R, OPTSIM_MEDIA_NAME_BD_R_DL, OPTSIM_MEDIA_NAME_BD_RE,
+	OPTSIM_MEDIA_NAME_BD_RE_DL, "bd-re-dl-unbalanced", "bd-r-nf",
 };
 
 static void osm_stack_base(struct osm_stack *st, const char *name, u32 media,
@@ -185,7 +187,7 @@ int osm_stack_preset(struct osm_stack *st, const char *name)
 		osm_stack_base(st, osm_preset_names[0], OSM_MEDIA_BD_R, 1, false);
 		osm_layer_set(&st->layer[0], &osm_cusi);
 		st->layer[0].default_write_uw = 5654;
-		st->v_single_mms = 3 * 4917;
+		st->v_single_mms = 3 * OSM_1X_MMS;
 		st->lambda_na_max_nm = 640;
 	} else if (osm_streq(name, "bd-r-dl")) {
 		osm_stack_base(st, osm_preset_names[1], OSM_MEDIA_BD_R_DL, 2, false);
@@ -193,7 +195,7 @@ int osm_stack_preset(struct osm_stack *st, const char *name)
 		osm_layer_set(&st->layer[1], &osm_cusi_semi);
 		st->layer[0].default_write_uw = 11091;
 		st->layer[1].default_write_uw = 6640;
-		st->v_single_mms = 3 * 4917;
+		st->v_single_mms = 3 * OSM_1X_MMS;
 		st->lambda_na_max_nm = 640;
 	} else if (osm_streq(name, "bd-re")) {
 		osm_stack_base(st, osm_preset_names[2], OSM_MEDIA_BD_RE, 1, true);
@@ -219,7 +221,7 @@ int osm_stack_preset(struct osm_stack *st, const char *name)
 		osm_layer_set(&st->layer[0], &osm_cusi);
 		/* bd-r's value; not calibrated for the near-field optics */
 		st->layer[0].default_write_uw = 5654;
-		st->v_single_mms = 3 * 4917;
+		st->v_single_mms = 3 * OSM_1X_MMS;
 		st->lambda_na_max_nm = 640;
 		st->cover = OSM_COVER_FILM;
 		st->cover_nm = 300;

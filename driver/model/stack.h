@@ -8,11 +8,14 @@
 
 #include "shim.h"
 
-/* Media types; the values are those of enum optsim_media in the uapi. */
-#define OSM_MEDIA_BD_R		1
-#define OSM_MEDIA_BD_R_DL	2
-#define OSM_MEDIA_BD_RE		3
-#define OSM_MEDIA_BD_RE_DL	4
+/* Media types: enum optsim_media of the uapi. */
+#define OSM_MEDIA_BD_R		OPTSIM_MEDIA_BD_R
+#define OSM_MEDIA_BD_R_DL	OPTSIM_MEDIA_BD_R_DL
+#define OSM_MEDIA_BD_RE		OPTSIM_MEDIA_BD_RE
+#define OSM_MEDIA_BD_RE_DL	OPTSIM_MEDIA_BD_RE_DL
+
+/* Linear velocity of 1x, mm/s. */
+#define OSM_1X_MMS		OPTSIM_VELOCITY_1X_MMS
 
 /* How a layer records a mark. */
 enum osm_kinetics {

@@ -8,14 +8,14 @@
 #include "shim.h"
 #include "stack.h"
 
-/* Strategies; the values are those of enum optsim_strategy in the uapi. */
-#define OSM_STRAT_AUTO		0
-#define OSM_STRAT_SINGLE	1
-#define OSM_STRAT_MULTI		2
-#define OSM_STRAT_CASTLE	3
+/* Strategies: enum optsim_strategy of the uapi. */
+#define OSM_STRAT_AUTO		OPTSIM_STRATEGY_AUTO
+#define OSM_STRAT_SINGLE	OPTSIM_STRATEGY_SINGLE
+#define OSM_STRAT_MULTI		OPTSIM_STRATEGY_MULTI
+#define OSM_STRAT_CASTLE	OPTSIM_STRATEGY_CASTLE
 
 /* Velocity above which N-1 pulses no longer fit the laser (T < 2.5 ns). */
-#define OSM_STRAT_MULTI_MAX_MMS	(6 * 4917)
+#define OSM_STRAT_MULTI_MAX_MMS	(6 * OSM_1X_MMS)
 
 /**
  * struct osm_levels - power levels of a strategy, uW

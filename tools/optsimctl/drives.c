@@ -59,15 +59,17 @@ int cmd_create(struct optsimctl *ctl, int argc, char **argv)
 		case 'm':
 			if (media_from_name(optarg, &media))
 				errx(EXIT_FAILURE, "invalid --media '%s': use %s",
-				     optarg, media_name_list());
+				     optarg, media_name_list(", "));
 			media_set = true;
 			break;
 		case 'n':
 			if (parse_u64(optarg, &sectors) ||
-			    sectors < 1024 || sectors > 16777216 || sectors % 32)
+			    !layer_sectors_valid(sectors))
 				errx(EXIT_FAILURE,
-				     "invalid --layer-sectors '%s': a multiple of 32 from 1024 to 16777216",
-				     optarg);
+				     "invalid --layer-sectors '%s': a multiple of %u from %u to %u",
+				     optarg, OPTSIM_CLUSTER_SECTORS,
+				     OPTSIM_LAYER_SECTORS_MIN,
+				     OPTSIM_LAYER_SECTORS_MAX);
 			sectors_set = true;
 			break;
 		case 'i':

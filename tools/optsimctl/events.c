@@ -58,6 +58,7 @@ static const struct attr_desc layer_attrs[OPTSIM_A_LAYER_MAX + 1] = {
 	[OPTSIM_A_LAYER_WRITE_ONCE_VIOLATIONS] = { "write_once_violations", K_U64 },
 	[OPTSIM_A_LAYER_MEDIUM_ERRORS]	= { "medium_errors", K_U64 },
 	[OPTSIM_A_LAYER_COMPILES]	= { "compiles", K_U64 },
+	[OPTSIM_A_LAYER_STRATEGY_USED]	= { "strategy_used", K_STRATEGY },
 };
 
 static const char *const event_names[OPTSIM_CMD_MAX + 1] = {

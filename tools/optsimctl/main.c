@@ -14,7 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "names.h"
 #include "optsimctl.h"
+#include "units.h"
 
 #ifndef OPTSIMCTL_VERSION
 #define OPTSIMCTL_VERSION "unknown"
@@ -42,20 +44,20 @@ static const struct command commands[] = {
 		"[--layer N|all] [--velocity M/S | --speed NX] [--strategy S]\n"
 		"       [--power MW] [--bias-power MW]",
 		"  -l, --layer N|all     layer to change (default: all)\n"
-		"  -v, --velocity M/S    linear velocity in m/s, 1.0 to 60.0\n"
-		"  -s, --speed NX        velocity in multiples of 1x (4.917 m/s),\n"
+		"  -v, --velocity M/S    linear velocity in m/s, {velocity}\n"
+		"  -s, --speed NX        velocity in multiples of 1x ({1x} m/s),\n"
 		"                        e.g. 2 or 1.5; not with --velocity\n"
-		"  -S, --strategy S      single, multi, castle or auto\n"
-		"  -p, --power MW        write (peak) power in mW, 0.1 to 50.0\n"
+		"  -S, --strategy S      {strategies}\n"
+		"  -p, --power MW        write (peak) power in mW, {power}\n"
 		"  -b, --bias-power MW   bias power in mW, 0 to the write power\n",
 	},
 	{
 		"load", cmd_load,
 		"insert a new blank medium",
 		"--media TYPE [--layer-sectors N]",
-		"  -m, --media TYPE      bd-r, bd-r-dl, bd-re or bd-re-dl\n"
-		"  -n, --layer-sectors N 2048-byte sectors per layer, a multiple\n"
-		"                        of 32 from 1024 to 67108864\n"
+		"  -m, --media TYPE      {media}\n"
+		"  -n, --layer-sectors N {sector}-byte sectors per layer, a multiple\n"
+		"                        of {cluster} from {layer-sectors}\n"
 		"                        (default: the module's layer_sectors)\n",
 	},
 	{
@@ -120,25 +122,25 @@ static const struct command commands[] = {
 		"       [--strategy S] [--power MW] [--bias-power MW]\n"
 		"       [--wavelength NM] [--na X] [--cycles N] [--json]\n"
 		"       [--sweep power:FROM:TO:STEP] [--svg FILE]",
-		"  -m, --media TYPE      bd-r, bd-r-dl, bd-re, bd-re-dl, or a model\n"
+		"  -m, --media TYPE      {media-list}, or a model\n"
 		"                        preset: bd-re-dl-unbalanced, bd-r-nf\n"
 		"  -l, --layer N         layer 0 or 1 (default: 0)\n"
-		"  -v, --velocity M/S    linear velocity in m/s, 1.0 to 60.0\n"
-		"                        (default: 1x, 4.917 m/s)\n"
+		"  -v, --velocity M/S    linear velocity in m/s, {velocity}\n"
+		"                        (default: 1x, {1x} m/s)\n"
 		"  -s, --speed NX        velocity in multiples of 1x; not with\n"
 		"                        --velocity\n"
-		"  -S, --strategy S      single, multi, castle or auto (default)\n"
-		"  -p, --power MW        write power in mW, 0.1 to 50.0 (default:\n"
+		"  -S, --strategy S      {strategies} (default)\n"
+		"  -p, --power MW        write power in mW, {power} (default:\n"
 		"                        the optimum that OPC chooses)\n"
 		"  -b, --bias-power MW   bias power in mW (default: the medium's)\n"
-		"  -w, --wavelength NM   laser wavelength, 300 to 1000 nm (405)\n"
-		"  -a, --na X            numerical aperture, 0.1 to 2.0 (0.85);\n"
+		"  -w, --wavelength NM   laser wavelength, {wavelength} nm (405)\n"
+		"  -a, --na X            numerical aperture, {na} (0.85);\n"
 		"                        above 1 only with --media bd-r-nf\n"
 		"  -c, --cycles N        overwrite cycles before the write\n"
 		"                        (rewritable media)\n"
 		"  -W, --sweep power:FROM:TO:STEP\n"
 		"                        jitter against write power, in mW\n"
-		"                        (at most 1000 points); not with --power\n"
+		"                        (at most {sweep} points); not with --power\n"
 		"  -g, --svg FILE        draw the jitter-power curve (bathtub) as\n"
 		"                        SVG; without --sweep 0.5x to 1.5x the\n"
 		"                        optimum; - for standard output\n"
@@ -169,11 +171,11 @@ static const struct command commands[] = {
 		"create", cmd_create,
 		"create a drive",
 		"[--media TYPE] [--layer-sectors N] [--index N] [--json]",
-		"  -m, --media TYPE      bd-r, bd-r-dl, bd-re or bd-re-dl\n"
+		"  -m, --media TYPE      {media}\n"
 		"                        (default: the module's media=)\n"
-		"  -n, --layer-sectors N 2048-byte sectors per layer, a multiple\n"
-		"                        of 32 from 1024 to 16777216\n"
-		"  -i, --index N         the drive's index, 0 to 63 (default:\n"
+		"  -n, --layer-sectors N {sector}-byte sectors per layer, a multiple\n"
+		"                        of {cluster} from {layer-sectors}\n"
+		"  -i, --index N         the drive's index, {index} (default:\n"
 		"                        the lowest free one)\n"
 		"  -j, --json            print the new drive as JSON\n",
 	},
@@ -205,15 +207,84 @@ static void usage(FILE *out)
 		program_invocation_short_name);
 }
 
+/*
+ * help_value() - what "{NAME}" in a command's options stands for: the
+ * uapi's limits and names, as the help text shows them; NULL for an
+ * unknown NAME. The string is valid until the next call.
+ */
+static const char *help_value(const char *name, size_t len)
+{
+	static char buf[128];
+	char a[FIXED_BUFSZ], b[FIXED_BUFSZ];
+
+#define HELP_IS(s)	(len == sizeof(s) - 1 && !strncmp(name, s, len))
+	if (HELP_IS("velocity"))	/* m/s with one decimal */
+		snprintf(buf, sizeof(buf), "%s to %s",
+			 fmt_fixed(a, sizeof(a), OPTSIM_VELOCITY_MIN_MMS / 100, 1, false),
+			 fmt_fixed(b, sizeof(b), OPTSIM_VELOCITY_MAX_MMS / 100, 1, false));
+	else if (HELP_IS("power"))	/* mW with one decimal */
+		snprintf(buf, sizeof(buf), "%s to %s",
+			 fmt_fixed(a, sizeof(a), OPTSIM_POWER_MIN_UW / 100, 1, false),
+			 fmt_fixed(b, sizeof(b), OPTSIM_POWER_MAX_UW / 100, 1, false));
+	else if (HELP_IS("1x"))
+		fmt_fixed(buf, sizeof(buf), OPTSIM_VELOCITY_1X_MMS, 3, false);
+	else if (HELP_IS("sector"))
+		snprintf(buf, sizeof(buf), "%u", OPTSIM_SECTOR_SIZE);
+	else if (HELP_IS("cluster"))
+		snprintf(buf, sizeof(buf), "%u", OPTSIM_CLUSTER_SECTORS);
+	else if (HELP_IS("layer-sectors"))
+		snprintf(buf, sizeof(buf), "%u to %u", OPTSIM_LAYER_SECTORS_MIN,
+			 OPTSIM_LAYER_SECTORS_MAX);
+	else if (HELP_IS("wavelength"))
+		snprintf(buf, sizeof(buf), "%u to %u", WAVELENGTH_MIN_NM,
+			 WAVELENGTH_MAX_NM);
+	else if (HELP_IS("na"))		/* one decimal */
+		snprintf(buf, sizeof(buf), "%s to %s",
+			 fmt_fixed(a, sizeof(a), NA_MIN_MILLI / 100, 1, false),
+			 fmt_fixed(b, sizeof(b), NA_MAX_MILLI / 100, 1, false));
+	else if (HELP_IS("sweep"))
+		snprintf(buf, sizeof(buf), "%u", SWEEP_MAX_POINTS);
+	else if (HELP_IS("index"))
+		snprintf(buf, sizeof(buf), "0 to %u", OPTSIM_MAX_DEVICES - 1);
+	else if (HELP_IS("media"))
+		return media_name_list(" or ");
+	else if (HELP_IS("media-list"))
+		return media_name_list(", ");
+	else if (HELP_IS("strategies"))
+		return strategy_name_list(" or ");
+	else
+		return NULL;
+#undef HELP_IS
+	return buf;
+}
+
+/* help_put() - @text with each "{NAME}" replaced by help_value(NAME). */
+static void help_put(const char *text, FILE *out)
+{
+	const char *end, *val;
+
+	while (*text) {
+		end = *text == '{' ? strchr(text, '}') : NULL;
+		val = end ? help_value(text + 1, (size_t)(end - text - 1)) : NULL;
+		if (val) {
+			fputs(val, out);
+			text = end + 1;
+		} else {
+			fputc(*text++, out);
+		}
+	}
+}
+
 /* cmd_usage() - "COMMAND --help": the command's synopsis and options. */
 void cmd_usage(const struct optsimctl *ctl)
 {
 	const struct command *cmd = ctl->cmd;
 
-	printf("Usage: %s [-d DEV] %s%s%s\n\n%c%s.\n\nOptions:\n%s",
+	printf("Usage: %s [-d DEV] %s%s%s\n\n%c%s.\n\nOptions:\n",
 	       program_invocation_short_name, cmd->name,
 	       *cmd->synopsis ? " " : "", cmd->synopsis,
-	       toupper((unsigned char)cmd->help[0]), cmd->help + 1, cmd->options);
+	       toupper((unsigned char)cmd->help[0]), cmd->help + 1);
+	help_put(cmd->options, stdout);
 	printf("  -d, --device DEV      device to use (default "
 	       OPTSIMCTL_DEFAULT_DEVICE ")\n"
 	       "  -h, --help            show this help\n");

@@ -14,10 +14,6 @@
 #include "optsimctl.h"
 #include "units.h"
 
-/* The driver's limits on layer_sectors (module parameter and LOAD). */
-#define LAYER_SECTORS_MIN	1024ULL
-#define LAYER_SECTORS_MAX	67108864ULL
-
 static uint64_t opt_layer_sectors(const char *arg)
 {
 	uint64_t n;
@@ -26,12 +22,11 @@ static uint64_t opt_layer_sectors(const char *arg)
 	if (ret == -EINVAL)
 		errx(EXIT_FAILURE, "invalid layer sectors '%s' (expected a number)",
 		     arg);
-	if (ret || n < LAYER_SECTORS_MIN || n > LAYER_SECTORS_MAX ||
-	    n % OPTSIM_CLUSTER_SECTORS)
+	if (ret || !layer_sectors_valid(n))
 		errx(EXIT_FAILURE,
-		     "layer sectors %s out of range (a multiple of %u from %llu to %llu)",
-		     arg, OPTSIM_CLUSTER_SECTORS, LAYER_SECTORS_MIN,
-		     LAYER_SECTORS_MAX);
+		     "layer sectors %s out of range (a multiple of %u from %u to %u)",
+		     arg, OPTSIM_CLUSTER_SECTORS, OPTSIM_LAYER_SECTORS_MIN,
+		     OPTSIM_LAYER_SECTORS_MAX);
 	return n;
 }
 
@@ -53,7 +48,7 @@ int cmd_load(struct optsimctl *ctl, int argc, char **argv)
 			if (media_from_name(optarg, &load.media))
 				errx(EXIT_FAILURE,
 				     "unknown media type '%s' (expected %s)",
-				     optarg, media_name_list());
+				     optarg, media_name_list(", "));
 			break;
 		case 'n':
 			load.layer_sectors = opt_layer_sectors(optarg);
@@ -64,7 +59,7 @@ int cmd_load(struct optsimctl *ctl, int argc, char **argv)
 	}
 	cmd_no_args(ctl, argc, argv);
 	if (!load.media) {
-		warnx("load: --media is required (%s)", media_name_list());
+		warnx("load: --media is required (%s)", media_name_list(", "));
 		cmd_try_help(ctl);
 	}
 

@@ -7,10 +7,11 @@
 
 const char *media_name(uint32_t media);
 int media_from_name(const char *s, uint32_t *media);
-const char *media_name_list(void);
+/* The names joined with ", ", and with @last before the last one. */
+const char *media_name_list(const char *last);
 
 const char *strategy_name(uint32_t strategy);
 int strategy_from_name(const char *s, uint32_t *strategy);
-const char *strategy_name_list(void);
+const char *strategy_name_list(const char *last);
 
 #endif /* OPTSIMCTL_NAMES_H */

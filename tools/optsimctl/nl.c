@@ -66,6 +66,7 @@ static struct nla_policy nl_layer_policy[OPTSIM_A_LAYER_MAX + 1] = {
 	[OPTSIM_A_LAYER_WRITE_ONCE_VIOLATIONS] = { .type = NLA_U64 },
 	[OPTSIM_A_LAYER_MEDIUM_ERRORS]	= { .type = NLA_U64 },
 	[OPTSIM_A_LAYER_COMPILES]	= { .type = NLA_U64 },
+	[OPTSIM_A_LAYER_STRATEGY_USED]	= { .type = NLA_U32 },
 };
 
 /* nlctx_die() - "WHAT failed: strerror (the kernel's message)" and exit 1. */
@@ -81,9 +82,13 @@ void nlctx_die(const struct nlctx *nl, int err, const char *what)
 	errx(EXIT_FAILURE, "%s failed: %s", what, strerror(err));
 }
 
-/* nlctx_open() - connect to the "optsim" family, or exit saying why. */
-void nlctx_open(struct nlctx *nl)
+/*
+ * nlctx_try_open() - connect to the "optsim" family. Returns NULL, or what
+ * failed (nothing is left open then).
+ */
+const char *nlctx_try_open(struct nlctx *nl)
 {
+	static char why[160];
 	int one = 1, ret;
 
 	memset(nl, 0, sizeof(*nl));
@@ -91,21 +96,41 @@ void nlctx_open(struct nlctx *nl)
 	if (!nl->sk)
 		errx(EXIT_FAILURE, "out of memory");
 	ret = genl_connect(nl->sk);
-	if (ret < 0)
-		errx(EXIT_FAILURE, "generic netlink: %s", nl_geterror(ret));
+	if (ret < 0) {
+		snprintf(why, sizeof(why), "generic netlink: %s",
+			 nl_geterror(ret));
+		goto fail;
+	}
 	/* Refusals come with the kernel's reason. */
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK,
 		   &one, sizeof(one));
 	nl->family = genl_ctrl_resolve(nl->sk, OPTSIM_GENL_NAME);
-	if (nl->family < 0)
-		errx(EXIT_FAILURE,
-		     "generic netlink family '%s' not found: is the optsim module loaded?",
-		     OPTSIM_GENL_NAME);
+	if (nl->family < 0) {
+		snprintf(why, sizeof(why),
+			 "generic netlink family '%s' not found: is the optsim module loaded?",
+			 OPTSIM_GENL_NAME);
+		goto fail;
+	}
 	nl->events = genl_ctrl_resolve_grp(nl->sk, OPTSIM_GENL_NAME,
 					   OPTSIM_GENL_MCGRP_EVENTS);
-	if (nl->events < 0)
-		errx(EXIT_FAILURE, "family '%s' has no '%s' group",
-		     OPTSIM_GENL_NAME, OPTSIM_GENL_MCGRP_EVENTS);
+	if (nl->events < 0) {
+		snprintf(why, sizeof(why), "family '%s' has no '%s' group",
+			 OPTSIM_GENL_NAME, OPTSIM_GENL_MCGRP_EVENTS);
+		goto fail;
+	}
+	return NULL;
+fail:
+	nlctx_close(nl);
+	return why;
+}
+
+/* nlctx_open() - connect to the "optsim" family, or exit saying why. */
+void nlctx_open(struct nlctx *nl)
+{
+	const char *why = nlctx_try_open(nl);
+
+	if (why)
+		errx(EXIT_FAILURE, "%s", why);
 }
 
 void nlctx_close(struct nlctx *nl)

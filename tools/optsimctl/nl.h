@@ -35,6 +35,7 @@ struct nl_reply {
  */
 typedef int (*nlctx_reply_fn)(const struct nl_reply *r, void *arg);
 
+const char *nlctx_try_open(struct nlctx *nl);
 void nlctx_open(struct nlctx *nl);
 void nlctx_close(struct nlctx *nl);
 struct nl_msg *nlctx_msg(struct nlctx *nl, uint8_t cmd, bool dump);

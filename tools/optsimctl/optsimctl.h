@@ -123,6 +123,13 @@ static inline uint32_t spec_jitter_limit_cpct(uint32_t layers, uint32_t layer)
 #define SPEC_LDC_LIMIT			15
 #define SPEC_BIS_LIMIT			15
 
+/* simulate.c: the ranges of its own options (the model checks the optics). */
+#define WAVELENGTH_MIN_NM	300
+#define WAVELENGTH_MAX_NM	1000
+#define NA_MIN_MILLI		100
+#define NA_MAX_MILLI		2000
+#define SWEEP_MAX_POINTS	1000
+
 /* command handlers */
 int cmd_info(struct optsimctl *ctl, int argc, char **argv);
 int cmd_get(struct optsimctl *ctl, int argc, char **argv);

@@ -15,15 +15,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
+#include <netlink/attr.h>
 
 #include "json.h"
 #include "names.h"
+#include "nl.h"
 #include "optsimctl.h"
 #include "units.h"
 
-#define VELOCITY_RANGE	"1.000..60.000 m/s"
-#define POWER_RANGE	"0.100..50.000 mW"
+/* The accepted ranges of the uapi, as messages name them. */
+static const char *velocity_range(void)
+{
+	static char buf[RANGE_BUFSZ];
+
+	return fmt_range(buf, sizeof(buf), OPTSIM_VELOCITY_MIN_MMS,
+			 OPTSIM_VELOCITY_MAX_MMS, 3, "m/s");
+}
+
+/* Write power from @min: OPTSIM_POWER_MIN_UW, or 0 for the bias power. */
+static const char *power_range(uint32_t min)
+{
+	static char buf[RANGE_BUFSZ];
+
+	return fmt_range(buf, sizeof(buf), min, OPTSIM_POWER_MAX_UW, 3, "mW");
+}
 
 /* opt_layer() - parse --layer or exit with the validation message. */
 uint32_t opt_layer(const char *arg, bool allow_all)
@@ -31,8 +46,8 @@ uint32_t opt_layer(const char *arg, bool allow_all)
 	uint32_t layer;
 
 	if (parse_layer(arg, allow_all, &layer))
-		errx(EXIT_FAILURE, "invalid layer '%s' (expected 0%s1%s)",
-		     arg, allow_all ? ", " : " or ",
+		errx(EXIT_FAILURE, "invalid layer '%s' (expected 0%s%u%s)",
+		     arg, allow_all ? ", " : " or ", OPTSIM_MAX_LAYERS - 1,
 		     allow_all ? " or all" : "");
 	return layer;
 }
@@ -48,8 +63,8 @@ void param_opt_velocity(struct param_change *chg, const char *arg)
 		     arg);
 	if (ret || mms < OPTSIM_VELOCITY_MIN_MMS ||
 	    mms > OPTSIM_VELOCITY_MAX_MMS)
-		errx(EXIT_FAILURE, "velocity %s m/s out of range (" VELOCITY_RANGE ")",
-		     arg);
+		errx(EXIT_FAILURE, "velocity %s m/s out of range (%s)", arg,
+		     velocity_range());
 	if (chg->velocity_set && chg->speed_given)
 		errx(EXIT_FAILURE, "--velocity and --speed are mutually exclusive");
 	chg->velocity_set = true;
@@ -67,12 +82,13 @@ void param_opt_speed(struct param_change *chg, const char *arg)
 		     "invalid speed '%s' (expected a multiple of 1x with at most 3 decimals, e.g. 2 or 1.5)",
 		     arg);
 	if (ret || speed_to_mms(mx, &mms))
-		errx(EXIT_FAILURE, "speed %s out of range (" VELOCITY_RANGE ")",
-		     arg);
+		errx(EXIT_FAILURE, "speed %s out of range (%s)", arg,
+		     velocity_range());
 	if (mms < OPTSIM_VELOCITY_MIN_MMS || mms > OPTSIM_VELOCITY_MAX_MMS)
 		errx(EXIT_FAILURE,
-		     "speed %s (%s m/s) out of range (" VELOCITY_RANGE ")", arg,
-		     fmt_fixed(buf, sizeof(buf), mms, 3, false));
+		     "speed %s (%s m/s) out of range (%s)", arg,
+		     fmt_fixed(buf, sizeof(buf), mms, 3, false),
+		     velocity_range());
 	if (chg->velocity_set && !chg->speed_given)
 		errx(EXIT_FAILURE, "--velocity and --speed are mutually exclusive");
 	chg->velocity_set = true;
@@ -84,7 +100,7 @@ void param_opt_strategy(struct param_change *chg, const char *arg)
 {
 	if (strategy_from_name(arg, &chg->strategy))
 		errx(EXIT_FAILURE, "unknown strategy '%s' (expected %s)", arg,
-		     strategy_name_list());
+		     strategy_name_list(", "));
 	chg->strategy_set = true;
 }
 
@@ -100,7 +116,8 @@ static uint32_t opt_mw(const char *what, const char *arg)
 		     what, arg);
 	if (ret || uw > OPTSIM_POWER_MAX_UW)
 		errx(EXIT_FAILURE, "%s %s mW out of range (%s)", what, arg,
-		     strcmp(what, "power") ? "0.000..50.000 mW" : POWER_RANGE);
+		     power_range(strcmp(what, "power") ? 0 :
+				 OPTSIM_POWER_MIN_UW));
 	return (uint32_t)uw;
 }
 
@@ -108,8 +125,8 @@ void param_opt_power(struct param_change *chg, const char *arg)
 {
 	chg->write_power = opt_mw("power", arg);
 	if (chg->write_power < OPTSIM_POWER_MIN_UW)
-		errx(EXIT_FAILURE, "power %s mW out of range (" POWER_RANGE ")",
-		     arg);
+		errx(EXIT_FAILURE, "power %s mW out of range (%s)", arg,
+		     power_range(OPTSIM_POWER_MIN_UW));
 	chg->power_set = true;
 }
 
@@ -145,17 +162,19 @@ static void params_validate(const struct optsimctl *ctl,
 
 	if (p->velocity < OPTSIM_VELOCITY_MIN_MMS ||
 	    p->velocity > OPTSIM_VELOCITY_MAX_MMS)
-		errx(EXIT_FAILURE, "%s: layer %u: velocity %s m/s out of range ("
-		     VELOCITY_RANGE ")", ctl->devname, p->layer,
-		     fmt_fixed(a, sizeof(a), p->velocity, 3, false));
+		errx(EXIT_FAILURE, "%s: layer %u: velocity %s m/s out of range (%s)",
+		     ctl->devname, p->layer,
+		     fmt_fixed(a, sizeof(a), p->velocity, 3, false),
+		     velocity_range());
 	if (p->strategy > OPTSIM_STRATEGY_CASTLE)
 		errx(EXIT_FAILURE, "%s: layer %u: unknown strategy %u",
 		     ctl->devname, p->layer, p->strategy);
 	if (p->write_power < OPTSIM_POWER_MIN_UW ||
 	    p->write_power > OPTSIM_POWER_MAX_UW)
-		errx(EXIT_FAILURE, "%s: layer %u: write power %s mW out of range ("
-		     POWER_RANGE ")", ctl->devname, p->layer,
-		     fmt_fixed(a, sizeof(a), p->write_power, 3, false));
+		errx(EXIT_FAILURE, "%s: layer %u: write power %s mW out of range (%s)",
+		     ctl->devname, p->layer,
+		     fmt_fixed(a, sizeof(a), p->write_power, 3, false),
+		     power_range(OPTSIM_POWER_MIN_UW));
 	if (p->bias_power > p->write_power)
 		errx(EXIT_FAILURE,
 		     "%s: layer %u: bias power %s mW would exceed write power %s mW",
@@ -226,20 +245,53 @@ void params_apply(struct optsimctl *ctl, const struct optsim_info *info,
 	}
 }
 
-/*
- * strategy_used() - the strategy the drive writes with: auto resolved as the
- * driver's recording model resolves it, for the medium's preset stack.
- */
-static uint32_t strategy_used(uint32_t media, const struct optsim_params *p)
-{
-	struct osm_stack st;
+/* Per layer, the strategy the drive writes with, or NO_STRATEGY. */
+#define NO_STRATEGY	UINT32_MAX
 
-	if (osm_stack_for_media(&st, media))
-		return p->strategy;
-	return osm_strategy_resolve(&st, p->layer, p->strategy, p->velocity);
+static int used_one(const struct nl_reply *r, void *arg)
+{
+	struct nlattr *ltb[OPTSIM_A_LAYER_MAX + 1];
+	uint32_t *used = arg, layer;
+	struct nlattr *a;
+	int rem;
+
+	nla_for_each_attr(a, r->attrs, r->len, rem) {
+		if (nla_type(a) != OPTSIM_A_LAYER || nlctx_parse_layer(a, ltb) ||
+		    !ltb[OPTSIM_A_LAYER_INDEX] ||
+		    !ltb[OPTSIM_A_LAYER_STRATEGY_USED])
+			continue;
+		layer = nla_get_u32(ltb[OPTSIM_A_LAYER_INDEX]);
+		if (layer < OPTSIM_MAX_LAYERS)
+			used[layer] = nla_get_u32(ltb[OPTSIM_A_LAYER_STRATEGY_USED]);
+	}
+	return 0;
 }
 
-static void get_json(uint32_t media, const struct optsim_params *p, uint32_t n)
+/*
+ * strategies_used() - ask the driver (params-get) which strategy each
+ * layer is written with: auto as the driver resolved it. Layers it does
+ * not say (no netlink family, or an older driver) stay NO_STRATEGY.
+ */
+static void strategies_used(struct optsimctl *ctl,
+			    uint32_t used[OPTSIM_MAX_LAYERS])
+{
+	struct nl_msg *msg;
+	struct nlctx nl;
+	uint32_t i;
+
+	for (i = 0; i < OPTSIM_MAX_LAYERS; i++)
+		used[i] = NO_STRATEGY;
+	if (nlctx_try_open(&nl))
+		return;
+	msg = nlctx_msg(&nl, OPTSIM_CMD_PARAMS_GET, false);
+	if (nla_put_u32(msg, OPTSIM_A_DEV_INDEX, dev_index(ctl)))
+		errx(EXIT_FAILURE, "out of memory");
+	nlctx_request(&nl, msg, used_one, used);
+	nlctx_close(&nl);
+}
+
+static void get_json(const struct optsim_params *p, const uint32_t *used,
+		     uint32_t n)
 {
 	struct json j;
 	uint32_t i;
@@ -254,8 +306,9 @@ static void get_json(uint32_t media, const struct optsim_params *p, uint32_t n)
 		json_fixed(&j, "velocity_ms", p[i].velocity, 3);
 		json_fixed(&j, "speed_x", mms_to_milli_x(p[i].velocity), 3);
 		json_string(&j, "strategy", strategy_name(p[i].strategy));
-		json_string(&j, "strategy_used",
-			    strategy_name(strategy_used(media, &p[i])));
+		if (used[p[i].layer] != NO_STRATEGY)
+			json_string(&j, "strategy_used",
+				    strategy_name(used[p[i].layer]));
 		json_u64(&j, "write_power_uw", p[i].write_power);
 		json_u64(&j, "bias_power_uw", p[i].bias_power);
 		json_object_end(&j);
@@ -265,7 +318,7 @@ static void get_json(uint32_t media, const struct optsim_params *p, uint32_t n)
 	json_finish(&j);
 }
 
-static void get_human(uint32_t media, const struct optsim_params *p,
+static void get_human(const struct optsim_params *p, const uint32_t *used,
 		      uint32_t n)
 {
 	char v[FIXED_BUFSZ], x[FIXED_BUFSZ], w[FIXED_BUFSZ], b[FIXED_BUFSZ];
@@ -275,7 +328,7 @@ static void get_human(uint32_t media, const struct optsim_params *p,
 	printf("%-6s %-12s %-8s %-13s %-13s %s\n", "LAYER", "VELOCITY", "SPEED",
 	       "STRATEGY", "WRITE POWER", "BIAS POWER");
 	for (i = 0; i < n; i++) {
-		uint32_t used = strategy_used(media, &p[i]);
+		uint32_t u = used[p[i].layer];
 
 		fmt_fixed(v, sizeof(v), p[i].velocity, 3, false);
 		fmt_fixed(x, sizeof(x), mms_to_milli_x(p[i].velocity), 3, true);
@@ -285,12 +338,12 @@ static void get_human(uint32_t media, const struct optsim_params *p,
 		strcat(x, "x");
 		strcat(w, " mW");
 		strcat(b, " mW");
-		if (used != p[i].strategy)
+		if (u != NO_STRATEGY && u != p[i].strategy)
 			snprintf(s, sizeof(s), "%s (%s)",
 				 strategy_name(p[i].strategy),
-				 strategy_name(used));
+				 strategy_name(u));
 		else
-			snprintf(s, sizeof(s), "%s", strategy_name(used));
+			snprintf(s, sizeof(s), "%s", strategy_name(p[i].strategy));
 		printf("L%-5u %-12s %-8s %-13s %-13s %s\n", p[i].layer, v, x, s,
 		       w, b);
 	}
@@ -299,6 +352,7 @@ static void get_human(uint32_t media, const struct optsim_params *p,
 int cmd_get(struct optsimctl *ctl, int argc, char **argv)
 {
 	struct optsim_params p[OPTSIM_MAX_LAYERS];
+	uint32_t used[OPTSIM_MAX_LAYERS];
 	struct optsim_info info;
 	uint32_t layer, first, n, i;
 
@@ -310,11 +364,12 @@ int cmd_get(struct optsimctl *ctl, int argc, char **argv)
 	dev_layer_range(ctl, &info, layer, &first, &n);
 	for (i = 0; i < n; i++)
 		params_read(ctl, first + i, &p[i]);
+	strategies_used(ctl, used);
 
 	if (ctl->json)
-		get_json(info.media, p, n);
+		get_json(p, used, n);
 	else
-		get_human(info.media, p, n);
+		get_human(p, used, n);
 	return EXIT_SUCCESS;
 }
 

@@ -26,11 +26,6 @@
 #include "svg.h"
 #include "units.h"
 
-#define WAVELENGTH_MIN_NM	300
-#define WAVELENGTH_MAX_NM	1000
-#define NA_MIN_MILLI		100
-#define NA_MAX_MILLI		2000
-#define SWEEP_MAX_POINTS	1000
 /* Points of the sweep that --svg draws when no --sweep is given. */
 #define SVG_DEFAULT_STEPS	40
 /* Clusters and seed of every simulated write (those of osm_model_simulate). */
@@ -125,7 +120,7 @@ static void sim_opt_cycles(struct sim *s, const char *arg)
 
 static void sim_opt_sweep(struct sim *s, const char *arg)
 {
-	char a[FIXED_BUFSZ], b[FIXED_BUFSZ];
+	char a[FIXED_BUFSZ], b[FIXED_BUFSZ], r[RANGE_BUFSZ];
 	int ret = parse_sweep(arg, "power", 3, &s->from, &s->to, &s->step);
 
 	if (ret)
@@ -139,9 +134,11 @@ static void sim_opt_sweep(struct sim *s, const char *arg)
 		     fmt_fixed(a, sizeof(a), s->from, 3, true),
 		     fmt_fixed(b, sizeof(b), s->to, 3, true));
 	if (s->from < OPTSIM_POWER_MIN_UW || s->to > OPTSIM_POWER_MAX_UW)
-		errx(EXIT_FAILURE, "sweep %s..%s mW out of range (0.100..50.000 mW)",
+		errx(EXIT_FAILURE, "sweep %s..%s mW out of range (%s)",
 		     fmt_fixed(a, sizeof(a), s->from, 3, true),
-		     fmt_fixed(b, sizeof(b), s->to, 3, true));
+		     fmt_fixed(b, sizeof(b), s->to, 3, true),
+		     fmt_range(r, sizeof(r), OPTSIM_POWER_MIN_UW,
+			       OPTSIM_POWER_MAX_UW, 3, "mW"));
 	s->points = (s->to - s->from) / s->step + 1;
 	if (s->points > SWEEP_MAX_POINTS)
 		errx(EXIT_FAILURE, "sweep of %llu points is too long (at most %u)",

@@ -212,3 +212,27 @@ char *fmt_fixed(char *buf, size_t len, uint64_t v, unsigned int decimals,
 	}
 	return buf;
 }
+
+/*
+ * fmt_range() - "@lo..@hi UNIT" with fmt_fixed(@decimals) numbers:
+ * fmt_range(buf, len, 1000, 60000, 3, "m/s") = "1.000..60.000 m/s".
+ */
+char *fmt_range(char *buf, size_t len, uint64_t lo, uint64_t hi,
+		unsigned int decimals, const char *unit)
+{
+	char a[FIXED_BUFSZ], b[FIXED_BUFSZ];
+
+	snprintf(buf, len, "%s..%s %s", fmt_fixed(a, sizeof(a), lo, decimals, false),
+		 fmt_fixed(b, sizeof(b), hi, decimals, false), unit);
+	return buf;
+}
+
+/*
+ * layer_sectors_valid() - @n is a layer size the driver accepts: a multiple
+ * of OPTSIM_CLUSTER_SECTORS from OPTSIM_LAYER_SECTORS_MIN to _MAX.
+ */
+bool layer_sectors_valid(uint64_t n)
+{
+	return n >= OPTSIM_LAYER_SECTORS_MIN && n <= OPTSIM_LAYER_SECTORS_MAX &&
+	       !(n % OPTSIM_CLUSTER_SECTORS);
+}

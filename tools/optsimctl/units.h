@@ -25,5 +25,11 @@ uint64_t mms_to_milli_x(uint64_t mms);
 
 char *fmt_fixed(char *buf, size_t len, uint64_t v, unsigned int decimals,
 		bool trim);
+/* Room for any range fmt_range() prints. */
+#define RANGE_BUFSZ	(2 * FIXED_BUFSZ + 16)
+char *fmt_range(char *buf, size_t len, uint64_t lo, uint64_t hi,
+		unsigned int decimals, const char *unit);
+
+bool layer_sectors_valid(uint64_t n);
 
 #endif /* OPTSIMCTL_UNITS_H */

@@ -29,6 +29,13 @@
 #define OPTSIM_CLUSTER_SECTORS		32
 /* Most recording layers a medium can have. */
 #define OPTSIM_MAX_LAYERS		2
+/*
+ * Accepted layer sizes, in logical sectors (OPTSIM_IOC_LOAD, the module
+ * parameter layer_sectors and OPTSIM_CMD_DEV_NEW); a size is also a
+ * multiple of OPTSIM_CLUSTER_SECTORS. The largest is 32 GiB per layer.
+ */
+#define OPTSIM_LAYER_SECTORS_MIN	1024
+#define OPTSIM_LAYER_SECTORS_MAX	16777216
 /* Layer selector of OPTSIM_IOC_SET_PARAMS that addresses every layer. */
 #define OPTSIM_LAYER_ALL		0xffffffffU
 
@@ -57,6 +64,16 @@ enum optsim_media {
 	OPTSIM_MEDIA_BD_RE_DL	= 4
 };
 
+/*
+ * Names of the media types, as the module parameter "media" and the sysfs
+ * attribute "media" spell them (OPTSIM_MEDIA_NAME_NONE: no medium).
+ */
+#define OPTSIM_MEDIA_NAME_NONE		"none"
+#define OPTSIM_MEDIA_NAME_BD_R		"bd-r"
+#define OPTSIM_MEDIA_NAME_BD_R_DL	"bd-r-dl"
+#define OPTSIM_MEDIA_NAME_BD_RE		"bd-re"
+#define OPTSIM_MEDIA_NAME_BD_RE_DL	"bd-re-dl"
+
 /**
  * enum optsim_strategy - laser pulse strategy used to record marks
  * @OPTSIM_STRATEGY_AUTO: chosen by the drive from medium, layer and velocity
@@ -70,6 +87,12 @@ enum optsim_strategy {
 	OPTSIM_STRATEGY_MULTI	= 2,
 	OPTSIM_STRATEGY_CASTLE	= 3
 };
+
+/* Names of the strategies, as tools show and accept them. */
+#define OPTSIM_STRATEGY_NAME_AUTO	"auto"
+#define OPTSIM_STRATEGY_NAME_SINGLE	"single"
+#define OPTSIM_STRATEGY_NAME_MULTI	"multi"
+#define OPTSIM_STRATEGY_NAME_CASTLE	"castle"
 
 /* Flags of struct optsim_info. */
 /* The medium records each cluster once (BD-R). */
@@ -480,6 +503,10 @@ enum optsim_a {
  * @OPTSIM_A_LAYER_MEDIUM_ERRORS: u64, reads failed on uncorrectable
  *	clusters
  * @OPTSIM_A_LAYER_COMPILES: u64, recording model tables compiled
+ * @OPTSIM_A_LAYER_STRATEGY_USED: u32, enum optsim_strategy: the strategy
+ *	the layer is written with, OPTSIM_A_LAYER_STRATEGY with auto resolved
+ *	by the drive (never OPTSIM_STRATEGY_AUTO); in replies and
+ *	notifications only
  * @__OPTSIM_A_LAYER_MAX: one past the last attribute
  */
 enum optsim_a_layer {
@@ -501,6 +528,7 @@ enum optsim_a_layer {
 	OPTSIM_A_LAYER_WRITE_ONCE_VIOLATIONS,
 	OPTSIM_A_LAYER_MEDIUM_ERRORS,
 	OPTSIM_A_LAYER_COMPILES,
+	OPTSIM_A_LAYER_STRATEGY_USED,
 
 	__OPTSIM_A_LAYER_MAX
 };

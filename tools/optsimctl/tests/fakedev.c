@@ -3,7 +3,8 @@
  * fakedev.so - an LD_PRELOAD stand-in for /dev/optsim, so that the host
  * tests can run optsimctl's device paths without the kernel module.
  *
- * It models build/CONTRACT.md closely enough for the tool (not the driver):
+ * It models the contract of uapi/linux/optsim.h (Documentation/uapi.rst)
+ * closely enough for the tool (not the driver):
  * ioctls GET_INFO, GET_PARAMS, SET_PARAMS, LOAD, EJECT, FINALIZE, ERASE,
  * GET_QUALITY and OPC with their checks and errnos, and block I/O with
  * 2048-byte O_DIRECT alignment, write-once clusters and finalize. State
@@ -31,6 +32,9 @@
  *   FAKEDEV_QUALITY_MAX  GET_QUALITY returns at most this many records
  *   FAKEDEV_FAIL_QUALITY GET_QUALITY fails with EIO
  *   FAKEDEV_LOG        file that gets one line per SET_PARAMS/FINALIZE/...
+ *
+ * Netlink sockets cannot be opened (EAFNOSUPPORT): the fake drive has no
+ * netlink family, and a module loaded on the host must not answer for it.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -41,6 +45,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -381,7 +386,7 @@ static int fake_ioctl(unsigned long req, void *arg)
 		if (!st.media)
 			return -ENOMEDIUM;
 		if ((p->layer >= layers() && p->layer != OPTSIM_LAYER_ALL) ||
-		    p->strategy > 3 || p->velocity < OPTSIM_VELOCITY_MIN_MMS ||
+		    p->strategy > OPTSIM_STRATEGY_CASTLE || p->velocity < OPTSIM_VELOCITY_MIN_MMS ||
 		    p->velocity > OPTSIM_VELOCITY_MAX_MMS ||
 		    p->write_power < OPTSIM_POWER_MIN_UW ||
 		    p->write_power > OPTSIM_POWER_MAX_UW ||
@@ -403,11 +408,13 @@ static int fake_ioctl(unsigned long req, void *arg)
 	case OPTSIM_IOC_LOAD: {
 		struct optsim_load *ld = arg;
 
-		if (ld->media < 1 || ld->media > 4 || ld->reserved0 ||
+		if (ld->media < OPTSIM_MEDIA_BD_R ||
+		    ld->media > OPTSIM_MEDIA_BD_RE_DL || ld->reserved0 ||
 		    ld->reserved[0] || ld->reserved[1] ||
-		    (ld->layer_sectors && (ld->layer_sectors % 32 ||
-					   ld->layer_sectors < 1024 ||
-					   ld->layer_sectors > 65536)))
+		    (ld->layer_sectors &&
+		     (ld->layer_sectors % OPTSIM_CLUSTER_SECTORS ||
+		      ld->layer_sectors < OPTSIM_LAYER_SECTORS_MIN ||
+		      ld->layer_sectors > 65536)))
 			return -EINVAL;
 		st.media = ld->media;
 		st.layer_sectors = ld->layer_sectors ? ld->layer_sectors :
@@ -583,6 +590,19 @@ IO_WRAP(pread, void *, pread)
 IO_WRAP(pread64, void *, pread)
 IO_WRAP(pwrite, const void *, pwrite)
 IO_WRAP(pwrite64, const void *, pwrite)
+
+int socket(int domain, int type, int protocol)
+{
+	static int (*real_socket)(int, int, int);
+
+	if (domain == AF_NETLINK) {
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
+	if (!real_socket)
+		real_socket = (int (*)(int, int, int))dlsym(RTLD_NEXT, "socket");
+	return real_socket(domain, type, protocol);
+}
 
 int fsync(int fd)
 {

@@ -414,6 +414,27 @@ int main(void)
 	check_fmt(100, 3, false, "0.100");
 	check_fmt(42, 0, true, "42");
 	check_fmt(UINT64_MAX, 3, false, "18446744073709551.615");
+	{
+		char r[RANGE_BUFSZ];
+
+		ok(!strcmp(fmt_range(r, sizeof(r), OPTSIM_VELOCITY_MIN_MMS,
+				     OPTSIM_VELOCITY_MAX_MMS, 3, "m/s"),
+			   "1.000..60.000 m/s"), "%s", "velocity range text");
+	}
+	ok(layer_sectors_valid(OPTSIM_LAYER_SECTORS_MIN) &&
+	   layer_sectors_valid(OPTSIM_LAYER_SECTORS_MAX) &&
+	   layer_sectors_valid(16777216), "%s", "layer sizes: the limits, 16777216");
+	ok(!layer_sectors_valid(OPTSIM_LAYER_SECTORS_MIN - 32) &&
+	   !layer_sectors_valid(OPTSIM_LAYER_SECTORS_MAX + 32) &&
+	   !layer_sectors_valid(OPTSIM_LAYER_SECTORS_MIN + 1) &&
+	   !layer_sectors_valid(67108864), "%s",
+	   "layer sizes: beyond the limits, off the cluster, 67108864");
+	ok(!strcmp(media_name_list(" or "), "bd-r, bd-r-dl, bd-re or bd-re-dl") &&
+	   !strcmp(media_name_list(", "), "bd-r, bd-r-dl, bd-re, bd-re-dl"),
+	   "%s", "media name lists");
+	ok(!strcmp(strategy_name_list(" or "), "single, multi, castle or auto") &&
+	   !strcmp(strategy_name_list(", "), "single, multi, castle, auto"),
+	   "%s", "strategy name lists, auto last");
 
 	ok(!media_from_name("bd-r-dl", &m) && m == OPTSIM_MEDIA_BD_R_DL,
 	   "%s", "media bd-r-dl");
