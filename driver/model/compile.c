@@ -466,12 +466,12 @@ int osm_compile(const struct osm_compile_in *in, struct osm_table *out,
 	int ret;
 
 	if (!st || !w || osm_stack_validate(st) || in->layer >= st->layers)
-		return -22;
+		return -EINVAL;
 	if (in->velocity_mms < 1000 || in->velocity_mms > 60000 ||
 	    !osm_power_valid(in->write_uw) ||
 	    in->bias_uw > in->write_uw || in->strategy > OSM_STRAT_CASTLE ||
 	    in->channel_bit_pm < 20000 || in->channel_bit_pm > 200000)
-		return -22;
+		return -EINVAL;
 	l = &st->layer[in->layer];
 	ret = osm_thermal_setup(&w->th, st, in->layer, in->velocity_mms,
 				in->channel_bit_pm);

@@ -18,9 +18,6 @@
  */
 #include "geometry.h"
 
-/* Error codes, spelled here so the file needs no errno header. */
-#define OSM_EINVAL	22
-
 /**
  * osm_geometry_init() - describe a medium
  * @geo: geometry to fill in
@@ -34,10 +31,10 @@
 int osm_geometry_init(struct osm_geometry *geo, u32 layers, u64 layer_sectors)
 {
 	if (layers < 1 || layers > 2)
-		return -OSM_EINVAL;
+		return -EINVAL;
 	if (layer_sectors < OSM_GEO_MIN_LAYER_SECTORS ||
 	    layer_sectors > OSM_GEO_MAX_LAYER_SECTORS || layer_sectors % 32)
-		return -OSM_EINVAL;
+		return -EINVAL;
 
 	geo->layers = layers;
 	geo->layer_sectors = layer_sectors;

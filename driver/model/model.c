@@ -23,7 +23,7 @@ int osm_model_compile(const struct osm_compile_in *in, struct osm_table *out)
 	int ret;
 
 	if (!work)
-		return -12;
+		return -ENOMEM;
 	ret = osm_compile(in, out, work);
 	osm_free(work);
 	return ret;
@@ -49,7 +49,7 @@ int osm_model_cluster(const struct osm_table *t, const u8 *data, size_t len,
 	u32 j, u, ser;
 
 	if (!len || !data || !h)
-		return -22;
+		return -EINVAL;
 	osm_rll_histogram(data, len, h);
 	j = osm_quality_jitter(t, h, dow, &u);
 	rec->flags = u ? OSM_QF_UNRESOLVED : 0;
@@ -100,7 +100,7 @@ int osm_model_opc(const struct osm_compile_in *in, struct osm_opc_result *res)
 	int ret;
 
 	if (!mem)
-		return -12;
+		return -ENOMEM;
 	ret = osm_model_opc_buf(in, res, mem + ws + sizeof(struct osm_table) +
 				sizeof(struct osm_rll_hist),
 				(struct osm_table *)(mem + ws),
@@ -133,10 +133,10 @@ int osm_model_simulate(const struct osm_sim_params *p, struct osm_sim_result *r)
 	int ret;
 
 	if (!p->stack)
-		return -22;
+		return -EINVAL;
 	t = osm_zalloc(sizeof(*t) + sizeof(*h) + OSM_CLUSTER_BYTES);
 	if (!t)
-		return -12;
+		return -ENOMEM;
 	h = (struct osm_rll_hist *)(t + 1);
 	buf = (u8 *)(h + 1);
 	if (p->optimum_uw) {

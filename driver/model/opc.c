@@ -81,7 +81,7 @@ int osm_opc(const struct osm_compile_in *in, const struct osm_rll_hist *test,
 			return ret;
 	}
 	if (!res->power_uw)
-		return -22;
+		return -EINVAL;
 	best = res->power_uw;
 	for (k = -7; k <= 7; k++) {
 		if (!k)

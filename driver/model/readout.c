@@ -59,14 +59,14 @@ int osm_readout_setup(struct osm_readout *rd, const struct osm_stack *st,
 	rd->wr_nm = osm_stack_spot_nm(st);
 	rd->rr = (s32)(2 * rd->wr_nm * 1000 / step_pm);
 	if (rd->rr > OSM_RD_MAX || rd->rr < 2)
-		return -22;
+		return -EINVAL;
 	/* R T^2 contrast relative to the reference */
 	sig = (u64)l->refl_q16 * reach >> 16;
 	sig = sig * reach >> 16;
 	sig = sig * l->contrast_q16 >> 16;
 	rd->signal_q16 = (u32)osm_div64(sig << 16, OSM_RD_REF_SIGNAL);
 	if (!rd->signal_q16)
-		return -22;
+		return -EINVAL;
 	rd->eq_k_q16 = OSM_RD_EQ_K;
 	rd->lim_q16 = OSM_RD_LIMIT;
 	/*

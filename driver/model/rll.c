@@ -177,7 +177,7 @@ int osm_rll_decode(const u8 *code, size_t nbits, u8 *data, size_t len)
 	size_t pos = 0, off;
 
 	if (nbits != osm_rll_encoded_bits(len))
-		return -22;
+		return -EINVAL;
 	osm_memset(data, 0, len);
 	for (off = 0; off < len; off += OSM_RLL_FRAME_BYTES) {
 		size_t fl = len - off < OSM_RLL_FRAME_BYTES ?
@@ -194,10 +194,10 @@ int osm_rll_decode(const u8 *code, size_t nbits, u8 *data, size_t len)
 			int p0 = osm_rll_unbasic(w0), p[4], k, cnt;
 
 			if (p0 < 0)
-				return -22;
+				return -EINVAL;
 			if (w1 == 0 && w2 == 0) {
 				if (osm_rll_word(code, pos + 9) != 4 || (p0 & 1))
-					return -22;
+					return -EINVAL;
 				p[0] = p0;
 				p[1] = 3;
 				p[2] = 0;
@@ -212,7 +212,7 @@ int osm_rll_decode(const u8 *code, size_t nbits, u8 *data, size_t len)
 				cnt = 1;
 			}
 			if (i + cnt > np)
-				return -22;
+				return -EINVAL;
 			for (k = 0; k < cnt; k++, i++)
 				d[i >> 2] |= p[k] << (6 - 2 * (i & 3));
 			pos += 3 * cnt;

@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The only environment the pure-C model files see: fixed-width integer
- * types and a few constants, from the kernel when built into the module
- * and from libc when built into userspace tools and tests.
+ * types, errno values and a few constants, from the kernel when built into
+ * the module and from libc when built into userspace tools and tests.
  */
 #ifndef _OPTSIM_MODEL_SHIM_H
 #define _OPTSIM_MODEL_SHIM_H
 
 #ifdef __KERNEL__
 #include <linux/types.h>
+#include <linux/errno.h>
 #include <linux/math64.h>
 #include <linux/string.h>
 #include <linux/mm.h>
@@ -29,6 +30,7 @@
 /* Long loops (OPC ladders, compile passes) let other work run. */
 #define osm_resched()		cond_resched()
 #else
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>

@@ -25,7 +25,6 @@
 #include "fixmath.h"
 
 #define Q16(num, den)	((u32)(((u64)(num) << 16) / (den)))
-#define EINVAL_		22
 
 /* Cu-Si bilayer, full reflector behind it: bd-r and L0 of bd-r-dl. */
 static const struct osm_layer_stack osm_cusi = {
@@ -228,7 +227,7 @@ int osm_stack_preset(struct osm_stack *st, const char *name)
 		st->track_pitch_nm = 160;
 		st->groove_xt_q16 = Q16(30, 100);
 	} else {
-		return -EINVAL_;
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -243,7 +242,7 @@ int osm_stack_preset(struct osm_stack *st, const char *name)
 int osm_stack_for_media(struct osm_stack *st, u32 media)
 {
 	if (media < OSM_MEDIA_BD_R || media > OSM_MEDIA_BD_RE_DL)
-		return -EINVAL_;
+		return -EINVAL;
 	return osm_stack_preset(st, osm_preset_names[media - 1]);
 }
 
@@ -261,19 +260,19 @@ int osm_stack_validate(const struct osm_stack *st)
 	u32 i;
 
 	if (st->layers < 1 || st->layers > 2)
-		return -EINVAL_;
+		return -EINVAL;
 	if (st->wavelength_nm < 300 || st->wavelength_nm > 850)
-		return -EINVAL_;
+		return -EINVAL;
 	if (st->na_milli < 300 || st->na_milli > 2000)
-		return -EINVAL_;
+		return -EINVAL;
 	if (st->na_milli > 950 &&
 	    (st->cover != OSM_COVER_FILM || st->cover_nm > 400))
-		return -EINVAL_;
+		return -EINVAL;
 	if (st->cover == OSM_COVER_FILM && (!st->cover_nm || st->cover_nm > 400))
-		return -EINVAL_;
+		return -EINVAL;
 	if (st->track_pitch_nm < 50 || st->track_pitch_nm > 2000 ||
 	    st->groove_xt_q16 > OSM_Q16_ONE)
-		return -EINVAL_;
+		return -EINVAL;
 	for (i = 0; i < st->layers; i++) {
 		const struct osm_layer_stack *l = &st->layer[i];
 
@@ -281,19 +280,19 @@ int osm_stack_validate(const struct osm_stack *st)
 		    l->absorb_q16 > OSM_Q16_ONE || l->trans_q16 > OSM_Q16_ONE ||
 		    !l->slow_tau_ps || !l->ea_mev || !l->avrami_q8 ||
 		    !l->contrast_q16 || !l->refl_q16)
-			return -EINVAL_;
+			return -EINVAL;
 		if (l->kinetics == OSM_KIN_MIXING && !l->t_react_k)
-			return -EINVAL_;
+			return -EINVAL;
 		if (l->kinetics != OSM_KIN_MIXING &&
 		    (l->t_cryst_k >= l->t_melt_k || !l->t_cryst_k))
-			return -EINVAL_;
+			return -EINVAL;
 		if (l->kinetics == OSM_KIN_NUCLEATION && !l->cryst_ps)
-			return -EINVAL_;
+			return -EINVAL;
 		if (l->kinetics == OSM_KIN_GROWTH && !l->vg_max)
-			return -EINVAL_;
+			return -EINVAL;
 	}
 	if (st->layers == 2 && !st->layer[1].trans_q16)
-		return -EINVAL_;
+		return -EINVAL;
 	return 0;
 }
 
@@ -352,7 +351,7 @@ int osm_stack_default_power(const struct osm_stack *st, u32 layer,
 	const struct osm_layer_stack *l;
 
 	if (layer >= st->layers || layer >= 2)
-		return -EINVAL_;
+		return -EINVAL;
 	l = &st->layer[layer];
 	*write_uw = l->default_write_uw;
 	*bias_uw = l->default_bias_uw ? l->default_bias_uw :

@@ -55,7 +55,7 @@ int osm_thermal_setup(struct osm_thermal *th, const struct osm_stack *st,
 	s32 d;
 
 	if (!velocity_mms || !channel_bit_pm)
-		return -22;
+		return -EINVAL;
 	/* T = L_ch / v: pm / (mm/s) = ns; T/16 in ps */
 	th->dt_ps = (u32)osm_div64((u64)channel_bit_pm * 1000, (u64)velocity_mms * OSM_SUB);
 	th->step_pm = channel_bit_pm / OSM_SUB;
@@ -71,7 +71,7 @@ int osm_thermal_setup(struct osm_thermal *th, const struct osm_stack *st,
 	th->rf = (s32)(2 * th->wf_nm * 1000 / th->step_pm);
 	th->rs = (s32)(2 * th->ws_nm * 1000 / th->step_pm);
 	if (th->rf > OSM_TH_MAX_RF || th->rs > OSM_TH_MAX_RS || th->rf < 2)
-		return -22;
+		return -EINVAL;
 	/*
 	 * K in K/uW, Q20: 2 A reach / (pi wf^2 G) with wf in nm and G in
 	 * MW/(m^2 K) gives 1e6 * 2 A / (pi wf^2 G) K/uW; pi ~ 355/113.

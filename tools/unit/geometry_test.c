@@ -13,11 +13,11 @@ TEST(init_refuses_impossible_shapes)
 {
 	struct osm_geometry geo = { .layers = 7, .layer_sectors = 9 };
 
-	EXPECT_EQ(-22, osm_geometry_init(&geo, 0, REF));
-	EXPECT_EQ(-22, osm_geometry_init(&geo, 3, REF));
-	EXPECT_EQ(-22, osm_geometry_init(&geo, 1, REF + 1));
-	EXPECT_EQ(-22, osm_geometry_init(&geo, 1, OSM_GEO_MIN_LAYER_SECTORS - 32));
-	EXPECT_EQ(-22, osm_geometry_init(&geo, 2, OSM_GEO_MAX_LAYER_SECTORS + 32));
+	EXPECT_EQ(-EINVAL, osm_geometry_init(&geo, 0, REF));
+	EXPECT_EQ(-EINVAL, osm_geometry_init(&geo, 3, REF));
+	EXPECT_EQ(-EINVAL, osm_geometry_init(&geo, 1, REF + 1));
+	EXPECT_EQ(-EINVAL, osm_geometry_init(&geo, 1, OSM_GEO_MIN_LAYER_SECTORS - 32));
+	EXPECT_EQ(-EINVAL, osm_geometry_init(&geo, 2, OSM_GEO_MAX_LAYER_SECTORS + 32));
 	/* A refused shape leaves the geometry as it was. */
 	EXPECT_EQ(7U, geo.layers);
 	EXPECT_EQ(9U, geo.layer_sectors);

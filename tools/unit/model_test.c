@@ -221,24 +221,24 @@ TEST(parameter_validation_fuzz)
 	static struct osm_stack st;
 	int i, ret;
 
-	EXPECT_EQ(-22, osm_stack_preset(&st, "dvd-r"));
+	EXPECT_EQ(-EINVAL, osm_stack_preset(&st, "dvd-r"));
 	ASSERT_EQ(0, osm_stack_preset(&st, "bd-r"));
 	/* NA > 0.95 needs the seed-001 film */
-	EXPECT_EQ(-22, osm_stack_set_optics(&st, 405, 1200));
+	EXPECT_EQ(-EINVAL, osm_stack_set_optics(&st, 405, 1200));
 	EXPECT_EQ(850U, st.na_milli);
 	ASSERT_EQ(0, osm_stack_preset(&st, "bd-r-nf"));
 	EXPECT_EQ(0, osm_stack_set_optics(&st, 405, 1500));
 	st.cover_nm = 500;
-	EXPECT_EQ(-22, osm_stack_validate(&st));
-	EXPECT_EQ(-22, compile("bd-r", 1, 4917, 0, 6000, 0, &t));
-	EXPECT_EQ(-22, compile("bd-r", 0, 0, 0, 6000, 0, &t));
-	EXPECT_EQ(-22, compile("bd-r", 0, 4917, 7, 6000, 0, &t));
-	EXPECT_EQ(-22, compile("bd-r", 0, 4917, 0, 6000, 7000, &t));
+	EXPECT_EQ(-EINVAL, osm_stack_validate(&st));
+	EXPECT_EQ(-EINVAL, compile("bd-r", 1, 4917, 0, 6000, 0, &t));
+	EXPECT_EQ(-EINVAL, compile("bd-r", 0, 0, 0, 6000, 0, &t));
+	EXPECT_EQ(-EINVAL, compile("bd-r", 0, 4917, 7, 6000, 0, &t));
+	EXPECT_EQ(-EINVAL, compile("bd-r", 0, 4917, 0, 6000, 7000, &t));
 	for (i = 0; i < 40; i++) {
 		ret = compile(osm_stack_preset_name(rnd() % 6), rnd() % 3,
 			      rnd() % 70000, rnd() % 5, rnd() % 60000,
 			      rnd() % 8000, &t);
-		EXPECT_TRUE(ret == 0 || ret == -22);
+		EXPECT_TRUE(ret == 0 || ret == -EINVAL);
 	}
 }
 
