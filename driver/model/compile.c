@@ -105,16 +105,6 @@ static u32 osm_width_over(const struct osm_work *w, s32 from, s32 to)
 	return mx;
 }
 
-static inline s32 clamp_s16(s32 v)
-{
-	return v > 32767 ? 32767 : v < -32767 ? -32767 : v;
-}
-
-static inline s32 osm_clamp(s32 v, s32 lo, s32 hi)
-{
-	return v < lo ? lo : v > hi ? hi : v;
-}
-
 static inline u32 osm_mclass(u32 n)
 {
 	return n >= 5 ? 3 : n - 2;
@@ -317,7 +307,7 @@ static void osm_adapt_delay(struct osm_work *w)
 		d = a < b ? a : b;
 	else if (a < 0 && b < 0)
 		d = a > b ? a : b;
-	w->lv.delay = osm_clamp(d, -OSM_ADAPT_MAX, OSM_ADAPT_MAX);
+	w->lv.delay = clamp(d, -OSM_ADAPT_MAX, OSM_ADAPT_MAX);
 	osm_memset(&w->sds[1], 0, 3 * sizeof(w->sds[0]));
 	osm_memset(&w->sde[1], 0, 3 * sizeof(w->sde[0]));
 }
@@ -392,11 +382,11 @@ static void osm_compile_adapt(struct osm_work *w)
 				v = w->ds[c][sp] +
 				    osm_round_steps(w->sds[c][sp] * OSM_ADAPT_GAIN / 4,
 						    w->dsn[c][sp]);
-				w->ds[c][sp] = osm_clamp(v, -OSM_ADAPT_MAX, OSM_ADAPT_MAX);
+				w->ds[c][sp] = clamp(v, -OSM_ADAPT_MAX, OSM_ADAPT_MAX);
 				v = w->de[c][sp] +
 				    osm_round_steps(w->sde[c][sp] * OSM_ADAPT_GAIN / 4,
 						    w->den[c][sp]);
-				w->de[c][sp] = osm_clamp(v, -OSM_ADAPT_MAX, OSM_ADAPT_MAX);
+				w->de[c][sp] = clamp(v, -OSM_ADAPT_MAX, OSM_ADAPT_MAX);
 			}
 		/*
 		 * a 2T mark keeps at least half of its full-T pulse (it may
@@ -532,8 +522,8 @@ int osm_compile(const struct osm_compile_in *in, struct osm_table *out,
 					u64 sgl = osm_div64((u64)w->rd.noise_q16 * 16, sl);
 					u64 sgt = osm_div64((u64)w->rd.noise_q16 * 16, st2);
 
-					e->lead = (s16)clamp_s16(dl);
-					e->trail = (s16)clamp_s16(dt);
+					e->lead = (s16)clamp(dl, -32767, 32767);
+					e->trail = (s16)clamp(dt, -32767, 32767);
 					if (sgl > 128 || sgt > 128)
 						e->flags |= OSM_E_UNRESOLVED;
 					v = (sgl * sgl + sgt * sgt) / 2;

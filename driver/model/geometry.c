@@ -55,30 +55,6 @@ u64 osm_geometry_capacity(const struct osm_geometry *geo)
 }
 
 /**
- * osm_isqrt64() - integer square root
- * @x: radicand
- *
- * Return: the largest r with r * r <= @x.
- */
-u64 osm_isqrt64(u64 x)
-{
-	u64 r = 0, bit = 1ULL << 62;
-
-	while (bit > x)
-		bit >>= 2;
-	while (bit) {
-		if (x >= r + bit) {
-			x -= r + bit;
-			r = (r >> 1) + bit;
-		} else {
-			r >>= 1;
-		}
-		bit >>= 2;
-	}
-	return r;
-}
-
-/**
  * osm_geometry_locate() - map a logical sector to layer, track position and
  *	radius
  * @geo: the medium
@@ -102,7 +78,7 @@ void osm_geometry_locate(const struct osm_geometry *geo, u64 lba,
 		radial = geo->layer_sectors - 1 - loc->psn;
 	}
 	/* Half-sector steps keep the product within 64 bits: < 2^25 * 2^32. */
-	loc->radius_um = (u32)osm_isqrt64(rin2 + (2 * radial + 1) *
+	loc->radius_um = (u32)int_sqrt64(rin2 + (2 * radial + 1) *
 					  (rout2 - rin2) /
 					  (2 * geo->span_sectors));
 }

@@ -108,7 +108,7 @@ u32 osm_quality_jitter(const struct osm_table *t, const struct osm_rll_hist *h,
 			tot += (((x * x) >> 16) * t->dow_b_q16) >> 16;
 		}
 	}
-	tot = osm_isqrt64(tot << 16);
+	tot = int_sqrt64(tot << 16);
 	return tot > 0xffffffffULL ? 0xffffffffU : (u32)tot;
 }
 
@@ -161,7 +161,7 @@ static u32 osm_poisson(struct osm_prng *r, u64 lambda_q16)
 		for (i = 0; i < 12; i++)
 			z += (s64)(osm_prng_next(r) >> 48);
 		z -= 6 << 16;					/* Q16 */
-		v = (s64)lambda_q16 + ((z * (s64)osm_isqrt64(lambda_q16 << 16)) >> 16);
+		v = (s64)lambda_q16 + ((z * (s64)int_sqrt64(lambda_q16 << 16)) >> 16);
 		return v < 0 ? 0 : (u32)(v >> 16);
 	}
 }

@@ -251,30 +251,6 @@ int osm_rll_decode(const u8 *code, size_t nbits, u8 *data, size_t len)
 #define OSM_RLL_SYNC_RUNS	(((7U << 4) + (7U << 8) + (1U << 12) + (1U << 16) + \
 				  (1U << 20) + (2U << 24) - 1) | 6U << 28)
 
-/* the buffer holds codes in little-endian order: first code lowest */
-static inline u64 osm_rll_le64(u64 v)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	return __builtin_bswap64(v);
-#else
-	return v;
-#endif
-}
-
-static inline u64 osm_rll_load(const u8 *p)
-{
-	u64 v;
-
-	osm_memcpy(&v, p, 8);
-	return osm_rll_le64(v);
-}
-
-static inline void osm_rll_store(u8 *p, u64 v)
-{
-	v = osm_rll_le64(v);
-	osm_memcpy(p, &v, 8);
-}
-
 /*
  * Count the marks of @n codes at @buf, the first with stream index @base,
  * whose following space is complete. Marks are the odd stream indices; a
@@ -289,7 +265,7 @@ static u32 osm_rll_count_runs(const u8 *buf, u32 n, u32 base, u32 *count)
 	u64 w;
 
 	for (; i + 12 < n; i += 12) {
-		w = osm_rll_load(&buf[i >> 1]) >> sh;
+		w = get_unaligned_le64(&buf[i >> 1]) >> sh;
 		count[osm_rll_tri[w & 0xfff]]++;
 		count[osm_rll_tri[(w >> 8) & 0xfff]]++;
 		count[osm_rll_tri[(w >> 16) & 0xfff]]++;
@@ -315,7 +291,7 @@ static u32 osm_rll_count_runs(const u8 *buf, u32 n, u32 base, u32 *count)
 /* store the complete bytes of the codes */
 #define OSM_RLL_FLUSH()							\
 	do {								\
-		osm_rll_store(&buf[nb], acc);				\
+		put_unaligned_le64(acc, &buf[nb]);				\
 		nb += abits >> 3;					\
 		acc >>= abits & ~7U;					\
 		abits &= 7;						\
@@ -393,7 +369,7 @@ void osm_rll_histogram(const u8 *data, size_t len, struct osm_rll_hist *h)
 			h->marks += osm_rll_count_runs(buf, n, base, h->count);
 			/* keep the last two codes, whose triples are open */
 			base += n - 2;
-			acc = (osm_rll_load(&buf[(n - 2) >> 1]) >> (4 * (n & 1))) & 0xfff;
+			acc = (get_unaligned_le64(&buf[(n - 2) >> 1]) >> (4 * (n & 1))) & 0xfff;
 			abits = 8;
 			nb = 0;
 		}

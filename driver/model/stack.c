@@ -159,15 +159,6 @@ const char *osm_stack_preset_name(u32 i)
 	return osm_preset_names[i];
 }
 
-static bool osm_streq(const char *a, const char *b)
-{
-	while (*a && *a == *b) {
-		a++;
-		b++;
-	}
-	return *a == *b;
-}
-
 /**
  * osm_stack_preset() - fill in a named medium
  * @st: stack to fill in
@@ -180,13 +171,13 @@ static bool osm_streq(const char *a, const char *b)
  */
 int osm_stack_preset(struct osm_stack *st, const char *name)
 {
-	if (osm_streq(name, "bd-r")) {
+	if (!strcmp(name, "bd-r")) {
 		osm_stack_base(st, osm_preset_names[0], OSM_MEDIA_BD_R, 1, false);
 		osm_layer_set(&st->layer[0], &osm_cusi);
 		st->layer[0].default_write_uw = 5654;
 		st->v_single_mms = 3 * 4917;
 		st->lambda_na_max_nm = 640;
-	} else if (osm_streq(name, "bd-r-dl")) {
+	} else if (!strcmp(name, "bd-r-dl")) {
 		osm_stack_base(st, osm_preset_names[1], OSM_MEDIA_BD_R_DL, 2, false);
 		osm_layer_set(&st->layer[0], &osm_cusi);
 		osm_layer_set(&st->layer[1], &osm_cusi_semi);
@@ -194,14 +185,14 @@ int osm_stack_preset(struct osm_stack *st, const char *name)
 		st->layer[1].default_write_uw = 6640;
 		st->v_single_mms = 3 * 4917;
 		st->lambda_na_max_nm = 640;
-	} else if (osm_streq(name, "bd-re")) {
+	} else if (!strcmp(name, "bd-re")) {
 		osm_stack_base(st, osm_preset_names[2], OSM_MEDIA_BD_RE, 1, true);
 		osm_layer_set(&st->layer[0], &osm_sbte);
 		st->layer[0].default_write_uw = 6478;
 		st->lambda_na_max_nm = 640;
-	} else if (osm_streq(name, "bd-re-dl") ||
-		   osm_streq(name, "bd-re-dl-unbalanced")) {
-		bool unbal = !osm_streq(name, "bd-re-dl");
+	} else if (!strcmp(name, "bd-re-dl") ||
+		   !strcmp(name, "bd-re-dl-unbalanced")) {
+		bool unbal = strcmp(name, "bd-re-dl") != 0;
 
 		osm_stack_base(st, osm_preset_names[unbal ? 4 : 3],
 			       OSM_MEDIA_BD_RE_DL, 2, true);
@@ -213,7 +204,7 @@ int osm_stack_preset(struct osm_stack *st, const char *name)
 		if (unbal)
 			st->layer[1].sink_g /= 2;
 		st->lambda_na_max_nm = 640;
-	} else if (osm_streq(name, "bd-r-nf")) {
+	} else if (!strcmp(name, "bd-r-nf")) {
 		osm_stack_base(st, osm_preset_names[5], OSM_MEDIA_BD_R, 1, false);
 		osm_layer_set(&st->layer[0], &osm_cusi);
 		/* bd-r's value; not calibrated for the near-field optics */

@@ -63,7 +63,7 @@ int osm_thermal_setup(struct osm_thermal *th, const struct osm_stack *st,
 	th->tau_f_ps = l->heat_cap / l->sink_g;
 	/* wf^2 = w^2 + 8 D tau (D nm^2/ns, tau ps) */
 	wf2 = (u64)w * w + osm_div64((u64)8 * l->diffusivity * th->tau_f_ps, 1000);
-	th->wf_nm = (u32)osm_isqrt64(wf2);
+	th->wf_nm = (u32)int_sqrt64(wf2);
 	th->ws_nm = th->wf_nm * l->slow_width_q8 >> 8;
 	th->a_f = osm_pole(th->dt_ps, th->tau_f_ps);
 	th->a_s4 = osm_pole(4 * th->dt_ps, l->slow_tau_ps);
