@@ -49,6 +49,26 @@ u64 osm_prng_next(struct osm_prng *r)
 }
 
 /**
+ * osm_prng_fill() - fill a buffer with seeded random bytes
+ * @buf: the buffer
+ * @len: its bytes
+ * @seed: the generator's seed
+ */
+void osm_prng_fill(u8 *buf, size_t len, u64 seed)
+{
+	struct osm_prng r = { .s = seed };
+	size_t i;
+
+	for (i = 0; i < len; i += 8) {
+		u64 v = osm_prng_next(&r);
+		size_t k;
+
+		for (k = 0; k < 8 && i + k < len; k++)
+			buf[i + k] = (u8)(v >> (8 * k));
+	}
+}
+
+/**
  * osm_quality_jitter() - jitter of a cluster
  * @t: the layer's compiled table
  * @h: the cluster's mark histogram

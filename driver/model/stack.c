@@ -288,31 +288,6 @@ int osm_stack_validate(const struct osm_stack *st)
 }
 
 /**
- * osm_stack_set_optics() - change wavelength and NA
- * @st: the stack
- * @wavelength_nm: 0 keeps the current one
- * @na_milli: NA x 1000; 0 keeps the current one
- *
- * Return: 0, or -EINVAL (then @st is unchanged).
- */
-int osm_stack_set_optics(struct osm_stack *st, u32 wavelength_nm, u32 na_milli)
-{
-	u32 wl = st->wavelength_nm, na = st->na_milli;
-	int ret;
-
-	if (wavelength_nm)
-		st->wavelength_nm = wavelength_nm;
-	if (na_milli)
-		st->na_milli = na_milli;
-	ret = osm_stack_validate(st);
-	if (ret) {
-		st->wavelength_nm = wl;
-		st->na_milli = na;
-	}
-	return ret;
-}
-
-/**
  * osm_stack_spot_nm() - 1/e^2 intensity radius of the focused spot
  * @st: the stack
  *
