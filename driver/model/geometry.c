@@ -78,9 +78,9 @@ void osm_geometry_locate(const struct osm_geometry *geo, u64 lba,
 		radial = geo->layer_sectors - 1 - loc->psn;
 	}
 	/* Half-sector steps keep the product within 64 bits: < 2^25 * 2^32. */
-	loc->radius_um = (u32)int_sqrt64(rin2 + (2 * radial + 1) *
-					  (rout2 - rin2) /
-					  (2 * geo->span_sectors));
+	loc->radius_um = int_sqrt64(rin2 +
+				    osm_div64((2 * radial + 1) * (rout2 - rin2),
+					      2 * geo->span_sectors));
 }
 
 /**
@@ -92,6 +92,6 @@ void osm_geometry_locate(const struct osm_geometry *geo, u64 lba,
  */
 u32 osm_geometry_channel_bit_pm(const struct osm_geometry *geo)
 {
-	return (u32)(OSM_GEO_REF_CHANNEL_BIT_PM * OSM_GEO_REF_LAYER_SECTORS /
-		     geo->span_sectors);
+	return (u32)osm_div64(OSM_GEO_REF_CHANNEL_BIT_PM *
+			      OSM_GEO_REF_LAYER_SECTORS, geo->span_sectors);
 }
