@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Table compile (physics.md 8.2, steps 3-6).
+ * Table compile (Documentation/model.rst, "Mark formation").
  *
  * For each of the 4 x 8 x 4 (preceding space, mark, following space)
  * classes, the strategy's waveform for [mark sp][space sp][mark n][space
@@ -313,23 +313,22 @@ static void osm_adapt_delay(struct osm_work *w)
 }
 
 /*
- * The adaptive write strategy (physics.md 2.2): the first pulse is retimed
- * per (mark class 2T, 3T, 4T, >= 5T) x (preceding space class) and the last
- * pulse per (mark class) x (following space class), in steps of T/16, so
- * that the read edges of each class land on their nominal positions, as a
- * disc maker tunes the tables a drive reads from the disc. Up to
- * OSM_ADAPT_PASSES damped passes over the 28 class patterns whose far
- * space is >= 5T (5T standing for >= 5T): the first on the written mark,
- * the others on the read signal with the tables so far in place also for
- * the neighbours; a pass that changes no table ends the tuning, since the
- * next would measure the same. The passes need not converge (a 2T mark's
- * edge moves some 2.7 times as far as its pulse, so a damped step can
- * still overshoot), so the tables kept are those of the read pass that
- * measured the least squared edge error, not simply the last ones; which
- * of several near-equal states the passes end in then matters less, and
- * the jitter varies less between neighbouring powers. What 4 x 4 tables
- * cannot express stays: dependence on the far space and the neighbours,
- * mark lengths beyond 5T (heat build-up), the T/16 rounding, and read ISI.
+ * The adaptive write strategy (Documentation/model.rst): the first pulse is
+ * retimed per (mark class 2T, 3T, 4T, >= 5T) x (preceding space class) and the
+ * last pulse per (mark class) x (following space class), in steps of T/16, so
+ * that the read edges of each class land on their nominal positions, as a disc
+ * maker tunes the tables a drive reads from the disc. Up to OSM_ADAPT_PASSES
+ * damped passes over the 28 class patterns whose far space is >= 5T (5T
+ * standing for >= 5T): the first on the written mark, the others on the read
+ * signal with the tables so far in place also for the neighbours; a pass that
+ * changes no table ends the tuning, since the next would measure the same. The
+ * passes need not converge (a 2T mark's edge moves some 2.7 times as far as its
+ * pulse, so a damped step can still overshoot), so the tables kept are those of
+ * the read pass that measured the least squared edge error, not simply the last
+ * ones; which of several near-equal states the passes end in then matters less,
+ * and the jitter varies less between neighbouring powers. What 4 x 4 tables
+ * cannot express stays: dependence on the far space and the neighbours, mark
+ * lengths beyond 5T (heat build-up), the T/16 rounding, and read ISI.
  */
 static void osm_compile_adapt(struct osm_work *w)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Cluster quality (physics.md 6.1, 6.2 and 8.3).
+ * Cluster quality (Documentation/model.rst, "Readout and quality").
  *
  * Jitter: over the cluster's (space, mark, space) histogram, the spread of
  * the read edge shifts around their means (deterministic jitter) adds in
@@ -12,9 +12,9 @@
  * and, on overwrite, the residue of old marks the erase level left:
  * (0.25 T x residue)^2.
  *
- * Symbol (byte) error rate: SER = E_b erfc(W_eff / (sqrt(2) j)) with
- * W_eff = 0.343 T and E_b = 3.6 edges per byte, so 8.5 % jitter gives
- * SER 2e-4 (the calibration of physics.md 6.1); every mark that the read
+ * Symbol (byte) error rate: SER = E_b erfc(W_eff / (sqrt(2) j)) with W_eff =
+ * 0.343 T and E_b = 3.6 edges per byte, so 8.5 % jitter gives SER 2e-4 (the
+ * calibration in Documentation/model.rst, "Sources"); every mark that the read
  * signal loses adds a byte error.
  *
  * Errors: Poisson(75,392 SER) byte errors spread uniformly over the 304

@@ -12,13 +12,13 @@
  * amplitude of ~0.09 at 476 nm (diffraction-limited: 0.10), ~0.01 at
  * 640 nm (0: beyond the cut-off) and ~0.001 at 800 nm.
  *
- * A limit equaliser (Pioneer; physics.md 6.1) boosts the short runs: the
- * signal around the slice level is clipped to +-limit and a high-pass
- * transversal filter (-k, k, k, -k at -3T/2, -T/2, T/2, 3T/2) on the
- * clipped signal is added to the unclipped one. The edges of long marks
- * see no boost (their taps are clipped symmetrically), so the boost adds
- * no intersymbol interference to them. The slice level is half the signal
- * of a long (8T) mark, i.e. beta = 0.
+ * A limit equaliser (Pioneer; Documentation/model.rst) boosts the short runs:
+ * the signal around the slice level is clipped to +-limit and a high-pass
+ * transversal filter (-k, k, k, -k at -3T/2, -T/2, T/2, 3T/2) on the clipped
+ * signal is added to the unclipped one. The edges of long marks see no boost
+ * (their taps are clipped symmetrically), so the boost adds no intersymbol
+ * interference to them. The slice level is half the signal of a long (8T) mark,
+ * i.e. beta = 0.
  *
  * Edges are the slice-level crossings nearest their nominal positions, in
  * a window of half the runs on either side; the noise-induced edge jitter

@@ -1,25 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Media stack presets, from the seeds (see Documentation/model.rst):
+ * Media stack presets, from the patents P1-P4 of Documentation/model.rst
+ * ("Sources"):
  *
- * - seed 000: write-once inorganic stack. A Si-based recording film and a
+ * - P1: write-once inorganic stack. A Si-based recording film and a
  *   Cu-alloy film mix irreversibly above a reaction temperature; the
  *   adjacent dielectric partly crystallises. Recorded with a single pulse at
  *   and above a threshold linear velocity; lambda/NA <= 640 nm.
- * - seed 001: polished, flattened light-transmission film <= 400 nm instead
+ * - P2: polished, flattened light-transmission film <= 400 nm instead
  *   of the cover sheet, for near-field optics with NA > 1, with optional
  *   land/groove recording.
- * - seed 002: dual layer with a semitransparent reflective film; the
+ * - P3: dual layer with a semitransparent reflective film; the
  *   thermal conductance from each recording film to its reflector is equal
  *   in a balanced stack.
- * - seed 003: rewritable dual layer. Near layer L1: Ge-Sb-Te <= 9 nm,
+ * - P4: rewritable dual layer. Near layer L1: Ge-Sb-Te <= 9 nm,
  *   (Tc + Ta)/2 >= 40 % at 390-430 nm, nucleation-driven. Far layer L0:
  *   Sb-Te-M1 6-15 nm with a lower melting point, growth-driven. 3-30 m/s,
  *   NA 0.5-1.1.
  *
  * Numbers marked [A] in the documentation are modelling assumptions tuned
- * to the published checks of physics.md section 7; the rest are the cited
- * material data.
+ * to the published checks of its "Calibration" section; the rest are the
+ * cited material data.
  */
 #include "stack.h"
 #include "fixmath.h"
@@ -163,8 +164,8 @@ const char *osm_stack_preset_name(u32 i)
  * osm_stack_preset() - fill in a named medium
  * @st: stack to fill in
  * @name: "bd-r", "bd-r-dl", "bd-re", "bd-re-dl", "bd-re-dl-unbalanced"
- *	(seed 002 counter-example: L1's heat sink at half the conductance of
- *	L0's) or "bd-r-nf" (seed 001: flattened 300 nm film, NA 1.5,
+ *	(P3's counter-example: L1's heat sink at half the conductance of
+ *	L0's) or "bd-r-nf" (P2: flattened 300 nm film, NA 1.5,
  *	land/groove at 160 nm pitch)
  *
  * Return: 0, or -EINVAL for an unknown name (@st is then unchanged).
@@ -241,7 +242,7 @@ int osm_stack_for_media(struct osm_stack *st, u32 media)
  * osm_stack_validate() - check that a stack is physically meaningful
  * @st: the stack
  *
- * NA above 1 needs the near-field film of seed 001 (<= 400 nm); a cover
+ * NA above 1 needs the near-field film of P2 (<= 400 nm); a cover
  * sheet limits the NA to 0.95.
  *
  * Return: 0, or -EINVAL.
@@ -331,7 +332,7 @@ int osm_stack_default_power(const struct osm_stack *st, u32 layer,
  * @st: the stack
  * @layer: layer index (0 = L0)
  *
- * L0 of a dual-layer disc sees the light through L1 (seed 002/003).
+ * L0 of a dual-layer disc sees the light through L1 (P3, P4).
  *
  * Return: the transmitted share in Q16.
  */

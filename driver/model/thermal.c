@@ -9,12 +9,12 @@
  *
  *	G(d, t) = g_f(d) a_f e^(-t/tau_f) + g_s(d) a_s e^(-t/tau_s)
  *
- * (physics.md 3.5): a fast pole, the film cooling into its heat sink with
- * tau_f = C/G (C areal heat capacity, G conductance to the reflector), and
+ * (Documentation/model.rst): a fast pole, the film cooling into its heat sink
+ * with tau_f = C/G (C areal heat capacity, G conductance to the reflector), and
  * a slow pole, heat soaked into the dielectric/cover that spreads laterally
- * (radius ws) and leaves with tau_s. The lateral profile of the fast pole
- * is the spot widened by diffusion during tau_f: wf^2 = w^2 + 8 D tau_f.
- * Each pole runs as a first-order IIR in Q16:
+ * (radius ws) and leaves with tau_s. The lateral profile of the fast pole is
+ * the spot widened by diffusion during tau_f: wf^2 = w^2 + 8 D tau_f. Each pole
+ * runs as a first-order IIR in Q16:
  *
  *	y[t] = a y[t-1] + (1 - a) K g(d) P[t]
  *
