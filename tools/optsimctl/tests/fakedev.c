@@ -3,11 +3,11 @@
  * fakedev.so - an LD_PRELOAD stand-in for /dev/optsim, so that the host
  * tests can run optsimctl's device paths without the kernel module.
  *
- * It models build/CONTRACT.md closely enough for the tool (not the driver):
- * ioctls GET_INFO, GET_PARAMS, SET_PARAMS, LOAD, EJECT, FINALIZE, ERASE,
- * GET_QUALITY and OPC with their checks and errnos, and block I/O with
- * 2048-byte O_DIRECT alignment, write-once clusters and finalize. State
- * lives in files so it persists from one optsimctl run to the next.
+ * It models the uapi (Documentation/uapi.rst) closely enough for the tool (not
+ * the driver): ioctls GET_INFO, GET_PARAMS, SET_PARAMS, LOAD, EJECT, FINALIZE,
+ * ERASE, GET_QUALITY and OPC with their checks and errnos, and block I/O with
+ * 2048-byte O_DIRECT alignment, write-once clusters and finalize. State lives
+ * in files so it persists from one optsimctl run to the next.
  *
  * There is no recording model: OPC picks a power from the layer and its
  * velocity, and a recorded cluster's quality record is a function of its
