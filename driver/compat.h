@@ -2,7 +2,8 @@
 /*
  * Kernel-version differences, 6.1 to 6.12. This is the only file of the
  * driver that tests LINUX_VERSION_CODE; everything else is written against
- * the wrappers below. Include it from main.c only.
+ * the wrappers below. dev.c includes it for the block device, and
+ * model/shim.h for the model's kernel helpers.
  */
 #ifndef _OPTSIM_COMPAT_H
 #define _OPTSIM_COMPAT_H
@@ -13,6 +14,13 @@
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
 #error "optsim needs Linux 6.1 or later"
+#endif
+
+/* get_unaligned_le64() and friends: <asm/unaligned.h> moved in 6.12. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
 #endif
 
 /**

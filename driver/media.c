@@ -6,6 +6,7 @@
  */
 #include "optsim.h"
 
+#include <linux/math64.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -124,7 +125,7 @@ u32 optsim_medium_cluster_layer(const struct optsim_medium *m, u64 cluster)
 {
 	u64 per_layer = m->geo.layer_sectors / OPTSIM_CLUSTER_SECTORS;
 
-	return min_t(u64, cluster / per_layer, m->geo.layers - 1);
+	return min_t(u64, div64_u64(cluster, per_layer), m->geo.layers - 1);
 }
 
 /**

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Table compile (physics.md 8.2, steps 3-6).
+ * Table compile (Documentation/model.rst, "Mark formation").
  *
  * For each of the 4 x 8 x 4 (preceding space, mark, following space)
  * classes, the strategy's waveform for [mark sp][space sp][mark n][space
@@ -103,16 +103,6 @@ static u32 osm_width_over(const struct osm_work *w, s32 from, s32 to)
 		if (w->row[j].x_q16 > OSM_Q16 / 2 && w->row[j].width_nm > mx)
 			mx = w->row[j].width_nm;
 	return mx;
-}
-
-static inline s32 clamp_s16(s32 v)
-{
-	return v > 32767 ? 32767 : v < -32767 ? -32767 : v;
-}
-
-static inline s32 osm_clamp(s32 v, s32 lo, s32 hi)
-{
-	return v < lo ? lo : v > hi ? hi : v;
 }
 
 static inline u32 osm_mclass(u32 n)
@@ -317,29 +307,28 @@ static void osm_adapt_delay(struct osm_work *w)
 		d = a < b ? a : b;
 	else if (a < 0 && b < 0)
 		d = a > b ? a : b;
-	w->lv.delay = osm_clamp(d, -OSM_ADAPT_MAX, OSM_ADAPT_MAX);
+	w->lv.delay = clamp(d, -OSM_ADAPT_MAX, OSM_ADAPT_MAX);
 	osm_memset(&w->sds[1], 0, 3 * sizeof(w->sds[0]));
 	osm_memset(&w->sde[1], 0, 3 * sizeof(w->sde[0]));
 }
 
 /*
- * The adaptive write strategy (physics.md 2.2): the first pulse is retimed
- * per (mark class 2T, 3T, 4T, >= 5T) x (preceding space class) and the last
- * pulse per (mark class) x (following space class), in steps of T/16, so
- * that the read edges of each class land on their nominal positions, as a
- * disc maker tunes the tables a drive reads from the disc. Up to
- * OSM_ADAPT_PASSES damped passes over the 28 class patterns whose far
- * space is >= 5T (5T standing for >= 5T): the first on the written mark,
- * the others on the read signal with the tables so far in place also for
- * the neighbours; a pass that changes no table ends the tuning, since the
- * next would measure the same. The passes need not converge (a 2T mark's
- * edge moves some 2.7 times as far as its pulse, so a damped step can
- * still overshoot), so the tables kept are those of the read pass that
- * measured the least squared edge error, not simply the last ones; which
- * of several near-equal states the passes end in then matters less, and
- * the jitter varies less between neighbouring powers. What 4 x 4 tables
- * cannot express stays: dependence on the far space and the neighbours,
- * mark lengths beyond 5T (heat build-up), the T/16 rounding, and read ISI.
+ * The adaptive write strategy (Documentation/model.rst): the first pulse is
+ * retimed per (mark class 2T, 3T, 4T, >= 5T) x (preceding space class) and the
+ * last pulse per (mark class) x (following space class), in steps of T/16, so
+ * that the read edges of each class land on their nominal positions, as a disc
+ * maker tunes the tables a drive reads from the disc. Up to OSM_ADAPT_PASSES
+ * damped passes over the 28 class patterns whose far space is >= 5T (5T
+ * standing for >= 5T): the first on the written mark, the others on the read
+ * signal with the tables so far in place also for the neighbours; a pass that
+ * changes no table ends the tuning, since the next would measure the same. The
+ * passes need not converge (a 2T mark's edge moves some 2.7 times as far as its
+ * pulse, so a damped step can still overshoot), so the tables kept are those of
+ * the read pass that measured the least squared edge error, not simply the last
+ * ones; which of several near-equal states the passes end in then matters less,
+ * and the jitter varies less between neighbouring powers. What 4 x 4 tables
+ * cannot express stays: dependence on the far space and the neighbours, mark
+ * lengths beyond 5T (heat build-up), the T/16 rounding, and read ISI.
  */
 static void osm_compile_adapt(struct osm_work *w)
 {
@@ -392,11 +381,11 @@ static void osm_compile_adapt(struct osm_work *w)
 				v = w->ds[c][sp] +
 				    osm_round_steps(w->sds[c][sp] * OSM_ADAPT_GAIN / 4,
 						    w->dsn[c][sp]);
-				w->ds[c][sp] = osm_clamp(v, -OSM_ADAPT_MAX, OSM_ADAPT_MAX);
+				w->ds[c][sp] = clamp(v, -OSM_ADAPT_MAX, OSM_ADAPT_MAX);
 				v = w->de[c][sp] +
 				    osm_round_steps(w->sde[c][sp] * OSM_ADAPT_GAIN / 4,
 						    w->den[c][sp]);
-				w->de[c][sp] = osm_clamp(v, -OSM_ADAPT_MAX, OSM_ADAPT_MAX);
+				w->de[c][sp] = clamp(v, -OSM_ADAPT_MAX, OSM_ADAPT_MAX);
 			}
 		/*
 		 * a 2T mark keeps at least half of its full-T pulse (it may
@@ -466,12 +455,12 @@ int osm_compile(const struct osm_compile_in *in, struct osm_table *out,
 	int ret;
 
 	if (!st || !w || osm_stack_validate(st) || in->layer >= st->layers)
-		return -22;
+		return -EINVAL;
 	if (in->velocity_mms < 1000 || in->velocity_mms > 60000 ||
 	    !osm_power_valid(in->write_uw) ||
 	    in->bias_uw > in->write_uw || in->strategy > OSM_STRAT_CASTLE ||
 	    in->channel_bit_pm < 20000 || in->channel_bit_pm > 200000)
-		return -22;
+		return -EINVAL;
 	l = &st->layer[in->layer];
 	ret = osm_thermal_setup(&w->th, st, in->layer, in->velocity_mms,
 				in->channel_bit_pm);
@@ -532,8 +521,8 @@ int osm_compile(const struct osm_compile_in *in, struct osm_table *out,
 					u64 sgl = osm_div64((u64)w->rd.noise_q16 * 16, sl);
 					u64 sgt = osm_div64((u64)w->rd.noise_q16 * 16, st2);
 
-					e->lead = (s16)clamp_s16(dl);
-					e->trail = (s16)clamp_s16(dt);
+					e->lead = (s16)clamp(dl, -32767, 32767);
+					e->trail = (s16)clamp(dt, -32767, 32767);
 					if (sgl > 128 || sgt > 128)
 						e->flags |= OSM_E_UNRESOLVED;
 					v = (sgl * sgl + sgt * sgt) / 2;

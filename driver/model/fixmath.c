@@ -60,13 +60,12 @@ u32 osm_expneg_q16(u32 x_q16)
  */
 s32 osm_log2_q16(u64 x)
 {
-	u32 msb = 63, i, rem;
+	u32 msb, i, rem;
 	u64 mant;
 
 	if (!x)
 		return -(64 << 16);
-	while (!(x >> msb))
-		msb--;
+	msb = fls64(x) - 1;
 	/* mantissa in [1, 2) as a Q16 fraction */
 	mant = msb >= 16 ? (x >> (msb - 16)) & 0xffff : (x << (16 - msb)) & 0xffff;
 	i = (u32)mant >> 8;

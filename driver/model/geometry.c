@@ -18,9 +18,6 @@
  */
 #include "geometry.h"
 
-/* Error codes, spelled here so the file needs no errno header. */
-#define OSM_EINVAL	22
-
 /**
  * osm_geometry_init() - describe a medium
  * @geo: geometry to fill in
@@ -34,10 +31,10 @@
 int osm_geometry_init(struct osm_geometry *geo, u32 layers, u64 layer_sectors)
 {
 	if (layers < 1 || layers > 2)
-		return -OSM_EINVAL;
+		return -EINVAL;
 	if (layer_sectors < OSM_GEO_MIN_LAYER_SECTORS ||
 	    layer_sectors > OSM_GEO_MAX_LAYER_SECTORS || layer_sectors % 32)
-		return -OSM_EINVAL;
+		return -EINVAL;
 
 	geo->layers = layers;
 	geo->layer_sectors = layer_sectors;
@@ -55,30 +52,6 @@ int osm_geometry_init(struct osm_geometry *geo, u32 layers, u64 layer_sectors)
 u64 osm_geometry_capacity(const struct osm_geometry *geo)
 {
 	return (u64)geo->layers * geo->layer_sectors;
-}
-
-/**
- * osm_isqrt64() - integer square root
- * @x: radicand
- *
- * Return: the largest r with r * r <= @x.
- */
-u64 osm_isqrt64(u64 x)
-{
-	u64 r = 0, bit = 1ULL << 62;
-
-	while (bit > x)
-		bit >>= 2;
-	while (bit) {
-		if (x >= r + bit) {
-			x -= r + bit;
-			r = (r >> 1) + bit;
-		} else {
-			r >>= 1;
-		}
-		bit >>= 2;
-	}
-	return r;
 }
 
 /**
@@ -105,9 +78,9 @@ void osm_geometry_locate(const struct osm_geometry *geo, u64 lba,
 		radial = geo->layer_sectors - 1 - loc->psn;
 	}
 	/* Half-sector steps keep the product within 64 bits: < 2^25 * 2^32. */
-	loc->radius_um = (u32)osm_isqrt64(rin2 + (2 * radial + 1) *
-					  (rout2 - rin2) /
-					  (2 * geo->span_sectors));
+	loc->radius_um = int_sqrt64(rin2 +
+				    osm_div64((2 * radial + 1) * (rout2 - rin2),
+					      2 * geo->span_sectors));
 }
 
 /**
@@ -119,6 +92,6 @@ void osm_geometry_locate(const struct osm_geometry *geo, u64 lba,
  */
 u32 osm_geometry_channel_bit_pm(const struct osm_geometry *geo)
 {
-	return (u32)(OSM_GEO_REF_CHANNEL_BIT_PM * OSM_GEO_REF_LAYER_SECTORS /
-		     geo->span_sectors);
+	return (u32)osm_div64(OSM_GEO_REF_CHANNEL_BIT_PM *
+			      OSM_GEO_REF_LAYER_SECTORS, geo->span_sectors);
 }

@@ -50,6 +50,5 @@ u64 osm_geometry_capacity(const struct osm_geometry *geo);
 void osm_geometry_locate(const struct osm_geometry *geo, u64 lba,
 			 struct osm_location *loc);
 u32 osm_geometry_channel_bit_pm(const struct osm_geometry *geo);
-u64 osm_isqrt64(u64 x);
 
 #endif /* _OPTSIM_MODEL_GEOMETRY_H */

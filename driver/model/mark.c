@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Mark formation from the temperature history (physics.md 4.2 and 5).
+ * Mark formation from the temperature history (Documentation/model.rst).
  *
  * Write-once Si/Cu: non-isothermal JMAK, u = sum k(T) dt with
  * k(T) = k_r 2^((Ea/kB ln 2)(1/T_r - 1/T)) and k_r = 1/(10 ns) at the

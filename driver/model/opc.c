@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * OPC (physics.md 6.3): test-write a power ladder and pick the power whose
- * test pattern reads back with the lowest jitter, as a drive's jitter-based
- * OPC would. The setting's own power is tested first (a drive starts from
- * the disc's recommended power), so OPC never leaves a setting that
- * records worse than the one it started from. A coarse geometric ladder
- * (x1.12 per step, 1-40 mW) finds the bathtub; a fine ladder (1.5 % steps)
- * around the best power so far refines it. The bias level follows the
- * write power at the setting's own ratio (epsilon = Pe/Pw on rewritable
- * media, Ps/Pw on write-once), as BD's strategy tables give the levels;
- * a setting without a valid write power keeps its bias fixed.
- * The drive's own beta/gamma methods aim at the same optimum; the model
- * uses the jitter directly.
+ * OPC (Documentation/model.rst): test-write a power ladder and pick the power
+ * whose test pattern reads back with the lowest jitter, as a drive's
+ * jitter-based OPC would. The setting's own power is tested first (a drive
+ * starts from the disc's recommended power), so OPC never leaves a setting that
+ * records worse than the one it started from. A coarse geometric ladder (x1.12
+ * per step, 1-40 mW) finds the bathtub; a fine ladder (1.5 % steps) around the
+ * best power so far refines it. The bias level follows the write power at the
+ * setting's own ratio (epsilon = Pe/Pw on rewritable media, Ps/Pw on
+ * write-once), as BD's strategy tables give the levels; a setting without a
+ * valid write power keeps its bias fixed. The drive's own beta/gamma methods
+ * aim at the same optimum; the model uses the jitter directly.
  */
 #include "opc.h"
 #include "quality.h"
@@ -81,7 +80,7 @@ int osm_opc(const struct osm_compile_in *in, const struct osm_rll_hist *test,
 			return ret;
 	}
 	if (!res->power_uw)
-		return -22;
+		return -EINVAL;
 	best = res->power_uw;
 	for (k = -7; k <= 7; k++) {
 		if (!k)

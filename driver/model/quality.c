@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Cluster quality (physics.md 6.1, 6.2 and 8.3).
+ * Cluster quality (Documentation/model.rst, "Readout and quality").
  *
  * Jitter: over the cluster's (space, mark, space) histogram, the spread of
  * the read edge shifts around their means (deterministic jitter) adds in
@@ -12,9 +12,9 @@
  * and, on overwrite, the residue of old marks the erase level left:
  * (0.25 T x residue)^2.
  *
- * Symbol (byte) error rate: SER = E_b erfc(W_eff / (sqrt(2) j)) with
- * W_eff = 0.343 T and E_b = 3.6 edges per byte, so 8.5 % jitter gives
- * SER 2e-4 (the calibration of physics.md 6.1); every mark that the read
+ * Symbol (byte) error rate: SER = E_b erfc(W_eff / (sqrt(2) j)) with W_eff =
+ * 0.343 T and E_b = 3.6 edges per byte, so 8.5 % jitter gives SER 2e-4 (the
+ * calibration in Documentation/model.rst, "Sources"); every mark that the read
  * signal loses adds a byte error.
  *
  * Errors: Poisson(75,392 SER) byte errors spread uniformly over the 304
@@ -46,6 +46,26 @@ u64 osm_prng_next(struct osm_prng *r)
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return z ^ (z >> 31);
+}
+
+/**
+ * osm_prng_fill() - fill a buffer with seeded random bytes
+ * @buf: the buffer
+ * @len: its bytes
+ * @seed: the generator's seed
+ */
+void osm_prng_fill(u8 *buf, size_t len, u64 seed)
+{
+	struct osm_prng r = { .s = seed };
+	size_t i;
+
+	for (i = 0; i < len; i += 8) {
+		u64 v = osm_prng_next(&r);
+		size_t k;
+
+		for (k = 0; k < 8 && i + k < len; k++)
+			buf[i + k] = (u8)(v >> (8 * k));
+	}
 }
 
 /**
@@ -108,7 +128,7 @@ u32 osm_quality_jitter(const struct osm_table *t, const struct osm_rll_hist *h,
 			tot += (((x * x) >> 16) * t->dow_b_q16) >> 16;
 		}
 	}
-	tot = osm_isqrt64(tot << 16);
+	tot = int_sqrt64(tot << 16);
 	return tot > 0xffffffffULL ? 0xffffffffU : (u32)tot;
 }
 
@@ -161,7 +181,7 @@ static u32 osm_poisson(struct osm_prng *r, u64 lambda_q16)
 		for (i = 0; i < 12; i++)
 			z += (s64)(osm_prng_next(r) >> 48);
 		z -= 6 << 16;					/* Q16 */
-		v = (s64)lambda_q16 + ((z * (s64)osm_isqrt64(lambda_q16 << 16)) >> 16);
+		v = (s64)lambda_q16 + ((z * (s64)int_sqrt64(lambda_q16 << 16)) >> 16);
 		return v < 0 ? 0 : (u32)(v >> 16);
 	}
 }

@@ -49,6 +49,7 @@ struct osm_prng {
 };
 
 u64 osm_prng_next(struct osm_prng *r);
+void osm_prng_fill(u8 *buf, size_t len, u64 seed);
 u32 osm_quality_jitter(const struct osm_table *t, const struct osm_rll_hist *h,
 		       u32 dow, u32 *unresolved);
 u32 osm_quality_ser_q32(u32 jitter_q16, u32 unresolved, u32 bytes);

@@ -12,13 +12,13 @@
  * amplitude of ~0.09 at 476 nm (diffraction-limited: 0.10), ~0.01 at
  * 640 nm (0: beyond the cut-off) and ~0.001 at 800 nm.
  *
- * A limit equaliser (Pioneer; physics.md 6.1) boosts the short runs: the
- * signal around the slice level is clipped to +-limit and a high-pass
- * transversal filter (-k, k, k, -k at -3T/2, -T/2, T/2, 3T/2) on the
- * clipped signal is added to the unclipped one. The edges of long marks
- * see no boost (their taps are clipped symmetrically), so the boost adds
- * no intersymbol interference to them. The slice level is half the signal
- * of a long (8T) mark, i.e. beta = 0.
+ * A limit equaliser (Pioneer; Documentation/model.rst) boosts the short runs:
+ * the signal around the slice level is clipped to +-limit and a high-pass
+ * transversal filter (-k, k, k, -k at -3T/2, -T/2, T/2, 3T/2) on the clipped
+ * signal is added to the unclipped one. The edges of long marks see no boost
+ * (their taps are clipped symmetrically), so the boost adds no intersymbol
+ * interference to them. The slice level is half the signal of a long (8T) mark,
+ * i.e. beta = 0.
  *
  * Edges are the slice-level crossings nearest their nominal positions, in
  * a window of half the runs on either side; the noise-induced edge jitter
@@ -59,14 +59,14 @@ int osm_readout_setup(struct osm_readout *rd, const struct osm_stack *st,
 	rd->wr_nm = osm_stack_spot_nm(st);
 	rd->rr = (s32)(2 * rd->wr_nm * 1000 / step_pm);
 	if (rd->rr > OSM_RD_MAX || rd->rr < 2)
-		return -22;
+		return -EINVAL;
 	/* R T^2 contrast relative to the reference */
 	sig = (u64)l->refl_q16 * reach >> 16;
 	sig = sig * reach >> 16;
 	sig = sig * l->contrast_q16 >> 16;
 	rd->signal_q16 = (u32)osm_div64(sig << 16, OSM_RD_REF_SIGNAL);
 	if (!rd->signal_q16)
-		return -22;
+		return -EINVAL;
 	rd->eq_k_q16 = OSM_RD_EQ_K;
 	rd->lim_q16 = OSM_RD_LIMIT;
 	/*
@@ -75,8 +75,8 @@ int osm_readout_setup(struct osm_readout *rd, const struct osm_stack *st,
 	 * equaliser's noise gain near an edge, sqrt(1 + 4 k^2)
 	 */
 	w2 = osm_div64((u64)l->read_noise_q16 << 16, rd->signal_q16);
-	w2 = osm_isqrt64(w2 * w2 + (u64)OSM_RD_MEDIA_NOISE * OSM_RD_MEDIA_NOISE);
-	rd->noise_q16 = (u32)((w2 * osm_isqrt64((u64)OSM_Q16 * OSM_Q16 +
+	w2 = int_sqrt64(w2 * w2 + (u64)OSM_RD_MEDIA_NOISE * OSM_RD_MEDIA_NOISE);
+	rd->noise_q16 = (u32)((w2 * int_sqrt64((u64)OSM_Q16 * OSM_Q16 +
 						4 * (u64)rd->eq_k_q16 * rd->eq_k_q16)) >> 16);
 	w2 = (u64)rd->wr_nm * rd->wr_nm;
 	for (d = -rd->rr; d <= rd->rr; d++) {
@@ -153,11 +153,6 @@ static inline s32 osm_rd_at(const s32 *s, s32 n, s32 x)
 	return s[x < 0 ? 0 : x >= n ? n - 1 : x];
 }
 
-static inline s32 osm_rd_clip(s32 v, s32 lim)
-{
-	return v > lim ? lim : v < -lim ? -lim : v;
-}
-
 /**
  * osm_readout_eq() - limit-equalised read signal at a step
  * @rd: read channel
@@ -179,10 +174,10 @@ s32 osm_readout_eq(const struct osm_readout *rd, const s32 *s, s32 n, s32 x,
 		   const struct osm_rd_levels *lv)
 {
 	s32 sl = lv->slice, li = lv->limit;
-	s32 b = osm_rd_clip(osm_rd_at(s, n, x - 8) - sl, li) +
-		osm_rd_clip(osm_rd_at(s, n, x + 8) - sl, li) -
-		osm_rd_clip(osm_rd_at(s, n, x - 24) - sl, li) -
-		osm_rd_clip(osm_rd_at(s, n, x + 24) - sl, li);
+	s32 b = clamp(osm_rd_at(s, n, x - 8) - sl, -li, li) +
+		clamp(osm_rd_at(s, n, x + 8) - sl, -li, li) -
+		clamp(osm_rd_at(s, n, x - 24) - sl, -li, li) -
+		clamp(osm_rd_at(s, n, x + 24) - sl, -li, li);
 
 	return osm_rd_at(s, n, x) - sl + (s32)(((s64)b * rd->eq_k_q16) >> 16);
 }

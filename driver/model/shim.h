@@ -1,23 +1,30 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The only environment the pure-C model files see: fixed-width integer
- * types and a few constants, from the kernel when built into the module
- * and from libc when built into userspace tools and tests; and the uapi
- * header (uapi/linux/optsim.h), whose numbers and names the model uses
- * rather than copies.
+ * types, errno values and a few kernel helpers, from the kernel when built
+ * into the module and from libc (with equivalents of the kernel helpers
+ * that give the same results) when built into userspace tools and tests;
+ * and the uapi header (uapi/linux/optsim.h), whose numbers and names the
+ * model uses rather than copies.
  */
 #ifndef _OPTSIM_MODEL_SHIM_H
 #define _OPTSIM_MODEL_SHIM_H
 
 #ifdef __KERNEL__
 #include <linux/types.h>
+#include <linux/errno.h>
+#include <linux/bitops.h>
+#include <linux/math.h>
 #include <linux/math64.h>
+#include <linux/minmax.h>
 #include <linux/string.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/kernel.h>
 #include <linux/sched.h>
 #include <uapi/linux/optsim.h>
+/* get_unaligned_le64(): its header moved in 6.12 (see compat.h) */
+#include "../compat.h"
 
 /* 64-bit divisions the kernel cannot do with a plain '/' on 32-bit. */
 #define osm_div64(n, d)		div64_u64((n), (d))
@@ -32,6 +39,7 @@
 /* Long loops (OPC ladders, compile passes) let other work run. */
 #define osm_resched()		cond_resched()
 #else
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -59,6 +67,59 @@ typedef __s64 s64;
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #endif
+
+/*
+ * The kernel helpers the model uses, as userspace equivalents: same
+ * arguments, same results.
+ */
+#define clamp(val, lo, hi) ({						\
+	__typeof__(val) v_ = (val), lo_ = (lo), hi_ = (hi);		\
+	v_ < lo_ ? lo_ : v_ > hi_ ? hi_ : v_; })
+
+/* 1-based index of the most significant set bit; 0 for 0 */
+static inline int fls64(u64 x)
+{
+	return x ? 64 - __builtin_clzll(x) : 0;
+}
+
+/* floor(sqrt(x)), as lib/math/int_sqrt.c computes it */
+static inline u32 int_sqrt64(u64 x)
+{
+	u64 b, m, y = 0;
+
+	if (x <= 1)
+		return (u32)x;
+	m = 1ULL << ((fls64(x) - 1) & ~1U);
+	while (m) {
+		b = y + m;
+		y >>= 1;
+		if (x >= b) {
+			x -= b;
+			y += m;
+		}
+		m >>= 2;
+	}
+	return (u32)y;
+}
+
+static inline u64 get_unaligned_le64(const void *p)
+{
+	u64 v;
+
+	memcpy(&v, p, sizeof(v));
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+static inline void put_unaligned_le64(u64 v, void *p)
+{
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	memcpy(p, &v, sizeof(v));
+}
 #endif
 
 #endif /* _OPTSIM_MODEL_SHIM_H */

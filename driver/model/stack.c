@@ -1,31 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Media stack presets, from the seeds (see Documentation/model.rst):
+ * Media stack presets, from the patents P1-P4 of Documentation/model.rst
+ * ("Sources"):
  *
- * - seed 000: write-once inorganic stack. A Si-based recording film and a
+ * - P1: write-once inorganic stack. A Si-based recording film and a
  *   Cu-alloy film mix irreversibly above a reaction temperature; the
  *   adjacent dielectric partly crystallises. Recorded with a single pulse at
  *   and above a threshold linear velocity; lambda/NA <= 640 nm.
- * - seed 001: polished, flattened light-transmission film <= 400 nm instead
+ * - P2: polished, flattened light-transmission film <= 400 nm instead
  *   of the cover sheet, for near-field optics with NA > 1, with optional
  *   land/groove recording.
- * - seed 002: dual layer with a semitransparent reflective film; the
+ * - P3: dual layer with a semitransparent reflective film; the
  *   thermal conductance from each recording film to its reflector is equal
  *   in a balanced stack.
- * - seed 003: rewritable dual layer. Near layer L1: Ge-Sb-Te <= 9 nm,
+ * - P4: rewritable dual layer. Near layer L1: Ge-Sb-Te <= 9 nm,
  *   (Tc + Ta)/2 >= 40 % at 390-430 nm, nucleation-driven. Far layer L0:
  *   Sb-Te-M1 6-15 nm with a lower melting point, growth-driven. 3-30 m/s,
  *   NA 0.5-1.1.
  *
  * Numbers marked [A] in the documentation are modelling assumptions tuned
- * to the published checks of physics.md section 7; the rest are the cited
- * material data.
+ * to the published checks of its "Calibration" section; the rest are the
+ * cited material data.
  */
 #include "stack.h"
 #include "fixmath.h"
 
 #define Q16(num, den)	((u32)(((u64)(num) << 16) / (den)))
-#define EINVAL_		22
 
 /* Cu-Si bilayer, full reflector behind it: bd-r and L0 of bd-r-dl. */
 static const struct osm_layer_stack osm_cusi = {
@@ -162,34 +162,25 @@ const char *osm_stack_preset_name(u32 i)
 	return osm_preset_names[i];
 }
 
-static bool osm_streq(const char *a, const char *b)
-{
-	while (*a && *a == *b) {
-		a++;
-		b++;
-	}
-	return *a == *b;
-}
-
 /**
  * osm_stack_preset() - fill in a named medium
  * @st: stack to fill in
  * @name: "bd-r", "bd-r-dl", "bd-re", "bd-re-dl", "bd-re-dl-unbalanced"
- *	(seed 002 counter-example: L1's heat sink at half the conductance of
- *	L0's) or "bd-r-nf" (seed 001: flattened 300 nm film, NA 1.5,
+ *	(P3's counter-example: L1's heat sink at half the conductance of
+ *	L0's) or "bd-r-nf" (P2: flattened 300 nm film, NA 1.5,
  *	land/groove at 160 nm pitch)
  *
  * Return: 0, or -EINVAL for an unknown name (@st is then unchanged).
  */
 int osm_stack_preset(struct osm_stack *st, const char *name)
 {
-	if (osm_streq(name, "bd-r")) {
+	if (!strcmp(name, "bd-r")) {
 		osm_stack_base(st, osm_preset_names[0], OSM_MEDIA_BD_R, 1, false);
 		osm_layer_set(&st->layer[0], &osm_cusi);
 		st->layer[0].default_write_uw = 5654;
 		st->v_single_mms = 3 * OSM_1X_MMS;
 		st->lambda_na_max_nm = 640;
-	} else if (osm_streq(name, "bd-r-dl")) {
+	} else if (!strcmp(name, "bd-r-dl")) {
 		osm_stack_base(st, osm_preset_names[1], OSM_MEDIA_BD_R_DL, 2, false);
 		osm_layer_set(&st->layer[0], &osm_cusi);
 		osm_layer_set(&st->layer[1], &osm_cusi_semi);
@@ -197,14 +188,14 @@ int osm_stack_preset(struct osm_stack *st, const char *name)
 		st->layer[1].default_write_uw = 6640;
 		st->v_single_mms = 3 * OSM_1X_MMS;
 		st->lambda_na_max_nm = 640;
-	} else if (osm_streq(name, "bd-re")) {
+	} else if (!strcmp(name, "bd-re")) {
 		osm_stack_base(st, osm_preset_names[2], OSM_MEDIA_BD_RE, 1, true);
 		osm_layer_set(&st->layer[0], &osm_sbte);
 		st->layer[0].default_write_uw = 6478;
 		st->lambda_na_max_nm = 640;
-	} else if (osm_streq(name, "bd-re-dl") ||
-		   osm_streq(name, "bd-re-dl-unbalanced")) {
-		bool unbal = !osm_streq(name, "bd-re-dl");
+	} else if (!strcmp(name, "bd-re-dl") ||
+		   !strcmp(name, "bd-re-dl-unbalanced")) {
+		bool unbal = strcmp(name, "bd-re-dl") != 0;
 
 		osm_stack_base(st, osm_preset_names[unbal ? 4 : 3],
 			       OSM_MEDIA_BD_RE_DL, 2, true);
@@ -216,7 +207,7 @@ int osm_stack_preset(struct osm_stack *st, const char *name)
 		if (unbal)
 			st->layer[1].sink_g /= 2;
 		st->lambda_na_max_nm = 640;
-	} else if (osm_streq(name, "bd-r-nf")) {
+	} else if (!strcmp(name, "bd-r-nf")) {
 		osm_stack_base(st, osm_preset_names[5], OSM_MEDIA_BD_R, 1, false);
 		osm_layer_set(&st->layer[0], &osm_cusi);
 		/* bd-r's value; not calibrated for the near-field optics */
@@ -230,7 +221,7 @@ int osm_stack_preset(struct osm_stack *st, const char *name)
 		st->track_pitch_nm = 160;
 		st->groove_xt_q16 = Q16(30, 100);
 	} else {
-		return -EINVAL_;
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -245,7 +236,7 @@ int osm_stack_preset(struct osm_stack *st, const char *name)
 int osm_stack_for_media(struct osm_stack *st, u32 media)
 {
 	if (media < OSM_MEDIA_BD_R || media > OSM_MEDIA_BD_RE_DL)
-		return -EINVAL_;
+		return -EINVAL;
 	return osm_stack_preset(st, osm_preset_names[media - 1]);
 }
 
@@ -253,7 +244,7 @@ int osm_stack_for_media(struct osm_stack *st, u32 media)
  * osm_stack_validate() - check that a stack is physically meaningful
  * @st: the stack
  *
- * NA above 1 needs the near-field film of seed 001 (<= 400 nm); a cover
+ * NA above 1 needs the near-field film of P2 (<= 400 nm); a cover
  * sheet limits the NA to 0.95.
  *
  * Return: 0, or -EINVAL.
@@ -263,19 +254,19 @@ int osm_stack_validate(const struct osm_stack *st)
 	u32 i;
 
 	if (st->layers < 1 || st->layers > 2)
-		return -EINVAL_;
+		return -EINVAL;
 	if (st->wavelength_nm < 300 || st->wavelength_nm > 850)
-		return -EINVAL_;
+		return -EINVAL;
 	if (st->na_milli < 300 || st->na_milli > 2000)
-		return -EINVAL_;
+		return -EINVAL;
 	if (st->na_milli > 950 &&
 	    (st->cover != OSM_COVER_FILM || st->cover_nm > 400))
-		return -EINVAL_;
+		return -EINVAL;
 	if (st->cover == OSM_COVER_FILM && (!st->cover_nm || st->cover_nm > 400))
-		return -EINVAL_;
+		return -EINVAL;
 	if (st->track_pitch_nm < 50 || st->track_pitch_nm > 2000 ||
 	    st->groove_xt_q16 > OSM_Q16_ONE)
-		return -EINVAL_;
+		return -EINVAL;
 	for (i = 0; i < st->layers; i++) {
 		const struct osm_layer_stack *l = &st->layer[i];
 
@@ -283,45 +274,20 @@ int osm_stack_validate(const struct osm_stack *st)
 		    l->absorb_q16 > OSM_Q16_ONE || l->trans_q16 > OSM_Q16_ONE ||
 		    !l->slow_tau_ps || !l->ea_mev || !l->avrami_q8 ||
 		    !l->contrast_q16 || !l->refl_q16)
-			return -EINVAL_;
+			return -EINVAL;
 		if (l->kinetics == OSM_KIN_MIXING && !l->t_react_k)
-			return -EINVAL_;
+			return -EINVAL;
 		if (l->kinetics != OSM_KIN_MIXING &&
 		    (l->t_cryst_k >= l->t_melt_k || !l->t_cryst_k))
-			return -EINVAL_;
+			return -EINVAL;
 		if (l->kinetics == OSM_KIN_NUCLEATION && !l->cryst_ps)
-			return -EINVAL_;
+			return -EINVAL;
 		if (l->kinetics == OSM_KIN_GROWTH && !l->vg_max)
-			return -EINVAL_;
+			return -EINVAL;
 	}
 	if (st->layers == 2 && !st->layer[1].trans_q16)
-		return -EINVAL_;
+		return -EINVAL;
 	return 0;
-}
-
-/**
- * osm_stack_set_optics() - change wavelength and NA
- * @st: the stack
- * @wavelength_nm: 0 keeps the current one
- * @na_milli: NA x 1000; 0 keeps the current one
- *
- * Return: 0, or -EINVAL (then @st is unchanged).
- */
-int osm_stack_set_optics(struct osm_stack *st, u32 wavelength_nm, u32 na_milli)
-{
-	u32 wl = st->wavelength_nm, na = st->na_milli;
-	int ret;
-
-	if (wavelength_nm)
-		st->wavelength_nm = wavelength_nm;
-	if (na_milli)
-		st->na_milli = na_milli;
-	ret = osm_stack_validate(st);
-	if (ret) {
-		st->wavelength_nm = wl;
-		st->na_milli = na;
-	}
-	return ret;
 }
 
 /**
@@ -354,7 +320,7 @@ int osm_stack_default_power(const struct osm_stack *st, u32 layer,
 	const struct osm_layer_stack *l;
 
 	if (layer >= st->layers || layer >= 2)
-		return -EINVAL_;
+		return -EINVAL;
 	l = &st->layer[layer];
 	*write_uw = l->default_write_uw;
 	*bias_uw = l->default_bias_uw ? l->default_bias_uw :
@@ -368,7 +334,7 @@ int osm_stack_default_power(const struct osm_stack *st, u32 layer,
  * @st: the stack
  * @layer: layer index (0 = L0)
  *
- * L0 of a dual-layer disc sees the light through L1 (seed 002/003).
+ * L0 of a dual-layer disc sees the light through L1 (P3, P4).
  *
  * Return: the transmitted share in Q16.
  */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Media stacks: the recording layers, heat sinks, cover and optics of each
- * medium the model knows, as named presets built from the seeds.
+ * medium the model knows, as named presets built from the patents P1-P4 of
+ * Documentation/model.rst ("Sources").
  */
 #ifndef _OPTSIM_MODEL_STACK_H
 #define _OPTSIM_MODEL_STACK_H
@@ -37,7 +38,7 @@ enum osm_kinetics {
  * @refl_q16: reflectance of the unrecorded layer, seen directly (Q16)
  * @contrast_q16: readback modulation of a fully formed wide mark (Q16)
  * @sink_g: thermal conductance from the film to its reflector or heat sink,
- *	MW/(m^2 K) (seed 002: equal in both layers of a balanced stack)
+ *	MW/(m^2 K) (P3: equal in both layers of a balanced stack)
  * @heat_cap: areal heat capacity of film and adjacent dielectrics,
  *	uJ/(m^2 K); with @sink_g it sets the fast time constant C/G
  * @diffusivity: lateral thermal diffusivity of the stack, nm^2/ns
@@ -107,7 +108,7 @@ struct osm_layer_stack {
 
 /* Cover kinds. */
 #define OSM_COVER_SHEET		0	/* 100/75 um BD cover sheet */
-#define OSM_COVER_FILM		1	/* seed 001: flattened film <= 400 nm */
+#define OSM_COVER_FILM		1	/* P2: flattened film <= 400 nm */
 
 /**
  * struct osm_stack - a medium
@@ -117,14 +118,14 @@ struct osm_layer_stack {
  * @rewritable: phase change (DOW) rather than write-once
  * @cover: OSM_COVER_*
  * @cover_nm: cover thickness to the layer nearest the laser
- * @land_groove: record both lands and grooves (seed 001)
+ * @land_groove: record both lands and grooves (P2)
  * @track_pitch_nm: distance between neighbouring recorded tracks
  * @groove_xt_q16: cross-talk left by the land/groove depth (Q16; 1.0 when
  *	the neighbours are at the same level)
  * @wavelength_nm: laser wavelength
  * @na_milli: numerical aperture x 1000
  * @v_single_mms: threshold velocity at and above which the medium records
- *	with a single pulse (seed 000); 0 when it has none
+ *	with a single pulse (P1); 0 when it has none
  * @lambda_na_max_nm: the medium's claimed readout limit of lambda/NA
  * @layer: the recording layers
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Write strategies (physics.md 2.1), in steps of T/16 from the nominal
+ * Write strategies (Documentation/model.rst), in steps of T/16 from the nominal
  * leading edge of an nT mark. The first pulse starts T/2 late (dTtop), as
  * the heated zone runs ahead of the pulse by about the spot radius:
  *
@@ -15,7 +15,7 @@
  * A 2T mark gets one pulse Pw [T/2, 3T/2) in every strategy.
  *
  * then a cooling gap at Pb for T/2 and the bias level (Ps or Pe) over the
- * space. The adaptive part (physics.md 2.2) moves the first pulse's start
+ * space. The adaptive part (see there) moves the first pulse's start
  * and the last pulse's end per mark and space class; compile.c derives it.
  */
 #include "strategy.h"
@@ -27,7 +27,7 @@
  * @strategy: OSM_STRAT_*
  * @velocity_mms: linear velocity
  *
- * auto is single at and above the medium's threshold velocity (seed 000);
+ * auto is single at and above the medium's threshold velocity (patent P1);
  * below it, castle from the layer's N-1 limit (or where N-1 pulses no
  * longer fit the laser) and the N-1 train under that. The N-1 train's
  * clocked pulses last T/2; once that nears twice the film's thermal time

@@ -9,12 +9,12 @@
  *
  *	G(d, t) = g_f(d) a_f e^(-t/tau_f) + g_s(d) a_s e^(-t/tau_s)
  *
- * (physics.md 3.5): a fast pole, the film cooling into its heat sink with
- * tau_f = C/G (C areal heat capacity, G conductance to the reflector), and
+ * (Documentation/model.rst): a fast pole, the film cooling into its heat sink
+ * with tau_f = C/G (C areal heat capacity, G conductance to the reflector), and
  * a slow pole, heat soaked into the dielectric/cover that spreads laterally
- * (radius ws) and leaves with tau_s. The lateral profile of the fast pole
- * is the spot widened by diffusion during tau_f: wf^2 = w^2 + 8 D tau_f.
- * Each pole runs as a first-order IIR in Q16:
+ * (radius ws) and leaves with tau_s. The lateral profile of the fast pole is
+ * the spot widened by diffusion during tau_f: wf^2 = w^2 + 8 D tau_f. Each pole
+ * runs as a first-order IIR in Q16:
  *
  *	y[t] = a y[t-1] + (1 - a) K g(d) P[t]
  *
@@ -55,7 +55,7 @@ int osm_thermal_setup(struct osm_thermal *th, const struct osm_stack *st,
 	s32 d;
 
 	if (!velocity_mms || !channel_bit_pm)
-		return -22;
+		return -EINVAL;
 	/* T = L_ch / v: pm / (mm/s) = ns; T/16 in ps */
 	th->dt_ps = (u32)osm_div64((u64)channel_bit_pm * 1000, (u64)velocity_mms * OSM_SUB);
 	th->step_pm = channel_bit_pm / OSM_SUB;
@@ -63,7 +63,7 @@ int osm_thermal_setup(struct osm_thermal *th, const struct osm_stack *st,
 	th->tau_f_ps = l->heat_cap / l->sink_g;
 	/* wf^2 = w^2 + 8 D tau (D nm^2/ns, tau ps) */
 	wf2 = (u64)w * w + osm_div64((u64)8 * l->diffusivity * th->tau_f_ps, 1000);
-	th->wf_nm = (u32)osm_isqrt64(wf2);
+	th->wf_nm = (u32)int_sqrt64(wf2);
 	th->ws_nm = th->wf_nm * l->slow_width_q8 >> 8;
 	th->a_f = osm_pole(th->dt_ps, th->tau_f_ps);
 	th->a_s4 = osm_pole(4 * th->dt_ps, l->slow_tau_ps);
@@ -71,7 +71,7 @@ int osm_thermal_setup(struct osm_thermal *th, const struct osm_stack *st,
 	th->rf = (s32)(2 * th->wf_nm * 1000 / th->step_pm);
 	th->rs = (s32)(2 * th->ws_nm * 1000 / th->step_pm);
 	if (th->rf > OSM_TH_MAX_RF || th->rs > OSM_TH_MAX_RS || th->rf < 2)
-		return -22;
+		return -EINVAL;
 	/*
 	 * K in K/uW, Q20: 2 A reach / (pi wf^2 G) with wf in nm and G in
 	 * MW/(m^2 K) gives 1e6 * 2 A / (pi wf^2 G) K/uW; pi ~ 355/113.

@@ -114,11 +114,11 @@ static inline uint32_t spec_jitter_limit_cpct(uint32_t layers, uint32_t layer)
 }
 
 /*
- * Spec limits of the byte errors per cluster that a quality scan draws,
- * derived from the BD limits in physics.md (1.6): LDC from the random
- * symbol error rate, 2.0e-4 x 75,392 LDC bytes per cluster = 15; BIS from
- * the burst limit of 600 burst bytes per RUB (one cluster), at one BIS
- * byte per 38 burst bytes (the picket spacing): 600 / 38 = 15.
+ * Spec limits of the byte errors per cluster that a quality scan draws, derived
+ * from the BD limits (Documentation/model.rst, "Sources"): LDC from the random
+ * symbol error rate, 2.0e-4 x 75,392 LDC bytes per cluster = 15; BIS from the
+ * burst limit of 600 burst bytes per RUB (one cluster), at one BIS byte per 38
+ * burst bytes (the picket spacing): 600 / 38 = 15.
  */
 #define SPEC_LDC_LIMIT			15
 #define SPEC_BIS_LIMIT			15

@@ -13,11 +13,11 @@ TEST(init_refuses_impossible_shapes)
 {
 	struct osm_geometry geo = { .layers = 7, .layer_sectors = 9 };
 
-	EXPECT_EQ(-22, osm_geometry_init(&geo, 0, REF));
-	EXPECT_EQ(-22, osm_geometry_init(&geo, 3, REF));
-	EXPECT_EQ(-22, osm_geometry_init(&geo, 1, REF + 1));
-	EXPECT_EQ(-22, osm_geometry_init(&geo, 1, OSM_GEO_MIN_LAYER_SECTORS - 32));
-	EXPECT_EQ(-22, osm_geometry_init(&geo, 2, OSM_GEO_MAX_LAYER_SECTORS + 32));
+	EXPECT_EQ(-EINVAL, osm_geometry_init(&geo, 0, REF));
+	EXPECT_EQ(-EINVAL, osm_geometry_init(&geo, 3, REF));
+	EXPECT_EQ(-EINVAL, osm_geometry_init(&geo, 1, REF + 1));
+	EXPECT_EQ(-EINVAL, osm_geometry_init(&geo, 1, OSM_GEO_MIN_LAYER_SECTORS - 32));
+	EXPECT_EQ(-EINVAL, osm_geometry_init(&geo, 2, OSM_GEO_MAX_LAYER_SECTORS + 32));
 	/* A refused shape leaves the geometry as it was. */
 	EXPECT_EQ(7U, geo.layers);
 	EXPECT_EQ(9U, geo.layer_sectors);
@@ -28,18 +28,21 @@ TEST(init_refuses_impossible_shapes)
 	ASSERT_EQ(0U, osm_geometry_init(&geo, 2, OSM_GEO_MAX_LAYER_SECTORS));
 }
 
-TEST(isqrt_exact_and_floor)
+/* the shim's userspace int_sqrt64(), which the model's radii depend on */
+TEST(int_sqrt64_exact_and_floor)
 {
 	u64 x;
 
-	EXPECT_EQ(0U, osm_isqrt64(0));
-	EXPECT_EQ(1U, osm_isqrt64(3));
-	EXPECT_EQ(2U, osm_isqrt64(4));
-	EXPECT_EQ(4294967295ULL, osm_isqrt64(~0ULL));
+	EXPECT_EQ(0U, int_sqrt64(0));
+	EXPECT_EQ(1U, int_sqrt64(3));
+	EXPECT_EQ(2U, int_sqrt64(4));
+	EXPECT_EQ(4294967295U, int_sqrt64(~0ULL));
+	EXPECT_EQ(65536U, int_sqrt64(1ULL << 32));
 	for (x = 1; x < 2000000; x += 997) {
-		u64 r = osm_isqrt64(x * x + x);	/* just below (x+1)^2 */
+		u64 r = int_sqrt64(x * x + x);	/* just below (x+1)^2 */
 
 		ASSERT_EQ(x, r);
+		ASSERT_EQ(x + 1, int_sqrt64((x + 1) * (x + 1)));
 	}
 }
 

@@ -135,7 +135,7 @@ static double ser_of(double jitter)
 
 TEST(ser_follows_the_calibration_table)
 {
-	/* physics.md 6.1: 8.5 % <-> 2e-4, 6.5 % <-> 4.9e-7, 12 % <-> 1.6e-2 */
+	/* Documentation/model.rst: 8.5 % <-> 2e-4, 6.5 % <-> 4.9e-7, 12 % <-> 1.6e-2 */
 	EXPECT_GT(ser_of(0.085), 0.00016);
 	EXPECT_LT(ser_of(0.085), 0.00025);
 	EXPECT_GT(ser_of(0.065), 0.0000003);
@@ -221,24 +221,24 @@ TEST(parameter_validation_fuzz)
 	static struct osm_stack st;
 	int i, ret;
 
-	EXPECT_EQ(-22, osm_stack_preset(&st, "dvd-r"));
+	EXPECT_EQ(-EINVAL, osm_stack_preset(&st, "dvd-r"));
 	ASSERT_EQ(0, osm_stack_preset(&st, "bd-r"));
-	/* NA > 0.95 needs the seed-001 film */
-	EXPECT_EQ(-22, osm_stack_set_optics(&st, 405, 1200));
+	/* NA > 0.95 needs the flattened film of patent P2 */
+	EXPECT_EQ(-EINVAL, osm_stack_set_optics(&st, 405, 1200));
 	EXPECT_EQ(850U, st.na_milli);
 	ASSERT_EQ(0, osm_stack_preset(&st, "bd-r-nf"));
 	EXPECT_EQ(0, osm_stack_set_optics(&st, 405, 1500));
 	st.cover_nm = 500;
-	EXPECT_EQ(-22, osm_stack_validate(&st));
-	EXPECT_EQ(-22, compile("bd-r", 1, 4917, 0, 6000, 0, &t));
-	EXPECT_EQ(-22, compile("bd-r", 0, 0, 0, 6000, 0, &t));
-	EXPECT_EQ(-22, compile("bd-r", 0, 4917, 7, 6000, 0, &t));
-	EXPECT_EQ(-22, compile("bd-r", 0, 4917, 0, 6000, 7000, &t));
+	EXPECT_EQ(-EINVAL, osm_stack_validate(&st));
+	EXPECT_EQ(-EINVAL, compile("bd-r", 1, 4917, 0, 6000, 0, &t));
+	EXPECT_EQ(-EINVAL, compile("bd-r", 0, 0, 0, 6000, 0, &t));
+	EXPECT_EQ(-EINVAL, compile("bd-r", 0, 4917, 7, 6000, 0, &t));
+	EXPECT_EQ(-EINVAL, compile("bd-r", 0, 4917, 0, 6000, 7000, &t));
 	for (i = 0; i < 40; i++) {
 		ret = compile(osm_stack_preset_name(rnd() % 6), rnd() % 3,
 			      rnd() % 70000, rnd() % 5, rnd() % 60000,
 			      rnd() % 8000, &t);
-		EXPECT_TRUE(ret == 0 || ret == -22);
+		EXPECT_TRUE(ret == 0 || ret == -EINVAL);
 	}
 }
 
@@ -378,7 +378,7 @@ TEST(unbalanced_heat_sink_shows)
 {
 	static struct osm_table b, u;
 
-	/* seed 002: halving L1's conductance to its reflector runs it hotter */
+	/* patent P3: halving L1's conductance to its reflector runs it hotter */
 	ASSERT_EQ(0, compile("bd-re-dl", 1, 4917, OSM_STRAT_MULTI, 9000, 0, &b));
 	ASSERT_EQ(0, compile("bd-re-dl-unbalanced", 1, 4917, OSM_STRAT_MULTI,
 			     9000, 0, &u));
@@ -388,7 +388,7 @@ TEST(unbalanced_heat_sink_shows)
 	EXPECT_GT(u.tau_f_ps, b.tau_f_ps);
 }
 
-/* ---- calibration against physics.md section 7 ---- */
+/* ---- calibration against Documentation/model.rst ("Calibration") ---- */
 
 #define X1	4917
 
