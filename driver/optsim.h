@@ -82,7 +82,8 @@ struct optsim_dev;
  * @write_lock: serialises writes: the check of the write-once and
  *	finalize rules, the allocation and the recording of a request happen
  *	as one step, so a refused request changes nothing. Also protects
- *	@recorded, @nwa_cluster and @mem_bytes.
+ *	@recorded, @nwa_cluster, @mem_bytes, @scratch and @hist, and is held
+ *	to replace a layer's @table. Taken after the device's lock.
  * @recorded: clusters holding data, per layer
  * @nwa_cluster: one past the highest recorded cluster (0 when blank)
  * @mem_bytes: bytes of cluster data this medium holds
@@ -91,9 +92,16 @@ struct optsim_dev;
  *	queue frozen
  * @params: write parameters per layer; protected by the device's lock
  * @stack: the physical make-up of the disc, for the recording model
- * @table: per layer, the model compiled for @params. Replaced under the
- *	device's lock with rcu_replace_pointer(); the write path reads it
- *	under rcu_read_lock().
+ * @table: per layer, the model compiled for @params (recorder.c). Replaced
+ *	with rcu_replace_pointer() holding both the device's lock and
+ *	@write_lock (optsim_recorder_set_table()). The write path runs the
+ *	model holding @write_lock, so it reads the pointer with
+ *	rcu_dereference_protected() and needs neither rcu_read_lock() nor a
+ *	reference: the table stays until it drops the lock. The pointer is
+ *	__rcu and a replaced table is freed only after a grace period so that
+ *	a reader that does not hold @write_lock may use it too, under
+ *	rcu_read_lock(): that is the model computed before the lock is taken,
+ *	from the data and a snapshot of the table.
  * @scratch: one cluster of contiguous data for the model; used under
  *	@write_lock
  * @hist: the model's run-length histogram; used under @write_lock
@@ -318,6 +326,8 @@ struct optsim_table *optsim_table_get(const struct optsim_medium *m,
 void optsim_table_put(struct optsim_table *tab);
 int optsim_recorder_init(struct optsim_medium *m);
 void optsim_recorder_destroy(struct optsim_medium *m);
+void optsim_recorder_set_table(struct optsim_medium *m, u32 layer,
+			       struct optsim_table *tab);
 void optsim_recorder_record(struct optsim_medium *m, struct optsim_cluster *cl,
 			    u64 index, u32 layer, u64 seed);
 int optsim_recorder_opc(const struct optsim_medium *m, u32 layer,
