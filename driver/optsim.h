@@ -48,15 +48,34 @@ struct optsim_media_type {
 };
 
 /**
+ * union optsim_quality_word - a quality record as one 64-bit word
+ * @rec: the record, as the recording model fills it in
+ * @word: the same eight bytes, stored and loaded in one access
+ */
+union optsim_quality_word {
+	struct osm_quality rec;
+	u64 word;
+};
+
+static_assert(sizeof(struct osm_quality) == sizeof(u64),
+	      "a cluster's quality record is published in one 64-bit store");
+
+/**
  * struct optsim_cluster - one 64 KiB ECC cluster that has ever been written
  * @pages: the cluster's data; present only while the cluster is recorded
  * @recorded: the cluster holds data. Set with release semantics after the
- *	data is in @pages, so the lockless read path that sees it true with
- *	an acquire load also sees the data.
+ *	data and @quality are in place, so the lockless read path that sees
+ *	it true with an acquire load also sees both.
  * @writes: times the cluster was recorded; its direct-overwrite count is
  *	this plus the medium's full erases
- * @quality: how the last recording came out (jitter, error counts, flags);
- *	valid while @recorded
+ * @quality: how the last recording came out: a struct osm_quality (jitter,
+ *	error counts, flags) held as one word, union optsim_quality_word;
+ *	valid while @recorded. Written under the medium's write_lock in one
+ *	store, optsim_cluster_set_quality(), and read in one load,
+ *	optsim_cluster_quality(), so that the lockless read path, which runs
+ *	while a rewritable cluster is recorded again, sees one whole record,
+ *	never the fields of two. An atomic64_t, as a u64 would be stored in
+ *	two halves on 32-bit kernels.
  *
  * A cluster that was never written has no entry at all and reads back as
  * zeros. Entries live until the medium is destroyed, so that erased
@@ -66,8 +85,35 @@ struct optsim_cluster {
 	struct page *pages[OPTSIM_CLUSTER_PAGES];
 	bool recorded;
 	u32 writes;
-	struct osm_quality quality;
+	atomic64_t quality;
 };
+
+/**
+ * optsim_cluster_set_quality() - publish a cluster's quality record
+ * @cl: the cluster; the caller holds its medium's write_lock
+ * @q: the record
+ */
+static inline void optsim_cluster_set_quality(struct optsim_cluster *cl,
+					      const struct osm_quality *q)
+{
+	union optsim_quality_word u = { .rec = *q };
+
+	atomic64_set(&cl->quality, u.word);
+}
+
+/**
+ * optsim_cluster_quality() - a cluster's quality record, read in one load
+ * @cl: the cluster
+ *
+ * Return: the record last published with optsim_cluster_set_quality().
+ */
+static inline struct osm_quality
+optsim_cluster_quality(const struct optsim_cluster *cl)
+{
+	union optsim_quality_word u = { .word = atomic64_read(&cl->quality) };
+
+	return u.rec;
+}
 
 struct optsim_dev;
 

@@ -292,9 +292,10 @@ void optsim_recorder_set_table(struct optsim_medium *m, u32 layer,
  * @layer: its layer
  * @seed: seed of the drive's random draws
  *
- * Runs the model on the cluster's data with the layer's current table.
- * The same data written with the same parameters after the same number of
- * cycles always gives the same record.
+ * Runs the model on the cluster's data with the layer's current table and
+ * publishes the record with the cluster. The same data written with the
+ * same parameters after the same number of cycles always gives the same
+ * record.
  */
 void optsim_recorder_record(struct optsim_medium *m, struct optsim_cluster *cl,
 			    u64 index, u32 layer, u64 seed)
@@ -304,6 +305,7 @@ void optsim_recorder_record(struct optsim_medium *m, struct optsim_cluster *cl,
 	const struct optsim_table *tab =
 		rcu_dereference_protected(m->table[layer],
 					  lockdep_is_held(&m->write_lock));
+	struct osm_quality q = {};
 	unsigned int i;
 
 	for (i = 0; i < OPTSIM_CLUSTER_PAGES; i++)
@@ -312,8 +314,8 @@ void optsim_recorder_record(struct optsim_medium *m, struct optsim_cluster *cl,
 	/* Distinct draws per disc seed, cluster and overwrite cycle. */
 	seed += index * 0x9e3779b97f4a7c15ULL + cl->writes;
 	osm_model_cluster(&tab->t, m->scratch, OPTSIM_CLUSTER_BYTES,
-			  cl->writes + (u32)m->full_erases, seed, &cl->quality,
-			  m->hist);
+			  cl->writes + (u32)m->full_erases, seed, &q, m->hist);
+	optsim_cluster_set_quality(cl, &q);
 }
 
 /**

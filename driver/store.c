@@ -101,6 +101,7 @@ blk_status_t optsim_store_read(struct optsim_medium *m, struct request *rq,
 	u64 last = (pos + blk_rq_bytes(rq) - 1) >> OPTSIM_CLUSTER_SHIFT;
 	struct optsim_cluster *cl;
 	struct req_iterator iter;
+	struct osm_quality q;
 	struct bio_vec bv;
 	u64 index;
 
@@ -110,14 +111,15 @@ blk_status_t optsim_store_read(struct optsim_medium *m, struct request *rq,
 	for (index = pos >> OPTSIM_CLUSTER_SHIFT; index <= last; index++) {
 		cl = xa_load(&m->clusters, index);
 		/* Pairs with the release in optsim_store_commit(). */
-		if (!cl || !smp_load_acquire(&cl->recorded) ||
-		    !(READ_ONCE(cl->quality.flags) & OSM_QF_UNCORRECTABLE))
+		if (!cl || !smp_load_acquire(&cl->recorded))
+			continue;
+		/* One load: a record being replaced is seen whole. */
+		q = optsim_cluster_quality(cl);
+		if (!(q.flags & OSM_QF_UNCORRECTABLE))
 			continue;
 		pr_info_ratelimited("read of cluster %llu (layer %u) failed: uncorrectable, jitter %u.%02u %%, worst LDC codeword %u\n",
 				    index, optsim_medium_cluster_layer(m, index),
-				    cl->quality.jitter / 100,
-				    cl->quality.jitter % 100,
-				    cl->quality.ldc_worst);
+				    q.jitter / 100, q.jitter % 100, q.ldc_worst);
 		*bad_cluster = index;
 		return BLK_STS_MEDIUM;
 	}
@@ -263,7 +265,7 @@ static void optsim_store_commit(struct optsim_medium *m, u64 first, u64 last)
 		cl->writes++;
 		if (cl->recorded)
 			continue;
-		/* Publish the data copied in before: see optsim_copy(). */
+		/* Publish the data and the record: see optsim_copy(). */
 		smp_store_release(&cl->recorded, true);
 		m->recorded[optsim_medium_cluster_layer(m, index)]++;
 	}
@@ -378,6 +380,7 @@ void optsim_store_quality(struct optsim_medium *m, u64 first, u32 count,
 {
 	struct optsim_quality_rec *r;
 	struct optsim_cluster *cl;
+	struct osm_quality q;
 	unsigned long index;
 	u32 i;
 
@@ -394,17 +397,18 @@ void optsim_store_quality(struct optsim_medium *m, u64 first, u32 count,
 		r->dow += cl->writes;
 		if (!cl->recorded)
 			continue;
+		q = optsim_cluster_quality(cl);
 		r->flags = OPTSIM_QUALITY_F_RECORDED;
-		if (cl->quality.flags & OSM_QF_UNCORRECTABLE)
+		if (q.flags & OSM_QF_UNCORRECTABLE)
 			r->flags |= OPTSIM_QUALITY_F_UNCORRECTABLE;
-		if (cl->quality.flags & OSM_QF_UNRESOLVED)
+		if (q.flags & OSM_QF_UNRESOLVED)
 			r->flags |= OPTSIM_QUALITY_F_UNRESOLVED;
-		if (cl->quality.flags & OSM_QF_BURST)
+		if (q.flags & OSM_QF_BURST)
 			r->flags |= OPTSIM_QUALITY_F_BURST;
-		r->jitter = cl->quality.jitter;
-		r->ldc = cl->quality.ldc;
-		r->bis = cl->quality.bis;
-		r->ldc_worst = cl->quality.ldc_worst;
+		r->jitter = q.jitter;
+		r->ldc = q.ldc;
+		r->bis = q.bis;
+		r->ldc_worst = q.ldc_worst;
 	}
 	mutex_unlock(&m->write_lock);
 }
