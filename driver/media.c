@@ -88,6 +88,7 @@ struct optsim_medium *optsim_medium_create(struct optsim_dev *dev,
 	}
 	m->dev = dev;
 	m->type = type;
+	m->seed = optsim_seed();
 	xa_init(&m->clusters);
 	mutex_init(&m->write_lock);
 	/*

@@ -136,6 +136,8 @@ struct optsim_dev;
  * @finalized: the disc is closed; changed with the queue frozen
  * @full_erases: full erases the medium went through; changed with the
  *	queue frozen
+ * @seed: seed of the recording model's random draws on this disc; set when
+ *	the medium is created, from the seed module parameter
  * @params: write parameters per layer; protected by the device's lock
  * @stack: the physical make-up of the disc, for the recording model
  * @table: per layer, the model compiled for @params (recorder.c). Replaced
@@ -163,6 +165,7 @@ struct optsim_medium {
 	u64 mem_bytes;
 	bool finalized;
 	u64 full_erases;
+	u64 seed;
 	struct optsim_params params[OPTSIM_MAX_LAYERS];
 	struct osm_stack stack;
 	struct optsim_table __rcu *table[OPTSIM_MAX_LAYERS];
@@ -375,7 +378,7 @@ void optsim_recorder_destroy(struct optsim_medium *m);
 void optsim_recorder_set_table(struct optsim_medium *m, u32 layer,
 			       struct optsim_table *tab);
 void optsim_recorder_record(struct optsim_medium *m, struct optsim_cluster *cl,
-			    u64 index, u32 layer, u64 seed);
+			    u64 index, u32 layer);
 int optsim_recorder_opc(const struct optsim_medium *m, u32 layer,
 			const struct optsim_params *p,
 			struct osm_opc_result *res);

@@ -290,7 +290,6 @@ void optsim_recorder_set_table(struct optsim_medium *m, u32 layer,
  * @cl: the cluster, its data in place
  * @index: its index on the medium
  * @layer: its layer
- * @seed: seed of the drive's random draws
  *
  * Runs the model on the cluster's data with the layer's current table and
  * publishes the record with the cluster. The same data written with the
@@ -298,21 +297,21 @@ void optsim_recorder_set_table(struct optsim_medium *m, u32 layer,
  * record.
  */
 void optsim_recorder_record(struct optsim_medium *m, struct optsim_cluster *cl,
-			    u64 index, u32 layer, u64 seed)
+			    u64 index, u32 layer)
 	__must_hold(&m->write_lock)
 {
 	/* set_table() replaces it under write_lock only: see the top. */
 	const struct optsim_table *tab =
 		rcu_dereference_protected(m->table[layer],
 					  lockdep_is_held(&m->write_lock));
+	/* Distinct draws per disc seed, cluster and overwrite cycle. */
+	u64 seed = m->seed + index * 0x9e3779b97f4a7c15ULL + cl->writes;
 	struct osm_quality q = {};
 	unsigned int i;
 
 	for (i = 0; i < OPTSIM_CLUSTER_PAGES; i++)
 		memcpy_from_page(m->scratch + i * PAGE_SIZE, cl->pages[i], 0,
 				 PAGE_SIZE);
-	/* Distinct draws per disc seed, cluster and overwrite cycle. */
-	seed += index * 0x9e3779b97f4a7c15ULL + cl->writes;
 	osm_model_cluster(&tab->t, m->scratch, OPTSIM_CLUSTER_BYTES,
 			  cl->writes + (u32)m->full_erases, seed, &q, m->hist);
 	optsim_cluster_set_quality(cl, &q);

@@ -260,8 +260,7 @@ static void optsim_store_commit(struct optsim_medium *m, u64 first, u64 last)
 	for (index = first; index <= last; index++) {
 		cl = xa_load(&m->clusters, index);
 		optsim_recorder_record(m, cl, index,
-				       optsim_medium_cluster_layer(m, index),
-				       optsim_seed());
+				       optsim_medium_cluster_layer(m, index));
 		cl->writes++;
 		if (cl->recorded)
 			continue;
