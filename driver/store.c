@@ -256,17 +256,18 @@ static void optsim_store_commit(struct optsim_medium *m, u64 first, u64 last)
 {
 	struct optsim_cluster *cl;
 	u64 index;
+	u32 layer;
 
 	for (index = first; index <= last; index++) {
 		cl = xa_load(&m->clusters, index);
-		optsim_recorder_record(m, cl, index,
-				       optsim_medium_cluster_layer(m, index));
+		layer = optsim_medium_cluster_layer(m, index);
+		optsim_recorder_record(m, cl, index, layer);
 		cl->writes++;
 		if (cl->recorded)
 			continue;
 		/* Publish the data and the record: see optsim_copy(). */
 		smp_store_release(&cl->recorded, true);
-		m->recorded[optsim_medium_cluster_layer(m, index)]++;
+		m->recorded[layer]++;
 	}
 	if (last + 1 > m->nwa_cluster)
 		m->nwa_cluster = last + 1;
