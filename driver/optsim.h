@@ -128,8 +128,8 @@ struct optsim_dev;
  * @write_lock: serialises writes: the check of the write-once and
  *	finalize rules, the allocation and the recording of a request happen
  *	as one step, so a refused request changes nothing. Also protects
- *	@recorded, @nwa_cluster, @mem_bytes, @scratch and @hist, and is held
- *	to replace a layer's @table. Taken after the device's lock.
+ *	@recorded, @nwa_cluster, @mem_bytes and @hist, and is held to replace
+ *	a layer's @table. Taken after the device's lock.
  * @recorded: clusters holding data, per layer
  * @nwa_cluster: one past the highest recorded cluster (0 when blank)
  * @mem_bytes: bytes of cluster data this medium holds
@@ -150,8 +150,6 @@ struct optsim_dev;
  *	a reader that does not hold @write_lock may use it too, under
  *	rcu_read_lock(): that is the model computed before the lock is taken,
  *	from the data and a snapshot of the table.
- * @scratch: one cluster of contiguous data for the model; used under
- *	@write_lock
  * @hist: the model's run-length histogram; used under @write_lock
  */
 struct optsim_medium {
@@ -169,7 +167,6 @@ struct optsim_medium {
 	struct optsim_params params[OPTSIM_MAX_LAYERS];
 	struct osm_stack stack;
 	struct optsim_table __rcu *table[OPTSIM_MAX_LAYERS];
-	u8 *scratch;
 	struct osm_rll_hist *hist;
 };
 
@@ -378,7 +375,7 @@ void optsim_recorder_destroy(struct optsim_medium *m);
 void optsim_recorder_set_table(struct optsim_medium *m, u32 layer,
 			       struct optsim_table *tab);
 void optsim_recorder_record(struct optsim_medium *m, struct optsim_cluster *cl,
-			    u64 index, u32 layer);
+			    const void *data, u64 index, u32 layer);
 int optsim_recorder_opc(const struct optsim_medium *m, u32 layer,
 			const struct optsim_params *p,
 			struct osm_opc_result *res);

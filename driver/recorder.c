@@ -225,10 +225,9 @@ int optsim_recorder_init(struct optsim_medium *m)
 	struct optsim_table *tab;
 	u32 layer;
 
-	m->scratch = kvmalloc(OPTSIM_CLUSTER_BYTES, GFP_KERNEL);
 	m->hist = kmalloc(sizeof(*m->hist), GFP_KERNEL);
-	if (!m->scratch || !m->hist)
-		goto out_free;
+	if (!m->hist)
+		return -ENOMEM;
 	for (layer = 0; layer < m->geo.layers; layer++) {
 		tab = optsim_table_get(m, &m->params[layer], layer);
 		if (IS_ERR(tab)) {
@@ -238,10 +237,6 @@ int optsim_recorder_init(struct optsim_medium *m)
 		RCU_INIT_POINTER(m->table[layer], tab);
 	}
 	return 0;
-
-out_free:
-	optsim_recorder_destroy(m);
-	return -ENOMEM;
 }
 
 /**
@@ -259,8 +254,6 @@ void optsim_recorder_destroy(struct optsim_medium *m)
 	}
 	kfree(m->hist);
 	m->hist = NULL;
-	kvfree(m->scratch);
-	m->scratch = NULL;
 }
 
 /**
@@ -288,6 +281,7 @@ void optsim_recorder_set_table(struct optsim_medium *m, u32 layer,
  * optsim_recorder_record() - work out how a cluster was recorded
  * @m: the medium
  * @cl: the cluster, its data in place
+ * @data: the cluster's data, mapped contiguously (OPTSIM_CLUSTER_BYTES)
  * @index: its index on the medium
  * @layer: its layer
  *
@@ -297,7 +291,7 @@ void optsim_recorder_set_table(struct optsim_medium *m, u32 layer,
  * record.
  */
 void optsim_recorder_record(struct optsim_medium *m, struct optsim_cluster *cl,
-			    u64 index, u32 layer)
+			    const void *data, u64 index, u32 layer)
 	__must_hold(&m->write_lock)
 {
 	/* set_table() replaces it under write_lock only: see the top. */
@@ -307,12 +301,8 @@ void optsim_recorder_record(struct optsim_medium *m, struct optsim_cluster *cl,
 	/* Distinct draws per disc seed, cluster and overwrite cycle. */
 	u64 seed = m->seed + index * 0x9e3779b97f4a7c15ULL + cl->writes;
 	struct osm_quality q = {};
-	unsigned int i;
 
-	for (i = 0; i < OPTSIM_CLUSTER_PAGES; i++)
-		memcpy_from_page(m->scratch + i * PAGE_SIZE, cl->pages[i], 0,
-				 PAGE_SIZE);
-	osm_model_cluster(&tab->t, m->scratch, OPTSIM_CLUSTER_BYTES,
+	osm_model_cluster(&tab->t, data, OPTSIM_CLUSTER_BYTES,
 			  cl->writes + (u32)m->full_erases, seed, &q, m->hist);
 	optsim_cluster_set_quality(cl, &q);
 }
