@@ -63,6 +63,9 @@ const struct optsim_media_type *optsim_media_default(void)
 /**
  * optsim_seed() - seed of the recording model's random draws
  *
+ * A medium takes it when it is created (optsim_medium_create()) and keeps
+ * it: the write path asks the medium, never the module.
+ *
  * Return: the seed module parameter.
  */
 u64 optsim_seed(void)

@@ -6,7 +6,6 @@
  */
 #include "optsim.h"
 
-#include <linux/math64.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -89,6 +88,7 @@ struct optsim_medium *optsim_medium_create(struct optsim_dev *dev,
 	}
 	m->dev = dev;
 	m->type = type;
+	m->seed = optsim_seed();
 	xa_init(&m->clusters);
 	mutex_init(&m->write_lock);
 	/*
@@ -123,9 +123,7 @@ struct optsim_medium *optsim_medium_create(struct optsim_dev *dev,
  */
 u32 optsim_medium_cluster_layer(const struct optsim_medium *m, u64 cluster)
 {
-	u64 per_layer = m->geo.layer_sectors / OPTSIM_CLUSTER_SECTORS;
-
-	return min_t(u64, div64_u64(cluster, per_layer), m->geo.layers - 1);
+	return osm_geometry_layer(&m->geo, cluster * OPTSIM_CLUSTER_SECTORS);
 }
 
 /**

@@ -48,15 +48,34 @@ struct optsim_media_type {
 };
 
 /**
+ * union optsim_quality_word - a quality record as one 64-bit word
+ * @rec: the record, as the recording model fills it in
+ * @word: the same eight bytes, stored and loaded in one access
+ */
+union optsim_quality_word {
+	struct osm_quality rec;
+	u64 word;
+};
+
+static_assert(sizeof(struct osm_quality) == sizeof(u64),
+	      "a cluster's quality record is published in one 64-bit store");
+
+/**
  * struct optsim_cluster - one 64 KiB ECC cluster that has ever been written
  * @pages: the cluster's data; present only while the cluster is recorded
  * @recorded: the cluster holds data. Set with release semantics after the
- *	data is in @pages, so the lockless read path that sees it true with
- *	an acquire load also sees the data.
+ *	data and @quality are in place, so the lockless read path that sees
+ *	it true with an acquire load also sees both.
  * @writes: times the cluster was recorded; its direct-overwrite count is
  *	this plus the medium's full erases
- * @quality: how the last recording came out (jitter, error counts, flags);
- *	valid while @recorded
+ * @quality: how the last recording came out: a struct osm_quality (jitter,
+ *	error counts, flags) held as one word, union optsim_quality_word;
+ *	valid while @recorded. Written under the medium's write_lock in one
+ *	store, optsim_cluster_set_quality(), and read in one load,
+ *	optsim_cluster_quality(), so that the lockless read path, which runs
+ *	while a rewritable cluster is recorded again, sees one whole record,
+ *	never the fields of two. An atomic64_t, as a u64 would be stored in
+ *	two halves on 32-bit kernels.
  *
  * A cluster that was never written has no entry at all and reads back as
  * zeros. Entries live until the medium is destroyed, so that erased
@@ -66,8 +85,35 @@ struct optsim_cluster {
 	struct page *pages[OPTSIM_CLUSTER_PAGES];
 	bool recorded;
 	u32 writes;
-	struct osm_quality quality;
+	atomic64_t quality;
 };
+
+/**
+ * optsim_cluster_set_quality() - publish a cluster's quality record
+ * @cl: the cluster; the caller holds its medium's write_lock
+ * @q: the record
+ */
+static inline void optsim_cluster_set_quality(struct optsim_cluster *cl,
+					      const struct osm_quality *q)
+{
+	union optsim_quality_word u = { .rec = *q };
+
+	atomic64_set(&cl->quality, u.word);
+}
+
+/**
+ * optsim_cluster_quality() - a cluster's quality record, read in one load
+ * @cl: the cluster
+ *
+ * Return: the record last published with optsim_cluster_set_quality().
+ */
+static inline struct osm_quality
+optsim_cluster_quality(const struct optsim_cluster *cl)
+{
+	union optsim_quality_word u = { .word = atomic64_read(&cl->quality) };
+
+	return u.rec;
+}
 
 struct optsim_dev;
 
@@ -82,20 +128,28 @@ struct optsim_dev;
  * @write_lock: serialises writes: the check of the write-once and
  *	finalize rules, the allocation and the recording of a request happen
  *	as one step, so a refused request changes nothing. Also protects
- *	@recorded, @nwa_cluster and @mem_bytes.
+ *	@recorded, @nwa_cluster, @mem_bytes and @hist, and is held to replace
+ *	a layer's @table. Taken after the device's lock.
  * @recorded: clusters holding data, per layer
  * @nwa_cluster: one past the highest recorded cluster (0 when blank)
  * @mem_bytes: bytes of cluster data this medium holds
  * @finalized: the disc is closed; changed with the queue frozen
  * @full_erases: full erases the medium went through; changed with the
  *	queue frozen
+ * @seed: seed of the recording model's random draws on this disc; set when
+ *	the medium is created, from the seed module parameter
  * @params: write parameters per layer; protected by the device's lock
  * @stack: the physical make-up of the disc, for the recording model
- * @table: per layer, the model compiled for @params. Replaced under the
- *	device's lock with rcu_replace_pointer(); the write path reads it
- *	under rcu_read_lock().
- * @scratch: one cluster of contiguous data for the model; used under
- *	@write_lock
+ * @table: per layer, the model compiled for @params (recorder.c). Replaced
+ *	with rcu_replace_pointer() holding both the device's lock and
+ *	@write_lock (optsim_recorder_set_table()). The write path runs the
+ *	model holding @write_lock, so it reads the pointer with
+ *	rcu_dereference_protected() and needs neither rcu_read_lock() nor a
+ *	reference: the table stays until it drops the lock. The pointer is
+ *	__rcu and a replaced table is freed only after a grace period so that
+ *	a reader that does not hold @write_lock may use it too, under
+ *	rcu_read_lock(): that is the model computed before the lock is taken,
+ *	from the data and a snapshot of the table.
  * @hist: the model's run-length histogram; used under @write_lock
  */
 struct optsim_medium {
@@ -109,10 +163,10 @@ struct optsim_medium {
 	u64 mem_bytes;
 	bool finalized;
 	u64 full_erases;
+	u64 seed;
 	struct optsim_params params[OPTSIM_MAX_LAYERS];
 	struct osm_stack stack;
 	struct optsim_table __rcu *table[OPTSIM_MAX_LAYERS];
-	u8 *scratch;
 	struct osm_rll_hist *hist;
 };
 
@@ -321,8 +375,10 @@ struct optsim_table *optsim_table_get(const struct optsim_medium *m,
 void optsim_table_put(struct optsim_table *tab);
 int optsim_recorder_init(struct optsim_medium *m);
 void optsim_recorder_destroy(struct optsim_medium *m);
+void optsim_recorder_set_table(struct optsim_medium *m, u32 layer,
+			       struct optsim_table *tab);
 void optsim_recorder_record(struct optsim_medium *m, struct optsim_cluster *cl,
-			    u64 index, u32 layer, u64 seed);
+			    const void *data, u64 index, u32 layer);
 int optsim_recorder_opc(const struct optsim_medium *m, u32 layer,
 			const struct optsim_params *p,
 			struct osm_opc_result *res);

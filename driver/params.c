@@ -151,14 +151,14 @@ void optsim_params_abort(struct optsim_table *tabs[OPTSIM_MAX_LAYERS])
  * @tab: the table optsim_params_prepare() compiled for them; the medium
  *	takes over the reference
  *
- * Publishes the table to the write path (RCU) and stores the parameters.
- * Cannot fail. The caller holds the device's lock.
+ * Publishes the table to the write path (optsim_recorder_set_table()) and
+ * stores the parameters. Cannot fail. The caller holds the device's lock.
  */
 void optsim_params_commit(struct optsim_medium *m, u32 layer,
 			  const struct optsim_params *p,
 			  struct optsim_table *tab)
 {
-	optsim_table_put(rcu_replace_pointer(m->table[layer], tab, true));
+	optsim_recorder_set_table(m, layer, tab);
 	m->params[layer] = *p;
 	m->params[layer].layer = layer;
 }

@@ -16,23 +16,19 @@ static void optsim_account(struct optsim_dev *dev, struct optsim_medium *m,
 {
 	u64 pos = (u64)blk_rq_pos(rq) << SECTOR_SHIFT;
 	u64 end = pos + blk_rq_bytes(rq);
-	u64 layer_bytes = m->geo.layer_sectors * OPTSIM_SECTOR_SIZE;
 	enum optsim_stat bytes = write ? OPTSIM_STAT_BYTES_WRITTEN :
 					 OPTSIM_STAT_BYTES_READ;
 	enum optsim_stat clusters = write ? OPTSIM_STAT_CLUSTERS_WRITTEN :
 					    OPTSIM_STAT_CLUSTERS_READ;
-	u64 from, to;
+	u64 index, next;
 	u32 layer;
 
-	for (layer = 0; layer < m->geo.layers; layer++) {
-		from = max(pos, layer * layer_bytes);
-		to = min(end, (layer + 1) * layer_bytes);
-		if (from >= to)
-			continue;
-		optsim_stat_add(dev, layer, bytes, to - from);
-		optsim_stat_add(dev, layer, clusters,
-				((to - 1) >> OPTSIM_CLUSTER_SHIFT) -
-				(from >> OPTSIM_CLUSTER_SHIFT) + 1);
+	for (index = pos >> OPTSIM_CLUSTER_SHIFT; pos < end; index++) {
+		next = min(end, (index + 1) << OPTSIM_CLUSTER_SHIFT);
+		layer = optsim_medium_cluster_layer(m, index);
+		optsim_stat_add(dev, layer, bytes, next - pos);
+		optsim_stat_add(dev, layer, clusters, 1);
+		pos = next;
 	}
 }
 

@@ -5,12 +5,29 @@
  *
  * Setting a layer's write parameters compiles the model into a table of
  * edge shifts and mark widths for that layer (osm_model_compile(), tens of
- * milliseconds). Tables are immutable, shared through a small cache, since
- * every new disc of a kind starts with the same parameters, and published
- * to the write path with RCU. For each cluster written, the write path
- * runs the cluster's data through the channel code and the table and keeps
- * the resulting quality record with the cluster; reads of a cluster the ECC
- * cannot correct fail with a medium error.
+ * milliseconds). Tables are immutable, and shared through a small cache,
+ * since every new disc of a kind starts with the same parameters. For each
+ * cluster written, the write path runs the cluster's data through the
+ * channel code and the layer's table and keeps the resulting quality record
+ * with the cluster; reads of a cluster the ECC cannot correct fail with a
+ * medium error.
+ *
+ * Publication of the tables (see &struct optsim_medium.table):
+ *
+ * - A medium holds a reference to each of its layers' tables; the cache
+ *   holds one to each table it keeps. The last reference frees a table,
+ *   after an RCU grace period.
+ * - optsim_recorder_set_table() replaces a layer's table holding the
+ *   device's lock and the medium's write_lock, and drops the medium's
+ *   reference to the old one after it has released write_lock.
+ * - optsim_recorder_record() runs the model holding write_lock: no
+ *   replacement can happen meanwhile, so it uses the table it finds
+ *   without rcu_read_lock() or a reference of its own.
+ * - The grace period before a table is freed is for readers that do not
+ *   hold write_lock: a write path that runs the model before it takes the
+ *   lock, from an immutable snapshot of the table, reads the pointer with
+ *   rcu_dereference() under rcu_read_lock() and uses the table inside the
+ *   read-side section, or takes a reference with kref_get_unless_zero().
  */
 #include "optsim.h"
 
@@ -39,7 +56,8 @@ struct optsim_table_key {
  * struct optsim_table - a compiled layer table, shared and immutable
  * @ref: references: the cache's while the table is cached, and one per
  *	medium layer using it
- * @rcu: frees the table after the write paths that may still use it
+ * @rcu: frees the table after the readers that took it under
+ *	rcu_read_lock()
  * @node: place in the cache, most recently used first; protected by
  *	optsim_tables_lock
  * @key: the setting it was compiled for
@@ -72,8 +90,8 @@ static void optsim_table_release(struct kref *ref)
  * optsim_table_put() - drop a reference to a table
  * @tab: the table, or NULL
  *
- * The memory goes after an RCU grace period, so a write path that fetched
- * the table under rcu_read_lock() may finish with it.
+ * The memory goes after an RCU grace period, so a reader that fetched the
+ * table under rcu_read_lock() may finish with it.
  */
 void optsim_table_put(struct optsim_table *tab)
 {
@@ -207,10 +225,9 @@ int optsim_recorder_init(struct optsim_medium *m)
 	struct optsim_table *tab;
 	u32 layer;
 
-	m->scratch = kvmalloc(OPTSIM_CLUSTER_BYTES, GFP_KERNEL);
 	m->hist = kmalloc(sizeof(*m->hist), GFP_KERNEL);
-	if (!m->scratch || !m->hist)
-		goto out_free;
+	if (!m->hist)
+		return -ENOMEM;
 	for (layer = 0; layer < m->geo.layers; layer++) {
 		tab = optsim_table_get(m, &m->params[layer], layer);
 		if (IS_ERR(tab)) {
@@ -220,10 +237,6 @@ int optsim_recorder_init(struct optsim_medium *m)
 		RCU_INIT_POINTER(m->table[layer], tab);
 	}
 	return 0;
-
-out_free:
-	optsim_recorder_destroy(m);
-	return -ENOMEM;
 }
 
 /**
@@ -235,56 +248,63 @@ void optsim_recorder_destroy(struct optsim_medium *m)
 	u32 layer;
 
 	for (layer = 0; layer < OPTSIM_MAX_LAYERS; layer++) {
+		/* Nobody else can reach the medium any more. */
 		optsim_table_put(rcu_dereference_protected(m->table[layer], 1));
 		RCU_INIT_POINTER(m->table[layer], NULL);
 	}
 	kfree(m->hist);
 	m->hist = NULL;
-	kvfree(m->scratch);
-	m->scratch = NULL;
+}
+
+/**
+ * optsim_recorder_set_table() - publish a layer's new table to the write path
+ * @m: the medium; the caller holds its device's lock
+ * @layer: the layer
+ * @tab: the table; the medium takes over the caller's reference
+ *
+ * Waits for the write in progress, if any, which finishes with the old
+ * table: each request records with one table per layer.
+ */
+void optsim_recorder_set_table(struct optsim_medium *m, u32 layer,
+			       struct optsim_table *tab)
+{
+	struct optsim_table *old;
+
+	mutex_lock(&m->write_lock);
+	old = rcu_replace_pointer(m->table[layer], tab,
+				  lockdep_is_held(&m->write_lock));
+	mutex_unlock(&m->write_lock);
+	optsim_table_put(old);
 }
 
 /**
  * optsim_recorder_record() - work out how a cluster was recorded
  * @m: the medium
  * @cl: the cluster, its data in place
+ * @data: the cluster's data, mapped contiguously (OPTSIM_CLUSTER_BYTES)
  * @index: its index on the medium
  * @layer: its layer
- * @seed: seed of the drive's random draws
  *
- * Runs the model on the cluster's data with the layer's current table.
- * The same data written with the same parameters after the same number of
- * cycles always gives the same record.
+ * Runs the model on the cluster's data with the layer's current table and
+ * publishes the record with the cluster. The same data written with the
+ * same parameters after the same number of cycles always gives the same
+ * record.
  */
 void optsim_recorder_record(struct optsim_medium *m, struct optsim_cluster *cl,
-			    u64 index, u32 layer, u64 seed)
+			    const void *data, u64 index, u32 layer)
 	__must_hold(&m->write_lock)
 {
-	struct optsim_table *tab;
-	unsigned int i;
-
-	for (i = 0; i < OPTSIM_CLUSTER_PAGES; i++)
-		memcpy_from_page(m->scratch + i * PAGE_SIZE, cl->pages[i], 0,
-				 PAGE_SIZE);
+	/* set_table() replaces it under write_lock only: see the top. */
+	const struct optsim_table *tab =
+		rcu_dereference_protected(m->table[layer],
+					  lockdep_is_held(&m->write_lock));
 	/* Distinct draws per disc seed, cluster and overwrite cycle. */
-	seed += index * 0x9e3779b97f4a7c15ULL + cl->writes;
+	u64 seed = m->seed + index * 0x9e3779b97f4a7c15ULL + cl->writes;
+	struct osm_quality q = {};
 
-	/*
-	 * Look the table up under RCU, but run the model (most of a
-	 * millisecond) holding a reference, not inside the read-side section.
-	 * A table that a concurrent set has just dropped is skipped for the
-	 * one that replaced it.
-	 */
-	rcu_read_lock();
-	do {
-		tab = rcu_dereference(m->table[layer]);
-	} while (!kref_get_unless_zero(&tab->ref));
-	rcu_read_unlock();
-
-	osm_model_cluster(&tab->t, m->scratch, OPTSIM_CLUSTER_BYTES,
-			  cl->writes + (u32)m->full_erases, seed, &cl->quality,
-			  m->hist);
-	optsim_table_put(tab);
+	osm_model_cluster(&tab->t, data, OPTSIM_CLUSTER_BYTES,
+			  cl->writes + (u32)m->full_erases, seed, &q, m->hist);
+	optsim_cluster_set_quality(cl, &q);
 }
 
 /**

@@ -13,12 +13,21 @@
 #include <linux/blkdev.h>
 #include <linux/highmem.h>
 #include <linux/sched.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 
 /* Bytes of cluster data held by every medium of every drive. */
 static atomic64_t optsim_mem_used = ATOMIC64_INIT(0);
 /* Cap on optsim_mem_used; set once at module load. */
 static u64 optsim_mem_limit;
+
+/*
+ * Clusters one request can touch: the largest request the queue takes,
+ * starting inside a cluster.
+ */
+#define OPTSIM_RQ_CLUSTERS \
+	(OPTSIM_MAX_HW_SECTORS * SECTOR_SIZE / OPTSIM_CLUSTER_BYTES + 1)
 
 /**
  * optsim_store_init() - set the cap on memory used for recorded data
@@ -101,6 +110,7 @@ blk_status_t optsim_store_read(struct optsim_medium *m, struct request *rq,
 	u64 last = (pos + blk_rq_bytes(rq) - 1) >> OPTSIM_CLUSTER_SHIFT;
 	struct optsim_cluster *cl;
 	struct req_iterator iter;
+	struct osm_quality q;
 	struct bio_vec bv;
 	u64 index;
 
@@ -110,14 +120,15 @@ blk_status_t optsim_store_read(struct optsim_medium *m, struct request *rq,
 	for (index = pos >> OPTSIM_CLUSTER_SHIFT; index <= last; index++) {
 		cl = xa_load(&m->clusters, index);
 		/* Pairs with the release in optsim_store_commit(). */
-		if (!cl || !smp_load_acquire(&cl->recorded) ||
-		    !(READ_ONCE(cl->quality.flags) & OSM_QF_UNCORRECTABLE))
+		if (!cl || !smp_load_acquire(&cl->recorded))
+			continue;
+		/* One load: a record being replaced is seen whole. */
+		q = optsim_cluster_quality(cl);
+		if (!(q.flags & OSM_QF_UNCORRECTABLE))
 			continue;
 		pr_info_ratelimited("read of cluster %llu (layer %u) failed: uncorrectable, jitter %u.%02u %%, worst LDC codeword %u\n",
 				    index, optsim_medium_cluster_layer(m, index),
-				    cl->quality.jitter / 100,
-				    cl->quality.jitter % 100,
-				    cl->quality.ldc_worst);
+				    q.jitter / 100, q.jitter % 100, q.ldc_worst);
 		*bad_cluster = index;
 		return BLK_STS_MEDIUM;
 	}
@@ -145,14 +156,16 @@ static void optsim_free_pages(struct optsim_medium *m, struct optsim_cluster *cl
 
 /*
  * Give cluster @index an entry and, unless it is recorded, zeroed pages to
- * record into. The pages stay invisible to readers until the cluster is
- * marked recorded.
+ * record into, and map its pages contiguously at *@data for the recording
+ * model. The pages stay invisible to readers until the cluster is marked
+ * recorded.
  */
-static int optsim_store_prepare(struct optsim_medium *m, u64 index)
+static int optsim_store_prepare(struct optsim_medium *m, u64 index,
+				void **data)
 	__must_hold(&m->write_lock)
 {
 	struct optsim_cluster *cl = xa_load(&m->clusters, index);
-	unsigned int i;
+	unsigned int i, noio;
 	int ret;
 
 	if (!cl) {
@@ -166,7 +179,7 @@ static int optsim_store_prepare(struct optsim_medium *m, u64 index)
 		}
 	}
 	if (cl->recorded || cl->pages[0])
-		return 0;
+		goto map;
 
 	if (atomic64_add_return(OPTSIM_CLUSTER_BYTES, &optsim_mem_used) >
 	    optsim_mem_limit) {
@@ -181,7 +194,16 @@ static int optsim_store_prepare(struct optsim_medium *m, u64 index)
 		if (!cl->pages[i])
 			goto out_free;
 	}
-	return 0;
+
+map:
+	/* vm_map_ram() allocates with GFP_KERNEL: keep it off the I/O path. */
+	noio = memalloc_noio_save();
+	*data = vm_map_ram(cl->pages, OPTSIM_CLUSTER_PAGES, NUMA_NO_NODE);
+	memalloc_noio_restore(noio);
+	if (*data)
+		return 0;
+	/* optsim_store_unprepare() frees the pages of an unrecorded cluster. */
+	return -ENOMEM;
 
 out_free:
 	while (i--) {
@@ -193,14 +215,20 @@ out_free:
 	return -ENOMEM;
 }
 
-/* Undo optsim_store_prepare() for clusters @first to @last. */
-static void optsim_store_unprepare(struct optsim_medium *m, u64 first, u64 last)
+/*
+ * Undo optsim_store_prepare() for clusters @first to @last: unmap them and
+ * free the pages of those not recorded.
+ */
+static void optsim_store_unprepare(struct optsim_medium *m, u64 first, u64 last,
+				   void **data)
 	__must_hold(&m->write_lock)
 {
 	struct optsim_cluster *cl;
 	u64 index;
 
 	for (index = first; index <= last; index++) {
+		if (data[index - first])
+			vm_unmap_ram(data[index - first], OPTSIM_CLUSTER_PAGES);
 		cl = xa_load(&m->clusters, index);
 		if (cl && !cl->recorded)
 			optsim_free_pages(m, cl);
@@ -246,26 +274,32 @@ static int optsim_store_check(struct optsim_medium *m, u64 first, u64 last,
 }
 
 /*
- * Clusters @first to @last have their data in place: let the recording model
- * say how they came out, then mark them recorded.
+ * Clusters @first to @last have their data in place, mapped at @data: let
+ * the recording model say how they came out, mark them recorded and unmap
+ * them.
  */
-static void optsim_store_commit(struct optsim_medium *m, u64 first, u64 last)
+static void optsim_store_commit(struct optsim_medium *m, u64 first, u64 last,
+				void **data)
 	__must_hold(&m->write_lock)
 {
 	struct optsim_cluster *cl;
 	u64 index;
+	u32 layer;
 
 	for (index = first; index <= last; index++) {
 		cl = xa_load(&m->clusters, index);
-		optsim_recorder_record(m, cl, index,
-				       optsim_medium_cluster_layer(m, index),
-				       optsim_seed());
+		layer = optsim_medium_cluster_layer(m, index);
+		/* The data went in through the pages' own mappings. */
+		invalidate_kernel_vmap_range(data[index - first],
+					     OPTSIM_CLUSTER_BYTES);
+		optsim_recorder_record(m, cl, data[index - first], index, layer);
+		vm_unmap_ram(data[index - first], OPTSIM_CLUSTER_PAGES);
 		cl->writes++;
 		if (cl->recorded)
 			continue;
-		/* Publish the data copied in before: see optsim_copy(). */
+		/* Publish the data and the record: see optsim_copy(). */
 		smp_store_release(&cl->recorded, true);
-		m->recorded[optsim_medium_cluster_layer(m, index)]++;
+		m->recorded[layer]++;
 	}
 	if (last + 1 > m->nwa_cluster)
 		m->nwa_cluster = last + 1;
@@ -295,6 +329,7 @@ blk_status_t optsim_store_write(struct optsim_medium *m, struct request *rq,
 	u64 pos = (u64)blk_rq_pos(rq) << SECTOR_SHIFT;
 	u64 first = pos >> OPTSIM_CLUSTER_SHIFT;
 	u64 last = (pos + blk_rq_bytes(rq) - 1) >> OPTSIM_CLUSTER_SHIFT;
+	void *data[OPTSIM_RQ_CLUSTERS] = {};
 	struct req_iterator iter;
 	struct bio_vec bv;
 	u64 index;
@@ -302,25 +337,31 @@ blk_status_t optsim_store_write(struct optsim_medium *m, struct request *rq,
 
 	if (!blk_rq_bytes(rq))
 		return BLK_STS_OK;
+	/* The queue's limits keep requests within OPTSIM_RQ_CLUSTERS. */
+	if (WARN_ON_ONCE(last - first >= OPTSIM_RQ_CLUSTERS)) {
+		why->err = optsim_store_refuse(why, OPTSIM_REASON_UNSPEC, first);
+		return BLK_STS_IOERR;
+	}
 
 	mutex_lock(&m->write_lock);
 	ret = optsim_store_check(m, first, last, why);
 	if (ret)
 		goto out_unlock;
 	for (index = first; index <= last; index++) {
-		ret = optsim_store_prepare(m, index);
+		ret = optsim_store_prepare(m, index, &data[index - first]);
 		if (ret) {
-			optsim_store_unprepare(m, first, index);
+			optsim_store_unprepare(m, first, index, data);
 			optsim_store_refuse(why, OPTSIM_REASON_NO_MEMORY, index);
 			goto out_unlock;
 		}
 	}
 
+	/* The only copy of the data: the model reads it where it lies. */
 	rq_for_each_segment(bv, rq, iter) {
 		optsim_copy(m, pos, &bv, true);
 		pos += bv.bv_len;
 	}
-	optsim_store_commit(m, first, last);
+	optsim_store_commit(m, first, last, data);
 
 out_unlock:
 	mutex_unlock(&m->write_lock);
@@ -378,6 +419,7 @@ void optsim_store_quality(struct optsim_medium *m, u64 first, u32 count,
 {
 	struct optsim_quality_rec *r;
 	struct optsim_cluster *cl;
+	struct osm_quality q;
 	unsigned long index;
 	u32 i;
 
@@ -394,17 +436,18 @@ void optsim_store_quality(struct optsim_medium *m, u64 first, u32 count,
 		r->dow += cl->writes;
 		if (!cl->recorded)
 			continue;
+		q = optsim_cluster_quality(cl);
 		r->flags = OPTSIM_QUALITY_F_RECORDED;
-		if (cl->quality.flags & OSM_QF_UNCORRECTABLE)
+		if (q.flags & OSM_QF_UNCORRECTABLE)
 			r->flags |= OPTSIM_QUALITY_F_UNCORRECTABLE;
-		if (cl->quality.flags & OSM_QF_UNRESOLVED)
+		if (q.flags & OSM_QF_UNRESOLVED)
 			r->flags |= OPTSIM_QUALITY_F_UNRESOLVED;
-		if (cl->quality.flags & OSM_QF_BURST)
+		if (q.flags & OSM_QF_BURST)
 			r->flags |= OPTSIM_QUALITY_F_BURST;
-		r->jitter = cl->quality.jitter;
-		r->ldc = cl->quality.ldc;
-		r->bis = cl->quality.bis;
-		r->ldc_worst = cl->quality.ldc_worst;
+		r->jitter = q.jitter;
+		r->ldc = q.ldc;
+		r->bis = q.bis;
+		r->ldc_worst = q.ldc_worst;
 	}
 	mutex_unlock(&m->write_lock);
 }

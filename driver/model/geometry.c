@@ -44,6 +44,18 @@ int osm_geometry_init(struct osm_geometry *geo, u32 layers, u64 layer_sectors)
 }
 
 /**
+ * osm_geometry_layer() - the layer a logical sector lies on
+ * @geo: the medium
+ * @lba: logical sector; one at or beyond the end counts as on the last layer
+ *
+ * Return: 0 for L0, 1 for L1.
+ */
+u32 osm_geometry_layer(const struct osm_geometry *geo, u64 lba)
+{
+	return lba < geo->layer_sectors ? 0 : geo->layers - 1;
+}
+
+/**
  * osm_geometry_capacity() - logical sectors on the medium
  * @geo: the medium
  *
@@ -68,12 +80,11 @@ void osm_geometry_locate(const struct osm_geometry *geo, u64 lba,
 	const u64 rout2 = (u64)OSM_GEO_RADIUS_OUT_UM * OSM_GEO_RADIUS_OUT_UM;
 	u64 radial;	/* sectors between the inner edge and this sector */
 
-	if (lba < geo->layer_sectors) {
-		loc->layer = 0;
+	loc->layer = osm_geometry_layer(geo, lba);
+	if (!loc->layer) {
 		loc->psn = lba;
 		radial = lba;
 	} else {
-		loc->layer = 1;
 		loc->psn = lba - geo->layer_sectors;
 		radial = geo->layer_sectors - 1 - loc->psn;
 	}

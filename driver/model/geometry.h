@@ -46,6 +46,7 @@ struct osm_location {
 };
 
 int osm_geometry_init(struct osm_geometry *geo, u32 layers, u64 layer_sectors);
+u32 osm_geometry_layer(const struct osm_geometry *geo, u64 lba);
 u64 osm_geometry_capacity(const struct osm_geometry *geo);
 void osm_geometry_locate(const struct osm_geometry *geo, u64 lba,
 			 struct osm_location *loc);
