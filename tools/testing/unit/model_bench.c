@@ -37,7 +37,8 @@ int main(void)
 	static struct osm_table t;
 	struct osm_stack st;
 	struct osm_compile_in in = {
-		.stack = &st, .velocity_mms = 4917, .strategy = OSM_STRAT_AUTO,
+		.stack = &st, .velocity_mms = OPTSIM_VELOCITY_1X_MMS,
+		.strategy = OSM_STRAT_AUTO,
 		.write_uw = 8000, .channel_bit_pm = OSM_GEO_REF_CHANNEL_BIT_PM,
 	};
 	struct osm_quality q;
@@ -129,7 +130,7 @@ int main(void)
 			osm_stack_default_power(&st, layer, &in.write_uw,
 						&in.bias_uw);
 			for (speed = 1; speed <= 4; speed *= 2) {
-				in.velocity_mms = speed * 4917;
+				in.velocity_mms = speed * OPTSIM_VELOCITY_1X_MMS;
 				best_c = 1e9;
 				for (rep = 0; rep < 3; rep++) {
 					t0 = now();

@@ -13,6 +13,8 @@
 #include "rll_ref.h"
 
 #define CLUSTER	65536
+/* The 1x linear velocity, mm/s (the uapi's one definition). */
+#define X1	OPTSIM_VELOCITY_1X_MMS
 
 static u8 data[CLUSTER], back[CLUSTER], code[CLUSTER * 2];
 static struct osm_rll_hist hs;
@@ -198,7 +200,7 @@ TEST(determinism_and_seeds)
 	size_t i;
 
 	/* a marginal setting, so that errors occur */
-	ASSERT_EQ(0, compile("bd-r", 0, 4917, OSM_STRAT_SINGLE, 7000, 0, &t));
+	ASSERT_EQ(0, compile("bd-r", 0, X1, OSM_STRAT_SINGLE, 7000, 0, &t));
 	for (i = 0; i < CLUSTER; i++)
 		data[i] = (u8)rnd();
 	ASSERT_EQ(0, osm_model_cluster(&t, data, CLUSTER, 0, 42, &a, &hs));
@@ -230,10 +232,10 @@ TEST(parameter_validation_fuzz)
 	EXPECT_EQ(0, osm_stack_set_optics(&st, 405, 1500));
 	st.cover_nm = 500;
 	EXPECT_EQ(-EINVAL, osm_stack_validate(&st));
-	EXPECT_EQ(-EINVAL, compile("bd-r", 1, 4917, 0, 6000, 0, &t));
+	EXPECT_EQ(-EINVAL, compile("bd-r", 1, X1, 0, 6000, 0, &t));
 	EXPECT_EQ(-EINVAL, compile("bd-r", 0, 0, 0, 6000, 0, &t));
-	EXPECT_EQ(-EINVAL, compile("bd-r", 0, 4917, 7, 6000, 0, &t));
-	EXPECT_EQ(-EINVAL, compile("bd-r", 0, 4917, 0, 6000, 7000, &t));
+	EXPECT_EQ(-EINVAL, compile("bd-r", 0, X1, 7, 6000, 0, &t));
+	EXPECT_EQ(-EINVAL, compile("bd-r", 0, X1, 0, 6000, 7000, &t));
 	for (i = 0; i < 40; i++) {
 		ret = compile(osm_stack_preset_name(rnd() % 6), rnd() % 3,
 			      rnd() % 70000, rnd() % 5, rnd() % 60000,
@@ -275,8 +277,8 @@ static u32 threshold_uw(const char *media, u32 layer, u32 v, u32 strat)
 
 TEST(power_rises_sublinearly_with_velocity)
 {
-	u32 p1 = threshold_uw("bd-r", 0, 4917, OSM_STRAT_SINGLE);
-	u32 p4 = threshold_uw("bd-r", 0, 4 * 4917, OSM_STRAT_SINGLE);
+	u32 p1 = threshold_uw("bd-r", 0, X1, OSM_STRAT_SINGLE);
+	u32 p4 = threshold_uw("bd-r", 0, 4 * X1, OSM_STRAT_SINGLE);
 
 	TH_LOG("mark threshold, single pulse: 1x %u uW, 4x %u uW", p1, p4);
 	ASSERT_NE(0U, p1);
@@ -288,10 +290,10 @@ TEST(power_rises_sublinearly_with_velocity)
 
 TEST(multi_pulse_falls_behind_at_high_velocity)
 {
-	u32 s1 = threshold_uw("bd-r", 0, 4917, OSM_STRAT_SINGLE);
-	u32 m1 = threshold_uw("bd-r", 0, 4917, OSM_STRAT_MULTI);
-	u32 s4 = threshold_uw("bd-r", 0, 4 * 4917, OSM_STRAT_SINGLE);
-	u32 m4 = threshold_uw("bd-r", 0, 4 * 4917, OSM_STRAT_MULTI);
+	u32 s1 = threshold_uw("bd-r", 0, X1, OSM_STRAT_SINGLE);
+	u32 m1 = threshold_uw("bd-r", 0, X1, OSM_STRAT_MULTI);
+	u32 s4 = threshold_uw("bd-r", 0, 4 * X1, OSM_STRAT_SINGLE);
+	u32 m4 = threshold_uw("bd-r", 0, 4 * X1, OSM_STRAT_MULTI);
 
 	/*
 	 * N-1 pulses of T/2 shrink toward the laser's rise and fall time:
@@ -310,11 +312,11 @@ TEST(power_far_off_optimum_is_unreadable)
 	for (i = 0; i < CLUSTER; i++)
 		data[i] = (u8)rnd();
 	/* far below: no marks at all */
-	ASSERT_EQ(0, compile("bd-r", 0, 4917, OSM_STRAT_MULTI, 2000, 0, &t));
+	ASSERT_EQ(0, compile("bd-r", 0, X1, OSM_STRAT_MULTI, 2000, 0, &t));
 	ASSERT_EQ(0, osm_model_cluster(&t, data, CLUSTER, 0, 1, &q, &hs));
 	EXPECT_TRUE(q.flags & OSM_QF_UNCORRECTABLE);
 	/* far above: marks merge across short spaces */
-	ASSERT_EQ(0, compile("bd-r", 0, 4917, OSM_STRAT_MULTI, 30000, 0, &t));
+	ASSERT_EQ(0, compile("bd-r", 0, X1, OSM_STRAT_MULTI, 30000, 0, &t));
 	ASSERT_EQ(0, osm_model_cluster(&t, data, CLUSTER, 0, 1, &q, &hs));
 	EXPECT_TRUE(q.flags & OSM_QF_UNCORRECTABLE);
 }
@@ -324,13 +326,13 @@ TEST(erase_falls_behind_at_high_velocity)
 	static struct osm_table t;
 	u32 e1, e2, e4, e8;
 
-	ASSERT_EQ(0, compile("bd-re", 0, 4917, OSM_STRAT_MULTI, 8500, 4300, &t));
+	ASSERT_EQ(0, compile("bd-re", 0, X1, OSM_STRAT_MULTI, 8500, 4300, &t));
 	e1 = t.erase_q16;
-	ASSERT_EQ(0, compile("bd-re", 0, 2 * 4917, OSM_STRAT_MULTI, 8500, 4300, &t));
+	ASSERT_EQ(0, compile("bd-re", 0, 2 * X1, OSM_STRAT_MULTI, 8500, 4300, &t));
 	e2 = t.erase_q16;
-	ASSERT_EQ(0, compile("bd-re", 0, 4 * 4917, OSM_STRAT_MULTI, 8500, 4300, &t));
+	ASSERT_EQ(0, compile("bd-re", 0, 4 * X1, OSM_STRAT_MULTI, 8500, 4300, &t));
 	e4 = t.erase_q16;
-	ASSERT_EQ(0, compile("bd-re", 0, 8 * 4917, OSM_STRAT_MULTI, 8500, 4300, &t));
+	ASSERT_EQ(0, compile("bd-re", 0, 8 * X1, OSM_STRAT_MULTI, 8500, 4300, &t));
 	e8 = t.erase_q16;
 	TH_LOG("erased share 1x %.2f 2x %.2f 4x %.2f 8x %.2f", e1 / 65536.0,
 	       e2 / 65536.0, e4 / 65536.0, e8 / 65536.0);
@@ -345,10 +347,10 @@ TEST(dow_wear_raises_jitter)
 {
 	u32 u, j0, j10, j1k, j20k;
 
-	j0 = jitter_at("bd-re", 0, 4917, OSM_STRAT_AUTO, 6110, 0, 0, &u);
-	j10 = jitter_at("bd-re", 0, 4917, OSM_STRAT_AUTO, 6110, 0, 10, &u);
-	j1k = jitter_at("bd-re", 0, 4917, OSM_STRAT_AUTO, 6110, 0, 1000, &u);
-	j20k = jitter_at("bd-re", 0, 4917, OSM_STRAT_AUTO, 6110, 0, 20000, &u);
+	j0 = jitter_at("bd-re", 0, X1, OSM_STRAT_AUTO, 6110, 0, 0, &u);
+	j10 = jitter_at("bd-re", 0, X1, OSM_STRAT_AUTO, 6110, 0, 10, &u);
+	j1k = jitter_at("bd-re", 0, X1, OSM_STRAT_AUTO, 6110, 0, 1000, &u);
+	j20k = jitter_at("bd-re", 0, X1, OSM_STRAT_AUTO, 6110, 0, 20000, &u);
 	TH_LOG("DOW 0 %.2f, 10 %.2f, 1000 %.2f, 20000 %.2f %%", j0 / 655.36,
 	       j10 / 655.36, j1k / 655.36, j20k / 655.36);
 	EXPECT_LT(j0, j10);
@@ -362,8 +364,8 @@ TEST(far_layer_needs_more_power_and_reads_weaker)
 	struct osm_stack st;
 
 	/* the same power heats L0 by about T(L1) less than L1 */
-	ASSERT_EQ(0, compile("bd-r-dl", 0, 4917, OSM_STRAT_MULTI, 12000, 0, &t0));
-	ASSERT_EQ(0, compile("bd-r-dl", 1, 4917, OSM_STRAT_MULTI, 12000, 0, &t1));
+	ASSERT_EQ(0, compile("bd-r-dl", 0, X1, OSM_STRAT_MULTI, 12000, 0, &t0));
+	ASSERT_EQ(0, compile("bd-r-dl", 1, X1, OSM_STRAT_MULTI, 12000, 0, &t1));
 	ASSERT_EQ(0, osm_stack_preset(&st, "bd-r-dl"));
 	TH_LOG("gain L0 %u L1 %u mK/mW, T(L1) %.2f, signal L0 %.2f L1 %.2f",
 	       t0.gain_mk, t1.gain_mk, st.layer[1].trans_q16 / 65536.0,
@@ -379,8 +381,8 @@ TEST(unbalanced_heat_sink_shows)
 	static struct osm_table b, u;
 
 	/* patent P3: halving L1's conductance to its reflector runs it hotter */
-	ASSERT_EQ(0, compile("bd-re-dl", 1, 4917, OSM_STRAT_MULTI, 9000, 0, &b));
-	ASSERT_EQ(0, compile("bd-re-dl-unbalanced", 1, 4917, OSM_STRAT_MULTI,
+	ASSERT_EQ(0, compile("bd-re-dl", 1, X1, OSM_STRAT_MULTI, 9000, 0, &b));
+	ASSERT_EQ(0, compile("bd-re-dl-unbalanced", 1, X1, OSM_STRAT_MULTI,
 			     9000, 0, &u));
 	TH_LOG("L1 peak rise balanced %u K, unbalanced %u K; tau_f %u / %u ps",
 	       b.peak_temp_k, u.peak_temp_k, b.tau_f_ps, u.tau_f_ps);
@@ -389,8 +391,6 @@ TEST(unbalanced_heat_sink_shows)
 }
 
 /* ---- calibration against Documentation/model.rst ("Calibration") ---- */
-
-#define X1	4917
 
 struct sim_key {
 	const char *media;
