@@ -4,8 +4,8 @@
  * and its decoder. The unit tests check the code's run-length limits on
  * this stream and the table-driven osm_rll_histogram() against it.
  *
- * Userspace only (tools/unit, optsimctl): the module needs nothing but the
- * histogram, so driver/Kbuild does not build this file.
+ * Userspace only (tools/testing/unit, optsimctl): the module needs nothing
+ * but the histogram, so driver/Kbuild does not build this file.
  */
 #include "rll.h"
 
