@@ -28,7 +28,8 @@ module_param_named(layer_sectors, g_layer_sectors, ulong, 0444);
 MODULE_PARM_DESC(layer_sectors, __stringify(OPTSIM_SECTOR_SIZE)
 		 "-byte sectors per layer, a multiple of " __stringify(OPTSIM_CLUSTER_SECTORS)
 		 " from " __stringify(OPTSIM_LAYER_SECTORS_MIN)
-		 " to " __stringify(OPTSIM_LAYER_SECTORS_MAX) ". Default: 12219392 (25 GB)");
+		 " to " __stringify(OPTSIM_LAYER_SECTORS_MAX) ". Default: "
+		 __stringify(OPTSIM_LAYER_SECTORS_DEFAULT) " (25 GB)");
 
 static unsigned long g_max_mem_mb;
 module_param_named(max_mem_mb, g_max_mem_mb, ulong, 0444);
@@ -84,8 +85,9 @@ static int __init optsim_init(void)
 
 	optsim_default_type = optsim_media_type_find(g_media);
 	if (!optsim_default_type) {
-		pr_err("media=%s: unknown medium; use bd-r, bd-r-dl, bd-re or bd-re-dl\n",
-		       g_media);
+		pr_err("media=%s: unknown medium; use " OPTSIM_MEDIA_NAME_BD_R
+		       ", " OPTSIM_MEDIA_NAME_BD_R_DL ", " OPTSIM_MEDIA_NAME_BD_RE
+		       " or " OPTSIM_MEDIA_NAME_BD_RE_DL "\n", g_media);
 		return -EINVAL;
 	}
 	if (osm_geometry_init(&geo, optsim_default_type->layers,

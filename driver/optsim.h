@@ -123,8 +123,10 @@ struct optsim_dev;
  * @type: what kind of medium it is
  * @geo: its shape: layers and sectors per layer
  * @clusters: cluster index -> struct optsim_cluster. Written under
- *	@write_lock; the read path looks entries up locklessly, which is safe
- *	because entries and their pages are only freed with the queue frozen.
+ *	@write_lock; the read path looks entries up locklessly. That is safe
+ *	because entries, and the pages of recorded clusters, are only freed
+ *	with the queue frozen; a write that fails frees, under @write_lock,
+ *	only pages of clusters not marked recorded, which readers never touch.
  * @write_lock: serialises writes: the check of the write-once and
  *	finalize rules, the allocation and the recording of a request happen
  *	as one step, so a refused request changes nothing. Also protects
@@ -145,11 +147,11 @@ struct optsim_dev;
  *	@write_lock (optsim_recorder_set_table()). The write path runs the
  *	model holding @write_lock, so it reads the pointer with
  *	rcu_dereference_protected() and needs neither rcu_read_lock() nor a
- *	reference: the table stays until it drops the lock. The pointer is
- *	__rcu and a replaced table is freed only after a grace period so that
- *	a reader that does not hold @write_lock may use it too, under
- *	rcu_read_lock(): that is the model computed before the lock is taken,
- *	from the data and a snapshot of the table.
+ *	reference: the table stays until it drops the lock. No reader runs
+ *	without @write_lock today. The pointer stays __rcu, and a replaced
+ *	table is still freed after a grace period, for the write path that
+ *	will run the model before it takes the lock, from the data and a
+ *	snapshot of the table under rcu_read_lock().
  * @hist: the model's run-length histogram; used under @write_lock
  */
 struct optsim_medium {

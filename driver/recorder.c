@@ -23,11 +23,12 @@
  * - optsim_recorder_record() runs the model holding write_lock: no
  *   replacement can happen meanwhile, so it uses the table it finds
  *   without rcu_read_lock() or a reference of its own.
- * - The grace period before a table is freed is for readers that do not
- *   hold write_lock: a write path that runs the model before it takes the
- *   lock, from an immutable snapshot of the table, reads the pointer with
- *   rcu_dereference() under rcu_read_lock() and uses the table inside the
- *   read-side section, or takes a reference with kref_get_unless_zero().
+ * - No reader runs without write_lock today. The grace period before a
+ *   table is freed is kept for one that will: a write path that runs the
+ *   model before it takes the lock, from an immutable snapshot of the
+ *   table, would read the pointer with rcu_dereference() under
+ *   rcu_read_lock() and use the table inside the read-side section, or
+ *   take a reference with kref_get_unless_zero().
  */
 #include "optsim.h"
 

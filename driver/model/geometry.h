@@ -9,7 +9,7 @@
 #include "shim.h"
 
 /* Logical sectors (2048 bytes) per layer of a 25 GB BD layer. */
-#define OSM_GEO_REF_LAYER_SECTORS	12219392ULL
+#define OSM_GEO_REF_LAYER_SECTORS	((u64)OPTSIM_LAYER_SECTORS_DEFAULT)
 /* Smallest and largest layer the drive accepts, in logical sectors. */
 #define OSM_GEO_MIN_LAYER_SECTORS	((u64)OPTSIM_LAYER_SECTORS_MIN)
 #define OSM_GEO_MAX_LAYER_SECTORS	((u64)OPTSIM_LAYER_SECTORS_MAX)

@@ -36,6 +36,8 @@
  */
 #define OPTSIM_LAYER_SECTORS_MIN	1024
 #define OPTSIM_LAYER_SECTORS_MAX	16777216
+/* The default layer size: a 25 GB BD layer (module parameter layer_sectors). */
+#define OPTSIM_LAYER_SECTORS_DEFAULT	12219392
 /* Layer selector of OPTSIM_IOC_SET_PARAMS that addresses every layer. */
 #define OPTSIM_LAYER_ALL		0xffffffffU
 
