@@ -152,7 +152,7 @@ tap_done() {
 	exit $?
 }
 
-# need_tools TOOL...: the first missing one, or nothing.
+# missing_tool TOOL...: the first missing one, or nothing.
 missing_tool() {
 	for _t in "$@"; do
 		if ! command -v "$_t" >/dev/null 2>&1 && ! [ -x "$_t" ]; then
@@ -163,7 +163,37 @@ missing_tool() {
 	return 0
 }
 
+# need_tools TOOL...: when one is missing, skip the rest of the plan and
+# end the test there.
+need_tools() {
+	missing=$(missing_tool "$@")
+	if [ -n "$missing" ]; then
+		tap_skip_rest "$missing not available"
+		tap_done
+	fi
+}
+
 # ---- optsim -------------------------------------------------------------
+
+# stop_monitor: end the "optsimctl monitor" started in the background as
+# $mon_pid, and forget it.
+stop_monitor() {
+	kill "$mon_pid" 2>/dev/null
+	wait "$mon_pid" 2>/dev/null
+	mon_pid=
+}
+
+# tap_both_layers NAME: ok when "info" counts recorded clusters on layer 0
+# and on layer 1.
+tap_both_layers() {
+	_rec=$(info_get recorded_clusters 2>&1)
+	case $_rec in
+	*[!0-9\ ]* | '') _ok=1 ;;
+	*) [ "${_rec%% *}" -gt 0 ] && [ "${_rec##* }" -gt 0 ]; _ok=$? ;;
+	esac
+	tap_result "$1: data recorded on both layers" "$_ok" \
+		"recorded clusters per layer: $_rec"
+}
 
 # info_get KEY: a field of "optsimctl info --json" (lists space separated,
 # strings without quotes, true/false/null as such).
@@ -263,11 +293,7 @@ cleanup_mount() {
 fs_test_begin() {
 	_name=$1
 	shift
-	missing=$(missing_tool "$@")
-	if [ -n "$missing" ]; then
-		tap_skip_rest "$missing not available"
-		tap_done
-	fi
+	need_tools "$@"
 
 	work=$(mktemp -d "${TMPDIR:-/tmp}/optsim-$_name.XXXXXX") || exit 1
 	mnt=$work/mnt
