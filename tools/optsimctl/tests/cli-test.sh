@@ -16,21 +16,17 @@ BIN=${1:-$here/../optsimctl}
 case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
 [ -x "$BIN" ] || { echo "Bail out! $BIN is not executable"; exit 1; }
 
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+# shellcheck source=tools/testing/tap-lib.sh
+. "$here/../../testing/tap-lib.sh"
+tap_tmpdir
 NODEV=/nonexistent
-n=0
-fails=0
 
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
+# fail DESC [DETAIL...]: with the head of the last run's stderr and stdout.
 fail() {
-	n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"
-	shift
-	for l in "$@"; do echo "#   $l"; done
+	tap_fail "$@"
 	sed 's/^/#   stderr: /' "$T/err" | head -5
 	sed 's/^/#   stdout: /' "$T/out" | head -5
 }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 
 # run CMD...: $rc, $T/out, $T/err
 run() { "$@" >"$T/out" 2>"$T/err"; rc=$?; }
@@ -824,5 +820,4 @@ else
 	skip "fake device tests" "no $FAKEDEV (make -C tools/optsimctl builds it)"
 fi
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+tap_end
