@@ -114,18 +114,23 @@ assert $3" "$2" 2>"$T/py"; then
 	fi
 }
 
+# expect_rc DESC RC STDERR-SUBSTRING: the last run's exit code and message
+expect_rc() {
+	if [ "$rc" -ne "$2" ]; then
+		fail "$1" "exit $rc, want $2"
+	elif [ -n "$3" ] && ! has_err "$3"; then
+		fail "$1" "stderr lacks: $3"
+	else
+		pass "$1"
+	fi
+}
+
 # t DESC RC STDERR-SUBSTRING ARGS...: exit code and message on stderr
 t() {
 	desc=$1 want=$2 msg=$3
 	shift 3
 	run "$BIN" "$@"
-	if [ "$rc" -ne "$want" ]; then
-		fail "$desc" "exit $rc, want $want"
-	elif [ -n "$msg" ] && ! has_err "$msg"; then
-		fail "$desc" "stderr lacks: $msg"
-	else
-		pass "$desc"
-	fi
+	expect_rc "$desc" "$want" "$msg"
 }
 
 # tv DESC MESSAGE ARGS...: a validation error against the missing device
@@ -470,13 +475,7 @@ if [ -n "$FAKEDEV" ] && [ -f "$FAKEDEV" ]; then
 		desc=$1 want=$2 msg=$3
 		shift 3
 		run fk "$@"
-		if [ "$rc" -ne "$want" ]; then
-			fail "$desc" "exit $rc, want $want"
-		elif [ -n "$msg" ] && ! has_err "$msg"; then
-			fail "$desc" "stderr lacks: $msg"
-		else
-			pass "$desc"
-		fi
+		expect_rc "$desc" "$want" "$msg"
 	}
 	# js DESC PYTHON-EXPR ARGS...: stdout is one JSON object d, EXPR holds
 	js() {
