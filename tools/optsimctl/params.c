@@ -142,22 +142,23 @@ static void param_opt_bias(struct param_change *chg, const char *arg)
  */
 bool param_opt(struct param_change *chg, int c, const char *arg)
 {
-	switch (c) {
-	case 'v':
-		param_opt_velocity(chg, arg);
-		return true;
-	case 's':
-		param_opt_speed(chg, arg);
-		return true;
-	case 'S':
-		param_opt_strategy(chg, arg);
-		return true;
-	case 'p':
-		param_opt_power(chg, arg);
-		return true;
-	case 'b':
-		param_opt_bias(chg, arg);
-		return true;
+	static const struct {
+		int c;
+		void (*apply)(struct param_change *chg, const char *arg);
+	} opts[] = {
+		{ 'v', param_opt_velocity },
+		{ 's', param_opt_speed },
+		{ 'S', param_opt_strategy },
+		{ 'p', param_opt_power },
+		{ 'b', param_opt_bias },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		if (opts[i].c == c) {
+			opts[i].apply(chg, arg);
+			return true;
+		}
 	}
 	return false;
 }
