@@ -52,24 +52,16 @@ static inline struct gendisk *
 optsim_compat_alloc_disk(struct blk_mq_tag_set *set,
 			 const struct optsim_limits *l, void *queuedata)
 {
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+	struct queue_limits lim = {
+		.logical_block_size	= l->logical_block_size,
+		.physical_block_size	= l->physical_block_size,
+		.io_min			= l->io_min,
+		.max_hw_sectors		= l->max_hw_sectors,
+		.max_segments		= l->max_segments,
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
-	struct queue_limits lim = {
-		.logical_block_size	= l->logical_block_size,
-		.physical_block_size	= l->physical_block_size,
-		.io_min			= l->io_min,
-		.max_hw_sectors		= l->max_hw_sectors,
-		.max_segments		= l->max_segments,
 		.features		= BLK_FEAT_ROTATIONAL,
-	};
-
-	return blk_mq_alloc_disk(set, &lim, queuedata);
-#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
-	struct queue_limits lim = {
-		.logical_block_size	= l->logical_block_size,
-		.physical_block_size	= l->physical_block_size,
-		.io_min			= l->io_min,
-		.max_hw_sectors		= l->max_hw_sectors,
-		.max_segments		= l->max_segments,
+#endif
 	};
 
 	return blk_mq_alloc_disk(set, &lim, queuedata);

@@ -65,25 +65,26 @@ static ssize_t layer_sectors_show(struct device *d,
 }
 static DEVICE_ATTR_RO(layer_sectors);
 
-static ssize_t write_once_show(struct device *d, struct device_attribute *attr,
-			       char *buf)
+/* 1 when the drive's info has @flag (OPTSIM_INFO_F_*), else 0. */
+static ssize_t optsim_sysfs_flag(struct device *d, char *buf, u32 flag)
 {
 	struct optsim_info info;
 
 	optsim_sysfs_info(d, &info);
-	return sysfs_emit(buf, "%u\n",
-			  !!(info.flags & OPTSIM_INFO_F_WRITE_ONCE));
+	return sysfs_emit(buf, "%u\n", !!(info.flags & flag));
+}
+
+static ssize_t write_once_show(struct device *d, struct device_attribute *attr,
+			       char *buf)
+{
+	return optsim_sysfs_flag(d, buf, OPTSIM_INFO_F_WRITE_ONCE);
 }
 static DEVICE_ATTR_RO(write_once);
 
 static ssize_t finalized_show(struct device *d, struct device_attribute *attr,
 			      char *buf)
 {
-	struct optsim_info info;
-
-	optsim_sysfs_info(d, &info);
-	return sysfs_emit(buf, "%u\n",
-			  !!(info.flags & OPTSIM_INFO_F_FINALIZED));
+	return optsim_sysfs_flag(d, buf, OPTSIM_INFO_F_FINALIZED);
 }
 static DEVICE_ATTR_RO(finalized);
 

@@ -32,6 +32,7 @@ fi
 dir=${2:-.}
 # shellcheck source=tools/testing/tap-lib.sh
 . tools/testing/tap-lib.sh
+tap_tmpdir
 for g in $list; do
 	gen=${g%%:*}
 	out=${g#*:}

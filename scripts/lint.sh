@@ -6,20 +6,20 @@
 # status is 1 when any check fails. Needs KVER, KDIR and KSRC (the
 # top-level Makefile exports them).
 set -u
-tap=$1
-: > "$tap"
+# shellcheck source=tools/testing/tap-lib.sh
+. tools/testing/tap-lib.sh
+tap_file=$1
+: > "$tap_file"
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
-fail=0
 
 # result NAME LOGFILE: the check passed when LOGFILE is empty.
 result() {
 	if [ -s "$2" ]; then
-		echo "not ok - lint: $1" | tee -a "$tap"
+		tap_not_ok "lint: $1"
 		sed 's/^/# /' "$2" | head -n 40
-		fail=1
 	else
-		echo "ok - lint: $1" | tee -a "$tap"
+		tap_ok "lint: $1"
 	fi
 }
 
@@ -80,7 +80,7 @@ if [ -n "$kdoc" ]; then
 	"$kdoc" -none driver/*.h driver/model/*.h uapi/linux/optsim.h > "$log/kdoc" 2>&1 || true
 	result "kernel-doc on the headers" "$log/kdoc"
 else
-	echo "ok - lint: kernel-doc on the headers # SKIP kernel-doc not found" | tee -a "$tap"
+	tap_skip "lint: kernel-doc on the headers" "kernel-doc not found"
 fi
 
 if command -v shellcheck > /dev/null; then
@@ -89,6 +89,6 @@ if command -v shellcheck > /dev/null; then
 		tools/completion/optsimctl > "$log/sc" 2>&1 || true
 	result "shellcheck on the scripts" "$log/sc"
 else
-	echo "ok - lint: shellcheck # SKIP shellcheck not installed" | tee -a "$tap"
+	tap_skip "lint: shellcheck" "shellcheck not installed"
 fi
-exit $fail
+tap_end

@@ -56,15 +56,7 @@ tap_check "ext4: LOAD refused (EBUSY) while mounted" load_refused "$mnt"
 tap_check "ext4: unmount" umount "$mnt" || tap_broken="umount failed"
 tap_check "ext4: fsck.ext4 -n -f clean" fsck.ext4 -n -f "$OPTSIM_DEV"
 
-rec=$(info_get recorded_clusters 2>&1)
-l0=${rec%% *}
-l1=${rec##* }
-case $rec in
-*[!0-9\ ]* | '') ok=1 ;;
-*) [ "$l0" -gt 0 ] && [ "$l1" -gt 0 ]; ok=$? ;;
-esac
-tap_result "ext4: data recorded on both layers" "$ok" \
-	"recorded clusters per layer: $rec"
+tap_both_layers ext4
 
 tap_check "ext4: mount again" mount -t ext4 "$OPTSIM_DEV" "$mnt" ||
 	tap_broken="mount failed"

@@ -21,11 +21,7 @@ R_LAYER=8192
 
 tap_plan 8
 
-missing=$(missing_tool fio python3 "$OPTSIMCTL")
-if [ -n "$missing" ]; then
-	tap_skip_rest "$missing not available"
-	tap_done
-fi
+need_tools fio python3 "$OPTSIMCTL"
 
 # run_fio NAME OPTIONS...: fio on the device, verifying what it wrote.
 run_fio() {

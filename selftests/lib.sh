@@ -1,20 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
 #
-# lib.sh - TAP helpers and optsim helpers shared by the shell selftests.
-# Sourced, not run. Needs: ksft_dir set by the sourcing script to its own
-# directory.
-#
-# TAP: tap_plan N first, then one tap_* result per test:
-#   tap_check DESC CMD...	run CMD (output kept), ok when it exits 0
-#   tap_check_fails DESC CMD...	ok when CMD exits non-zero
-#   tap_result DESC RC [DIAG]	ok when RC is 0
-#   tap_skip DESC REASON
-#   tap_skip_rest REASON	skip every planned test not reported yet
-# and tap_done at the end (exit status: 0 when nothing failed). Without
-# tap_plan, tap_end prints the plan last (and returns). Diagnostics go to
-# stdout prefixed with "# ". With tap_file set, every TAP line goes to
-# that file too.
+# lib.sh - the optsim helpers shared by the shell selftests, and the TAP
+# helpers of tools/testing/tap-lib.sh (see there). Sourced, not run.
+# Needs: ksft_dir set by the sourcing script to its own directory.
 
 OPTSIM_DEV=${OPTSIM_DEV:-/dev/optsim}
 OPTSIM_REPO=${OPTSIM_REPO:-$(cd "$ksft_dir/.." && pwd -P)}
@@ -23,136 +12,10 @@ OPTSIM_KO=${OPTSIM_KO:-$OPTSIM_REPO/driver/optsim.ko}
 # Module parameters run.sh loads the module with (module.sh restores them).
 OPTSIM_MODPARAMS=${OPTSIM_MODPARAMS:-layer_sectors=32768}
 
-tap_planned=
-tap_n=0
-tap_failed=0
-# Set when a step failed that later steps depend on.
-tap_broken=
+# shellcheck source=tools/testing/tap-lib.sh
+. "$ksft_dir/../tools/testing/tap-lib.sh"
 
-tap_file=
-
-# tap_out LINE...: to stdout, and to $tap_file when set.
-tap_out() {
-	printf '%s\n' "$@"
-	if [ -n "$tap_file" ]; then
-		printf '%s\n' "$@" >>"$tap_file"
-	fi
-}
-
-tap_plan() {
-	tap_planned=$1
-	tap_out "1..$1"
-}
-
-tap_diag() {
-	printf '%s\n' "$*" | sed 's/^/# /' |
-		if [ -n "$tap_file" ]; then tee -a "$tap_file"; else cat; fi
-}
-
-tap_ok() {
-	tap_n=$((tap_n + 1))
-	tap_out "ok $tap_n - $*"
-}
-
-tap_not_ok() {
-	tap_n=$((tap_n + 1))
-	tap_failed=$((tap_failed + 1))
-	tap_out "not ok $tap_n - $*"
-}
-
-tap_skip() {
-	tap_n=$((tap_n + 1))
-	tap_out "ok $tap_n - $1 # SKIP $2"
-}
-
-tap_skip_rest() {
-	while [ "$tap_n" -lt "$tap_planned" ]; do
-		tap_skip "test $((tap_n + 1))" "$1"
-	done
-}
-
-# The output of the last tap_check/tap_run command.
-tap_log=${TMPDIR:-/tmp}/optsim-ksft.$$.log
-
-# tap_run CMD...: run CMD with its output in $tap_log; its exit status.
-tap_run() {
-	"$@" >"$tap_log" 2>&1
-}
-
-tap_show_log() {
-	if [ -s "$tap_log" ]; then
-		tail -n 25 "$tap_log" | sed 's/^/# /'
-	fi
-}
-
-tap_check() {
-	_desc=$1
-	shift
-	if [ -n "$tap_broken" ]; then
-		tap_skip "$_desc" "$tap_broken"
-		return 1
-	fi
-	tap_run "$@"
-	_rc=$?
-	if [ "$_rc" -eq 0 ]; then
-		tap_ok "$_desc"
-		return 0
-	fi
-	tap_not_ok "$_desc"
-	tap_diag "command failed (exit $_rc): $*"
-	tap_show_log
-	return 1
-}
-
-tap_check_fails() {
-	_desc=$1
-	shift
-	if [ -n "$tap_broken" ]; then
-		tap_skip "$_desc" "$tap_broken"
-		return 1
-	fi
-	if tap_run "$@"; then
-		tap_not_ok "$_desc"
-		tap_diag "command succeeded, expected a failure: $*"
-		tap_show_log
-		return 1
-	fi
-	tap_ok "$_desc"
-	return 0
-}
-
-# tap_result DESC RC [DIAG]
-tap_result() {
-	if [ -n "$tap_broken" ]; then
-		tap_skip "$1" "$tap_broken"
-		return 1
-	fi
-	if [ "$2" -eq 0 ]; then
-		tap_ok "$1"
-		return 0
-	fi
-	tap_not_ok "$1"
-	[ $# -ge 3 ] && [ -n "$3" ] && tap_diag "$3"
-	return 1
-}
-
-# tap_end: the plan, last, for a script that did not know it first.
-tap_end() {
-	rm -f "$tap_log"
-	tap_out "1..$tap_n"
-}
-
-tap_done() {
-	rm -f "$tap_log"
-	if [ "$tap_n" -ne "$tap_planned" ]; then
-		tap_diag "planned $tap_planned tests but ran $tap_n"
-		exit 1
-	fi
-	[ "$tap_failed" -eq 0 ]
-	exit $?
-}
-
-# need_tools TOOL...: the first missing one, or nothing.
+# missing_tool TOOL...: the first missing one, or nothing.
 missing_tool() {
 	for _t in "$@"; do
 		if ! command -v "$_t" >/dev/null 2>&1 && ! [ -x "$_t" ]; then
@@ -163,7 +26,37 @@ missing_tool() {
 	return 0
 }
 
+# need_tools TOOL...: when one is missing, skip the rest of the plan and
+# end the test there.
+need_tools() {
+	missing=$(missing_tool "$@")
+	if [ -n "$missing" ]; then
+		tap_skip_rest "$missing not available"
+		tap_done
+	fi
+}
+
 # ---- optsim -------------------------------------------------------------
+
+# stop_monitor: end the "optsimctl monitor" started in the background as
+# $mon_pid, and forget it.
+stop_monitor() {
+	kill "$mon_pid" 2>/dev/null
+	wait "$mon_pid" 2>/dev/null
+	mon_pid=
+}
+
+# tap_both_layers NAME: ok when "info" counts recorded clusters on layer 0
+# and on layer 1.
+tap_both_layers() {
+	_rec=$(info_get recorded_clusters 2>&1)
+	case $_rec in
+	*[!0-9\ ]* | '') _ok=1 ;;
+	*) [ "${_rec%% *}" -gt 0 ] && [ "${_rec##* }" -gt 0 ]; _ok=$? ;;
+	esac
+	tap_result "$1: data recorded on both layers" "$_ok" \
+		"recorded clusters per layer: $_rec"
+}
 
 # info_get KEY: a field of "optsimctl info --json" (lists space separated,
 # strings without quotes, true/false/null as such).
@@ -263,11 +156,7 @@ cleanup_mount() {
 fs_test_begin() {
 	_name=$1
 	shift
-	missing=$(missing_tool "$@")
-	if [ -n "$missing" ]; then
-		tap_skip_rest "$missing not available"
-		tap_done
-	fi
+	need_tools "$@"
 
 	work=$(mktemp -d "${TMPDIR:-/tmp}/optsim-$_name.XXXXXX") || exit 1
 	mnt=$work/mnt

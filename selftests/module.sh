@@ -18,11 +18,7 @@ DEFAULT_LAYER=12219392
 
 tap_plan 15
 
-missing=$(missing_tool insmod rmmod mkfs.ext4 python3 dd "$OPTSIMCTL")
-if [ -n "$missing" ]; then
-	tap_skip_rest "$missing not available"
-	tap_done
-fi
+need_tools insmod rmmod mkfs.ext4 python3 dd "$OPTSIMCTL"
 if ! [ -r "$OPTSIM_KO" ]; then
 	tap_skip_rest "no $OPTSIM_KO (make module)"
 	tap_done

@@ -20,11 +20,7 @@ NLREQ="python3 $ksft_dir/nl_request.py"
 
 tap_plan 24
 
-missing=$(missing_tool python3 dd fio setpriv "$OPTSIMCTL")
-if [ -n "$missing" ]; then
-	tap_skip_rest "$missing not available"
-	tap_done
-fi
+need_tools python3 dd fio setpriv "$OPTSIMCTL"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/optsim-netlink.XXXXXX") || exit 1
 mon_pid=
@@ -89,9 +85,7 @@ run_events() {
 	sleep 0.5
 }
 tap_check "events: a write, a refused write, set, finalize, eject, load, a read error, create, remove" run_events
-kill "$mon_pid" 2>/dev/null
-wait "$mon_pid" 2>/dev/null
-mon_pid=
+stop_monitor
 
 # check_events PYTHON: the monitor's lines as the list ev of objects.
 check_events() {

@@ -170,6 +170,20 @@ FIXTURE_VARIANT_ADD(load, bd_r_dl_max) {
 	.layer_sectors = MAX_LAYER_SECTORS,
 };
 
+/*
+ * Cluster 0 written with pattern @seed on a medium of @layer_sectors per
+ * layer reads back, or at the densest layers is unresolved.
+ */
+static void expect_records(struct __test_metadata *_metadata, int fd,
+			   __u64 layer_sectors, __u32 seed)
+{
+	write_ok(_metadata, fd, 0, CLUSTER, seed);
+	if (layer_sectors == MAX_LAYER_SECTORS)
+		expect_unresolved(_metadata, fd, 0);
+	else
+		expect_content(_metadata, fd, 0, CLUSTER, seed);
+}
+
 /* The initial medium: bd-re-dl with data at LBA 0 and in L1. */
 FIXTURE_SETUP(load)
 {
@@ -234,11 +248,7 @@ TEST_F(load, new_medium_blank)
 	EXPECT_EQ(0U, ci.flags);
 	EXPECT_EQ(0U, ci.dow);
 	/* and it records */
-	write_ok(_metadata, self->fd, 0, CLUSTER, 9);
-	if (self->want_ls == MAX_LAYER_SECTORS)
-		expect_unresolved(_metadata, self->fd, 0);
-	else
-		expect_content(_metadata, self->fd, 0, CLUSTER, 9);
+	expect_records(_metadata, self->fd, self->want_ls, 9);
 }
 
 TEST_F(load, busy)
@@ -328,11 +338,7 @@ TEST_F(load, eject)
 		check_blank_medium(_metadata, self->fd, variant->media,
 				   self->want_ls);
 	expect_content(_metadata, self->fd, 0, CLUSTER, 0);
-	write_ok(_metadata, self->fd, 0, CLUSTER, 10);
-	if (self->want_ls == MAX_LAYER_SECTORS)
-		expect_unresolved(_metadata, self->fd, 0);
-	else
-		expect_content(_metadata, self->fd, 0, CLUSTER, 10);
+	expect_records(_metadata, self->fd, self->want_ls, 10);
 }
 
 /* GET_INFO on an empty drive: all fields written, reserved zero. */

@@ -69,14 +69,7 @@ static void read_fails(struct __test_metadata *_metadata, int fd, __u64 lba,
 	ret = pread(fd, buf, nsect * SECTOR, (off_t)(lba * SECTOR));
 	err = errno;
 	io_free(buf, nsect * SECTOR);
-	ASSERT_EQ(-1, ret) {
-		TH_LOG("pread %zu sectors at LBA %llu succeeded, wanted %s",
-		       nsect, (unsigned long long)lba, strerror(want));
-	}
-	ASSERT_EQ(want, err) {
-		TH_LOG("pread %zu sectors at LBA %llu: %s, wanted %s", nsect,
-		       (unsigned long long)lba, strerror(err), strerror(want));
-	}
+	expect_io_fails(_metadata, "pread", ret, err, lba, nsect, want);
 }
 
 FIXTURE(quality) {

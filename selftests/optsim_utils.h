@@ -373,20 +373,30 @@ static inline void write_ok(struct __test_metadata *_metadata, int fd, __u64 lba
 	}
 }
 
+/*
+ * The @op ("pread", "pwrite") of @nsect sectors at @lba returned @ret with
+ * errno @err: it must have failed with errno @want.
+ */
+static inline void expect_io_fails(struct __test_metadata *_metadata,
+				   const char *op, ssize_t ret, int err,
+				   __u64 lba, size_t nsect, int want)
+{
+	ASSERT_EQ(-1, ret) {
+		TH_LOG("%s %zu sectors at LBA %llu succeeded, wanted %s", op,
+		       nsect, (unsigned long long)lba, strerror(want));
+	}
+	ASSERT_EQ(want, err) {
+		TH_LOG("%s %zu sectors at LBA %llu: %s, wanted %s", op, nsect,
+		       (unsigned long long)lba, strerror(err), strerror(want));
+	}
+}
+
 static inline void write_fails(struct __test_metadata *_metadata, int fd, __u64 lba,
 			       size_t nsect, __u32 seed, int want)
 {
 	ssize_t ret = write_sectors(fd, lba, nsect, seed);
-	int err = errno;
 
-	ASSERT_EQ(-1, ret) {
-		TH_LOG("pwrite %zu sectors at LBA %llu succeeded, wanted %s",
-		       nsect, (unsigned long long)lba, strerror(want));
-	}
-	ASSERT_EQ(want, err) {
-		TH_LOG("pwrite %zu sectors at LBA %llu: %s, wanted %s", nsect,
-		       (unsigned long long)lba, strerror(err), strerror(want));
-	}
+	expect_io_fails(_metadata, "pwrite", ret, errno, lba, nsect, want);
 }
 
 /* Read nsect sectors at lba and check them against pattern seed (0: zeros). */

@@ -26,11 +26,7 @@ BAD_CLUSTER=$((LAYER / 32 - 2))
 
 tap_plan 12
 
-missing=$(missing_tool python3 dd cmp head "$OPTSIMCTL")
-if [ -n "$missing" ]; then
-	tap_skip_rest "$missing not available"
-	tap_done
-fi
+need_tools python3 dd cmp head "$OPTSIMCTL"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/optsim-quality.XXXXXX") || exit 1
 img=$work/image.bin

@@ -19,11 +19,7 @@ RULES=$OPTSIM_REPO/udev/60-optsim.rules
 
 tap_plan 9
 
-missing=$(missing_tool python3 udevadm stat readlink "$UDEVD" "$OPTSIMCTL")
-if [ -n "$missing" ]; then
-	tap_skip_rest "$missing not available"
-	tap_done
-fi
+need_tools python3 udevadm stat readlink "$UDEVD" "$OPTSIMCTL"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/optsim-udev.XXXXXX") || exit 1
 mon_pid=
@@ -85,9 +81,7 @@ do_load() {
 	load_medium bd-r 4096 && udevadm settle --timeout=30 && sleep 0.5
 }
 tap_check "load a blank BD-R" do_load
-kill "$mon_pid" 2>/dev/null
-wait "$mon_pid" 2>/dev/null
-mon_pid=
+stop_monitor
 
 check_uevent() {
 	python3 -c '

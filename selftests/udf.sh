@@ -32,15 +32,7 @@ tap_check "udf: mount -t udf" mount -t udf "$OPTSIM_DEV" "$mnt" ||
 tap_check "udf: write a tree of files ($TREE_MIB MiB)" copy_tree "$src" "$mnt"
 tap_check "udf: unmount" umount "$mnt" || tap_broken="umount failed"
 
-rec=$(info_get recorded_clusters 2>&1)
-l0=${rec%% *}
-l1=${rec##* }
-case $rec in
-*[!0-9\ ]* | '') ok=1 ;;
-*) [ "$l0" -gt 0 ] && [ "$l1" -gt 0 ]; ok=$? ;;
-esac
-tap_result "udf: data recorded on both layers" "$ok" \
-	"recorded clusters per layer: $rec"
+tap_both_layers udf
 
 tap_check "udf: mount again" mount -t udf "$OPTSIM_DEV" "$mnt" ||
 	tap_broken="mount failed"

@@ -16,6 +16,26 @@ def c_lower(name):
     return name.lower().replace("-", "_")
 
 
+def numbered(items, cname):
+    """Copies of the spec entries items, each with its "value" (as given,
+    else one past the one before, from 1) and its C name "cname" (from
+    cname(entry)); and the last value (0 for none)."""
+    out = []
+    val = 1
+    for it in items:
+        it = dict(it)
+        val = it["value"] = it.get("value", val)
+        it["cname"] = cname(it)
+        out.append(it)
+        val += 1
+    return out, val - 1
+
+
+def enum_members(entries):
+    """The (C name, value) pairs of numbered() entries."""
+    return [(e["cname"], e["value"]) for e in entries]
+
+
 # The keys the "genetlink" protocol of the upstream schema
 # (Documentation/netlink/genetlink.yaml) allows at each level. Anything
 # else belongs to genetlink-c or genetlink-legacy (or is a typo).
@@ -256,24 +276,16 @@ class Spec:
                 pfx = "%s-a-%s-" % (self.ident, name)
             tag = c_lower(s["enum-name"]) if s.get("enum-name") else None
             attrs = {}
-            members = []
-            val = 1
-            for a in s.get("attributes", []):
-                if "value" in a:
-                    val = a["value"]
-                a = dict(a)
-                a["value"] = val
-                a["cname"] = c_upper(pfx + a["name"])
+            members, top = numbered(s.get("attributes", []),
+                                    lambda a: c_upper(pfx + a["name"]))
+            for a in members:
                 attrs[a["name"]] = a
-                members.append((a["cname"], val))
-                val += 1
-            top = val - 1
             extra = [(c_upper("__" + pfx + "max"), top + 1),
                      (c_upper(pfx + "max"), top)]
             self.sets[name] = {"name": name, "subset-of": None,
                                "attrs": attrs}
             self.set_enums.append(CEnum('attribute-set "%s"' % name, tag,
-                                        members, extra))
+                                        enum_members(members), extra))
         for s in self.y.get("attribute-sets", []):
             if "subset-of" not in s:
                 continue
@@ -306,23 +318,12 @@ class Spec:
         ops = self.y.get("operations", {})
         self.op_prefix = c_upper(ops.get("name-prefix", self.ident + "-cmd-"))
         tag = c_lower(ops["enum-name"]) if ops.get("enum-name") else None
-        self.ops = []
-        members = []
-        val = 1
-        for o in ops.get("list", []):
-            if "value" in o:
-                val = o["value"]
-            o = dict(o)
-            o["value"] = val
-            o["cname"] = self.op_prefix + c_upper(o["name"])
-            self.ops.append(o)
-            members.append((o["cname"], val))
-            val += 1
-        top = val - 1
+        self.ops, top = numbered(ops.get("list", []),
+                                 lambda o: self.op_prefix + c_upper(o["name"]))
         extra = [("__" + self.op_prefix + "MAX", top + 1),
                  (self.op_prefix + "MAX", top)]
         # Value 0 is not an operation; the header may name it UNSPEC.
-        self.op_enum = CEnum("operations", tag, members, extra)
+        self.op_enum = CEnum("operations", tag, enum_members(self.ops), extra)
         self.op_reserved = self.op_prefix + "UNSPEC"
 
     # -- references between the parts --

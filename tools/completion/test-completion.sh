@@ -18,6 +18,7 @@ BIN=${1:-$here/../optsimctl/optsimctl}
 
 # shellcheck source=tools/testing/tap-lib.sh
 . "$here/../testing/tap-lib.sh"
+tap_tmpdir
 
 # comp WORD...: the completions of the last WORD of "optsimctl WORD...",
 # one per line, sorted

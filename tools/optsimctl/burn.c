@@ -359,12 +359,6 @@ int cmd_burn(struct optsimctl *ctl, int argc, char **argv)
 		case 'l':
 			layer = opt_layer(optarg, false);
 			break;
-		case 's':
-			param_opt_speed(&chg, optarg);
-			break;
-		case 'S':
-			param_opt_strategy(&chg, optarg);
-			break;
 		case 'o':
 			do_opc = true;
 			break;
@@ -375,7 +369,8 @@ int cmd_burn(struct optsimctl *ctl, int argc, char **argv)
 			verify = false;
 			break;
 		default:
-			cmd_common_opt(ctl, c, optarg);
+			if (!param_opt(&chg, c, optarg))
+				cmd_common_opt(ctl, c, optarg);
 		}
 	}
 	if (optind >= argc) {

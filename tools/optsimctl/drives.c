@@ -80,9 +80,6 @@ int cmd_create(struct optsimctl *ctl, int argc, char **argv)
 				     OPTSIM_MAX_DEVICES - 1);
 			index_set = true;
 			break;
-		case 'j':
-			ctl->json = true;
-			break;
 		default:
 			cmd_common_opt(ctl, c, optarg);
 		}

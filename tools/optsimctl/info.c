@@ -100,22 +100,9 @@ static void info_human(const struct optsimctl *ctl,
 
 int cmd_info(struct optsimctl *ctl, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct optsim_info info;
-	int c;
 
-	while ((c = getopt_long(argc, argv, "j" COMMON_SHORTOPTS, longopts,
-				NULL)) != -1) {
-		if (c == 'j')
-			ctl->json = true;
-		else
-			cmd_common_opt(ctl, c, optarg);
-	}
-	cmd_no_args(ctl, argc, argv);
+	cmd_json_opts(ctl, argc, argv);
 
 	dev_open(ctl, O_RDONLY | O_NONBLOCK);
 	dev_get_info(ctl, &info);

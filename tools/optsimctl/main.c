@@ -298,10 +298,16 @@ void cmd_try_help(const struct optsimctl *ctl)
 	exit(EXIT_FAILURE);
 }
 
-/* cmd_common_opt() - handle -d, -h and getopt errors in a command's loop. */
+/*
+ * cmd_common_opt() - handle -d, -h, -j (for the commands that list it) and
+ * getopt errors in a command's loop.
+ */
 void cmd_common_opt(struct optsimctl *ctl, int c, const char *arg)
 {
 	switch (c) {
+	case 'j':
+		ctl->json = true;
+		break;
 	case 'd':
 		if (!*arg)
 			errx(EXIT_FAILURE, "empty device name");
@@ -343,16 +349,10 @@ uint32_t cmd_layer_opts(struct optsimctl *ctl, int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "l:j" COMMON_SHORTOPTS, longopts,
 				NULL)) != -1) {
-		switch (c) {
-		case 'l':
+		if (c == 'l')
 			layer = opt_layer(optarg, true);
-			break;
-		case 'j':
-			ctl->json = true;
-			break;
-		default:
+		else
 			cmd_common_opt(ctl, c, optarg);
-		}
 	}
 	cmd_no_args(ctl, argc, argv);
 	return layer;
@@ -369,12 +369,8 @@ void cmd_json_opts(struct optsimctl *ctl, int argc, char **argv)
 	int c;
 
 	while ((c = getopt_long(argc, argv, "j" COMMON_SHORTOPTS, longopts,
-				NULL)) != -1) {
-		if (c == 'j')
-			ctl->json = true;
-		else
-			cmd_common_opt(ctl, c, optarg);
-	}
+				NULL)) != -1)
+		cmd_common_opt(ctl, c, optarg);
 	cmd_no_args(ctl, argc, argv);
 }
 

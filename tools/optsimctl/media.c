@@ -83,24 +83,26 @@ static void plain_opts(struct optsimctl *ctl, int argc, char **argv)
 	cmd_no_args(ctl, argc, argv);
 }
 
-int cmd_eject(struct optsimctl *ctl, int argc, char **argv)
+/* A command of the common options only that makes request @req. */
+static int plain_ioctl(struct optsimctl *ctl, int argc, char **argv,
+		       unsigned long req)
 {
 	struct optsim_empty arg = { { 0 } };
 
 	plain_opts(ctl, argc, argv);
 	dev_open(ctl, O_RDONLY | O_NONBLOCK);
-	dev_ioctl_or_die(ctl, OPTSIM_IOC_EJECT, &arg, "eject");
+	dev_ioctl_or_die(ctl, req, &arg, ctl->cmd->name);
 	return EXIT_SUCCESS;
+}
+
+int cmd_eject(struct optsimctl *ctl, int argc, char **argv)
+{
+	return plain_ioctl(ctl, argc, argv, OPTSIM_IOC_EJECT);
 }
 
 int cmd_finalize(struct optsimctl *ctl, int argc, char **argv)
 {
-	struct optsim_empty arg = { { 0 } };
-
-	plain_opts(ctl, argc, argv);
-	dev_open(ctl, O_RDONLY | O_NONBLOCK);
-	dev_ioctl_or_die(ctl, OPTSIM_IOC_FINALIZE, &arg, "finalize");
-	return EXIT_SUCCESS;
+	return plain_ioctl(ctl, argc, argv, OPTSIM_IOC_FINALIZE);
 }
 
 int cmd_erase(struct optsimctl *ctl, int argc, char **argv)

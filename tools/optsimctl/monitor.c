@@ -138,9 +138,6 @@ int cmd_monitor(struct optsimctl *ctl, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "ju" COMMON_SHORTOPTS, longopts,
 				NULL)) != -1) {
 		switch (c) {
-		case 'j':
-			ctl->json = true;
-			break;
 		case 'u':
 			udev = true;
 			break;

@@ -46,6 +46,24 @@ static const char *name_list(char *buf, size_t len, const char *const *names,
 	return buf;
 }
 
+/*
+ * name_index() - the index in @names[@first..@n) of the name @s in *@index;
+ * -EINVAL when @s is NULL or not one of them.
+ */
+static int name_index(const char *const *names, uint32_t n, uint32_t first,
+		      const char *s, uint32_t *index)
+{
+	uint32_t i;
+
+	for (i = first; s && i < n; i++) {
+		if (!strcmp(s, names[i])) {
+			*index = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
 /* media_name() - "bd-r" etc., "none", or "unknown" for a newer driver's type. */
 const char *media_name(uint32_t media)
 {
@@ -57,15 +75,8 @@ const char *media_name(uint32_t media)
 /* media_from_name() - a loadable media type (never "none"). */
 int media_from_name(const char *s, uint32_t *media)
 {
-	uint32_t i;
-
-	for (i = OPTSIM_MEDIA_BD_R; i < ARRAY_SIZE(media_names); i++) {
-		if (s && !strcmp(s, media_names[i])) {
-			*media = i;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	return name_index(media_names, ARRAY_SIZE(media_names),
+			  OPTSIM_MEDIA_BD_R, s, media);
 }
 
 /* media_name_list() - the loadable types, "bd-r, ... @last bd-re-dl". */
@@ -87,15 +98,8 @@ const char *strategy_name(uint32_t strategy)
 
 int strategy_from_name(const char *s, uint32_t *strategy)
 {
-	uint32_t i;
-
-	for (i = 0; i < ARRAY_SIZE(strategy_names); i++) {
-		if (s && !strcmp(s, strategy_names[i])) {
-			*strategy = i;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	return name_index(strategy_names, ARRAY_SIZE(strategy_names), 0, s,
+			  strategy);
 }
 
 /* strategy_name_list() - "single, multi, castle @last auto" (auto last). */

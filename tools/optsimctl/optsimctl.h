@@ -84,11 +84,16 @@ struct param_change {
 	uint32_t bias_power;		/* uW */
 };
 
-void param_opt_velocity(struct param_change *chg, const char *arg);
-void param_opt_speed(struct param_change *chg, const char *arg);
-void param_opt_strategy(struct param_change *chg, const char *arg);
-void param_opt_power(struct param_change *chg, const char *arg);
-void param_opt_bias(struct param_change *chg, const char *arg);
+/* The write-parameter options of "set" and "simulate" ("burn": -s, -S). */
+#define PARAM_SHORTOPTS	"v:s:S:p:b:"
+#define PARAM_LONGOPTS \
+	{ "velocity", required_argument, NULL, 'v' }, \
+	{ "speed", required_argument, NULL, 's' }, \
+	{ "strategy", required_argument, NULL, 'S' }, \
+	{ "power", required_argument, NULL, 'p' }, \
+	{ "bias-power", required_argument, NULL, 'b' }
+
+bool param_opt(struct param_change *chg, int c, const char *arg);
 void param_check(const struct param_change *chg);
 bool param_any(const struct param_change *chg);
 void params_apply(struct optsimctl *ctl, const struct optsim_info *info,

@@ -52,7 +52,7 @@ uint32_t opt_layer(const char *arg, bool allow_all)
 	return layer;
 }
 
-void param_opt_velocity(struct param_change *chg, const char *arg)
+static void param_opt_velocity(struct param_change *chg, const char *arg)
 {
 	uint64_t mms;
 	int ret = parse_fixed(arg, 3, &mms);
@@ -71,7 +71,7 @@ void param_opt_velocity(struct param_change *chg, const char *arg)
 	chg->velocity = (uint32_t)mms;
 }
 
-void param_opt_speed(struct param_change *chg, const char *arg)
+static void param_opt_speed(struct param_change *chg, const char *arg)
 {
 	char buf[FIXED_BUFSZ];
 	uint64_t mx, mms;
@@ -96,7 +96,7 @@ void param_opt_speed(struct param_change *chg, const char *arg)
 	chg->velocity = (uint32_t)mms;
 }
 
-void param_opt_strategy(struct param_change *chg, const char *arg)
+static void param_opt_strategy(struct param_change *chg, const char *arg)
 {
 	if (strategy_from_name(arg, &chg->strategy))
 		errx(EXIT_FAILURE, "unknown strategy '%s' (expected %s)", arg,
@@ -121,7 +121,7 @@ static uint32_t opt_mw(const char *what, const char *arg)
 	return (uint32_t)uw;
 }
 
-void param_opt_power(struct param_change *chg, const char *arg)
+static void param_opt_power(struct param_change *chg, const char *arg)
 {
 	chg->write_power = opt_mw("power", arg);
 	if (chg->write_power < OPTSIM_POWER_MIN_UW)
@@ -130,10 +130,37 @@ void param_opt_power(struct param_change *chg, const char *arg)
 	chg->power_set = true;
 }
 
-void param_opt_bias(struct param_change *chg, const char *arg)
+static void param_opt_bias(struct param_change *chg, const char *arg)
 {
 	chg->bias_power = opt_mw("bias power", arg);
 	chg->bias_set = true;
+}
+
+/*
+ * param_opt() - apply one of the write-parameter options (PARAM_SHORTOPTS)
+ * to @chg; false when @c is not one of them.
+ */
+bool param_opt(struct param_change *chg, int c, const char *arg)
+{
+	static const struct {
+		int c;
+		void (*apply)(struct param_change *chg, const char *arg);
+	} opts[] = {
+		{ 'v', param_opt_velocity },
+		{ 's', param_opt_speed },
+		{ 'S', param_opt_strategy },
+		{ 'p', param_opt_power },
+		{ 'b', param_opt_bias },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		if (opts[i].c == c) {
+			opts[i].apply(chg, arg);
+			return true;
+		}
+	}
+	return false;
 }
 
 bool param_any(const struct param_change *chg)
@@ -377,11 +404,7 @@ int cmd_set(struct optsimctl *ctl, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "layer", required_argument, NULL, 'l' },
-		{ "velocity", required_argument, NULL, 'v' },
-		{ "speed", required_argument, NULL, 's' },
-		{ "strategy", required_argument, NULL, 'S' },
-		{ "power", required_argument, NULL, 'p' },
-		{ "bias-power", required_argument, NULL, 'b' },
+		PARAM_LONGOPTS,
 		COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -390,30 +413,12 @@ int cmd_set(struct optsimctl *ctl, int argc, char **argv)
 	uint32_t layer = OPTSIM_LAYER_ALL;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "l:v:s:S:p:b:" COMMON_SHORTOPTS,
-				longopts, NULL)) != -1) {
-		switch (c) {
-		case 'l':
+	while ((c = getopt_long(argc, argv, "l:" PARAM_SHORTOPTS
+				COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		if (c == 'l')
 			layer = opt_layer(optarg, true);
-			break;
-		case 'v':
-			param_opt_velocity(&chg, optarg);
-			break;
-		case 's':
-			param_opt_speed(&chg, optarg);
-			break;
-		case 'S':
-			param_opt_strategy(&chg, optarg);
-			break;
-		case 'p':
-			param_opt_power(&chg, optarg);
-			break;
-		case 'b':
-			param_opt_bias(&chg, optarg);
-			break;
-		default:
+		else if (!param_opt(&chg, c, optarg))
 			cmd_common_opt(ctl, c, optarg);
-		}
 	}
 	cmd_no_args(ctl, argc, argv);
 	if (!param_any(&chg)) {

@@ -278,9 +278,6 @@ static void scan_opts(struct optsimctl *ctl, int argc, char **argv,
 		case 'l':
 			*layer = opt_layer(optarg, true);
 			break;
-		case 'j':
-			ctl->json = true;
-			break;
 		case 'g':
 			out->svg = scan_opt_file(optarg, "SVG");
 			break;

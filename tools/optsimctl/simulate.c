@@ -497,11 +497,7 @@ int cmd_simulate(struct optsimctl *ctl, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "media", required_argument, NULL, 'm' },
 		{ "layer", required_argument, NULL, 'l' },
-		{ "velocity", required_argument, NULL, 'v' },
-		{ "speed", required_argument, NULL, 's' },
-		{ "strategy", required_argument, NULL, 'S' },
-		{ "power", required_argument, NULL, 'p' },
-		{ "bias-power", required_argument, NULL, 'b' },
+		PARAM_LONGOPTS,
 		{ "wavelength", required_argument, NULL, 'w' },
 		{ "na", required_argument, NULL, 'a' },
 		{ "cycles", required_argument, NULL, 'c' },
@@ -519,7 +515,7 @@ int cmd_simulate(struct optsimctl *ctl, int argc, char **argv)
 	int c, ret;
 
 	memset(&s, 0, sizeof(s));
-	while ((c = getopt_long(argc, argv, "m:l:v:s:S:p:b:w:a:c:W:g:j"
+	while ((c = getopt_long(argc, argv, "m:l:" PARAM_SHORTOPTS "w:a:c:W:g:j"
 				COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
@@ -527,21 +523,6 @@ int cmd_simulate(struct optsimctl *ctl, int argc, char **argv)
 			break;
 		case 'l':
 			s.layer = opt_layer(optarg, false);
-			break;
-		case 'v':
-			param_opt_velocity(&s.chg, optarg);
-			break;
-		case 's':
-			param_opt_speed(&s.chg, optarg);
-			break;
-		case 'S':
-			param_opt_strategy(&s.chg, optarg);
-			break;
-		case 'p':
-			param_opt_power(&s.chg, optarg);
-			break;
-		case 'b':
-			param_opt_bias(&s.chg, optarg);
 			break;
 		case 'w':
 			sim_opt_wavelength(&s, optarg);
@@ -560,11 +541,9 @@ int cmd_simulate(struct optsimctl *ctl, int argc, char **argv)
 				errx(EXIT_FAILURE, "empty SVG file name");
 			s.svg = optarg;
 			break;
-		case 'j':
-			ctl->json = true;
-			break;
 		default:
-			cmd_common_opt(ctl, c, optarg);
+			if (!param_opt(&s.chg, c, optarg))
+				cmd_common_opt(ctl, c, optarg);
 		}
 	}
 	cmd_no_args(ctl, argc, argv);

@@ -11,6 +11,7 @@
 set -u
 # shellcheck source=tools/testing/tap-lib.sh
 . tools/testing/tap-lib.sh
+tap_tmpdir
 
 KVER=${KVER:-$(scripts/kver.sh 2>/dev/null)}
 KDIR=${KDIR:-/lib/modules/$KVER/build}

@@ -16,21 +16,17 @@ BIN=${1:-$here/../optsimctl}
 case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
 [ -x "$BIN" ] || { echo "Bail out! $BIN is not executable"; exit 1; }
 
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+# shellcheck source=tools/testing/tap-lib.sh
+. "$here/../../testing/tap-lib.sh"
+tap_tmpdir
 NODEV=/nonexistent
-n=0
-fails=0
 
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
+# fail DESC [DETAIL...]: with the head of the last run's stderr and stdout.
 fail() {
-	n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"
-	shift
-	for l in "$@"; do echo "#   $l"; done
+	tap_fail "$@"
 	sed 's/^/#   stderr: /' "$T/err" | head -5
 	sed 's/^/#   stdout: /' "$T/out" | head -5
 }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 
 # run CMD...: $rc, $T/out, $T/err
 run() { "$@" >"$T/out" 2>"$T/err"; rc=$?; }
@@ -118,18 +114,23 @@ assert $3" "$2" 2>"$T/py"; then
 	fi
 }
 
+# expect_rc DESC RC STDERR-SUBSTRING: the last run's exit code and message
+expect_rc() {
+	if [ "$rc" -ne "$2" ]; then
+		fail "$1" "exit $rc, want $2"
+	elif [ -n "$3" ] && ! has_err "$3"; then
+		fail "$1" "stderr lacks: $3"
+	else
+		pass "$1"
+	fi
+}
+
 # t DESC RC STDERR-SUBSTRING ARGS...: exit code and message on stderr
 t() {
 	desc=$1 want=$2 msg=$3
 	shift 3
 	run "$BIN" "$@"
-	if [ "$rc" -ne "$want" ]; then
-		fail "$desc" "exit $rc, want $want"
-	elif [ -n "$msg" ] && ! has_err "$msg"; then
-		fail "$desc" "stderr lacks: $msg"
-	else
-		pass "$desc"
-	fi
+	expect_rc "$desc" "$want" "$msg"
 }
 
 # tv DESC MESSAGE ARGS...: a validation error against the missing device
@@ -474,13 +475,7 @@ if [ -n "$FAKEDEV" ] && [ -f "$FAKEDEV" ]; then
 		desc=$1 want=$2 msg=$3
 		shift 3
 		run fk "$@"
-		if [ "$rc" -ne "$want" ]; then
-			fail "$desc" "exit $rc, want $want"
-		elif [ -n "$msg" ] && ! has_err "$msg"; then
-			fail "$desc" "stderr lacks: $msg"
-		else
-			pass "$desc"
-		fi
+		expect_rc "$desc" "$want" "$msg"
 	}
 	# js DESC PYTHON-EXPR ARGS...: stdout is one JSON object d, EXPR holds
 	js() {
@@ -824,5 +819,4 @@ else
 	skip "fake device tests" "no $FAKEDEV (make -C tools/optsimctl builds it)"
 fi
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+tap_end

@@ -18,6 +18,7 @@ MAN=$here/../../../Documentation/man
 
 # shellcheck source=tools/testing/tap-lib.sh
 . "$here/../../testing/tap-lib.sh"
+tap_tmpdir
 
 # The commands of "optsimctl --help": the first word of each line of the
 # Commands: block.

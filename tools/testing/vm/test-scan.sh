@@ -8,31 +8,28 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd -P)
 scan=$here/scan-klog.sh
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-failed=0
+# shellcheck source=tools/testing/tap-lib.sh
+. "$here/../tap-lib.sh"
+tap_tmpdir
 
 # expect clean|dirty NAME: scan stdin as a log.
 expect() {
-	n=$((n + 1))
-	cat >"$tmp/log"
-	out=$("$scan" "$tmp/log" 2>&1)
+	cat >"$T/log"
+	out=$("$scan" "$T/log" 2>&1)
 	rc=$?
 	case $1:$rc in
 	clean:0 | dirty:1)
-		echo "ok $n scan-klog: $2"
+		tap_ok "scan-klog: $2"
 		;;
 	*)
-		echo "not ok $n scan-klog: $2 (expected $1, exit $rc)"
+		tap_not_ok "scan-klog: $2 (expected $1, exit $rc)"
 		printf '%s\n' "$out" | sed 's/^/# /'
-		failed=1
 		;;
 	esac
 }
 
 echo "TAP version 13"
-echo "1..16"
+tap_plan 16
 
 expect clean "a normal boot log is clean" <<'EOF'
 [    0.000000] Linux version 6.1.0-56-amd64 (debian-kernel@lists.debian.org)
@@ -114,7 +111,8 @@ expect dirty "a soft lockup" <<'EOF'
 [   30.000000] watchdog: BUG: soft lockup - CPU#0 stuck for 26s! [optsim_test:77]
 EOF
 
-printf 'optsim-vm: running\r\n[    9.000000] Oops: 0002 [#1] PREEMPT SMP NOPTI\r\n' |
-	expect dirty "a serial console capture with CR LF line ends"
+printf 'optsim-vm: running\r\n[    9.000000] Oops: 0002 [#1] PREEMPT SMP NOPTI\r\n' \
+	>"$T/crlf"
+expect dirty "a serial console capture with CR LF line ends" <"$T/crlf"
 
-exit $failed
+tap_done
