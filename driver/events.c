@@ -55,7 +55,7 @@ static void optsim_events_work(struct work_struct *work)
 					      struct optsim_dev, events.work);
 
 	mutex_lock(&dev->events.send_lock);
-	optsim_events_send_recorded(dev, GFP_KERNEL);
+	optsim_events_send_recorded(dev, GFP_NOIO);
 	mutex_unlock(&dev->events.send_lock);
 }
 
@@ -117,13 +117,15 @@ void optsim_events_recorded(struct optsim_dev *dev, u64 first, u64 last)
 /*
  * Send @skb, after the recorded clusters not announced yet, so that a
  * listener sees the writes before, say, the eject that followed them.
+ * The I/O path takes send_lock too (refused writes, read errors), so
+ * nothing under it allocates with I/O: reclaim that waited for a write to
+ * this drive would wait for send_lock.
  */
-static void optsim_events_send(struct optsim_dev *dev, struct sk_buff *skb,
-			       gfp_t gfp)
+static void optsim_events_send(struct optsim_dev *dev, struct sk_buff *skb)
 {
 	mutex_lock(&dev->events.send_lock);
-	optsim_events_send_recorded(dev, gfp);
-	optsim_nl_ntf_send(skb, gfp);
+	optsim_events_send_recorded(dev, GFP_NOIO);
+	optsim_nl_ntf_send(skb, GFP_NOIO);
 	mutex_unlock(&dev->events.send_lock);
 }
 
@@ -145,7 +147,7 @@ void optsim_events_dev(struct optsim_dev *dev, u8 cmd)
 		nlmsg_free(skb);
 		return;
 	}
-	optsim_events_send(dev, skb, GFP_KERNEL);
+	optsim_events_send(dev, skb);
 }
 
 /**
@@ -173,7 +175,7 @@ void optsim_events_medium(struct optsim_dev *dev, u8 cmd)
 		nlmsg_free(skb);
 		return;
 	}
-	optsim_events_send(dev, skb, GFP_KERNEL);
+	optsim_events_send(dev, skb);
 }
 
 /**
@@ -194,7 +196,7 @@ void optsim_events_erase(struct optsim_dev *dev, bool quick)
 		nlmsg_free(skb);
 		return;
 	}
-	optsim_events_send(dev, skb, GFP_KERNEL);
+	optsim_events_send(dev, skb);
 }
 
 /**
@@ -228,7 +230,7 @@ void optsim_events_params(struct optsim_dev *dev, u32 layers)
 			return;
 		}
 	}
-	optsim_events_send(dev, skb, GFP_KERNEL);
+	optsim_events_send(dev, skb);
 }
 
 /**
@@ -258,7 +260,7 @@ void optsim_events_opc(struct optsim_dev *dev, u32 layer,
 		return;
 	}
 	nla_nest_end(skb, nest);
-	optsim_events_send(dev, skb, GFP_KERNEL);
+	optsim_events_send(dev, skb);
 }
 
 /**
@@ -289,7 +291,7 @@ void optsim_events_write_refused(struct optsim_dev *dev, u64 lba, u32 layer,
 		nlmsg_free(skb);
 		return;
 	}
-	optsim_events_send(dev, skb, GFP_NOIO);
+	optsim_events_send(dev, skb);
 }
 
 /**
@@ -318,5 +320,5 @@ void optsim_events_read_error(struct optsim_dev *dev, u64 lba, u64 cluster,
 		nlmsg_free(skb);
 		return;
 	}
-	optsim_events_send(dev, skb, GFP_NOIO);
+	optsim_events_send(dev, skb);
 }

@@ -213,7 +213,8 @@ struct optsim_refusal {
 /**
  * struct optsim_events - a drive's notifications (events.c)
  * @send_lock: serialises the sending of the drive's notifications, so they
- *	leave in the order things happened; taken in process context only
+ *	leave in the order things happened; taken in process context only,
+ *	by the I/O path too, so what runs under it allocates with GFP_NOIO
  * @lock: protects @pending, @first, @last and @clusters, which the write
  *	path updates
  * @pending: clusters were recorded and not announced yet
