@@ -59,9 +59,9 @@
  * The module's default and limits of layer_sectors
  * (Documentation/admin-guide.rst).
  */
-#define DEFAULT_LAYER_SECTORS	12219392ULL
-#define MIN_LAYER_SECTORS	1024ULL
-#define MAX_LAYER_SECTORS	16777216ULL
+#define DEFAULT_LAYER_SECTORS	((__u64)OPTSIM_LAYER_SECTORS_DEFAULT)
+#define MIN_LAYER_SECTORS	((__u64)OPTSIM_LAYER_SECTORS_MIN)
+#define MAX_LAYER_SECTORS	((__u64)OPTSIM_LAYER_SECTORS_MAX)
 
 /* Flags of the fd every fixture uses for its ioctls and I/O. */
 #define DEV_FLAGS	(O_RDWR | O_DIRECT | O_CLOEXEC)
