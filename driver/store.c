@@ -27,7 +27,8 @@ static u64 optsim_mem_limit;
  * starting inside a cluster.
  */
 #define OPTSIM_RQ_CLUSTERS \
-	(OPTSIM_MAX_HW_SECTORS * SECTOR_SIZE / OPTSIM_CLUSTER_BYTES + 1)
+	(DIV_ROUND_UP(OPTSIM_MAX_HW_SECTORS * SECTOR_SIZE, \
+		      OPTSIM_CLUSTER_BYTES) + 1)
 
 /**
  * optsim_store_init() - set the cap on memory used for recorded data
