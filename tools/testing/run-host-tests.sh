@@ -21,8 +21,10 @@ run() {
 	cat "$results/host-$name.tap"
 }
 
-make -s -C tools/testing/unit KSFT_DIR="$KSRC/tools/testing/selftests" all ||
+make -s -C tools/testing/unit KSFT_DIR="$KSRC/tools/testing/selftests" all || {
 	echo "not ok - unit tests build" > "$results/host-unit-build.tap"
+	fail=1
+}
 for t in tools/testing/unit/*_test; do
 	[ -x "$t" ] && run "$(basename "$t")" "$t"
 done
