@@ -10,8 +10,8 @@ set -u
 . tools/testing/tap-lib.sh
 tap_file=$1
 : > "$tap_file"
-log=$(mktemp -d)
-trap 'rm -rf "$log"' EXIT
+tap_tmpdir
+log=$T
 
 # result NAME LOGFILE: the check passed when LOGFILE is empty.
 result() {

@@ -284,5 +284,4 @@ fi
 [ -z "$err" ]
 result $? "rmmod optsim at the end" "$err"
 
-tap_end
-[ "$failed" -eq 0 ] && [ "$tap_failed" -eq 0 ]
+tap_end && [ "$failed" -eq 0 ]
