@@ -54,6 +54,9 @@
 #define SECT		OPTSIM_SECTOR_SIZE
 #define CLUSTER		(OPTSIM_CLUSTER_SECTORS * SECT)
 #define MAX_CLUSTERS	4096
+/* The largest layer whose clusters, on both layers, fit in MAX_CLUSTERS. */
+#define FAKE_MAX_LAYER_SECTORS \
+	(MAX_CLUSTERS / OPTSIM_MAX_LAYERS * OPTSIM_CLUSTER_SECTORS)
 #define DEFAULT_LS	2048ULL
 
 struct fake_state {
@@ -414,7 +417,7 @@ static int fake_ioctl(unsigned long req, void *arg)
 		    (ld->layer_sectors &&
 		     (ld->layer_sectors % OPTSIM_CLUSTER_SECTORS ||
 		      ld->layer_sectors < OPTSIM_LAYER_SECTORS_MIN ||
-		      ld->layer_sectors > 65536)))
+		      ld->layer_sectors > FAKE_MAX_LAYER_SECTORS)))
 			return -EINVAL;
 		st.media = ld->media;
 		st.layer_sectors = ld->layer_sectors ? ld->layer_sectors :
