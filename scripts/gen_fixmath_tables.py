@@ -14,7 +14,8 @@ Q16 argument)."""
 
 import math
 
-# name, C type, entries per line, suffix, comment, function of the index
+# name, C type, entries, entries per line, suffix, comment, function of
+# the index
 TABLES = [
     ("osm_exp2_frac", "u32", 65, 4, "U", "2^(i/64) in Q30, i = 0..64",
      lambda i: 2 ** (i / 64) * 2 ** 30),

@@ -13,7 +13,8 @@
 # and tap_done at the end (exit status: 0 when nothing failed). Without
 # tap_plan, tap_end prints the plan last (and returns 1 when a test
 # failed). Diagnostics go to stdout prefixed with "# ". With tap_file set,
-# every TAP line goes to that file too.
+# every result line and the plan go to that file too (not the log that
+# tap_check shows after a failure).
 #
 # The host tests' short forms: pass DESC, fail DESC [DETAIL...], skip DESC
 # REASON; tap_tmpdir makes a scratch directory $T, removed on exit.
