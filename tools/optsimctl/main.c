@@ -218,14 +218,15 @@ static const char *help_value(const char *name, size_t len)
 	char a[FIXED_BUFSZ], b[FIXED_BUFSZ];
 
 #define HELP_IS(s)	(len == sizeof(s) - 1 && !strncmp(name, s, len))
-	if (HELP_IS("velocity"))	/* m/s with one decimal */
-		snprintf(buf, sizeof(buf), "%s to %s",
-			 fmt_fixed(a, sizeof(a), OPTSIM_VELOCITY_MIN_MMS / 100, 1, false),
-			 fmt_fixed(b, sizeof(b), OPTSIM_VELOCITY_MAX_MMS / 100, 1, false));
-	else if (HELP_IS("power"))	/* mW with one decimal */
-		snprintf(buf, sizeof(buf), "%s to %s",
-			 fmt_fixed(a, sizeof(a), OPTSIM_POWER_MIN_UW / 100, 1, false),
-			 fmt_fixed(b, sizeof(b), OPTSIM_POWER_MAX_UW / 100, 1, false));
+/* "LO to HI" of thousandths, shown with one decimal */
+#define HELP_RANGE(lo, hi)						\
+	snprintf(buf, sizeof(buf), "%s to %s",				\
+		 fmt_fixed(a, sizeof(a), (lo) / 100, 1, false),		\
+		 fmt_fixed(b, sizeof(b), (hi) / 100, 1, false))
+	if (HELP_IS("velocity"))	/* m/s */
+		HELP_RANGE(OPTSIM_VELOCITY_MIN_MMS, OPTSIM_VELOCITY_MAX_MMS);
+	else if (HELP_IS("power"))	/* mW */
+		HELP_RANGE(OPTSIM_POWER_MIN_UW, OPTSIM_POWER_MAX_UW);
 	else if (HELP_IS("1x"))
 		fmt_fixed(buf, sizeof(buf), OPTSIM_VELOCITY_1X_MMS, 3, false);
 	else if (HELP_IS("sector"))
@@ -238,10 +239,8 @@ static const char *help_value(const char *name, size_t len)
 	else if (HELP_IS("wavelength"))
 		snprintf(buf, sizeof(buf), "%u to %u", WAVELENGTH_MIN_NM,
 			 WAVELENGTH_MAX_NM);
-	else if (HELP_IS("na"))		/* one decimal */
-		snprintf(buf, sizeof(buf), "%s to %s",
-			 fmt_fixed(a, sizeof(a), NA_MIN_MILLI / 100, 1, false),
-			 fmt_fixed(b, sizeof(b), NA_MAX_MILLI / 100, 1, false));
+	else if (HELP_IS("na"))
+		HELP_RANGE(NA_MIN_MILLI, NA_MAX_MILLI);
 	else if (HELP_IS("sweep"))
 		snprintf(buf, sizeof(buf), "%u", SWEEP_MAX_POINTS);
 	else if (HELP_IS("index"))
@@ -255,6 +254,7 @@ static const char *help_value(const char *name, size_t len)
 	else
 		return NULL;
 #undef HELP_IS
+#undef HELP_RANGE
 	return buf;
 }
 
