@@ -99,6 +99,7 @@ bool param_any(const struct param_change *chg);
 void params_apply(struct optsimctl *ctl, const struct optsim_info *info,
 		  uint32_t layer_sel, const struct param_change *chg);
 uint32_t opt_layer(const char *arg, bool allow_all);
+const char *power_range(uint32_t min);
 
 /* opc.c: optimum power control, shared by "opc" and "burn --opc". */
 void opc_run(struct optsimctl *ctl, const struct optsim_info *info,

@@ -33,7 +33,7 @@ static const char *velocity_range(void)
 }
 
 /* Write power from @min: OPTSIM_POWER_MIN_UW, or 0 for the bias power. */
-static const char *power_range(uint32_t min)
+const char *power_range(uint32_t min)
 {
 	static char buf[RANGE_BUFSZ];
 

@@ -120,7 +120,7 @@ static void sim_opt_cycles(struct sim *s, const char *arg)
 
 static void sim_opt_sweep(struct sim *s, const char *arg)
 {
-	char a[FIXED_BUFSZ], b[FIXED_BUFSZ], r[RANGE_BUFSZ];
+	char a[FIXED_BUFSZ], b[FIXED_BUFSZ];
 	int ret = parse_sweep(arg, "power", 3, &s->from, &s->to, &s->step);
 
 	if (ret)
@@ -137,8 +137,7 @@ static void sim_opt_sweep(struct sim *s, const char *arg)
 		errx(EXIT_FAILURE, "sweep %s..%s mW out of range (%s)",
 		     fmt_fixed(a, sizeof(a), s->from, 3, true),
 		     fmt_fixed(b, sizeof(b), s->to, 3, true),
-		     fmt_range(r, sizeof(r), OPTSIM_POWER_MIN_UW,
-			       OPTSIM_POWER_MAX_UW, 3, "mW"));
+		     power_range(OPTSIM_POWER_MIN_UW));
 	s->points = (s->to - s->from) / s->step + 1;
 	if (s->points > SWEEP_MAX_POINTS)
 		errx(EXIT_FAILURE, "sweep of %llu points is too long (at most %u)",
