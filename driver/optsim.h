@@ -19,6 +19,8 @@
 
 #include "model/geometry.h"
 #include "model/model.h"
+#include "mmc.h"
+#include "srm.h"
 
 /* Bytes and pages in one ECC cluster. */
 #define OPTSIM_CLUSTER_BYTES	(OPTSIM_CLUSTER_SECTORS * OPTSIM_SECTOR_SIZE)
@@ -153,6 +155,8 @@ struct optsim_dev;
  *	will run the model before it takes the lock, from the data and a
  *	snapshot of the table under rcu_read_lock().
  * @hist: the model's run-length histogram; used under @write_lock
+ * @srm: a BD-R's tracks and sessions; under @write_lock
+ * @fmt: a BD-RE's format; under @write_lock
  */
 struct optsim_medium {
 	struct optsim_dev *dev;
@@ -170,6 +174,8 @@ struct optsim_medium {
 	struct osm_stack stack;
 	struct optsim_table __rcu *table[OPTSIM_MAX_LAYERS];
 	struct osm_rll_hist *hist;
+	struct optsim_srm srm;
+	struct optsim_format fmt;
 };
 
 /**
@@ -256,6 +262,7 @@ struct optsim_events {
  *	from start to end without taking a lock.
  * @stats: per-layer counters, enum optsim_stat; updated locklessly
  * @events: its notifications
+ * @mmc: its MMC front's state (mmc.h)
  */
 struct optsim_dev {
 	u32 index;
@@ -268,6 +275,7 @@ struct optsim_dev {
 	struct optsim_medium *medium;
 	atomic64_t stats[OPTSIM_MAX_LAYERS][OPTSIM_STAT_NR];
 	struct optsim_events events;
+	struct optsim_mmc mmc;
 };
 
 /**
@@ -387,21 +395,41 @@ int optsim_recorder_opc(const struct optsim_medium *m, u32 layer,
 			struct osm_opc_result *res);
 void optsim_recorder_exit(void);
 
+/**
+ * struct optsim_xfer - the data a read or a write moves
+ * @pos: byte address on the medium
+ * @bytes: length
+ * @rq: the block request whose pages hold the data, or NULL
+ * @buf: when @rq is NULL, a kernel buffer of @bytes holding it
+ */
+struct optsim_xfer {
+	u64 pos;
+	u64 bytes;
+	struct request *rq;
+	void *buf;
+};
+
 /* store.c */
 void optsim_store_init(u64 limit_bytes);
 u64 optsim_store_mem_used(void);
 u64 optsim_store_mem_limit(void);
-blk_status_t optsim_store_read(struct optsim_medium *m, struct request *rq,
-			       u64 *bad_cluster);
+blk_status_t optsim_store_read(struct optsim_medium *m,
+			       const struct optsim_xfer *x, u64 *bad_cluster);
 void optsim_store_quality(struct optsim_medium *m, u64 first, u32 count,
 			  struct optsim_quality_rec *recs);
-blk_status_t optsim_store_write(struct optsim_medium *m, struct request *rq,
+blk_status_t optsim_store_write(struct optsim_medium *m,
+				const struct optsim_xfer *x,
 				struct optsim_refusal *why);
 void optsim_store_forget(struct optsim_medium *m);
 void optsim_store_destroy(struct optsim_medium *m);
 
 /* queue.c */
 extern const struct blk_mq_ops optsim_mq_ops;
+blk_status_t optsim_io_read(struct optsim_dev *dev, struct optsim_medium *m,
+			    const struct optsim_xfer *x, u64 *bad_cluster);
+blk_status_t optsim_io_write(struct optsim_dev *dev, struct optsim_medium *m,
+			     const struct optsim_xfer *x,
+			     struct optsim_refusal *why);
 
 /* ioctl.c */
 int optsim_ioctl(struct optsim_dev *dev, struct block_device *bdev,

@@ -8,14 +8,14 @@
 #include "optsim.h"
 
 /*
- * Count what a request that succeeded moved, per layer: its bytes and the
- * clusters it touched. A request may cross from L0 to L1.
+ * Count what a transfer that succeeded moved, per layer: its bytes and the
+ * clusters it touched. A transfer may cross from L0 to L1.
  */
 static void optsim_account(struct optsim_dev *dev, struct optsim_medium *m,
-			   struct request *rq, bool write)
+			   const struct optsim_xfer *x, bool write)
 {
-	u64 pos = (u64)blk_rq_pos(rq) << SECTOR_SHIFT;
-	u64 end = pos + blk_rq_bytes(rq);
+	u64 pos = x->pos;
+	u64 end = pos + x->bytes;
 	enum optsim_stat bytes = write ? OPTSIM_STAT_BYTES_WRITTEN :
 					 OPTSIM_STAT_BYTES_READ;
 	enum optsim_stat clusters = write ? OPTSIM_STAT_CLUSTERS_WRITTEN :
@@ -32,50 +32,70 @@ static void optsim_account(struct optsim_dev *dev, struct optsim_medium *m,
 	}
 }
 
-static blk_status_t optsim_queue_read(struct optsim_dev *dev,
-				      struct optsim_medium *m,
-				      struct request *rq)
+/**
+ * optsim_io_read() - read from a drive's medium, for either front
+ * @dev: the drive
+ * @m: its medium
+ * @x: what to read
+ * @bad_cluster: set to the uncorrectable cluster when the read fails
+ *
+ * Counts the read, or the medium error and announces it.
+ *
+ * Return: see optsim_store_read().
+ */
+blk_status_t optsim_io_read(struct optsim_dev *dev, struct optsim_medium *m,
+			    const struct optsim_xfer *x, u64 *bad_cluster)
 {
-	u64 lba = ((u64)blk_rq_pos(rq) << SECTOR_SHIFT) / OPTSIM_SECTOR_SIZE;
 	blk_status_t sts;
-	u64 bad = 0;
 	u32 layer;
 
-	sts = optsim_store_read(m, rq, &bad);
+	sts = optsim_store_read(m, x, bad_cluster);
 	if (sts == BLK_STS_OK) {
-		optsim_account(dev, m, rq, false);
+		optsim_account(dev, m, x, false);
 		return sts;
 	}
-	layer = optsim_medium_cluster_layer(m, bad);
+	layer = optsim_medium_cluster_layer(m, *bad_cluster);
 	optsim_stat_add(dev, layer, OPTSIM_STAT_MEDIUM_ERRORS, 1);
-	optsim_events_read_error(dev, lba, bad, layer);
+	optsim_events_read_error(dev, x->pos / OPTSIM_SECTOR_SIZE,
+				 *bad_cluster, layer);
 	return sts;
 }
 
-static blk_status_t optsim_queue_write(struct optsim_dev *dev,
-				       struct optsim_medium *m,
-				       struct request *rq)
+/**
+ * optsim_io_write() - record on a drive's medium, for either front
+ * @dev: the drive
+ * @m: its medium
+ * @x: what to write
+ * @why: set to why the write was refused when it is
+ *
+ * Counts the write and announces the recorded clusters, or counts and
+ * announces the refusal.
+ *
+ * Return: see optsim_store_write().
+ */
+blk_status_t optsim_io_write(struct optsim_dev *dev, struct optsim_medium *m,
+			     const struct optsim_xfer *x,
+			     struct optsim_refusal *why)
 {
-	u64 pos = (u64)blk_rq_pos(rq) << SECTOR_SHIFT;
-	struct optsim_refusal why = {};
 	blk_status_t sts;
 	u32 layer;
 
-	if (!blk_rq_bytes(rq))
+	if (!x->bytes)
 		return BLK_STS_OK;
-	sts = optsim_store_write(m, rq, &why);
+	sts = optsim_store_write(m, x, why);
 	if (sts == BLK_STS_OK) {
-		optsim_account(dev, m, rq, true);
-		optsim_events_recorded(dev, pos >> OPTSIM_CLUSTER_SHIFT,
-				       (pos + blk_rq_bytes(rq) - 1) >>
+		optsim_account(dev, m, x, true);
+		optsim_events_recorded(dev, x->pos >> OPTSIM_CLUSTER_SHIFT,
+				       (x->pos + x->bytes - 1) >>
 				       OPTSIM_CLUSTER_SHIFT);
 		return sts;
 	}
-	layer = optsim_medium_cluster_layer(m, why.cluster);
+	layer = optsim_medium_cluster_layer(m, why->cluster);
 	optsim_stat_add(dev, layer, OPTSIM_STAT_WRITES_REFUSED, 1);
-	if (why.reason == OPTSIM_REASON_RECORDED)
+	if (why->reason == OPTSIM_REASON_RECORDED)
 		optsim_stat_add(dev, layer, OPTSIM_STAT_WRITE_ONCE_VIOLATIONS, 1);
-	optsim_events_write_refused(dev, pos / OPTSIM_SECTOR_SIZE, layer, &why);
+	optsim_events_write_refused(dev, x->pos / OPTSIM_SECTOR_SIZE, layer,
+				    why);
 	return sts;
 }
 
@@ -85,7 +105,14 @@ static blk_status_t optsim_queue_rq(struct blk_mq_hw_ctx *hctx,
 	struct optsim_dev *dev = hctx->queue->queuedata;
 	struct optsim_medium *m = READ_ONCE(dev->medium);
 	struct request *rq = bd->rq;
+	struct optsim_refusal why = {};
+	struct optsim_xfer x = {
+		.pos	= (u64)blk_rq_pos(rq) << SECTOR_SHIFT,
+		.bytes	= blk_rq_bytes(rq),
+		.rq	= rq,
+	};
 	blk_status_t sts;
+	u64 bad = 0;
 
 	might_sleep();
 	blk_mq_start_request(rq);
@@ -97,10 +124,10 @@ static blk_status_t optsim_queue_rq(struct blk_mq_hw_ctx *hctx,
 	}
 	switch (req_op(rq)) {
 	case REQ_OP_READ:
-		sts = optsim_queue_read(dev, m, rq);
+		sts = optsim_io_read(dev, m, &x, &bad);
 		break;
 	case REQ_OP_WRITE:
-		sts = optsim_queue_write(dev, m, rq);
+		sts = optsim_io_write(dev, m, &x, &why);
 		break;
 	case REQ_OP_FLUSH:
 		/* Writes are recorded before they complete. */

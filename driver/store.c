@@ -60,20 +60,19 @@ u64 optsim_store_mem_limit(void)
 }
 
 /*
- * Copy between a bio segment and the store. @pos is the byte address on the
- * medium. Clusters that are not recorded read as zeros; writes only ever see
- * clusters whose pages optsim_store_prepare() has provided.
+ * Copy @len bytes between @buf and the store. @pos is the byte address on
+ * the medium. Clusters that are not recorded read as zeros; writes only ever
+ * see clusters whose pages optsim_store_prepare() has provided.
  */
-static void optsim_copy(struct optsim_medium *m, u64 pos, struct bio_vec *bv,
-			bool write)
+static void optsim_copy_buf(struct optsim_medium *m, u64 pos, void *buf,
+			    unsigned int len, bool write)
 {
-	void *buf = bvec_kmap_local(bv);
 	unsigned int done = 0;
 
-	while (done < bv->bv_len) {
+	while (done < len) {
 		unsigned int off = pos & (OPTSIM_CLUSTER_BYTES - 1);
 		unsigned int poff = offset_in_page(off);
-		unsigned int n = min_t(unsigned int, bv->bv_len - done,
+		unsigned int n = min_t(unsigned int, len - done,
 				       PAGE_SIZE - poff);
 		struct optsim_cluster *cl;
 
@@ -90,32 +89,50 @@ static void optsim_copy(struct optsim_medium *m, u64 pos, struct bio_vec *bv,
 		done += n;
 		pos += n;
 	}
-	kunmap_local(buf);
+}
+
+/* Copy a whole transfer between its request's pages or its buffer and the store. */
+static void optsim_copy(struct optsim_medium *m, const struct optsim_xfer *x,
+			bool write)
+{
+	struct req_iterator iter;
+	u64 pos = x->pos;
+	struct bio_vec bv;
+	void *buf;
+
+	if (!x->rq) {
+		optsim_copy_buf(m, pos, x->buf, x->bytes, write);
+		return;
+	}
+	rq_for_each_segment(bv, x->rq, iter) {
+		buf = bvec_kmap_local(&bv);
+		optsim_copy_buf(m, pos, buf, bv.bv_len, write);
+		kunmap_local(buf);
+		pos += bv.bv_len;
+	}
 }
 
 /**
- * optsim_store_read() - serve a read request from the store
+ * optsim_store_read() - serve a read from the store
  * @m: the medium
- * @rq: the request
- * @bad_cluster: set to the uncorrectable cluster when the read fails
+ * @x: what to read, and where to
+ * @bad_cluster: set to the first uncorrectable cluster when the read fails
  *
  * Runs without a lock; see &struct optsim_medium.clusters.
  *
  * Return: BLK_STS_OK, or BLK_STS_MEDIUM when a cluster of the request was
  * recorded too badly for the ECC to correct; @bad_cluster is set to it.
  */
-blk_status_t optsim_store_read(struct optsim_medium *m, struct request *rq,
-			       u64 *bad_cluster)
+blk_status_t optsim_store_read(struct optsim_medium *m,
+			       const struct optsim_xfer *x, u64 *bad_cluster)
 {
-	u64 pos = (u64)blk_rq_pos(rq) << SECTOR_SHIFT;
-	u64 last = (pos + blk_rq_bytes(rq) - 1) >> OPTSIM_CLUSTER_SHIFT;
+	u64 pos = x->pos;
+	u64 last = (pos + x->bytes - 1) >> OPTSIM_CLUSTER_SHIFT;
 	struct optsim_cluster *cl;
-	struct req_iterator iter;
 	struct osm_quality q;
-	struct bio_vec bv;
 	u64 index;
 
-	if (!blk_rq_bytes(rq))
+	if (!x->bytes)
 		return BLK_STS_OK;
 	/* A cluster the ECC cannot correct fails the read, as on a real drive. */
 	for (index = pos >> OPTSIM_CLUSTER_SHIFT; index <= last; index++) {
@@ -134,10 +151,7 @@ blk_status_t optsim_store_read(struct optsim_medium *m, struct request *rq,
 		return BLK_STS_MEDIUM;
 	}
 
-	rq_for_each_segment(bv, rq, iter) {
-		optsim_copy(m, pos, &bv, false);
-		pos += bv.bv_len;
-	}
+	optsim_copy(m, x, false);
 	return BLK_STS_OK;
 }
 
@@ -307,9 +321,9 @@ static void optsim_store_commit(struct optsim_medium *m, u64 first, u64 last,
 }
 
 /**
- * optsim_store_write() - record a write request
+ * optsim_store_write() - record a write
  * @m: the medium
- * @rq: the request
+ * @x: what to write, and where
  * @why: set to why the write was refused when it is
  *
  * Validates the whole request against the medium's rules and allocates all
@@ -324,19 +338,17 @@ static void optsim_store_commit(struct optsim_medium *m, u64 first, u64 last,
  * the memory cap; BLK_STS_RESOURCE when memory runs out. On failure @why
  * says why.
  */
-blk_status_t optsim_store_write(struct optsim_medium *m, struct request *rq,
+blk_status_t optsim_store_write(struct optsim_medium *m,
+				const struct optsim_xfer *x,
 				struct optsim_refusal *why)
 {
-	u64 pos = (u64)blk_rq_pos(rq) << SECTOR_SHIFT;
-	u64 first = pos >> OPTSIM_CLUSTER_SHIFT;
-	u64 last = (pos + blk_rq_bytes(rq) - 1) >> OPTSIM_CLUSTER_SHIFT;
+	u64 first = x->pos >> OPTSIM_CLUSTER_SHIFT;
+	u64 last = (x->pos + x->bytes - 1) >> OPTSIM_CLUSTER_SHIFT;
 	void *data[OPTSIM_RQ_CLUSTERS] = {};
-	struct req_iterator iter;
-	struct bio_vec bv;
 	u64 index;
 	int ret;
 
-	if (!blk_rq_bytes(rq))
+	if (!x->bytes)
 		return BLK_STS_OK;
 	/* The queue's limits keep requests within OPTSIM_RQ_CLUSTERS. */
 	if (WARN_ON_ONCE(last - first >= OPTSIM_RQ_CLUSTERS)) {
@@ -358,11 +370,11 @@ blk_status_t optsim_store_write(struct optsim_medium *m, struct request *rq,
 	}
 
 	/* The only copy of the data: the model reads it where it lies. */
-	rq_for_each_segment(bv, rq, iter) {
-		optsim_copy(m, pos, &bv, true);
-		pos += bv.bv_len;
-	}
+	optsim_copy(m, x, true);
 	optsim_store_commit(m, first, last, data);
+	/* The first write to an unformatted BD-RE formats it: quick, no spares. */
+	if (!m->type->write_once)
+		m->fmt.formatted = true;
 
 out_unlock:
 	mutex_unlock(&m->write_lock);

@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * optsim - the MMC front: what the files of the SCSI side share.
+ *
+ * scsi.c registers the virtual host and gives each drive a LUN; mmc.c
+ * decodes every command, holds the drive's MMC state (tray, lock, unit
+ * attentions, media events, long operations) and builds the sense; the
+ * command groups live in files named after what they answer:
+ *
+ *	mmc.c		TEST UNIT READY, REQUEST SENSE, START STOP UNIT,
+ *			PREVENT ALLOW, GET EVENT STATUS NOTIFICATION
+ *	mmc_rw.c	READ, WRITE, WRITE AND VERIFY, VERIFY, SYNCHRONIZE
+ *			CACHE, and the drive's open cluster
+ *	mmc_drive.c	INQUIRY and VPD, GET CONFIGURATION, MODE SENSE and
+ *			SELECT, GET PERFORMANCE, SET STREAMING, SET CD SPEED,
+ *			READ BUFFER CAPACITY, READ DISC STRUCTURE
+ *	mmc_disc.c	READ CAPACITY, READ TOC, READ DISC INFORMATION, READ
+ *			TRACK INFORMATION, RESERVE TRACK, CLOSE TRACK/SESSION,
+ *			READ FORMAT CAPACITIES, FORMAT UNIT
+ *	srm.c		the medium's BD-R track and session table
+ *	format.c	the medium's BD-RE format: formatted, spare areas
+ *
+ * Locking: every command runs in process context (the host's queue may
+ * block) holding its drive's model_lock from decode to completion, so a
+ * command sees one medium and one set of write parameters, and the MMC
+ * state below needs no other lock. Commands that record or read take the
+ * medium's write_lock through the store as the block device's requests
+ * do: both fronts share one medium and one set of locks.
+ */
+#ifndef _OPTSIM_MMC_H
+#define _OPTSIM_MMC_H
+
+#include <linux/types.h>
+
+struct optsim_dev;
+struct optsim_medium;
+struct scsi_cmnd;
+struct scsi_device;
+
+/* Logical block of the MMC front: one 2048-byte user data sector. */
+#define OPTSIM_MMC_BLOCK		OPTSIM_SECTOR_SIZE
+
+/* Largest reply any command builds (GET CONFIGURATION stays below). */
+#define OPTSIM_MMC_REPLY_MAX		4096
+
+/* Largest parameter list a command takes (MODE SELECT, FORMAT UNIT...). */
+#define OPTSIM_MMC_PARAM_MAX		512
+
+/* INQUIRY identity. */
+#define OPTSIM_MMC_VENDOR		"OPTSIM  "
+#define OPTSIM_MMC_PRODUCT		"BD-RE DL Writer "
+#define OPTSIM_MMC_REVISION		"0100"
+
+/* MMC profiles (GET CONFIGURATION). */
+#define OPTSIM_PROFILE_NONE		0x0000
+#define OPTSIM_PROFILE_BD_ROM		0x0040
+#define OPTSIM_PROFILE_BD_R_SRM		0x0041
+#define OPTSIM_PROFILE_BD_RE		0x0043
+
+/* Sense keys (SPC). */
+#define OPTSIM_SK_NO_SENSE		0x0
+#define OPTSIM_SK_RECOVERED		0x1
+#define OPTSIM_SK_NOT_READY		0x2
+#define OPTSIM_SK_MEDIUM_ERROR		0x3
+#define OPTSIM_SK_HARDWARE_ERROR	0x4
+#define OPTSIM_SK_ILLEGAL_REQUEST	0x5
+#define OPTSIM_SK_UNIT_ATTENTION	0x6
+#define OPTSIM_SK_DATA_PROTECT		0x7
+#define OPTSIM_SK_ABORTED		0xb
+
+/**
+ * enum optsim_mmc_busy - long operations a drive reports as in progress
+ * @OPTSIM_MMC_IDLE: none
+ * @OPTSIM_MMC_FORMATTING: FORMAT UNIT; not ready 02/04/04
+ * @OPTSIM_MMC_CLOSING: CLOSE TRACK/SESSION; not ready 02/04/07
+ * @OPTSIM_MMC_SYNCING: SYNCHRONIZE CACHE; not ready 02/04/08
+ */
+enum optsim_mmc_busy {
+	OPTSIM_MMC_IDLE,
+	OPTSIM_MMC_FORMATTING,
+	OPTSIM_MMC_CLOSING,
+	OPTSIM_MMC_SYNCING,
+};
+
+/**
+ * enum optsim_mmc_media_event - GET EVENT STATUS NOTIFICATION media events
+ * @OPTSIM_MEV_NONE: nothing happened
+ * @OPTSIM_MEV_EJECT_REQUEST: someone asked for the disc (eject request)
+ * @OPTSIM_MEV_NEW_MEDIA: a disc was loaded
+ * @OPTSIM_MEV_MEDIA_REMOVAL: the disc was removed
+ * @OPTSIM_MEV_MEDIA_CHANGED: the disc changed in place (finalize, format)
+ */
+enum optsim_mmc_media_event {
+	OPTSIM_MEV_NONE = 0,
+	OPTSIM_MEV_EJECT_REQUEST = 1,
+	OPTSIM_MEV_NEW_MEDIA = 2,
+	OPTSIM_MEV_MEDIA_REMOVAL = 3,
+	OPTSIM_MEV_MEDIA_CHANGED = 4,
+};
+
+/**
+ * struct optsim_mmc - a drive's MMC state; protected by the drive's
+ *	model_lock unless a field says otherwise
+ * @sdev: the drive's LUN, NULL when the front is off or not added yet
+ * @id: the LUN's SCSI target id (the drive's index)
+ * @prevent: PREVENT MEDIUM REMOVAL is in force
+ * @tray_open: the tray is out; a disc in it is @tray_medium
+ * @tray_medium: the disc lying in the open tray, NULL when none. It is not
+ *	the drive's medium: /dev/optsim sees an empty drive.
+ * @ua_pending: a unit attention 06/28/00 (medium may have changed) waits
+ *	to be reported
+ * @reset_pending: a unit attention 06/29/00 (reset) waits to be reported
+ * @event: the media event GET EVENT STATUS NOTIFICATION reports next
+ * @sense: the sense data of the last command that failed, for REQUEST SENSE
+ * @sense_len: valid bytes of @sense, 0 when there is none
+ * @busy: the long operation in progress, and the span it lasts:
+ *	@busy_start to @busy_end, in jiffies
+ * @busy_start: see @busy
+ * @busy_end: see @busy
+ * @opc_pending: layers whose OPC runs before the next write (after a load
+ *	or a speed change)
+ * @write_kbps: write speed a host selected (SET STREAMING, SET CD SPEED),
+ *	in kB/s of user data; 0 for the drive's choice
+ * @read_kbps: read speed selected, kB/s; 0 for the maximum
+ * @per: mode page 01's PER bit: report recovered errors
+ * @open_buf: the open cluster: user data written through MMC that does not
+ *	fill a cluster yet, held until the cluster is completed or the cache
+ *	is synchronised (BD-R only). OPTSIM_CLUSTER_BYTES, allocated with the
+ *	LUN.
+ * @open_lba: first sector of the open cluster
+ * @open_sectors: sectors held in @open_buf, 0 when no cluster is open
+ */
+struct optsim_mmc {
+	struct scsi_device *sdev;
+	u32 id;
+	bool prevent;
+	bool tray_open;
+	struct optsim_medium *tray_medium;
+	bool ua_pending;
+	bool reset_pending;
+	u8 event;
+	u8 sense[18];
+	u8 sense_len;
+	u8 busy;
+	unsigned long busy_start;
+	unsigned long busy_end;
+	u32 opc_pending;
+	u32 write_kbps;
+	u32 read_kbps;
+	bool per;
+	void *open_buf;
+	u64 open_lba;
+	u32 open_sectors;
+};
+
+/**
+ * struct optsim_mmc_cmd - one command being answered
+ * @dev: the drive
+ * @m: its medium, NULL when the drive is empty or the tray open
+ * @scmd: the midlayer's command
+ * @cdb: the command descriptor block
+ * @cdb_len: its length
+ * @reply: data-in reply, zeroed, OPTSIM_MMC_REPLY_MAX bytes; a handler
+ *	builds the whole reply there and sets @reply_len
+ * @reply_len: bytes of @reply; mmc.c truncates it to the allocation length
+ *	and to the transfer buffer, and sets the residual
+ * @param: data-out parameter list, copied in (at most
+ *	OPTSIM_MMC_PARAM_MAX bytes), for commands whose handler table entry
+ *	asks for it
+ * @param_len: bytes in @param
+ */
+struct optsim_mmc_cmd {
+	struct optsim_dev *dev;
+	struct optsim_medium *m;
+	struct scsi_cmnd *scmd;
+	const u8 *cdb;
+	unsigned int cdb_len;
+	u8 *reply;
+	unsigned int reply_len;
+	const u8 *param;
+	unsigned int param_len;
+};
+
+/*
+ * A handler returns 0 for GOOD, or what optsim_mmc_sense() returns: the
+ * command then ends with CHECK CONDITION and that sense.
+ */
+typedef int (*optsim_mmc_handler)(struct optsim_mmc_cmd *c);
+
+/* mmc.c */
+int optsim_mmc_sense(struct optsim_mmc_cmd *c, u8 key, u8 asc, u8 ascq);
+int optsim_mmc_sense_info(struct optsim_mmc_cmd *c, u8 key, u8 asc, u8 ascq,
+			  u32 info);
+int optsim_mmc_bad_field(struct optsim_mmc_cmd *c);
+int optsim_mmc_need_medium(struct optsim_mmc_cmd *c);
+void optsim_mmc_start_busy(struct optsim_mmc_cmd *c, enum optsim_mmc_busy busy,
+			   unsigned int msecs);
+u32 optsim_mmc_profile(const struct optsim_medium *m);
+void optsim_mmc_media_event(struct optsim_dev *dev,
+			    enum optsim_mmc_media_event ev);
+int optsim_mmc_queuecommand(struct optsim_dev *dev, struct scsi_cmnd *scmd);
+
+/* mmc_rw.c */
+int optsim_mmc_read(struct optsim_mmc_cmd *c);
+int optsim_mmc_write(struct optsim_mmc_cmd *c);
+int optsim_mmc_verify(struct optsim_mmc_cmd *c);
+int optsim_mmc_sync_cache(struct optsim_mmc_cmd *c);
+int optsim_mmc_flush_open(struct optsim_dev *dev, struct optsim_medium *m,
+			  bool pad);
+
+/* mmc_drive.c */
+int optsim_mmc_inquiry(struct optsim_mmc_cmd *c);
+int optsim_mmc_get_configuration(struct optsim_mmc_cmd *c);
+int optsim_mmc_mode_sense(struct optsim_mmc_cmd *c);
+int optsim_mmc_mode_select(struct optsim_mmc_cmd *c);
+int optsim_mmc_get_performance(struct optsim_mmc_cmd *c);
+int optsim_mmc_set_streaming(struct optsim_mmc_cmd *c);
+int optsim_mmc_set_cd_speed(struct optsim_mmc_cmd *c);
+int optsim_mmc_read_buffer_capacity(struct optsim_mmc_cmd *c);
+int optsim_mmc_read_disc_structure(struct optsim_mmc_cmd *c);
+
+/* mmc_disc.c */
+int optsim_mmc_read_capacity(struct optsim_mmc_cmd *c);
+int optsim_mmc_read_toc(struct optsim_mmc_cmd *c);
+int optsim_mmc_read_disc_info(struct optsim_mmc_cmd *c);
+int optsim_mmc_read_track_info(struct optsim_mmc_cmd *c);
+int optsim_mmc_reserve_track(struct optsim_mmc_cmd *c);
+int optsim_mmc_close_track(struct optsim_mmc_cmd *c);
+int optsim_mmc_read_format_capacities(struct optsim_mmc_cmd *c);
+int optsim_mmc_format_unit(struct optsim_mmc_cmd *c);
+
+/* scsi.c */
+int optsim_scsi_init(void);
+void optsim_scsi_exit(void);
+int optsim_scsi_add(struct optsim_dev *dev);
+void optsim_scsi_remove(struct optsim_dev *dev);
+bool optsim_scsi_enabled(void);
+
+#endif /* _OPTSIM_MMC_H */
