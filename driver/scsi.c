@@ -290,6 +290,12 @@ int optsim_scsi_add(struct optsim_dev *dev)
 		optsim_scsi_free(dev);
 		return PTR_ERR(sdev);
 	}
+	/*
+	 * Keep the LUN's device, not a reference through scsi_device_get():
+	 * that one holds this module, which could then never be unloaded.
+	 */
+	get_device(&sdev->sdev_gendev);
+	scsi_device_put(sdev);
 	mutex_lock(&dev->model_lock);
 	dev->mmc.sdev = sdev;
 	mutex_unlock(&dev->model_lock);
@@ -314,7 +320,7 @@ void optsim_scsi_remove(struct optsim_dev *dev)
 	mutex_unlock(&dev->model_lock);
 	if (sdev) {
 		scsi_remove_device(sdev);
-		scsi_device_put(sdev);
+		put_device(&sdev->sdev_gendev);
 	}
 	optsim_scsi_target[dev->index] = NULL;
 	cancel_work_sync(&dev->mmc.work);
