@@ -308,6 +308,25 @@ static int optsim_ioc_tray(struct optsim_dev *dev, struct block_device *bdev,
 	return ret;
 }
 
+/*
+ * CDROM_LOCKDOOR: the lock PREVENT ALLOW MEDIUM REMOVAL sets. As with sr,
+ * only an administrator unlocks a drive that others have open.
+ */
+static int optsim_ioc_lockdoor(struct optsim_dev *dev, unsigned long arg)
+{
+	int ret = 0;
+
+	mutex_lock(&dev->model_lock);
+	mutex_lock(&dev->lock);
+	if (!arg && dev->open_count > 1 && !capable(CAP_SYS_ADMIN))
+		ret = -EBUSY;
+	else
+		dev->mmc.prevent = arg;
+	mutex_unlock(&dev->lock);
+	mutex_unlock(&dev->model_lock);
+	return ret;
+}
+
 /* CDROM_DRIVE_STATUS: CDS_TRAY_OPEN, CDS_NO_DISC or CDS_DISC_OK. */
 static int optsim_ioc_drive_status(struct optsim_dev *dev)
 {
@@ -346,6 +365,8 @@ int optsim_ioctl(struct optsim_dev *dev, struct block_device *bdev,
 		return optsim_ioc_tray(dev, bdev, false);
 	case CDROM_DRIVE_STATUS:
 		return optsim_ioc_drive_status(dev);
+	case CDROM_LOCKDOOR:
+		return optsim_ioc_lockdoor(dev, (unsigned long)argp);
 	case OPTSIM_IOC_GET_INFO:
 		return optsim_ioc_get_info(dev, argp);
 	case OPTSIM_IOC_GET_PARAMS:
