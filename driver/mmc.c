@@ -207,10 +207,11 @@ static bool optsim_mmc_take_ua(struct optsim_mmc_cmd *c)
  * @dev: the drive
  * @ev: what happened
  *
- * Called from both fronts. Everything but an eject request also raises a
- * unit attention 06/28/00, so that TEST UNIT READY agrees with GET EVENT
- * STATUS NOTIFICATION, as sr checks. sr and udev hear of it at once
- * through a media change event on the LUN.
+ * Called from both fronts. A disc that arrives, or changes in place, also
+ * raises a unit attention 06/28/00 (not ready to ready); a disc that goes
+ * makes the drive not ready (02/3A/0x). Either way TEST UNIT READY agrees
+ * with GET EVENT STATUS NOTIFICATION, as sr checks. sr and udev hear of
+ * it at once through a media change event on the LUN.
  */
 void optsim_mmc_media_event(struct optsim_dev *dev,
 			    enum optsim_mmc_media_event ev)
@@ -220,8 +221,10 @@ void optsim_mmc_media_event(struct optsim_dev *dev,
 
 	spin_lock_irqsave(&mmc->evlock, flags);
 	mmc->event = ev;
-	if (ev != OPTSIM_MEV_EJECT_REQUEST)
+	if (ev == OPTSIM_MEV_NEW_MEDIA || ev == OPTSIM_MEV_MEDIA_CHANGED)
 		mmc->ua_pending = true;
+	else if (ev == OPTSIM_MEV_MEDIA_REMOVAL)
+		mmc->ua_pending = false;
 	spin_unlock_irqrestore(&mmc->evlock, flags);
 	/* The LUN is added and removed under model_lock. */
 	if (mmc->sdev && ev != OPTSIM_MEV_EJECT_REQUEST)

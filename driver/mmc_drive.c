@@ -580,8 +580,10 @@ static unsigned int optsim_mmc_page_05(struct optsim_mmc_cmd *c, u8 pc, u8 *d)
 }
 
 /*
- * 2Ah Capabilities and Mechanical Status. The CD and DVD bits are 0: the
- * drive reads and writes BD only; it reads multi-session discs. A tray
+ * 2Ah Capabilities and Mechanical Status. The drive reads and writes BD
+ * only, yet says it reads DVD-ROM, as every BD writer does: dvd+rw-tools
+ * will not talk to a drive without that bit, and no DVD ever gets into this
+ * one. It reads multi-session discs. A tray
  * that ejects and locks. Speeds in kB/s: reads at the highest rated speed
  * unless a host chose one, writes at the velocity of L0 (SET STREAMING
  * and SET CD SPEED set every layer's), and one descriptor per rated write
@@ -606,6 +608,7 @@ static unsigned int optsim_mmc_page_2a(struct optsim_mmc_cmd *c, u8 pc, u8 *d)
 		read_kbps = optsim_mmc_read_kbps(c);
 	}
 
+	d[2] = 0x08;			/* DVD-ROM Read */
 	d[4] = 0x40;			/* Multi Session */
 	d[6] = 0x20 | 0x08 | 0x01;	/* tray, Eject, Lock */
 	if (pc == OPTSIM_PC_CURRENT && c->dev->mmc.prevent)
