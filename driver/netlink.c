@@ -177,9 +177,13 @@ int optsim_nl_put_layer_params(struct sk_buff *skb,
 	return 0;
 }
 
-/* One OPTSIM_A_TRACK nest: track @number (from 1) of a BD-R. */
+/*
+ * One OPTSIM_A_TRACK nest: track @number (from 1) of a BD-R, whose next
+ * writable address is @nwa.
+ */
 static int optsim_nl_put_track(struct sk_buff *skb,
-			       const struct optsim_track *t, u32 number)
+			       const struct optsim_track *t, u32 number,
+			       u64 nwa)
 {
 	struct nlattr *nest = nla_nest_start(skb, OPTSIM_A_TRACK);
 
@@ -191,7 +195,7 @@ static int optsim_nl_put_track(struct sk_buff *skb,
 			      OPTSIM_A_TRACK_PAD) ||
 	    nla_put_u64_64bit(skb, OPTSIM_A_TRACK_END, t->end,
 			      OPTSIM_A_TRACK_PAD) ||
-	    nla_put_u64_64bit(skb, OPTSIM_A_TRACK_NWA, t->nwa,
+	    nla_put_u64_64bit(skb, OPTSIM_A_TRACK_NWA, nwa,
 			      OPTSIM_A_TRACK_PAD) ||
 	    nla_put_u8(skb, OPTSIM_A_TRACK_RESERVED, t->reserved) ||
 	    nla_put_u8(skb, OPTSIM_A_TRACK_CLOSED, t->closed)) {
@@ -204,8 +208,9 @@ static int optsim_nl_put_track(struct sk_buff *skb,
 
 /*
  * The medium's recording state, read under its write_lock: a BD-R's
- * tracks and closed sessions (srm.h), a BD-RE's format. The caller holds
- * the drive's lock, so the medium stays.
+ * tracks and closed sessions (srm.h), a BD-RE's format. A track's NWA is
+ * optsim_srm_nwa()'s, which counts what /dev/optsim recorded into the
+ * invisible track. The caller holds the drive's lock, so the medium stays.
  */
 static int optsim_nl_put_recording(struct sk_buff *skb,
 				   struct optsim_medium *m)
@@ -220,7 +225,8 @@ static int optsim_nl_put_recording(struct sk_buff *skb,
 		ret = nla_put_u32(skb, OPTSIM_A_CLOSED_SESSIONS,
 				  srm->closed_sessions);
 		for (i = 0; !ret && i < n; i++)
-			ret = optsim_nl_put_track(skb, &srm->track[i], i + 1);
+			ret = optsim_nl_put_track(skb, &srm->track[i], i + 1,
+						  optsim_srm_nwa(m, i + 1));
 	} else {
 		ret = nla_put_u8(skb, OPTSIM_A_FORMATTED, m->fmt.formatted) ||
 		      nla_put_u64_64bit(skb, OPTSIM_A_SPARE_SECTORS,

@@ -121,10 +121,16 @@ static void recording_get(struct recording *rec, uint32_t index)
 	nlctx_close(&nl);
 }
 
-/* The invisible track: the last one, while the disc is appendable. */
+/*
+ * The invisible track: the last one, neither reserved nor closed, while
+ * the disc is appendable.
+ */
 static bool track_invisible(const struct recording *rec, size_t i)
 {
-	return i + 1 == rec->nr_tracks && !rec->finalized;
+	const struct track *t = &rec->tracks[i];
+
+	return i + 1 == rec->nr_tracks && !rec->finalized && !t->reserved &&
+	       !t->closed;
 }
 
 static void recording_json(struct json *j, const struct recording *rec)
