@@ -65,6 +65,22 @@ static int optsim_ioc_get_params(struct optsim_dev *dev, void __user *argp)
 	return copy_to_user(argp, &p, sizeof(p)) ? -EFAULT : 0;
 }
 
+/*
+ * The medium whose parameters are about to change: it stays in the drive,
+ * and its parameters stay as they are, while @dev->model_lock is held.
+ */
+static struct optsim_medium *optsim_model_medium(struct optsim_dev *dev)
+	__must_hold(&dev->model_lock)
+{
+	struct optsim_medium *m;
+
+	lockdep_assert_held(&dev->model_lock);
+	mutex_lock(&dev->lock);
+	m = dev->medium;
+	mutex_unlock(&dev->lock);
+	return m;
+}
+
 static int optsim_ioc_set_params(struct optsim_dev *dev, void __user *argp)
 {
 	struct optsim_params p[OPTSIM_MAX_LAYERS];
@@ -147,6 +163,7 @@ static int optsim_ioc_eject(struct optsim_dev *dev, struct block_device *bdev,
 static int optsim_ioc_finalize(struct optsim_dev *dev,
 			       struct block_device *bdev, void __user *argp)
 {
+	struct optsim_medium *m;
 	struct optsim_empty req;
 	int ret = 0;
 
@@ -155,29 +172,33 @@ static int optsim_ioc_finalize(struct optsim_dev *dev,
 	if (!optsim_zeroed(&req, sizeof(req)))
 		return -EINVAL;
 
-	mutex_lock(&dev->lock);
-	if (!dev->medium)
+	/* model_lock keeps the medium in the drive, and the MMC front still. */
+	mutex_lock(&dev->model_lock);
+	m = optsim_model_medium(dev);
+	if (!m)
 		ret = -ENOMEDIUM;
-	else if (!dev->medium->type->write_once)
+	else if (!m->type->write_once)
 		ret = -EMEDIUMTYPE;
-	else if (dev->medium->finalized)
+	else if (m->finalized)
 		ret = -EALREADY;
-	if (!ret) {
-		/* Let buffered writes reach the disc before it closes. */
-		sync_blockdev(bdev);
-		optsim_dev_freeze(dev);
-		dev->medium->finalized = true;
-		optsim_dev_unfreeze(dev);
-		optsim_events_medium(dev, OPTSIM_CMD_FINALIZE_NTF);
-	}
-	mutex_unlock(&dev->lock);
+	/* What MMC wrote and the drive still holds is recorded first. */
+	else if (optsim_mmc_flush_open(dev, m, true))
+		ret = -EIO;
+	if (!ret)
+		optsim_srm_close(dev, bdev, OPTSIM_SRM_CLOSE_DISC, 0);
+	mutex_unlock(&dev->model_lock);
 	return ret;
 }
 
 static int optsim_ioc_erase(struct optsim_dev *dev, struct block_device *bdev,
 			    void __user *argp)
 {
+	struct optsim_format_req fmt = {
+		.spare_sectors	= OPTSIM_FORMAT_KEEP_SPARES,
+	};
+	struct optsim_medium *m;
 	struct optsim_erase req;
+	bool quick;
 	int ret = 0;
 
 	if (copy_from_user(&req, argp, sizeof(req)))
@@ -185,25 +206,26 @@ static int optsim_ioc_erase(struct optsim_dev *dev, struct block_device *bdev,
 	if ((req.flags & ~OPTSIM_ERASE_F_QUICK) || req.reserved0 ||
 	    !optsim_zeroed(req.reserved, sizeof(req.reserved)))
 		return -EINVAL;
+	quick = req.flags & OPTSIM_ERASE_F_QUICK;
 
-	mutex_lock(&dev->lock);
-	if (!dev->medium)
+	mutex_lock(&dev->model_lock);
+	m = optsim_model_medium(dev);
+	if (!m) {
 		ret = -ENOMEDIUM;
-	else if (dev->medium->type->write_once)
+	} else if (m->type->write_once) {
 		ret = -EMEDIUMTYPE;
-	else
-		ret = optsim_check_exclusive(dev);
-	if (!ret) {
-		sync_blockdev(bdev);
-		optsim_dev_freeze(dev);
-		optsim_medium_erase(dev->medium,
-				    req.flags & OPTSIM_ERASE_F_QUICK);
-		optsim_dev_unfreeze(dev);
-		/* Cached pages hold what was on the disc. */
-		invalidate_bdev(bdev);
-		optsim_events_erase(dev, req.flags & OPTSIM_ERASE_F_QUICK);
+	} else {
+		/*
+		 * An erase is a format that keeps the spare areas: a quick
+		 * one, or one with full certification.
+		 */
+		fmt.cert = quick ? OPTSIM_CERT_NONE : OPTSIM_CERT_FULL;
+		mutex_lock(&m->write_lock);
+		fmt.type = !m->fmt.spare_sectors ? 0x31 : quick ? 0x00 : 0x30;
+		mutex_unlock(&m->write_lock);
+		ret = optsim_format_medium(dev, bdev, &fmt);
 	}
-	mutex_unlock(&dev->lock);
+	mutex_unlock(&dev->model_lock);
 	return ret;
 }
 
