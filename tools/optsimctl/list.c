@@ -121,11 +121,11 @@ int cmd_list(struct optsimctl *ctl, int argc, char **argv)
 		json_object_end(&j);
 		json_finish(&j);
 	} else {
-		printf("%-10s %-16s %5s %-9s %6s %9s %14s %-10s %-10s\n",
+		printf("%-10s %-16s %5s %-9s %6s %9s %14s %-10s %s\n",
 		       "NAME", "DEVNODE", "INDEX", "MEDIA", "LAYERS",
 		       "FINALIZED", "SIZE", "SR", "SG");
 		for (i = 0; i < n; i++)
-			printf("%-10s %-16s %5lu %-9s %6lu %9s %14llu %-10s %-10s\n",
+			printf("%-10s %-16s %5lu %-9s %6lu %9s %14llu %-10s %s\n",
 			       drives[i].name, drives[i].node, drives[i].index,
 			       drives[i].media, drives[i].layers,
 			       drives[i].finalized ? "yes" : "no",
