@@ -341,7 +341,7 @@ check_full_table() {
 	i=0
 	while [ "$i" -lt 254 ]; do
 		# RESERVE TRACK, 32 sectors
-		sg_raw -q "$sr" 53 00 00 00 00 00 00 00 20 00 >/dev/null 2>&1 || {
+		sg_raw "$sr" 53 00 00 00 00 00 00 00 20 00 >/dev/null 2>&1 || {
 			echo "RESERVE TRACK $((i + 1)) failed"
 			sg_raw "$sr" 53 00 00 00 00 00 00 00 20 00
 			return 1
@@ -352,6 +352,8 @@ check_full_table() {
 	expect_eq "track nests of dev-get's do and dump" "do=255 dump=255" "$out" &&
 	info_is 'len(d["tracks"]) == 255 and all(t["reserved"] and t["end"] - t["start"] == 32 for t in d["tracks"][:254]) and d["tracks"][254]["invisible"]'
 }
+# sr_mod binds the LUN; without it there is no sr node.
+modprobe sr_mod 2>/dev/null && udevadm settle --timeout=30 2>/dev/null
 hctl=$(cat /sys/block/optsim/optsim/scsi_device 2>/dev/null)
 sr=
 [ -n "$hctl" ] && for n in "/sys/bus/scsi/devices/$hctl/block"/*; do
