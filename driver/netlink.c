@@ -178,13 +178,14 @@ int optsim_nl_put_layer_params(struct sk_buff *skb,
 }
 
 /*
- * One OPTSIM_A_TRACK nest: track @number (from 1) of a BD-R, whose next
- * writable address is @nwa.
+ * One OPTSIM_A_TRACK nest: track @number (from 1) of BD-R @m, read under
+ * its write_lock.
  */
 static int optsim_nl_put_track(struct sk_buff *skb,
-			       const struct optsim_track *t, u32 number,
-			       u64 nwa)
+			       const struct optsim_medium *m, u32 number)
 {
+	const struct optsim_track *t = &m->srm.track[number - 1];
+
 	struct nlattr *nest = nla_nest_start(skb, OPTSIM_A_TRACK);
 
 	if (!nest)
@@ -195,7 +196,10 @@ static int optsim_nl_put_track(struct sk_buff *skb,
 			      OPTSIM_A_TRACK_PAD) ||
 	    nla_put_u64_64bit(skb, OPTSIM_A_TRACK_END, t->end,
 			      OPTSIM_A_TRACK_PAD) ||
-	    nla_put_u64_64bit(skb, OPTSIM_A_TRACK_NWA, nwa,
+	    nla_put_u64_64bit(skb, OPTSIM_A_TRACK_NWA,
+			      optsim_srm_nwa(m, number), OPTSIM_A_TRACK_PAD) ||
+	    nla_put_u64_64bit(skb, OPTSIM_A_TRACK_DATA_END,
+			      optsim_srm_data_end(m, number),
 			      OPTSIM_A_TRACK_PAD) ||
 	    nla_put_u8(skb, OPTSIM_A_TRACK_RESERVED, t->reserved) ||
 	    nla_put_u8(skb, OPTSIM_A_TRACK_CLOSED, t->closed)) {
@@ -208,9 +212,10 @@ static int optsim_nl_put_track(struct sk_buff *skb,
 
 /*
  * The medium's recording state, read under its write_lock: a BD-R's
- * tracks and closed sessions (srm.h), a BD-RE's format. A track's NWA is
- * optsim_srm_nwa()'s, which counts what /dev/optsim recorded into the
- * invisible track. The caller holds the drive's lock, so the medium stays.
+ * tracks and closed sessions (srm.h), a BD-RE's format. A track's NWA and
+ * data end are optsim_srm_nwa()'s and optsim_srm_data_end()'s, which count
+ * what /dev/optsim recorded into the invisible track. The caller holds the
+ * drive's lock, so the medium stays.
  */
 static int optsim_nl_put_recording(struct sk_buff *skb,
 				   struct optsim_medium *m)
@@ -225,8 +230,7 @@ static int optsim_nl_put_recording(struct sk_buff *skb,
 		ret = nla_put_u32(skb, OPTSIM_A_CLOSED_SESSIONS,
 				  srm->closed_sessions);
 		for (i = 0; !ret && i < n; i++)
-			ret = optsim_nl_put_track(skb, &srm->track[i], i + 1,
-						  optsim_srm_nwa(m, i + 1));
+			ret = optsim_nl_put_track(skb, m, i + 1);
 	} else {
 		ret = nla_put_u8(skb, OPTSIM_A_FORMATTED, m->fmt.formatted) ||
 		      nla_put_u64_64bit(skb, OPTSIM_A_SPARE_SECTORS,
@@ -244,7 +248,7 @@ static size_t optsim_nl_dev_size(void)
 {
 	size_t track = nla_total_size(0) +
 		       2 * nla_total_size(sizeof(u32)) +
-		       3 * nla_total_size_64bit(sizeof(u64)) +
+		       4 * nla_total_size_64bit(sizeof(u64)) +
 		       2 * nla_total_size(sizeof(u8));
 
 	return NLMSG_GOODSIZE + OPTSIM_SRM_MAX_TRACKS * track;

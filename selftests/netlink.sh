@@ -312,11 +312,11 @@ sys.exit(0 if ok else 1)
 
 check_bdr_tracks() {
 	load_medium bd-r "$LAYER" || return 1
-	info_is 'd["closed_sessions"] == 0 and d["formatted"] is None and d["spare_sectors"] is None and d["tracks"] == [{"number": 1, "session": 1, "start": 0, "end": d["capacity_sectors"], "nwa": 0, "reserved": False, "closed": False, "invisible": True}]' ||
+	info_is 'd["closed_sessions"] == 0 and d["formatted"] is None and d["spare_sectors"] is None and d["tracks"] == [{"number": 1, "session": 1, "start": 0, "end": d["capacity_sectors"], "nwa": 0, "data_end": 0, "reserved": False, "closed": False, "invisible": True}]' ||
 		return 1
 	dd if=/dev/urandom of="$OPTSIM_DEV" bs=64k count=4 oflag=direct \
 		2>/dev/null || return 1
-	info_is 'd["nwa"] == 128 and len(d["tracks"]) == 1 and d["tracks"][0]["nwa"] == 128 and d["tracks"][0]["invisible"]'
+	info_is 'd["nwa"] == 128 and len(d["tracks"]) == 1 and d["tracks"][0]["nwa"] == 128 and d["tracks"][0]["data_end"] == 128 and d["tracks"][0]["invisible"]'
 }
 tap_check "dev-get: a blank BD-R has one invisible track, no closed session; a write moves its NWA" \
 	check_bdr_tracks

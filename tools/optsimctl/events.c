@@ -73,6 +73,7 @@ static const struct attr_desc track_attrs[OPTSIM_A_TRACK_MAX + 1] = {
 	[OPTSIM_A_TRACK_NWA]		= { "nwa", K_U64 },
 	[OPTSIM_A_TRACK_RESERVED]	= { "reserved", K_U8 },
 	[OPTSIM_A_TRACK_CLOSED]		= { "closed", K_U8 },
+	[OPTSIM_A_TRACK_DATA_END]	= { "data_end", K_U64 },
 };
 
 static const char *const event_names[OPTSIM_CMD_MAX + 1] = {

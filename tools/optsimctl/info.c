@@ -29,6 +29,7 @@ struct track {
 	uint64_t start;
 	uint64_t end;		/* one past its last sector */
 	uint64_t nwa;
+	uint64_t data_end;	/* one past its last written sector */
 	bool reserved;
 	bool closed;
 };
@@ -87,6 +88,7 @@ static int recording_reply(const struct nl_reply *r, void *arg)
 		t->start = get_u64(ttb, OPTSIM_A_TRACK_START);
 		t->end = get_u64(ttb, OPTSIM_A_TRACK_END);
 		t->nwa = get_u64(ttb, OPTSIM_A_TRACK_NWA);
+		t->data_end = get_u64(ttb, OPTSIM_A_TRACK_DATA_END);
 		t->reserved = get_flag(ttb, OPTSIM_A_TRACK_RESERVED);
 		t->closed = get_flag(ttb, OPTSIM_A_TRACK_CLOSED);
 	}
@@ -153,6 +155,7 @@ static void recording_json(struct json *j, const struct recording *rec)
 			json_u64(j, "start", t->start);
 			json_u64(j, "end", t->end);
 			json_u64(j, "nwa", t->nwa);
+			json_u64(j, "data_end", t->data_end);
 			json_bool(j, "reserved", t->reserved);
 			json_bool(j, "closed", t->closed);
 			json_bool(j, "invisible", track_invisible(rec, i));

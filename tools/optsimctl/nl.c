@@ -81,6 +81,7 @@ static struct nla_policy nl_track_policy[OPTSIM_A_TRACK_MAX + 1] = {
 	[OPTSIM_A_TRACK_NWA]		= { .type = NLA_U64 },
 	[OPTSIM_A_TRACK_RESERVED]	= { .type = NLA_U8 },
 	[OPTSIM_A_TRACK_CLOSED]		= { .type = NLA_U8 },
+	[OPTSIM_A_TRACK_DATA_END]	= { .type = NLA_U64 },
 };
 
 /* nlctx_die() - "WHAT failed: strerror (the kernel's message)" and exit 1. */

@@ -567,6 +567,9 @@ enum optsim_a_layer {
  * @OPTSIM_A_TRACK_RESERVED: u8, 1 when RESERVE TRACK made it, with a fixed
  *	size
  * @OPTSIM_A_TRACK_CLOSED: u8, 1 when it is closed: no more writes
+ * @OPTSIM_A_TRACK_DATA_END: u64, one past the last sector written into it
+ *	(its last recorded address, LRA, is the sector before);
+ *	OPTSIM_A_TRACK_START while nothing was
  * @__OPTSIM_A_TRACK_MAX: one past the last attribute
  */
 enum optsim_a_track {
@@ -579,6 +582,7 @@ enum optsim_a_track {
 	OPTSIM_A_TRACK_NWA,
 	OPTSIM_A_TRACK_RESERVED,
 	OPTSIM_A_TRACK_CLOSED,
+	OPTSIM_A_TRACK_DATA_END,
 
 	__OPTSIM_A_TRACK_MAX
 };
