@@ -177,6 +177,83 @@ int optsim_nl_put_layer_params(struct sk_buff *skb,
 	return 0;
 }
 
+/*
+ * One OPTSIM_A_TRACK nest: track @number (from 1) of BD-R @m, read under
+ * its write_lock.
+ */
+static int optsim_nl_put_track(struct sk_buff *skb,
+			       const struct optsim_medium *m, u32 number)
+{
+	const struct optsim_track *t = &m->srm.track[number - 1];
+
+	struct nlattr *nest = nla_nest_start(skb, OPTSIM_A_TRACK);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, OPTSIM_A_TRACK_NUMBER, number) ||
+	    nla_put_u32(skb, OPTSIM_A_TRACK_SESSION, t->session) ||
+	    nla_put_u64_64bit(skb, OPTSIM_A_TRACK_START, t->start,
+			      OPTSIM_A_TRACK_PAD) ||
+	    nla_put_u64_64bit(skb, OPTSIM_A_TRACK_END, t->end,
+			      OPTSIM_A_TRACK_PAD) ||
+	    nla_put_u64_64bit(skb, OPTSIM_A_TRACK_NWA,
+			      optsim_srm_nwa(m, number), OPTSIM_A_TRACK_PAD) ||
+	    nla_put_u64_64bit(skb, OPTSIM_A_TRACK_DATA_END,
+			      optsim_srm_data_end(m, number),
+			      OPTSIM_A_TRACK_PAD) ||
+	    nla_put_u8(skb, OPTSIM_A_TRACK_RESERVED, t->reserved) ||
+	    nla_put_u8(skb, OPTSIM_A_TRACK_CLOSED, t->closed)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/*
+ * The medium's recording state, read under its write_lock: a BD-R's
+ * tracks and closed sessions (srm.h), a BD-RE's format. A track's NWA and
+ * data end are optsim_srm_nwa()'s and optsim_srm_data_end()'s, which count
+ * what /dev/optsim recorded into the invisible track. The caller holds the
+ * drive's lock, so the medium stays.
+ */
+static int optsim_nl_put_recording(struct sk_buff *skb,
+				   struct optsim_medium *m)
+{
+	const struct optsim_srm *srm = &m->srm;
+	u32 i, n;
+	int ret;
+
+	mutex_lock(&m->write_lock);
+	if (m->type->write_once) {
+		n = min_t(u32, srm->nr_tracks, OPTSIM_SRM_MAX_TRACKS);
+		ret = nla_put_u32(skb, OPTSIM_A_CLOSED_SESSIONS,
+				  srm->closed_sessions);
+		for (i = 0; !ret && i < n; i++)
+			ret = optsim_nl_put_track(skb, m, i + 1);
+	} else {
+		ret = nla_put_u8(skb, OPTSIM_A_FORMATTED, m->fmt.formatted) ||
+		      nla_put_u64_64bit(skb, OPTSIM_A_SPARE_SECTORS,
+					m->fmt.spare_sectors, OPTSIM_A_PAD);
+	}
+	mutex_unlock(&m->write_lock);
+	return ret ? -EMSGSIZE : 0;
+}
+
+/*
+ * Room a dev-get reply needs: what the drive and its layers take, which
+ * NLMSG_GOODSIZE always held, plus a full track table.
+ */
+static size_t optsim_nl_dev_size(void)
+{
+	size_t track = nla_total_size(0) +
+		       2 * nla_total_size(sizeof(u32)) +
+		       4 * nla_total_size_64bit(sizeof(u64)) +
+		       2 * nla_total_size(sizeof(u8));
+
+	return NLMSG_GOODSIZE + OPTSIM_SRM_MAX_TRACKS * track;
+}
+
 /* A drive, its medium and its layers' parameters (dev-get, dev-new). */
 static int optsim_nl_put_dev(struct sk_buff *skb, struct optsim_dev *dev)
 {
@@ -187,6 +264,7 @@ static int optsim_nl_put_dev(struct sk_buff *skb, struct optsim_dev *dev)
 	unsigned int open_count;
 	struct nlattr *nest;
 	u32 layer;
+	int ret = 0;
 
 	mutex_lock(&dev->lock);
 	open_count = dev->open_count;
@@ -194,8 +272,12 @@ static int optsim_nl_put_dev(struct sk_buff *skb, struct optsim_dev *dev)
 		optsim_medium_info(dev->medium, &info);
 		optsim_params_snapshot(dev->medium, p, used);
 		memcpy(recorded, dev->medium->recorded, sizeof(recorded));
+		/* Put in here, of the same medium: 255 tracks are no copy. */
+		ret = optsim_nl_put_recording(skb, dev->medium);
 	}
 	mutex_unlock(&dev->lock);
+	if (ret)
+		return ret;
 
 	if (nla_put_u32(skb, OPTSIM_A_DEV_INDEX, dev->index) ||
 	    nla_put_string(skb, OPTSIM_A_DEV_NAME, dev->disk->disk_name) ||
@@ -301,15 +383,15 @@ static struct optsim_dev *optsim_nl_dev(struct genl_info *info)
 	return dev;
 }
 
-/* Reply to @info with what @fill puts in about @dev. */
+/* Reply to @info with what @fill puts in about @dev, in @size bytes. */
 static int optsim_nl_reply(struct genl_info *info, struct optsim_dev *dev,
-			   optsim_nl_fill_t fill)
+			   optsim_nl_fill_t fill, size_t size)
 {
 	struct sk_buff *skb;
 	void *hdr;
 	int ret;
 
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	skb = genlmsg_new(size, GFP_KERNEL);
 	if (!skb)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(skb, info, &optsim_genl_family, 0,
@@ -330,21 +412,25 @@ out_free:
 }
 
 /* A do request about one drive: look it up, reply with @fill. */
-static int optsim_nl_get(struct genl_info *info, optsim_nl_fill_t fill)
+static int optsim_nl_get(struct genl_info *info, optsim_nl_fill_t fill,
+			 size_t size)
 {
 	struct optsim_dev *dev;
 	int ret;
 
 	optsim_devs_lock();
 	dev = optsim_nl_dev(info);
-	ret = IS_ERR(dev) ? PTR_ERR(dev) : optsim_nl_reply(info, dev, fill);
+	ret = IS_ERR(dev) ? PTR_ERR(dev) :
+			    optsim_nl_reply(info, dev, fill, size);
 	optsim_devs_unlock();
 	return ret;
 }
 
 /*
  * A dump: every drive, or the one OPTSIM_A_DEV_INDEX names. cb->args[0]
- * holds the index to go on from.
+ * holds the index to go on from. Each message is allocated to hold at
+ * least one drive (the dump's start sets cb->min_dump_alloc): a drive
+ * that does not fit in an empty message is an error, never a silent end.
  */
 static int optsim_nl_dump(struct sk_buff *skb, struct netlink_callback *cb,
 			  optsim_nl_fill_t fill)
@@ -353,6 +439,7 @@ static int optsim_nl_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	const struct nlattr *only;
 	struct optsim_dev *dev;
 	u32 index = cb->args[0];
+	int ret = 0;
 	void *hdr;
 
 	only = nlmsg_find_attr(cb->nlh, GENL_HDRLEN, OPTSIM_A_DEV_INDEX);
@@ -367,18 +454,29 @@ static int optsim_nl_dump(struct sk_buff *skb, struct netlink_callback *cb,
 			break;
 		if (fill(skb, dev)) {
 			genlmsg_cancel(skb, hdr);
+			if (!skb->len)
+				ret = -EMSGSIZE;
 			break;
 		}
 		genlmsg_end(skb, hdr);
 	}
 	optsim_devs_unlock();
 	cb->args[0] = index;
-	return skb->len;
+	return ret ?: skb->len;
+}
+
+/* Messages of a dev-get dump hold a drive with a full track table. */
+static int optsim_nl_dev_get_start(struct netlink_callback *cb)
+{
+	size_t size = genlmsg_total_size(optsim_nl_dev_size());
+
+	cb->min_dump_alloc = nlmsg_total_size(size);
+	return 0;
 }
 
 static int optsim_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return optsim_nl_get(info, optsim_nl_put_dev);
+	return optsim_nl_get(info, optsim_nl_put_dev, optsim_nl_dev_size());
 }
 
 static int optsim_nl_dev_get_dumpit(struct sk_buff *skb,
@@ -390,13 +488,13 @@ static int optsim_nl_dev_get_dumpit(struct sk_buff *skb,
 static int optsim_nl_params_get_doit(struct sk_buff *skb,
 				     struct genl_info *info)
 {
-	return optsim_nl_get(info, optsim_nl_put_params);
+	return optsim_nl_get(info, optsim_nl_put_params, NLMSG_GOODSIZE);
 }
 
 static int optsim_nl_stats_get_doit(struct sk_buff *skb,
 				    struct genl_info *info)
 {
-	return optsim_nl_get(info, optsim_nl_put_stats);
+	return optsim_nl_get(info, optsim_nl_put_stats, NLMSG_GOODSIZE);
 }
 
 static int optsim_nl_stats_get_dumpit(struct sk_buff *skb,
@@ -431,7 +529,8 @@ static int optsim_nl_dev_new_doit(struct sk_buff *skb, struct genl_info *info)
 			      ret == -EINVAL ? tb[OPTSIM_A_LAYER_SECTORS] :
 			      NULL, why);
 	} else {
-		ret = optsim_nl_reply(info, dev, optsim_nl_put_dev);
+		ret = optsim_nl_reply(info, dev, optsim_nl_put_dev,
+				      optsim_nl_dev_size());
 	}
 	optsim_devs_unlock();
 	return ret;
@@ -548,6 +647,7 @@ static const struct genl_ops optsim_nl_ops[] = {
 	{
 		.cmd		= OPTSIM_CMD_DEV_GET,
 		.doit		= optsim_nl_dev_get_doit,
+		.start		= optsim_nl_dev_get_start,
 		.dumpit		= optsim_nl_dev_get_dumpit,
 		.policy		= optsim_nl_dev_policy,
 		.maxattr	= ARRAY_SIZE(optsim_nl_dev_policy) - 1,

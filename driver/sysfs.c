@@ -8,6 +8,8 @@
 #include <linux/blkdev.h>
 #include <linux/device.h>
 #include <linux/sysfs.h>
+#include <scsi/scsi_device.h>
+#include <scsi/scsi_host.h>
 
 static struct optsim_dev *optsim_sysfs_dev(struct device *d)
 {
@@ -115,6 +117,31 @@ static ssize_t recorded_clusters_show(struct device *d,
 }
 static DEVICE_ATTR_RO(recorded_clusters);
 
+/*
+ * The drive's SCSI LUN as "H:C:T:L" (the name of its directory under
+ * /sys/bus/scsi/devices, whose block/ and scsi_generic/ hold its sr and sg
+ * nodes); empty while it has none: the MMC front is off. scsi.c sets and
+ * clears the LUN holding the drive's model_lock.
+ */
+static ssize_t scsi_device_show(struct device *d,
+				struct device_attribute *attr, char *buf)
+{
+	struct optsim_dev *dev = optsim_sysfs_dev(d);
+	struct scsi_device *sdev;
+	ssize_t ret;
+
+	mutex_lock(&dev->model_lock);
+	sdev = dev->mmc.sdev;
+	if (sdev)
+		ret = sysfs_emit(buf, "%u:%u:%u:%llu\n", sdev->host->host_no,
+				 sdev->channel, sdev->id, sdev->lun);
+	else
+		ret = sysfs_emit(buf, "\n");
+	mutex_unlock(&dev->model_lock);
+	return ret;
+}
+static DEVICE_ATTR_RO(scsi_device);
+
 static struct attribute *optsim_disk_attrs[] = {
 	&dev_attr_index.attr,
 	&dev_attr_media.attr,
@@ -124,6 +151,7 @@ static struct attribute *optsim_disk_attrs[] = {
 	&dev_attr_finalized.attr,
 	&dev_attr_nwa.attr,
 	&dev_attr_recorded_clusters.attr,
+	&dev_attr_scsi_device.attr,
 	NULL,
 };
 

@@ -18,7 +18,7 @@ ksft_dir=$(cd "$(dirname "$0")" && pwd -P)
 LAYER=4096
 NLREQ="python3 $ksft_dir/nl_request.py"
 
-tap_plan 24
+tap_plan 27
 
 need_tools python3 dd fio setpriv "$OPTSIMCTL"
 
@@ -292,6 +292,82 @@ check_lifecycle() {
 	expect_eq "memory used after the drives left" "$mem0" "$(mem_used)"
 }
 tap_check "drives created and removed under fio load: data verified, nothing leaked" check_lifecycle
+
+# ---- a medium's recording state in dev-get ------------------------------
+
+# info_is EXPR: "optsimctl info --json" is an object d for which the Python
+# expression EXPR holds.
+info_is() {
+	"$OPTSIMCTL" info --json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+ok = eval(sys.argv[1])
+if not ok:
+    print({k: d[k] for k in ("media", "nwa", "capacity_sectors", "finalized",
+                             "closed_sessions", "tracks", "formatted",
+                             "spare_sectors")})
+sys.exit(0 if ok else 1)
+' "$1"
+}
+
+check_bdr_tracks() {
+	load_medium bd-r "$LAYER" || return 1
+	info_is 'd["closed_sessions"] == 0 and d["formatted"] is None and d["spare_sectors"] is None and d["tracks"] == [{"number": 1, "session": 1, "start": 0, "end": d["capacity_sectors"], "nwa": 0, "data_end": 0, "reserved": False, "closed": False, "invisible": True}]' ||
+		return 1
+	dd if=/dev/urandom of="$OPTSIM_DEV" bs=64k count=4 oflag=direct \
+		2>/dev/null || return 1
+	info_is 'd["nwa"] == 128 and len(d["tracks"]) == 1 and d["tracks"][0]["nwa"] == 128 and d["tracks"][0]["data_end"] == 128 and d["tracks"][0]["invisible"]'
+}
+tap_check "dev-get: a blank BD-R has one invisible track, no closed session; a write moves its NWA" \
+	check_bdr_tracks
+
+check_bdre_format() {
+	load_medium bd-re "$LAYER" || return 1
+	info_is 'd["formatted"] is False and d["spare_sectors"] == 0 and d["tracks"] is None and d["closed_sessions"] is None' ||
+		return 1
+	# through /dev/optsim the first write formats it: quick, no spares
+	dd if=/dev/urandom of="$OPTSIM_DEV" bs=64k count=1 oflag=direct \
+		2>/dev/null || return 1
+	info_is 'd["formatted"] is True and d["spare_sectors"] == 0'
+}
+tap_check "dev-get: a BD-RE is unformatted until the first write formats it, without spares" \
+	check_bdre_format
+
+# A full track table (255 tracks: 254 reserved through the MMC front, and
+# the invisible one) is larger than a page: dev-get's do and dump carry it
+# whole, and info shows every track.
+check_full_table() {
+	load_medium bd-r 16384 || return 1
+	i=0
+	while [ "$i" -lt 254 ]; do
+		# RESERVE TRACK, 32 sectors
+		sg_raw "$sr" 53 00 00 00 00 00 00 00 20 00 >/dev/null 2>&1 || {
+			echo "RESERVE TRACK $((i + 1)) failed"
+			sg_raw "$sr" 53 00 00 00 00 00 00 00 20 00
+			return 1
+		}
+		i=$((i + 1))
+	done
+	out=$($NLREQ tracks 0) || return 1
+	expect_eq "track nests of dev-get's do and dump" "do=255 dump=255" "$out" &&
+	info_is 'len(d["tracks"]) == 255 and all(t["reserved"] and t["end"] - t["start"] == 32 for t in d["tracks"][:254]) and d["tracks"][254]["invisible"]'
+}
+# sr_mod binds the LUN; without it there is no sr node.
+modprobe sr_mod 2>/dev/null && udevadm settle --timeout=30 2>/dev/null
+hctl=$(cat /sys/block/optsim/optsim/scsi_device 2>/dev/null)
+sr=
+[ -n "$hctl" ] && for n in "/sys/bus/scsi/devices/$hctl/block"/*; do
+	[ -e "$n" ] && sr=/dev/${n##*/}
+done
+if [ -z "$hctl" ]; then
+	tap_skip "dev-get: a full track table, do and dump" "the MMC front is off"
+elif [ -z "$sr" ]; then
+	tap_skip "dev-get: a full track table, do and dump" "sr_mod is not loaded"
+elif ! command -v sg_raw >/dev/null; then
+	tap_skip "dev-get: a full track table, do and dump" "no sg_raw"
+else
+	tap_check "dev-get: a full track table, do and dump" check_full_table
+fi
 
 check_list() {
 	"$OPTSIMCTL" list --json | python3 -c '

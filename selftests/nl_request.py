@@ -6,7 +6,11 @@ kernel's answer as "ERRNO<TAB>MESSAGE<TAB>MISSING" (0 and an empty message
 when it accepted the request; MISSING is the type of a missing attribute
 the kernel names, or -). The cases are requests no well-behaved client
 sends: attributes of the wrong size, out of range, unknown to the
-command, missing, or a layer the medium lacks. Used by netlink.sh."""
+command, missing, or a layer the medium lacks. Used by netlink.sh.
+
+nl_request.py tracks INDEX - dev-get drive INDEX, as a do and as a dump,
+and print "do=N dump=M": the track nests each reply holds (the dump's of
+drive INDEX), or the errno a request failed with."""
 
 import errno
 import socket
@@ -34,6 +38,9 @@ CMD_DEV_GET, CMD_DEV_NEW, CMD_DEV_DEL = 1, 2, 3
 CMD_PARAMS_SET = 5
 A_DEV_INDEX, A_MEDIA, A_LAYER_SECTORS, A_LAYER = 2, 4, 6, 12
 A_LAYER_INDEX, A_LAYER_VELOCITY = 2, 4
+A_TRACK = 21
+NLM_F_DUMP = 0x300
+NLMSG_DONE = 3
 
 
 def attr(atype, payload):
@@ -139,7 +146,55 @@ CASES = {
 }
 
 
+def attrs(data, off, end):
+    """[(type, offset of payload, payload length)] from off to end."""
+    out = []
+    while off + 4 <= end:
+        alen, atype = struct.unpack_from("=HH", data, off)
+        if alen < 4:
+            break
+        out.append((atype & 0x3fff, off + 4, alen - 4))
+        off += (alen + 3) & ~3
+    return out
+
+
+def dev_get_tracks(sock, family, index, dump, seq):
+    """Track nests in the dev-get reply about drive index, or -errno."""
+    genl = struct.pack("=BBH", CMD_DEV_GET, 1, 0)
+    body = genl + u32(A_DEV_INDEX, index)
+    flags = NLM_F_REQUEST | (NLM_F_DUMP if dump else NLM_F_ACK)
+    sock.send(struct.pack("=IHHII", 16 + len(body), family, flags, seq, 0) +
+              body)
+    tracks = None
+    while True:
+        data = sock.recv(1 << 20)
+        off = 0
+        while off + 16 <= len(data):
+            length, mtype, _, _, _ = struct.unpack_from("=IHHII", data, off)
+            if mtype == NLMSG_ERROR:
+                (err,) = struct.unpack_from("=i", data, off + 16)
+                return err if err else tracks
+            if mtype == NLMSG_DONE:
+                (err,) = struct.unpack_from("=i", data, off + 16)
+                return err if err else tracks
+            a = attrs(data, off + 20, off + length)
+            idx = [struct.unpack_from("=I", data, o)[0]
+                   for t, o, _ in a if t == A_DEV_INDEX]
+            if idx == [index]:
+                tracks = sum(1 for t, _, _ in a if t == A_TRACK)
+            off += (length + 3) & ~3
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "tracks":
+        sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW,
+                             NETLINK_GENERIC)
+        sock.bind((0, 0))
+        fam = family_id(sock)
+        index = int(sys.argv[2])
+        print("do=%s dump=%s" % (dev_get_tracks(sock, fam, index, False, 2),
+                                 dev_get_tracks(sock, fam, index, True, 3)))
+        return
     if len(sys.argv) != 2 or sys.argv[1] not in CASES:
         sys.exit("usage: nl_request.py CASE\ncases: " + " ".join(CASES))
     cmd, payload = CASES[sys.argv[1]]

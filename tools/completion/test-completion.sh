@@ -91,6 +91,7 @@ mkdir "$T/dev"
 if mknod "$T/dev/optsim" b 7 200 2>/dev/null && mknod "$T/dev/optsim1" b 7 201 2>/dev/null; then
 	: >"$T/dev/optsim2"		# not a block device
 	mknod "$T/dev/optsimx" b 7 202
+	ln -s optsim1 "$T/dev/optsim1-sr"	# a udev link of an sr node
 	export _OPTSIMCTL_DEVDIR=$T/dev
 	exactly "-d: the optsim block devices" "$T/dev/optsim $T/dev/optsim1" -d ""
 	exactly "--device after the command" "$T/dev/optsim $T/dev/optsim1" info --device ""

@@ -94,31 +94,68 @@ const char *dev_path(const char *arg)
 }
 
 /*
+ * sysfs_index() - the index of the optsim drive that is block device
+ * @rdev: 0, -ENOENT when it is no optsim drive, -EIO when its index cannot
+ * be read. @path gets the file read.
+ */
+static int sysfs_index(dev_t rdev, uint32_t *index, char *path, size_t size)
+{
+	char val[16];
+	ssize_t len;
+	int fd;
+
+	snprintf(path, size, "/sys/dev/block/%u:%u/optsim/index",
+		 major(rdev), minor(rdev));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -ENOENT;
+	len = read(fd, val, sizeof(val) - 1);
+	close(fd);
+	if (len <= 0)
+		return -EIO;
+	val[len] = '\0';
+	*index = (uint32_t)strtoul(val, NULL, 10);
+	return 0;
+}
+
+/*
  * dev_index() - the netlink index of the drive ctl->devname names, from
  * its block device's sysfs directory; exits when it is no optsim drive.
  */
 uint32_t dev_index(const struct optsimctl *ctl)
 {
-	char path[96], val[16];
+	char path[96];
 	struct stat st;
-	ssize_t len;
-	int fd;
+	uint32_t index;
+	int ret;
 
 	if (stat(ctl->devname, &st))
 		err(EXIT_FAILURE, "%s", ctl->devname);
 	if (!S_ISBLK(st.st_mode))
 		errx(EXIT_FAILURE, "%s: not a block device", ctl->devname);
-	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/optsim/index",
-		 major(st.st_rdev), minor(st.st_rdev));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	ret = sysfs_index(st.st_rdev, &index, path, sizeof(path));
+	if (ret == -ENOENT)
 		errx(EXIT_FAILURE, "%s: not an optsim drive", ctl->devname);
-	len = read(fd, val, sizeof(val) - 1);
-	close(fd);
-	if (len <= 0)
+	if (ret)
 		errx(EXIT_FAILURE, "%s: cannot read %s", ctl->devname, path);
-	val[len] = '\0';
-	return (uint32_t)strtoul(val, NULL, 10);
+	return index;
+}
+
+/*
+ * dev_try_index() - like dev_index(), without exiting: true and the
+ * drive's index and device number when ctl->devname is an optsim drive's
+ * block device, else false.
+ */
+bool dev_try_index(const struct optsimctl *ctl, uint32_t *index, dev_t *rdev)
+{
+	char path[96];
+	struct stat st;
+
+	if (stat(ctl->devname, &st) || !S_ISBLK(st.st_mode) ||
+	    sysfs_index(st.st_rdev, index, path, sizeof(path)))
+		return false;
+	*rdev = st.st_rdev;
+	return true;
 }
 
 /* dev_open() - open the device with @flags (plus O_CLOEXEC) or exit. */

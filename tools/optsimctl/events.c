@@ -39,6 +39,10 @@ static const struct attr_desc dev_attrs[OPTSIM_A_MAX + 1] = {
 	[OPTSIM_A_ERROR]	= { "error", K_U32 },
 	[OPTSIM_A_ON_LAYER]	= { "on_layer", K_U32 },
 	[OPTSIM_A_ERASE_QUICK]	= { "quick", K_U8 },
+	[OPTSIM_A_TRACK]	= { "track", K_NEST },
+	[OPTSIM_A_CLOSED_SESSIONS] = { "closed_sessions", K_U32 },
+	[OPTSIM_A_FORMATTED]	= { "formatted", K_U8 },
+	[OPTSIM_A_SPARE_SECTORS] = { "spare_sectors", K_U64 },
 };
 
 static const struct attr_desc layer_attrs[OPTSIM_A_LAYER_MAX + 1] = {
@@ -59,6 +63,17 @@ static const struct attr_desc layer_attrs[OPTSIM_A_LAYER_MAX + 1] = {
 	[OPTSIM_A_LAYER_MEDIUM_ERRORS]	= { "medium_errors", K_U64 },
 	[OPTSIM_A_LAYER_COMPILES]	= { "compiles", K_U64 },
 	[OPTSIM_A_LAYER_STRATEGY_USED]	= { "strategy_used", K_STRATEGY },
+};
+
+static const struct attr_desc track_attrs[OPTSIM_A_TRACK_MAX + 1] = {
+	[OPTSIM_A_TRACK_NUMBER]		= { "number", K_U32 },
+	[OPTSIM_A_TRACK_SESSION]	= { "session", K_U32 },
+	[OPTSIM_A_TRACK_START]		= { "start", K_U64 },
+	[OPTSIM_A_TRACK_END]		= { "end", K_U64 },
+	[OPTSIM_A_TRACK_NWA]		= { "nwa", K_U64 },
+	[OPTSIM_A_TRACK_RESERVED]	= { "reserved", K_U8 },
+	[OPTSIM_A_TRACK_CLOSED]		= { "closed", K_U8 },
+	[OPTSIM_A_TRACK_DATA_END]	= { "data_end", K_U64 },
 };
 
 static const char *const event_names[OPTSIM_CMD_MAX + 1] = {
@@ -141,17 +156,71 @@ static void print_value(struct json *j, const struct attr_desc *d,
 	}
 }
 
+/* A kind of nest: its attribute, how it prints, what it holds. */
+struct nest_desc {
+	int type;		/* OPTSIM_A_LAYER, OPTSIM_A_TRACK */
+	const char *array;	/* the JSON array of them */
+	const char *prefix;	/* text: " L0:", " T1:" */
+	int (*parse)(struct nlattr *nest, struct nlattr **tb);
+	const struct attr_desc *attrs;
+	int max;
+	int index;		/* the attribute that numbers it */
+};
+
+/* Room for the attributes of any nest. */
+#define NEST_MAX_ATTR	OPTSIM_A_LAYER_MAX
+_Static_assert(OPTSIM_A_TRACK_MAX <= NEST_MAX_ATTR, "a track fits in NEST_MAX_ATTR");
+
+static const struct nest_desc nests[] = {
+	{ OPTSIM_A_LAYER, "layers", "L", nlctx_parse_layer, layer_attrs,
+	  OPTSIM_A_LAYER_MAX, OPTSIM_A_LAYER_INDEX },
+	{ OPTSIM_A_TRACK, "tracks", "T", nlctx_parse_track, track_attrs,
+	  OPTSIM_A_TRACK_MAX, OPTSIM_A_TRACK_NUMBER },
+};
+
+/*
+ * Every nest of one kind: " L0: k=v..." in text (numbered by its index
+ * attribute, which is not repeated), an array of objects in JSON.
+ */
+static void print_nests(struct json *j, const struct nl_reply *r,
+			const struct nest_desc *n)
+{
+	struct nlattr *ntb[NEST_MAX_ATTR + 1];
+	struct nlattr *a;
+	int rem, l;
+
+	if (!r->tb[n->type])
+		return;
+	if (j)
+		json_array_begin(j, n->array);
+	nla_for_each_attr(a, r->attrs, r->len, rem) {
+		if (nla_type(a) != n->type || n->parse(a, ntb) < 0)
+			continue;
+		if (j)
+			json_object_begin(j, NULL);
+		else
+			printf(" %s%u:", n->prefix, ntb[n->index] ?
+			       nla_get_u32(ntb[n->index]) : 0);
+		for (l = 1; l <= n->max; l++)
+			if (ntb[l] && n->attrs[l].name && (j || l != n->index))
+				print_value(j, &n->attrs[l], ntb[l], !j);
+		if (j)
+			json_object_end(j);
+	}
+	if (j)
+		json_array_end(j);
+}
+
 /*
  * print_attrs() - every known attribute of a message, in attribute order;
- * layer nests as " L0: k=v..." in text and a "layers" array in JSON.
- * @j is NULL for text.
+ * layer nests as " L0: k=v..." in text and a "layers" array in JSON, track
+ * nests as " T1: k=v..." and a "tracks" array. @j is NULL for text.
  */
 void print_attrs(struct json *j, const struct nl_reply *r)
 {
-	struct nlattr *ltb[OPTSIM_A_LAYER_MAX + 1];
 	struct nlattr **tb = r->tb;
-	struct nlattr *a;
-	int i, rem, l;
+	size_t n;
+	int i;
 
 	for (i = 1; i <= OPTSIM_A_MAX; i++) {
 		if (!tb[i] || !dev_attrs[i].name || dev_attrs[i].kind == K_NEST)
@@ -164,26 +233,6 @@ void print_attrs(struct json *j, const struct nl_reply *r)
 			continue;
 		print_value(j, &dev_attrs[i], tb[i], !j);
 	}
-	if (!tb[OPTSIM_A_LAYER])
-		return;
-	if (j)
-		json_array_begin(j, "layers");
-	nla_for_each_attr(a, r->attrs, r->len, rem) {
-		if (nla_type(a) != OPTSIM_A_LAYER ||
-		    nlctx_parse_layer(a, ltb) < 0)
-			continue;
-		if (j)
-			json_object_begin(j, NULL);
-		else
-			printf(" L%u:", ltb[OPTSIM_A_LAYER_INDEX] ?
-			       nla_get_u32(ltb[OPTSIM_A_LAYER_INDEX]) : 0);
-		for (l = 1; l <= OPTSIM_A_LAYER_MAX; l++)
-			if (ltb[l] && layer_attrs[l].name &&
-			    (j || l != OPTSIM_A_LAYER_INDEX))
-				print_value(j, &layer_attrs[l], ltb[l], !j);
-		if (j)
-			json_object_end(j);
-	}
-	if (j)
-		json_array_end(j);
+	for (n = 0; n < sizeof(nests) / sizeof(nests[0]); n++)
+		print_nests(j, r, &nests[n]);
 }

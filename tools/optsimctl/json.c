@@ -152,6 +152,15 @@ void json_null(struct json *j, const char *key)
 	fputs("null", j->f);
 }
 
+/* json_string_or_null() - @val, or null when it is empty ("no such thing"). */
+void json_string_or_null(struct json *j, const char *key, const char *val)
+{
+	if (val[0])
+		json_string(j, key, val);
+	else
+		json_null(j, key);
+}
+
 /* json_finish() - end the document with a newline. */
 void json_finish(struct json *j)
 {

@@ -32,6 +32,7 @@ void json_fixed(struct json *j, const char *key, uint64_t val,
 void json_double(struct json *j, const char *key, double val);
 void json_bool(struct json *j, const char *key, bool val);
 void json_null(struct json *j, const char *key);
+void json_string_or_null(struct json *j, const char *key, const char *val);
 
 void json_escape(FILE *f, const char *s);
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * optsimctl list - the optsim drives, found through libudev: each block
- * device with an optsim/ attribute directory, in index order.
+ * device with an optsim/ attribute directory, in index order, with the sr
+ * and sg nodes of its SCSI LUN (scsi.c).
  */
 #include <err.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 
 #include "json.h"
 #include "optsimctl.h"
+#include "scsi.h"
 
 struct drive {
 	unsigned long index;
@@ -20,6 +22,7 @@ struct drive {
 	unsigned long layers;
 	unsigned long long size;	/* bytes */
 	int finalized;
+	struct scsi_nodes scsi;
 };
 
 static const char *attr(struct udev_device *d, const char *name)
@@ -27,6 +30,12 @@ static const char *attr(struct udev_device *d, const char *name)
 	const char *v = udev_device_get_sysattr_value(d, name);
 
 	return v ? v : "";
+}
+
+/* In the text: an empty column shows as "-". */
+static const char *node_or_dash(const char *node)
+{
+	return node[0] ? node : "-";
 }
 
 static int drive_cmp(const void *a, const void *b)
@@ -79,6 +88,9 @@ int cmd_list(struct optsimctl *ctl, int argc, char **argv)
 			dr->layers = strtoul(attr(d, "optsim/layers"), NULL, 10);
 			dr->finalized = !strcmp(attr(d, "optsim/finalized"), "1");
 			dr->size = strtoull(attr(d, "size"), NULL, 10) * 512;
+			if (udev_device_get_sysattr_value(d, "optsim/scsi_device"))
+				scsi_nodes_from_hctl(&dr->scsi,
+						     attr(d, "optsim/scsi_device"));
 		}
 		udev_device_unref(d);
 	}
@@ -100,20 +112,25 @@ int cmd_list(struct optsimctl *ctl, int argc, char **argv)
 			json_u64(&j, "layers", drives[i].layers);
 			json_bool(&j, "finalized", drives[i].finalized);
 			json_u64(&j, "size", drives[i].size);
+			json_string_or_null(&j, "hctl", drives[i].scsi.hctl);
+			json_string_or_null(&j, "sr", drives[i].scsi.sr);
+			json_string_or_null(&j, "sg", drives[i].scsi.sg);
 			json_object_end(&j);
 		}
 		json_array_end(&j);
 		json_object_end(&j);
 		json_finish(&j);
 	} else {
-		printf("%-10s %-16s %5s %-9s %6s %9s %14s\n", "NAME", "DEVNODE",
-		       "INDEX", "MEDIA", "LAYERS", "FINALIZED", "SIZE");
+		printf("%-10s %-16s %5s %-9s %6s %9s %14s %-10s %s\n",
+		       "NAME", "DEVNODE", "INDEX", "MEDIA", "LAYERS",
+		       "FINALIZED", "SIZE", "SR", "SG");
 		for (i = 0; i < n; i++)
-			printf("%-10s %-16s %5lu %-9s %6lu %9s %14llu\n",
+			printf("%-10s %-16s %5lu %-9s %6lu %9s %14llu %-10s %s\n",
 			       drives[i].name, drives[i].node, drives[i].index,
 			       drives[i].media, drives[i].layers,
 			       drives[i].finalized ? "yes" : "no",
-			       drives[i].size);
+			       drives[i].size, node_or_dash(drives[i].scsi.sr),
+			       node_or_dash(drives[i].scsi.sg));
 	}
 	free(drives);
 	return EXIT_SUCCESS;

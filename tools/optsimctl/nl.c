@@ -47,6 +47,10 @@ static struct nla_policy nl_dev_policy[OPTSIM_A_MAX + 1] = {
 	[OPTSIM_A_ERROR]	= { .type = NLA_U32 },
 	[OPTSIM_A_ON_LAYER]	= { .type = NLA_U32 },
 	[OPTSIM_A_ERASE_QUICK]	= { .type = NLA_U8 },
+	[OPTSIM_A_TRACK]	= { .type = NLA_NESTED },
+	[OPTSIM_A_CLOSED_SESSIONS] = { .type = NLA_U32 },
+	[OPTSIM_A_FORMATTED]	= { .type = NLA_U8 },
+	[OPTSIM_A_SPARE_SECTORS] = { .type = NLA_U64 },
 };
 
 static struct nla_policy nl_layer_policy[OPTSIM_A_LAYER_MAX + 1] = {
@@ -67,6 +71,17 @@ static struct nla_policy nl_layer_policy[OPTSIM_A_LAYER_MAX + 1] = {
 	[OPTSIM_A_LAYER_MEDIUM_ERRORS]	= { .type = NLA_U64 },
 	[OPTSIM_A_LAYER_COMPILES]	= { .type = NLA_U64 },
 	[OPTSIM_A_LAYER_STRATEGY_USED]	= { .type = NLA_U32 },
+};
+
+static struct nla_policy nl_track_policy[OPTSIM_A_TRACK_MAX + 1] = {
+	[OPTSIM_A_TRACK_NUMBER]		= { .type = NLA_U32 },
+	[OPTSIM_A_TRACK_SESSION]	= { .type = NLA_U32 },
+	[OPTSIM_A_TRACK_START]		= { .type = NLA_U64 },
+	[OPTSIM_A_TRACK_END]		= { .type = NLA_U64 },
+	[OPTSIM_A_TRACK_NWA]		= { .type = NLA_U64 },
+	[OPTSIM_A_TRACK_RESERVED]	= { .type = NLA_U8 },
+	[OPTSIM_A_TRACK_CLOSED]		= { .type = NLA_U8 },
+	[OPTSIM_A_TRACK_DATA_END]	= { .type = NLA_U64 },
 };
 
 /* nlctx_die() - "WHAT failed: strerror (the kernel's message)" and exit 1. */
@@ -101,6 +116,11 @@ const char *nlctx_try_open(struct nlctx *nl)
 			 nl_geterror(ret));
 		goto fail;
 	}
+	/*
+	 * A dev-get reply with a full track table is larger than a page:
+	 * receive with MSG_PEEK, so the buffer grows to each message.
+	 */
+	nl_socket_enable_msg_peek(nl->sk);
 	/* Refusals come with the kernel's reason. */
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK,
 		   &one, sizeof(one));
@@ -155,6 +175,12 @@ struct nl_msg *nlctx_msg(struct nlctx *nl, uint8_t cmd, bool dump)
 int nlctx_parse_layer(struct nlattr *nest, struct nlattr **tb)
 {
 	return nla_parse_nested(tb, OPTSIM_A_LAYER_MAX, nest, nl_layer_policy);
+}
+
+/* nlctx_parse_track() - the attributes of an OPTSIM_A_TRACK nest. */
+int nlctx_parse_track(struct nlattr *nest, struct nlattr **tb)
+{
+	return nla_parse_nested(tb, OPTSIM_A_TRACK_MAX, nest, nl_track_policy);
 }
 
 struct nl_call {

@@ -44,6 +44,7 @@ int nlctx_request(struct nlctx *nl, struct nl_msg *msg, nlctx_reply_fn fn,
 void nlctx_subscribe(struct nlctx *nl);
 int nlctx_listen(struct nlctx *nl, nlctx_reply_fn fn, void *arg);
 int nlctx_parse_layer(struct nlattr *nest, struct nlattr **tb);
+int nlctx_parse_track(struct nlattr *nest, struct nlattr **tb);
 void nlctx_die(const struct nlctx *nl, int err, const char *what)
 	__attribute__((noreturn));
 

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <getopt.h>
+#include <sys/types.h>
 #include <linux/optsim.h>
 
 #define OPTSIMCTL_DEFAULT_DEVICE	"/dev/optsim"
@@ -54,6 +55,7 @@ uint32_t cmd_layer_opts(struct optsimctl *ctl, int argc, char **argv);
 /* device.c */
 const char *dev_path(const char *arg);
 uint32_t dev_index(const struct optsimctl *ctl);
+bool dev_try_index(const struct optsimctl *ctl, uint32_t *index, dev_t *rdev);
 void dev_open(struct optsimctl *ctl, int flags);
 void dev_close(struct optsimctl *ctl);
 void dev_die(const struct optsimctl *ctl, int errnum, const char *what,

@@ -338,7 +338,8 @@ struct optsim_opc {
  *
  * Documentation/netlink/optsim.yaml is the specification; these enums
  * follow it. Requests carry attributes of enum optsim_a; each layer's
- * values sit in an OPTSIM_A_LAYER nest of enum optsim_a_layer attributes.
+ * values sit in an OPTSIM_A_LAYER nest of enum optsim_a_layer attributes,
+ * and each BD-R track's in an OPTSIM_A_TRACK nest of enum optsim_a_track.
  * Commands that change anything need CAP_NET_ADMIN. Notifications go to
  * the multicast group OPTSIM_GENL_MCGRP_EVENTS.
  */
@@ -371,7 +372,8 @@ enum optsim_reason {
  * enum optsim_cmd - commands and notifications of the "optsim" family
  * @OPTSIM_CMD_UNSPEC: not used
  * @OPTSIM_CMD_DEV_GET: do: one drive (OPTSIM_A_DEV_INDEX); dump: all
- *	drives. Replies with its medium and each layer's parameters.
+ *	drives. Replies with its medium and each layer's parameters, and a
+ *	BD-R's tracks and sessions or a BD-RE's format.
  * @OPTSIM_CMD_DEV_NEW: create a drive (admin); optional OPTSIM_A_DEV_INDEX
  *	(default: the lowest free one), OPTSIM_A_MEDIA, OPTSIM_A_LAYER_SECTORS.
  *	Replies like OPTSIM_CMD_DEV_GET.
@@ -453,6 +455,15 @@ enum optsim_cmd {
  * @OPTSIM_A_ERROR: u32, the positive errno the request failed with
  * @OPTSIM_A_ON_LAYER: u32, the layer an event happened on
  * @OPTSIM_A_ERASE_QUICK: u8, 1 for a quick erase
+ * @OPTSIM_A_TRACK: nest of enum optsim_a_track, one per track of a BD-R
+ *	(Sequential Recording Mode), in disc order; the last is the invisible
+ *	track of the open session unless the disc is finalized
+ * @OPTSIM_A_CLOSED_SESSIONS: u32, sessions of a BD-R that are closed; the
+ *	session after them is open (it may be empty) unless the disc is
+ *	finalized
+ * @OPTSIM_A_FORMATTED: u8, 1 when a BD-RE is formatted
+ * @OPTSIM_A_SPARE_SECTORS: u64, 2048-byte sectors a BD-RE's format sets
+ *	aside as spare areas (0 when unformatted or formatted without spares)
  * @__OPTSIM_A_MAX: one past the last attribute
  */
 enum optsim_a {
@@ -477,6 +488,10 @@ enum optsim_a {
 	OPTSIM_A_ERROR,
 	OPTSIM_A_ON_LAYER,
 	OPTSIM_A_ERASE_QUICK,
+	OPTSIM_A_TRACK,
+	OPTSIM_A_CLOSED_SESSIONS,
+	OPTSIM_A_FORMATTED,
+	OPTSIM_A_SPARE_SECTORS,
 
 	__OPTSIM_A_MAX
 };
@@ -536,5 +551,42 @@ enum optsim_a_layer {
 };
 
 #define OPTSIM_A_LAYER_MAX (__OPTSIM_A_LAYER_MAX - 1)
+
+/**
+ * enum optsim_a_track - attributes of one BD-R track (in an OPTSIM_A_TRACK
+ *	nest); sectors are 2048-byte logical sectors
+ * @OPTSIM_A_TRACK_UNSPEC: not used
+ * @OPTSIM_A_TRACK_PAD: padding of 64-bit attributes
+ * @OPTSIM_A_TRACK_NUMBER: u32, the track number, from 1 in disc order
+ * @OPTSIM_A_TRACK_SESSION: u32, the session the track belongs to, from 1
+ * @OPTSIM_A_TRACK_START: u64, its first sector
+ * @OPTSIM_A_TRACK_END: u64, one past its last sector; for the invisible
+ *	track, the end of the user area
+ * @OPTSIM_A_TRACK_NWA: u64, its next writable sector; OPTSIM_A_TRACK_END
+ *	when the track is full or closed
+ * @OPTSIM_A_TRACK_RESERVED: u8, 1 when RESERVE TRACK made it, with a fixed
+ *	size
+ * @OPTSIM_A_TRACK_CLOSED: u8, 1 when it is closed: no more writes
+ * @OPTSIM_A_TRACK_DATA_END: u64, one past the last sector written into it
+ *	(its last recorded address, LRA, is the sector before);
+ *	OPTSIM_A_TRACK_START while nothing was
+ * @__OPTSIM_A_TRACK_MAX: one past the last attribute
+ */
+enum optsim_a_track {
+	OPTSIM_A_TRACK_UNSPEC,
+	OPTSIM_A_TRACK_PAD,
+	OPTSIM_A_TRACK_NUMBER,
+	OPTSIM_A_TRACK_SESSION,
+	OPTSIM_A_TRACK_START,
+	OPTSIM_A_TRACK_END,
+	OPTSIM_A_TRACK_NWA,
+	OPTSIM_A_TRACK_RESERVED,
+	OPTSIM_A_TRACK_CLOSED,
+	OPTSIM_A_TRACK_DATA_END,
+
+	__OPTSIM_A_TRACK_MAX
+};
+
+#define OPTSIM_A_TRACK_MAX (__OPTSIM_A_TRACK_MAX - 1)
 
 #endif /* _UAPI_LINUX_OPTSIM_H */

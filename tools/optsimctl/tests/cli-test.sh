@@ -516,6 +516,15 @@ assert $expr, d" <"$T/out" 2>"$T/py"; then
 	if has_out "bd-r-dl (write-once)" && has_out "recorded clusters:  L0 0, L1 0" &&
 	   has_out "next writable LBA:  0"; then pass "fake: info human lines"
 	else fail "fake: info human lines"; fi
+	# A stand-in that is no block device has no SCSI LUN, and no netlink
+	# family to ask for the tracks: the keys are there, null.
+	jt "fake: info --json: sr, sg, tracks and format null without a module" \
+		"all(k in d and d[k] is None for k in ('hctl', 'sr', 'sg', 'closed_sessions', 'tracks', 'formatted', 'spare_sectors'))" info --json
+	f "fake: info human, once more" 0 "" info
+	if has_out "sr device:          none (not an optsim block device" &&
+	   has_out "sg device:          none (" && ! has_out "tracks"; then
+		pass "fake: info human: no sr, sg or tracks, said so"
+	else fail "fake: info human: no sr, sg or tracks, said so"; fi
 	jt "fake: get --json defaults" \
 		"[l['layer'] for l in d['layers']] == [0, 1] and d['layers'][0]['velocity_mms'] == 4917 and d['layers'][0]['velocity_ms'] == 4.917 and d['layers'][0]['speed_x'] == 1 and d['layers'][0]['strategy'] == 'auto' and d['layers'][1]['write_power_uw'] == 9000" get --json
 	jt "fake: get --layer 1 --json" "len(d['layers']) == 1 and d['layers'][0]['layer'] == 1" get --layer 1 --json

@@ -156,6 +156,18 @@ static void doc_nested(FILE *f)
 	json_finish(&j);
 }
 
+static void doc_or_null(FILE *f)
+{
+	struct json j;
+
+	json_init(&j, f);
+	json_object_begin(&j, NULL);
+	json_string_or_null(&j, "sr", "/dev/sr0");
+	json_string_or_null(&j, "sg", "");
+	json_object_end(&j);
+	json_finish(&j);
+}
+
 static void dbl_doc(FILE *f)
 {
 	struct json j;
@@ -477,6 +489,8 @@ int main(void)
 		  "\"empty\":[],\"layers\":[{\"v\":4.917,\"w\":5,\"x\":1.5},"
 		  "{}]}\n",
 		  "json document with nesting and commas");
+	check_out(doc_or_null, "{\"sr\":\"/dev/sr0\",\"sg\":null}\n",
+		  "json_string_or_null: the string, or null when empty");
 
 	check_out(dbl_doc, "[0.5,3.873e-05,1,0,null,null]\n",
 		  "json_double: %.4g, null for inf and nan");
