@@ -136,11 +136,17 @@ static const struct block_device_operations optsim_fops = {
  * @dev: the drive
  * @m: the new medium, or NULL to leave the drive empty
  *
- * Waits for requests in flight on the old medium, swaps the media, and
- * announces the change: new capacity, uevent DISK_MEDIA_CHANGE=1, page cache
- * dropped, and a netlink load or eject notification.
+ * The caller holds both the drive's model_lock and its lock. Records the
+ * MMC front's open cluster on the old medium, waits for requests in flight
+ * on it, swaps the media, and announces the change: new capacity, uevent
+ * DISK_MEDIA_CHANGE=1, page cache dropped, a netlink load or eject
+ * notification, and the MMC front's unit attention and media event. A new
+ * medium closes the tray; a disc left in the open tray is given back with
+ * the old medium, and the new one is calibrated (OPC) before its first
+ * write through MMC.
  *
- * Return: the old medium, for the caller to destroy.
+ * Return: the old medium (or the disc that lay in the open tray), for the
+ * caller to destroy or keep.
  */
 struct optsim_medium *optsim_dev_replace_medium(struct optsim_dev *dev,
 						struct optsim_medium *m)
@@ -148,7 +154,20 @@ struct optsim_medium *optsim_dev_replace_medium(struct optsim_dev *dev,
 {
 	struct optsim_medium *old;
 
+	lockdep_assert_held(&dev->model_lock);
 	lockdep_assert_held(&dev->lock);
+	if (dev->medium)
+		optsim_mmc_flush_open(dev, dev->medium, true);
+	if (m && dev->mmc.tray_open) {
+		old = dev->mmc.tray_medium;
+		dev->mmc.tray_medium = NULL;
+		dev->mmc.tray_open = false;
+		/* The disc in the tray goes; the drive was empty. */
+		if (old) {
+			WARN_ON_ONCE(dev->medium);
+			dev->medium = old;
+		}
+	}
 	blk_mq_freeze_queue(dev->disk->queue);
 	old = dev->medium;
 	WRITE_ONCE(dev->medium, m);
@@ -157,6 +176,10 @@ struct optsim_medium *optsim_dev_replace_medium(struct optsim_dev *dev,
 	optsim_compat_media_changed(dev->disk);
 	optsim_events_medium(dev, m ? OPTSIM_CMD_LOAD_NTF :
 				      OPTSIM_CMD_EJECT_NTF);
+	if (m)
+		dev->mmc.opc_pending = BIT(m->geo.layers) - 1;
+	optsim_mmc_media_event(dev, m ? OPTSIM_MEV_NEW_MEDIA :
+					OPTSIM_MEV_MEDIA_REMOVAL);
 	return old;
 }
 
@@ -219,6 +242,8 @@ int optsim_dev_set_params_locked(struct optsim_dev *dev,
 		if (tabs[layer])
 			optsim_params_commit(m, layer, &p[layer], tabs[layer]);
 	mutex_unlock(&dev->lock);
+	/* Powers set by hand are used as they are: no OPC overrides them. */
+	dev->mmc.opc_pending &= ~layers;
 	optsim_events_params(dev, layers);
 	return 0;
 }
@@ -243,6 +268,100 @@ int optsim_dev_set_params(struct optsim_dev *dev,
 	mutex_lock(&dev->model_lock);
 	ret = optsim_dev_set_params_locked(dev, p, layers, why);
 	mutex_unlock(&dev->model_lock);
+	return ret;
+}
+
+/**
+ * optsim_dev_opc_locked() - run OPC and apply the powers it finds
+ * @dev: the drive; the caller holds its model_lock
+ * @req: in: the layer (or OPTSIM_LAYER_ALL); out: per layer the power,
+ *	jitter and steps found
+ * @answer: called with the answer before anything changes, or NULL; an
+ *	error it returns cancels the change
+ * @ctx: passed to @answer
+ *
+ * Every layer is calibrated and compiled before any changes, so a failure
+ * changes nothing. The ladders take up to seconds: they run under
+ * model_lock only, not under the lock opens need.
+ *
+ * Return: 0; -ENOMEDIUM, -EINVAL (no such layer), -EROFS (finalized),
+ * -ENOMEM, an error of the model or of @answer.
+ */
+int optsim_dev_opc_locked(struct optsim_dev *dev, struct optsim_opc *req,
+			  optsim_opc_answer_fn answer, void *ctx)
+	__must_hold(&dev->model_lock)
+{
+	struct optsim_table *tabs[OPTSIM_MAX_LAYERS] = {};
+	struct optsim_params p[OPTSIM_MAX_LAYERS];
+	struct osm_opc_result res;
+	struct optsim_medium *m;
+	const char *why;
+	bool finalized;
+	u32 layer;
+	int ret = 0;
+
+	lockdep_assert_held(&dev->model_lock);
+	memset(req->power, 0, sizeof(req->power));
+	memset(req->jitter, 0, sizeof(req->jitter));
+	memset(req->steps, 0, sizeof(req->steps));
+	mutex_lock(&dev->lock);
+	m = dev->medium;
+	finalized = m && m->finalized;
+	mutex_unlock(&dev->lock);
+	if (!m)
+		return -ENOMEDIUM;
+	if (req->layer != OPTSIM_LAYER_ALL && req->layer >= m->geo.layers)
+		return -EINVAL;
+	if (finalized)
+		return -EROFS;
+	for (layer = 0; layer < m->geo.layers; layer++) {
+		if (req->layer != OPTSIM_LAYER_ALL && req->layer != layer)
+			continue;
+		p[layer] = m->params[layer];
+		ret = optsim_recorder_opc(m, layer, &p[layer], &res);
+		if (ret)
+			goto out_put;
+		/*
+		 * Apply what the ladder tested: the bias at the layer's ratio
+		 * to the write power.
+		 */
+		p[layer].write_power = res.power_uw;
+		p[layer].bias_power = res.bias_uw;
+		ret = optsim_params_validate(m, &p[layer], &why);
+		if (ret)
+			goto out_put;
+		tabs[layer] = optsim_table_get(m, &p[layer], layer);
+		if (IS_ERR(tabs[layer])) {
+			ret = PTR_ERR(tabs[layer]);
+			tabs[layer] = NULL;
+			goto out_put;
+		}
+		req->power[layer] = res.power_uw;
+		req->jitter[layer] = (u32)(((u64)res.jitter_q16 * 10000) >> 16);
+		req->steps[layer] = res.steps;
+	}
+	if (answer) {
+		ret = answer(ctx, req);
+		if (ret)
+			goto out_put;
+	}
+	mutex_lock(&dev->lock);
+	for (layer = 0; layer < m->geo.layers; layer++)
+		if (tabs[layer])
+			optsim_params_commit(m, layer, &p[layer], tabs[layer]);
+	mutex_unlock(&dev->lock);
+	for (layer = 0; layer < m->geo.layers; layer++) {
+		if (tabs[layer]) {
+			optsim_events_opc(dev, layer, req);
+			dev->mmc.opc_pending &= ~BIT(layer);
+		}
+	}
+	optsim_events_params(dev, req->layer == OPTSIM_LAYER_ALL ?
+			     OPTSIM_LAYERS_ALL : BIT(req->layer));
+	return 0;
+
+out_put:
+	optsim_params_abort(tabs);
 	return ret;
 }
 
@@ -284,6 +403,7 @@ static struct optsim_dev *optsim_dev_create(u32 index,
 	mutex_init(&dev->model_lock);
 	mutex_init(&dev->lock);
 	optsim_events_init(dev);
+	optsim_scsi_init_dev(dev);
 
 	m = optsim_medium_create(dev, type, layer_sectors);
 	if (IS_ERR(m)) {
@@ -328,8 +448,13 @@ static struct optsim_dev *optsim_dev_create(u32 index,
 	ret = device_add_disk(NULL, disk, optsim_disk_groups);
 	if (ret)
 		goto out_put_disk;
+	ret = optsim_scsi_add(dev);
+	if (ret)
+		goto out_del_disk;
 	return dev;
 
+out_del_disk:
+	del_gendisk(disk);
 out_put_disk:
 	put_disk(disk);
 out_free_tag_set:
@@ -343,10 +468,12 @@ out_free_dev:
 
 static void optsim_dev_destroy(struct optsim_dev *dev)
 {
+	optsim_scsi_remove(dev);
 	del_gendisk(dev->disk);
 	put_disk(dev->disk);
 	blk_mq_free_tag_set(&dev->tag_set);
 	optsim_medium_destroy(dev->medium);
+	optsim_medium_destroy(dev->mmc.tray_medium);
 	optsim_dev_free(dev);
 }
 

@@ -8,6 +8,7 @@
 
 #include <linux/blkdev.h>
 #include <linux/capability.h>
+#include <linux/cdrom.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
@@ -162,6 +163,7 @@ static int optsim_ioc_eject(struct optsim_dev *dev, struct block_device *bdev,
 static int optsim_ioc_finalize(struct optsim_dev *dev,
 			       struct block_device *bdev, void __user *argp)
 {
+	struct optsim_medium *m;
 	struct optsim_empty req;
 	int ret = 0;
 
@@ -170,29 +172,33 @@ static int optsim_ioc_finalize(struct optsim_dev *dev,
 	if (!optsim_zeroed(&req, sizeof(req)))
 		return -EINVAL;
 
-	mutex_lock(&dev->lock);
-	if (!dev->medium)
+	/* model_lock keeps the medium in the drive, and the MMC front still. */
+	mutex_lock(&dev->model_lock);
+	m = optsim_model_medium(dev);
+	if (!m)
 		ret = -ENOMEDIUM;
-	else if (!dev->medium->type->write_once)
+	else if (!m->type->write_once)
 		ret = -EMEDIUMTYPE;
-	else if (dev->medium->finalized)
+	else if (m->finalized)
 		ret = -EALREADY;
-	if (!ret) {
-		/* Let buffered writes reach the disc before it closes. */
-		sync_blockdev(bdev);
-		optsim_dev_freeze(dev);
-		dev->medium->finalized = true;
-		optsim_dev_unfreeze(dev);
-		optsim_events_medium(dev, OPTSIM_CMD_FINALIZE_NTF);
-	}
-	mutex_unlock(&dev->lock);
+	/* What MMC wrote and the drive still holds is recorded first. */
+	else if (optsim_mmc_flush_open(dev, m, true))
+		ret = -EIO;
+	if (!ret)
+		optsim_srm_close(dev, bdev, OPTSIM_SRM_CLOSE_DISC, 0);
+	mutex_unlock(&dev->model_lock);
 	return ret;
 }
 
 static int optsim_ioc_erase(struct optsim_dev *dev, struct block_device *bdev,
 			    void __user *argp)
 {
+	struct optsim_format_req fmt = {
+		.spare_sectors	= OPTSIM_FORMAT_KEEP_SPARES,
+	};
+	struct optsim_medium *m;
 	struct optsim_erase req;
+	bool quick;
 	int ret = 0;
 
 	if (copy_from_user(&req, argp, sizeof(req)))
@@ -200,25 +206,26 @@ static int optsim_ioc_erase(struct optsim_dev *dev, struct block_device *bdev,
 	if ((req.flags & ~OPTSIM_ERASE_F_QUICK) || req.reserved0 ||
 	    !optsim_zeroed(req.reserved, sizeof(req.reserved)))
 		return -EINVAL;
+	quick = req.flags & OPTSIM_ERASE_F_QUICK;
 
-	mutex_lock(&dev->lock);
-	if (!dev->medium)
+	mutex_lock(&dev->model_lock);
+	m = optsim_model_medium(dev);
+	if (!m) {
 		ret = -ENOMEDIUM;
-	else if (dev->medium->type->write_once)
+	} else if (m->type->write_once) {
 		ret = -EMEDIUMTYPE;
-	else
-		ret = optsim_check_exclusive(dev);
-	if (!ret) {
-		sync_blockdev(bdev);
-		optsim_dev_freeze(dev);
-		optsim_medium_erase(dev->medium,
-				    req.flags & OPTSIM_ERASE_F_QUICK);
-		optsim_dev_unfreeze(dev);
-		/* Cached pages hold what was on the disc. */
-		invalidate_bdev(bdev);
-		optsim_events_erase(dev, req.flags & OPTSIM_ERASE_F_QUICK);
+	} else {
+		/*
+		 * An erase is a format that keeps the spare areas: a quick
+		 * one, or one with full certification.
+		 */
+		fmt.cert = quick ? OPTSIM_CERT_NONE : OPTSIM_CERT_FULL;
+		mutex_lock(&m->write_lock);
+		fmt.type = !m->fmt.spare_sectors ? 0x31 : quick ? 0x00 : 0x30;
+		mutex_unlock(&m->write_lock);
+		ret = optsim_format_medium(dev, bdev, &fmt);
 	}
-	mutex_unlock(&dev->lock);
+	mutex_unlock(&dev->model_lock);
 	return ret;
 }
 
@@ -282,94 +289,76 @@ out_unlock:
 	return ret;
 }
 
+/* OPC's answer reaches the caller before anything changes. */
+static int optsim_ioc_opc_answer(void *argp, const struct optsim_opc *req)
+{
+	return copy_to_user(argp, req, sizeof(*req)) ? -EFAULT : 0;
+}
+
 static int optsim_ioc_opc(struct optsim_dev *dev, void __user *argp)
 {
-	struct optsim_table *tabs[OPTSIM_MAX_LAYERS] = {};
-	struct optsim_params p[OPTSIM_MAX_LAYERS];
-	struct osm_opc_result res;
-	struct optsim_medium *m;
 	struct optsim_opc req;
-	const char *why;
-	bool finalized;
-	u32 layer;
-	int ret = 0;
+	int ret;
 
 	if (copy_from_user(&req, argp, sizeof(req)))
 		return -EFAULT;
 	if (req.flags || !optsim_zeroed(req.reserved, sizeof(req.reserved)))
 		return -EINVAL;
-	memset(req.power, 0, sizeof(req.power));
-	memset(req.jitter, 0, sizeof(req.jitter));
-	memset(req.steps, 0, sizeof(req.steps));
 
 	mutex_lock(&dev->model_lock);
-	m = optsim_model_medium(dev);
-	if (!m) {
-		ret = -ENOMEDIUM;
-		goto out_unlock;
-	}
-	if (req.layer != OPTSIM_LAYER_ALL && req.layer >= m->geo.layers) {
-		ret = -EINVAL;
-		goto out_unlock;
-	}
-	mutex_lock(&dev->lock);
-	finalized = m->finalized;
-	mutex_unlock(&dev->lock);
-	if (finalized) {
-		ret = -EROFS;
-		goto out_unlock;
-	}
-	/*
-	 * The ladders take seconds: they run under model_lock only. Every
-	 * layer is calibrated and compiled before any changes.
-	 */
-	for (layer = 0; layer < m->geo.layers; layer++) {
-		if (req.layer != OPTSIM_LAYER_ALL && req.layer != layer)
-			continue;
-		p[layer] = m->params[layer];
-		ret = optsim_recorder_opc(m, layer, &p[layer], &res);
-		if (ret)
-			goto out_put;
-		/*
-		 * Apply what the ladder tested: the bias at the layer's ratio
-		 * to the write power.
-		 */
-		p[layer].write_power = res.power_uw;
-		p[layer].bias_power = res.bias_uw;
-		ret = optsim_params_validate(m, &p[layer], &why);
-		if (ret)
-			goto out_put;
-		tabs[layer] = optsim_table_get(m, &p[layer], layer);
-		if (IS_ERR(tabs[layer])) {
-			ret = PTR_ERR(tabs[layer]);
-			tabs[layer] = NULL;
-			goto out_put;
-		}
-		req.power[layer] = res.power_uw;
-		req.jitter[layer] = (u32)(((u64)res.jitter_q16 * 10000) >> 16);
-		req.steps[layer] = res.steps;
-	}
-	/* The answer must reach the caller before anything changes. */
-	if (copy_to_user(argp, &req, sizeof(req))) {
-		ret = -EFAULT;
-		goto out_put;
-	}
-	mutex_lock(&dev->lock);
-	for (layer = 0; layer < m->geo.layers; layer++)
-		if (tabs[layer])
-			optsim_params_commit(m, layer, &p[layer], tabs[layer]);
-	mutex_unlock(&dev->lock);
-	for (layer = 0; layer < m->geo.layers; layer++)
-		if (tabs[layer])
-			optsim_events_opc(dev, layer, &req);
-	optsim_events_params(dev, req.layer == OPTSIM_LAYER_ALL ?
-			     OPTSIM_LAYERS_ALL : BIT(req.layer));
+	ret = optsim_dev_opc_locked(dev, &req, optsim_ioc_opc_answer,
+				    (void __force *)argp);
 	mutex_unlock(&dev->model_lock);
-	return 0;
+	return ret;
+}
 
-out_put:
-	optsim_params_abort(tabs);
-out_unlock:
+/*
+ * CDROMEJECT and CDROMCLOSETRAY, as eject(1) sends them: the tray is the
+ * MMC front's, so both fronts see the same tray and disc.
+ */
+static int optsim_ioc_tray(struct optsim_dev *dev, struct block_device *bdev,
+			   bool open)
+{
+	int ret;
+
+	if (open)
+		sync_blockdev(bdev);
+	mutex_lock(&dev->model_lock);
+	/* The caller's own open does not keep the disc in. */
+	ret = optsim_mmc_tray(dev, open, 1);
+	mutex_unlock(&dev->model_lock);
+	return ret;
+}
+
+/*
+ * CDROM_LOCKDOOR: the lock PREVENT ALLOW MEDIUM REMOVAL sets. As with sr,
+ * only an administrator unlocks a drive that others have open.
+ */
+static int optsim_ioc_lockdoor(struct optsim_dev *dev, unsigned long arg)
+{
+	int ret = 0;
+
+	mutex_lock(&dev->model_lock);
+	mutex_lock(&dev->lock);
+	if (!arg && dev->open_count > 1 && !capable(CAP_SYS_ADMIN))
+		ret = -EBUSY;
+	else
+		dev->mmc.prevent = arg;
+	mutex_unlock(&dev->lock);
+	mutex_unlock(&dev->model_lock);
+	return ret;
+}
+
+/* CDROM_DRIVE_STATUS: CDS_TRAY_OPEN, CDS_NO_DISC or CDS_DISC_OK. */
+static int optsim_ioc_drive_status(struct optsim_dev *dev)
+{
+	int ret;
+
+	mutex_lock(&dev->model_lock);
+	if (dev->mmc.tray_open)
+		ret = CDS_TRAY_OPEN;
+	else
+		ret = READ_ONCE(dev->medium) ? CDS_DISC_OK : CDS_NO_DISC;
 	mutex_unlock(&dev->model_lock);
 	return ret;
 }
@@ -392,6 +381,14 @@ int optsim_ioctl(struct optsim_dev *dev, struct block_device *bdev,
 		 unsigned int cmd, void __user *argp)
 {
 	switch (cmd) {
+	case CDROMEJECT:
+		return optsim_ioc_tray(dev, bdev, true);
+	case CDROMCLOSETRAY:
+		return optsim_ioc_tray(dev, bdev, false);
+	case CDROM_DRIVE_STATUS:
+		return optsim_ioc_drive_status(dev);
+	case CDROM_LOCKDOOR:
+		return optsim_ioc_lockdoor(dev, (unsigned long)argp);
 	case OPTSIM_IOC_GET_INFO:
 		return optsim_ioc_get_info(dev, argp);
 	case OPTSIM_IOC_GET_PARAMS:

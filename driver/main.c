@@ -112,6 +112,9 @@ static int __init optsim_init(void)
 	ret = optsim_nl_init();
 	if (ret)
 		goto out_dev_exit;
+	ret = optsim_scsi_init();
+	if (ret)
+		goto out_nl_exit;
 
 	optsim_devs_lock();
 	for (i = 0; i < g_nr_devices; i++) {
@@ -134,6 +137,8 @@ static int __init optsim_init(void)
 
 out_remove:
 	optsim_dev_remove_all();
+	optsim_scsi_exit();
+out_nl_exit:
 	optsim_nl_exit();
 out_dev_exit:
 	optsim_dev_exit();
@@ -145,6 +150,7 @@ static void __exit optsim_exit(void)
 {
 	/* Closes the registry: netlink cannot add drives any more. */
 	optsim_dev_remove_all();
+	optsim_scsi_exit();
 	optsim_nl_exit();
 	optsim_dev_exit();
 	optsim_recorder_exit();

@@ -91,6 +91,8 @@ struct optsim_medium *optsim_medium_create(struct optsim_dev *dev,
 	m->seed = optsim_seed();
 	xa_init(&m->clusters);
 	mutex_init(&m->write_lock);
+	optsim_format_init(m);
+	optsim_srm_init(m);
 	/*
 	 * A new disc is written at 1x with the strategy chosen by the drive,
 	 * at the powers OPC finds for it there: the stack preset carries them.
@@ -144,14 +146,16 @@ void optsim_medium_destroy(struct optsim_medium *m)
  * optsim_medium_capacity() - size of a disc for the block layer
  * @m: the medium, or NULL for an empty drive
  *
+ * The user capacity: the spare areas a format set aside are not part of
+ * it. A disc without spare areas shows all its sectors.
+ *
  * Return: capacity in 512-byte sectors.
  */
 sector_t optsim_medium_capacity(const struct optsim_medium *m)
 {
 	if (!m)
 		return 0;
-	return osm_geometry_capacity(&m->geo) *
-	       (OPTSIM_SECTOR_SIZE >> SECTOR_SHIFT);
+	return optsim_format_capacity(m) * (OPTSIM_SECTOR_SIZE >> SECTOR_SHIFT);
 }
 
 /**

@@ -30,7 +30,10 @@
 #ifndef _OPTSIM_MMC_H
 #define _OPTSIM_MMC_H
 
+#include <linux/list.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 struct optsim_dev;
 struct optsim_medium;
@@ -107,12 +110,18 @@ enum optsim_mmc_media_event {
  * @tray_open: the tray is out; a disc in it is @tray_medium
  * @tray_medium: the disc lying in the open tray, NULL when none. It is not
  *	the drive's medium: /dev/optsim sees an empty drive.
+ * @qlock: protects @queue
+ * @queue: commands waiting to be answered (scsi.c)
+ * @work: answers the commands in @queue, one at a time
+ * @evlock: protects @ua_pending, @reset_pending and @event, which the
+ *	block device's side sets too (loads, ejects, finalize, erase)
  * @ua_pending: a unit attention 06/28/00 (medium may have changed) waits
  *	to be reported
  * @reset_pending: a unit attention 06/29/00 (reset) waits to be reported
  * @event: the media event GET EVENT STATUS NOTIFICATION reports next
- * @sense: the sense data of the last command that failed, for REQUEST SENSE
- * @sense_len: valid bytes of @sense, 0 when there is none
+ * @reply_buf: where a command builds its reply, OPTSIM_MMC_REPLY_MAX bytes
+ * @param_buf: where a command's parameter list is copied,
+ *	OPTSIM_MMC_PARAM_MAX bytes
  * @busy: the long operation in progress, and the span it lasts:
  *	@busy_start to @busy_end, in jiffies
  * @busy_start: see @busy
@@ -127,6 +136,8 @@ enum optsim_mmc_media_event {
  *	fill a cluster yet, held until the cluster is completed or the cache
  *	is synchronised (BD-R only). OPTSIM_CLUSTER_BYTES, allocated with the
  *	LUN.
+ * @io_buf: the data of a READ or WRITE, OPTSIM_MAX_HW_SECTORS sectors of
+ *	512 bytes, allocated with the LUN
  * @open_lba: first sector of the open cluster
  * @open_sectors: sectors held in @open_buf, 0 when no cluster is open
  */
@@ -136,11 +147,15 @@ struct optsim_mmc {
 	bool prevent;
 	bool tray_open;
 	struct optsim_medium *tray_medium;
+	spinlock_t qlock;	/* protects queue */
+	struct list_head queue;
+	struct work_struct work;
+	spinlock_t evlock;	/* protects the unit attentions and event */
 	bool ua_pending;
 	bool reset_pending;
 	u8 event;
-	u8 sense[18];
-	u8 sense_len;
+	u8 *reply_buf;
+	u8 *param_buf;
 	u8 busy;
 	unsigned long busy_start;
 	unsigned long busy_end;
@@ -149,6 +164,7 @@ struct optsim_mmc {
 	u32 read_kbps;
 	bool per;
 	void *open_buf;
+	void *io_buf;
 	u64 open_lba;
 	u32 open_sectors;
 };
@@ -168,6 +184,14 @@ struct optsim_mmc {
  *	OPTSIM_MMC_PARAM_MAX bytes), for commands whose handler table entry
  *	asks for it
  * @param_len: bytes in @param
+ * @failed: the command ends with CHECK CONDITION and the sense below
+ * @key: sense key
+ * @asc: additional sense code
+ * @ascq: its qualifier
+ * @info_valid: the sense carries @info, with VALID set
+ * @info: the sense's Information field
+ * @progress_valid: the sense carries @progress (sense key specific)
+ * @progress: progress of a long operation, in 65536ths
  */
 struct optsim_mmc_cmd {
 	struct optsim_dev *dev;
@@ -179,6 +203,14 @@ struct optsim_mmc_cmd {
 	unsigned int reply_len;
 	const u8 *param;
 	unsigned int param_len;
+	bool failed;
+	u8 key;
+	u8 asc;
+	u8 ascq;
+	bool info_valid;
+	u32 info;
+	bool progress_valid;
+	u16 progress;
 };
 
 /*
@@ -198,7 +230,9 @@ void optsim_mmc_start_busy(struct optsim_mmc_cmd *c, enum optsim_mmc_busy busy,
 u32 optsim_mmc_profile(const struct optsim_medium *m);
 void optsim_mmc_media_event(struct optsim_dev *dev,
 			    enum optsim_mmc_media_event ev);
-int optsim_mmc_queuecommand(struct optsim_dev *dev, struct scsi_cmnd *scmd);
+void optsim_mmc_queuecommand(struct optsim_dev *dev, struct scsi_cmnd *scmd);
+void optsim_mmc_reset(struct optsim_dev *dev);
+int optsim_mmc_tray(struct optsim_dev *dev, bool open, unsigned int opens);
 
 /* mmc_rw.c */
 int optsim_mmc_read(struct optsim_mmc_cmd *c);
@@ -232,6 +266,7 @@ int optsim_mmc_format_unit(struct optsim_mmc_cmd *c);
 /* scsi.c */
 int optsim_scsi_init(void);
 void optsim_scsi_exit(void);
+void optsim_scsi_init_dev(struct optsim_dev *dev);
 int optsim_scsi_add(struct optsim_dev *dev);
 void optsim_scsi_remove(struct optsim_dev *dev);
 bool optsim_scsi_enabled(void);

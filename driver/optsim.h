@@ -318,6 +318,10 @@ void optsim_dev_unfreeze(struct optsim_dev *dev);
 int optsim_dev_set_params_locked(struct optsim_dev *dev,
 				 const struct optsim_params p[OPTSIM_MAX_LAYERS],
 				 u32 layers, const char **why);
+/* Gets OPC's answer before it is applied; see optsim_dev_opc_locked(). */
+typedef int (*optsim_opc_answer_fn)(void *ctx, const struct optsim_opc *req);
+int optsim_dev_opc_locked(struct optsim_dev *dev, struct optsim_opc *req,
+			  optsim_opc_answer_fn answer, void *ctx);
 int optsim_dev_set_params(struct optsim_dev *dev,
 			  const struct optsim_params p[OPTSIM_MAX_LAYERS],
 			  u32 layers, const char **why);
@@ -417,6 +421,7 @@ blk_status_t optsim_store_read(struct optsim_medium *m,
 			       const struct optsim_xfer *x, u64 *bad_cluster);
 void optsim_store_quality(struct optsim_medium *m, u64 first, u32 count,
 			  struct optsim_quality_rec *recs);
+bool optsim_store_recorded(struct optsim_medium *m, u64 index);
 blk_status_t optsim_store_write(struct optsim_medium *m,
 				const struct optsim_xfer *x,
 				struct optsim_refusal *why);

@@ -9,6 +9,8 @@
 
 #include <linux/types.h>
 
+struct block_device;
+struct optsim_dev;
 struct optsim_medium;
 
 /*
@@ -26,6 +28,10 @@ struct optsim_medium;
  * @session: the session it belongs to, from 1
  * @reserved: made by RESERVE TRACK, with a fixed size
  * @closed: closed: no more writes
+ * @data_end: one past the last sector written into the track through MMC,
+ *	@start while none was; the track's last recorded address (LRA) is the
+ *	sector before it. For the invisible track, optsim_srm_data_end() also
+ *	counts what /dev/optsim recorded.
  */
 struct optsim_track {
 	u64 start;
@@ -34,6 +40,7 @@ struct optsim_track {
 	u32 session;
 	bool reserved;
 	bool closed;
+	u64 data_end;
 };
 
 /**
@@ -69,16 +76,95 @@ struct optsim_format {
 	bool certified;
 };
 
-/* srm.c: every function is called with the medium's write_lock held. */
+/**
+ * enum optsim_srm_close - what CLOSE TRACK/SESSION (or a finalize) closes
+ * @OPTSIM_SRM_CLOSE_TRACK: one track (close function 001b)
+ * @OPTSIM_SRM_CLOSE_SESSION: the open session (010b)
+ * @OPTSIM_SRM_CLOSE_DISC: the disc: finalize (110b, and 101b)
+ */
+enum optsim_srm_close {
+	OPTSIM_SRM_CLOSE_TRACK,
+	OPTSIM_SRM_CLOSE_SESSION,
+	OPTSIM_SRM_CLOSE_DISC,
+};
+
+/*
+ * srm.c: every function is called with the medium's write_lock held, but
+ * optsim_srm_close(), which takes the locks it needs. Tracks and sessions
+ * are numbered from 1, as MMC numbers them.
+ */
 void optsim_srm_init(struct optsim_medium *m);
 u64 optsim_srm_nwa(const struct optsim_medium *m, u32 track);
 int optsim_srm_write_check(const struct optsim_medium *m, u64 lba,
 			   u32 sectors);
 void optsim_srm_written(struct optsim_medium *m, u64 lba, u32 sectors);
+u64 optsim_srm_data_end(const struct optsim_medium *m, u32 track);
+u32 optsim_srm_invisible(const struct optsim_medium *m);
+u32 optsim_srm_track_at(const struct optsim_medium *m, u64 lba);
+u32 optsim_srm_sessions(const struct optsim_medium *m);
+u32 optsim_srm_session_first(const struct optsim_medium *m, u32 session);
+u32 optsim_srm_session_last(const struct optsim_medium *m, u32 session);
+bool optsim_srm_session_empty(const struct optsim_medium *m, u32 session);
+bool optsim_srm_blank(const struct optsim_medium *m);
+u64 optsim_srm_recorded_end(const struct optsim_medium *m);
+int optsim_srm_reserve(struct optsim_medium *m, u64 sectors);
+int optsim_srm_close_track(struct optsim_medium *m, u32 track);
+int optsim_srm_close_session(struct optsim_medium *m);
+void optsim_srm_finalize(struct optsim_medium *m);
+int optsim_srm_close(struct optsim_dev *dev, struct block_device *bdev,
+		     enum optsim_srm_close what, u32 track);
+
+/**
+ * enum optsim_spare - the spare area sizes a disc offers (READ FORMAT
+ *	CAPACITIES)
+ * @OPTSIM_SPARE_DEFAULT: the default size (format type 00h)
+ * @OPTSIM_SPARE_MAX: the largest (smallest user capacity)
+ * @OPTSIM_SPARE_MIN: the smallest that still has defect management
+ */
+enum optsim_spare {
+	OPTSIM_SPARE_DEFAULT,
+	OPTSIM_SPARE_MAX,
+	OPTSIM_SPARE_MIN,
+};
+
+/**
+ * enum optsim_cert - how a format certifies the disc
+ * @OPTSIM_CERT_NONE: it does not: quick format, the data is forgotten
+ * @OPTSIM_CERT_QUICK: quick certification (subtype 11b): an overwrite
+ *	cycle, half the time of a full one
+ * @OPTSIM_CERT_FULL: full certification (subtype 10b): an overwrite cycle
+ */
+enum optsim_cert {
+	OPTSIM_CERT_NONE,
+	OPTSIM_CERT_QUICK,
+	OPTSIM_CERT_FULL,
+};
+
+/* optsim_format_req.spare_sectors: keep the spare areas the disc has. */
+#define OPTSIM_FORMAT_KEEP_SPARES	U64_MAX
+
+/**
+ * struct optsim_format_req - a format to apply; optsimctl erase is one
+ * @type: FORMAT UNIT format type: 00h, 30h or 31h on a BD-RE, 00h or 32h
+ *	on a blank BD-R
+ * @cert: enum optsim_cert
+ * @spare_sectors: the spare areas to set aside, cluster-aligned; or
+ *	OPTSIM_FORMAT_KEEP_SPARES
+ */
+struct optsim_format_req {
+	u8 type;
+	u8 cert;
+	u64 spare_sectors;
+};
 
 /* format.c */
 void optsim_format_init(struct optsim_medium *m);
 u64 optsim_format_capacity(const struct optsim_medium *m);
+u64 optsim_format_spare(const struct optsim_medium *m, enum optsim_spare which);
+unsigned int optsim_format_msecs(const struct optsim_medium *m,
+				 enum optsim_cert cert);
+int optsim_format_medium(struct optsim_dev *dev, struct block_device *bdev,
+			 const struct optsim_format_req *req);
 
 /*
  * A sense code packed in an int: key << 16 | asc << 8 | ascq; 0 is none.

@@ -155,6 +155,23 @@ blk_status_t optsim_store_read(struct optsim_medium *m,
 	return BLK_STS_OK;
 }
 
+/**
+ * optsim_store_recorded() - whether a cluster holds data
+ * @m: the medium
+ * @index: the cluster
+ *
+ * Lockless, as the read path; see &struct optsim_medium.clusters.
+ *
+ * Return: true when the cluster is recorded.
+ */
+bool optsim_store_recorded(struct optsim_medium *m, u64 index)
+{
+	struct optsim_cluster *cl = xa_load(&m->clusters, index);
+
+	/* Pairs with the release in optsim_store_commit(). */
+	return cl && smp_load_acquire(&cl->recorded);
+}
+
 static void optsim_free_pages(struct optsim_medium *m, struct optsim_cluster *cl)
 {
 	unsigned int i;

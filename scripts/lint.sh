@@ -34,7 +34,9 @@ for f in driver/*.c driver/*.h driver/model/*.c driver/model/*.h \
 done
 # shellcheck disable=SC2086
 perl "$cp" --no-tree --strict --terse --show-types -f $others \
-	2>&1 | grep -E 'ERROR|WARNING|CHECK' > "$log/cp" || true
+	2>&1 | grep -E 'ERROR|WARNING|CHECK' |
+	# The SCSI midlayer's own type name, not ours to rename.
+	grep -v 'CamelCase: <Scsi_Host>' > "$log/cp" || true
 result "checkpatch --strict (driver, uapi)" "$log/cp"
 
 # Version checks belong in compat.h only; there checkpatch may not flag them,
