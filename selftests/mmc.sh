@@ -256,6 +256,10 @@ ready_same_clusters() {
 	ready && same_clusters "$1"
 }
 
+ready_format_state() {
+	ready && format_state "$1"
+}
+
 ready_readcap() {
 	ready && readcap "$1"
 }
@@ -501,7 +505,7 @@ tap_check "mmc: a new BD-RE reports itself unformatted" \
 	format_state unformatted
 tap_check "mmc: dvd+rw-format -ssa=none" timeout "$TMO" \
 	dvd+rw-format -ssa=none "$sr"
-tap_check "mmc: formatted after dvd+rw-format" format_state formatted
+tap_check "mmc: formatted after dvd+rw-format" ready_format_state formatted
 tap_check "mmc: sg_readcap: the formatted size, $LAYER blocks" \
 	ready_readcap "$LAYER"
 tap_check "mmc: growisofs -Z $sr=image.iso on the BD-RE" growisofs_z

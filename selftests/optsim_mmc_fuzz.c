@@ -36,10 +36,13 @@
 #define FUZZ_DEFAULT_SEED	0x6d6d6366757a7aULL
 #define FUZZ_RELOAD		500
 #define FUZZ_CHECK		100
+#define FUZZ_PROGRESS		1000
 #define FUZZ_MAX_XFER		65536U
 /* The SG_IO timeout, as the tools use; no command may come near it. */
 #define FUZZ_TIMEOUT_MS		30000U
 #define FUZZ_SLOW_MS		20000U
+/* Commands this slow are shown, to see where a run's time goes. */
+#define FUZZ_NOTE_MS		2000U
 /* Failures printed in full; the rest are counted. */
 #define FUZZ_MAX_REPORTS	20
 
@@ -53,6 +56,18 @@ static const uint8_t mmc_ops[] = {
 	0x2a, 0x2e, 0x2f, 0x35, 0x43, 0x46, 0x4a, 0x51, 0x52, 0x53, 0x54,
 	0x55, 0x5a, 0x5b, 0x5c, 0xa1, 0xa8, 0xaa, 0xac, 0xad, 0xb6, 0xbb,
 };
+
+/*
+ * Commands after which the next write runs OPC (a speed change, SEND OPC
+ * INFORMATION): OPC compiles the recording model some 50 times, which
+ * takes seconds under TCG, so they are picked FUZZ_RARE times less often.
+ */
+#define FUZZ_RARE		64
+
+static bool op_rare(uint8_t op)
+{
+	return op == 0x54 || op == 0xb6 || op == 0xbb;
+}
 
 struct fuzz_cmd {
 	uint8_t cdb[16];
@@ -226,6 +241,17 @@ static uint32_t sense_code(const struct fuzz_res *r)
 	return (r->sense[2] & 0xf) << 16 | r->sense[12] << 8 | r->sense[13];
 }
 
+/* An opcode of the MMC set, the rare ones FUZZ_RARE times less often. */
+static uint8_t pick_op(void)
+{
+	uint8_t op;
+
+	do
+		op = mmc_ops[rnd_below(sizeof(mmc_ops))];
+	while (op_rare(op) && rnd_below(FUZZ_RARE));
+	return op;
+}
+
 /* Fill in a transfer of @len bytes for a data-in command. */
 static void data_in(struct fuzz_cmd *c, unsigned int len)
 {
@@ -273,7 +299,7 @@ static unsigned int pick_alloc(void)
 static void well_formed(struct fuzz_cmd *c, const struct optsim_info *info,
 			uint8_t *out)
 {
-	uint8_t op = mmc_ops[rnd_below(sizeof(mmc_ops))];
+	uint8_t op = pick_op();
 	uint32_t lba, n, a = pick_alloc();
 
 	memset(c, 0, sizeof(*c));
@@ -486,8 +512,10 @@ static void random_cmd(struct fuzz_cmd *c, uint8_t *out)
 
 	for (i = 0; i < sizeof(c->cdb); i++)
 		c->cdb[i] = rnd();
+	while (op_rare(c->cdb[0]) && rnd_below(FUZZ_RARE))
+		c->cdb[0] = rnd();
 	if (rnd_below(2))
-		c->cdb[0] = mmc_ops[rnd_below(sizeof(mmc_ops))];
+		c->cdb[0] = pick_op();
 	c->cdb_len = rnd_below(4) ? group_len(c->cdb[0]) :
 		     (uint8_t[]){ 6, 10, 12, 16 }[rnd_below(4)];
 	c->dir = dirs[rnd_below(3)];
@@ -565,16 +593,28 @@ static void tray_in(int sg)
 	simple(sg, load, 6, NULL, 0, &r);
 }
 
-/* A fresh medium through /dev/optsim (the LUN's tray closed first). */
+/*
+ * A fresh medium through /dev/optsim (the LUN's tray closed first). Its
+ * write parameters are then set by hand, as they are: a power set by hand
+ * is kept, so the first write after the load runs no OPC (seconds under
+ * TCG); the rare speed changes and SEND OPC INFORMATION still make it run.
+ */
 static int load_fresh(int sg, __u32 media)
 {
+	struct optsim_params p;
 	int fd, ret;
+	__u32 l;
 
 	tray_in(sg);
 	fd = open(DEV_PATH, O_RDWR | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return -1;
 	ret = do_load(fd, media, FUZZ_LAYER);
+	for (l = 0; !ret && l < media_layers(media); l++) {
+		ret = do_get_params(fd, l, &p);
+		if (!ret)
+			ret = do_set_params(fd, &p);
+	}
 	close(fd);
 	return ret;
 }
@@ -707,6 +747,7 @@ TEST_F_TIMEOUT(mmc, fuzz, 1800)
 	struct fuzz_cmd c;
 	struct fuzz_res r;
 	const char *why, *env;
+	unsigned int t_start = now_ms();
 	uint8_t *back;
 	int fd, k;
 
@@ -731,6 +772,9 @@ TEST_F_TIMEOUT(mmc, fuzz, 1800)
 			if (!load_fresh(self->sg, 1 + rnd_below(4)))
 				st.reloads++;
 		}
+		if (i && i % FUZZ_PROGRESS == 0)
+			TH_LOG("%lu commands, %lu bad, %u s", i, st.bad,
+			       (now_ms() - t_start) / 1000);
 		if (i % FUZZ_CHECK == 0) {
 			ASSERT_EQ(0, get_info_now(&info)) {
 				TH_LOG("GET_INFO after %lu commands: %s", i,
@@ -767,6 +811,8 @@ TEST_F_TIMEOUT(mmc, fuzz, 1800)
 			st.check++;
 		if (!r.ret && r.status == SAM_CHECK_CONDITION && r.sb_len >= 3)
 			st.keys[r.sense[2] & 0xf]++;
+		if (r.ms >= FUZZ_NOTE_MS)
+			show_cmd("slow", i, &c, &r);
 		why = check_result(&c, &r);
 		if (why) {
 			st.bad++;
