@@ -14,7 +14,11 @@
 #      train: the marks do not form, the verify fails with a medium error
 #      and the scan shows the unreadable clusters; then burn it again with
 #      the auto strategy (castle pulses at 4x) after OPC: it records
-#   5. print a summary; exit 1 when any step failed
+#   5. the MMC front: insert a blank BD-R, burn the ISO image with
+#      growisofs through /dev/srN (the drive's SCSI LUN), compare it
+#      through /dev/optsim, append a second session with xorriso, show
+#      xorriso -toc (two sessions) and mount the last session
+#   6. print a summary; exit 1 when any step failed
 #
 # The tree: about 400 text files (uapi headers, package documentation)
 # and 400 random binary files of odd sizes in nested directories, a few
@@ -312,9 +316,70 @@ bad=$(unreadable_clusters)
 record "4x auto+OPC" PASS $(($(now_ms) - t0)) \
 	"castle pulses at the OPC power, 0 unreadable"
 
-# --- 5. unload -----------------------------------------------------------------------
+# --- 5. the MMC front ---------------------------------------------------------------
 
-section "5. Unload the driver"
+# The sr node of drive 0: the LUN at target 0 of the SCSI host "optsim".
+mmc_sr() {
+	for h in /sys/class/scsi_host/host*; do
+		[ "$(cat "$h/proc_name" 2>/dev/null)" = optsim ] || continue
+		for b in "/sys/bus/scsi/devices/${h##*/host}:0:0:0/block/"*; do
+			[ -e "$b" ] && echo "/dev/${b##*/}" && return 0
+		done
+	done
+	return 1
+}
+
+section "5. The MMC front: growisofs burns through /dev/srN, xorriso appends"
+t0=$(now_ms)
+sr=
+i=0
+while ! sr=$(mmc_sr) || ! [ -b "$sr" ]; do
+	i=$((i + 1))
+	[ $i -le 50 ] || fail "growisofs burn" "$t0" "no sr node for the drive's LUN"
+	sleep 0.1
+done
+run lsscsi -g
+run "$ctl" load --media bd-r --layer-sectors $LAYER_SECTORS ||
+	fail "growisofs burn" "$t0" "optsimctl load failed"
+# The load's unit attention, as any program sees it first.
+run sg_turs -v "$sr"
+run sg_turs -v "$sr" || fail "growisofs burn" "$t0" "$sr is not ready"
+run sg_get_config -c "$sr" | grep 'Current profile'
+run timeout 120 growisofs -Z "$sr=$iso" </dev/null ||
+	fail "growisofs burn" "$t0" "growisofs failed"
+cmp -n "$iso_bytes" "$iso" "$dev" ||
+	fail "growisofs burn" "$t0" "/dev/optsim does not read back the image"
+echo "/dev/optsim reads back the $((iso_bytes >> 10)) KiB image growisofs burned through $sr"
+record "growisofs via $sr" PASS $(($(now_ms) - t0)) \
+	"$((iso_bytes >> 20)) MiB, read back via $dev"
+
+t0=$(now_ms)
+if ! mkdir -p "$work/session2" ||
+	! echo "appended by xorriso through the MMC front" >"$work/session2/note.txt"; then
+	fail "xorriso 2nd session" "$t0" "cannot make the second session's files"
+fi
+run timeout 120 xorriso -dev "$sr" -map "$work/session2" /session2 \
+	-close off -commit ||
+	fail "xorriso 2nd session" "$t0" "xorriso failed"
+run timeout 120 xorriso -indev "$sr" -toc 2>&1 | tee "$work/toc"
+sessions=$(grep -c '^ISO session' "$work/toc")
+[ "$sessions" = 2 ] ||
+	fail "xorriso 2nd session" "$t0" "xorriso -toc shows ${sessions:-?} sessions, not 2"
+run mount -t iso9660 -o ro "$sr" "$mnt" ||
+	fail "xorriso 2nd session" "$t0" "mount -t iso9660 $sr failed"
+ls "$mnt"
+if ! cmp "$work/session2/note.txt" "$mnt/session2/note.txt" ||
+	! cmp "$tree/data/big.bin" "$mnt/data/big.bin"; then
+	fail "xorriso 2nd session" "$t0" "the mounted last session lacks files"
+fi
+run umount "$mnt" || fail "xorriso 2nd session" "$t0" "umount failed"
+record "xorriso 2nd session" PASS $(($(now_ms) - t0)) \
+	"-toc: 2 sessions; the mount shows both"
+run "$ctl" info
+
+# --- 6. unload -----------------------------------------------------------------------
+
+section "6. Unload the driver"
 t0=$(now_ms)
 run rmmod optsim || fail "unload module" "$t0" "rmmod failed"
 record "unload module" PASS $(($(now_ms) - t0)) "rmmod optsim"

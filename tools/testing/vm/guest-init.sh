@@ -37,6 +37,13 @@ fi
 . "$cmdfile"
 
 read -r release </proc/sys/kernel/osrelease
+# The SCSI side of the MMC front: optsim.ko depends on scsi_mod, and with
+# no udev here nothing loads sr_mod and sg when its LUNs appear (insmod,
+# as run.sh and demo.sh use, resolves no dependencies). modprobe reads the
+# host's /lib/modules/$release (compressed .ko.xz/.ko.zst too).
+for mod in scsi_mod sr_mod sg; do
+	modprobe "$mod" || echo "optsim-vm: modprobe $mod failed"
+done
 read -r uptime _ </proc/uptime
 echo "optsim-vm: $release up ${uptime}s, running: $*"
 (cd "$OPTSIM_REPO" && exec "$@") </dev/null
