@@ -409,7 +409,7 @@ static unsigned int optsim_feat_formattable(const struct optsim_mmc_state *s,
 	d[0] = 0x08 | 0x02 | 0x01;	/* RENoSA, QCert, Cert */
 	d[4] = 0x00;			/* RRM */
 	*cur = s->profile == OPTSIM_PROFILE_BD_RE ||
-		   (s->profile == OPTSIM_PROFILE_BD_R_SRM && s->blank);
+	       (s->profile == OPTSIM_PROFILE_BD_R_SRM && s->blank);
 	return 8;
 }
 
@@ -433,15 +433,18 @@ static unsigned int optsim_feat_bd_read(const struct optsim_mmc_state *s,
 	return 28;
 }
 
-/* 0041h BD Write: class 0 BD-RE and BD-R, when the disc takes writes. */
+/*
+ * 0041h BD Write: class 0 BD-RE and BD-R, when the disc takes writes. Laid
+ * out as BD Read, with BD-ROM bitmaps of 0, as sg3-utils reads it.
+ */
 static unsigned int optsim_feat_bd_write(const struct optsim_mmc_state *s,
 					 u8 *d, bool *cur)
 {
 	put_unaligned_be16(BIT(OPTSIM_BD_RE_VERSION), &d[4]);
 	put_unaligned_be16(BIT(OPTSIM_BD_R_VERSION), &d[12]);
 	*cur = s->profile == OPTSIM_PROFILE_BD_RE ||
-		   (s->profile == OPTSIM_PROFILE_BD_R_SRM && !s->finalized);
-	return 20;
+	       (s->profile == OPTSIM_PROFILE_BD_R_SRM && !s->finalized);
+	return 28;
 }
 
 /*
@@ -580,11 +583,11 @@ static unsigned int optsim_mmc_page_05(struct optsim_mmc_cmd *c, u8 pc, u8 *d)
 }
 
 /*
- * 2Ah Capabilities and Mechanical Status. The drive reads and writes BD
- * only, yet says it reads DVD-ROM, as every BD writer does: dvd+rw-tools
- * will not talk to a drive without that bit, and no DVD ever gets into this
- * one. It reads multi-session discs. A tray
- * that ejects and locks. Speeds in kB/s: reads at the highest rated speed
+ * 2Ah Capabilities and Mechanical Status. The page has no BD bits. DVD-ROM
+ * Read is set, as on every BD drive: dvd+rw-tools refuse a unit without it,
+ * and no DVD can be loaded to contradict it. The other CD and DVD bits are
+ * 0, writes included; multi-session discs are read. A tray that ejects and
+ * locks. Speeds in kB/s: reads at the highest rated speed
  * unless a host chose one, writes at the velocity of L0 (SET STREAMING
  * and SET CD SPEED set every layer's), and one descriptor per rated write
  * speed. Nothing is changeable.
