@@ -174,7 +174,9 @@ static int optsim_ioc_finalize(struct optsim_dev *dev,
 
 	/* model_lock keeps the medium in the drive, and the MMC front still. */
 	mutex_lock(&dev->model_lock);
-	m = optsim_model_medium(dev);
+	mutex_lock(&dev->lock);
+	m = dev->medium;
+	mutex_unlock(&dev->lock);
 	if (!m)
 		ret = -ENOMEDIUM;
 	else if (!m->type->write_once)
@@ -209,7 +211,9 @@ static int optsim_ioc_erase(struct optsim_dev *dev, struct block_device *bdev,
 	quick = req.flags & OPTSIM_ERASE_F_QUICK;
 
 	mutex_lock(&dev->model_lock);
-	m = optsim_model_medium(dev);
+	mutex_lock(&dev->lock);
+	m = dev->medium;
+	mutex_unlock(&dev->lock);
 	if (!m) {
 		ret = -ENOMEDIUM;
 	} else if (m->type->write_once) {

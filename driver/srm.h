@@ -66,7 +66,8 @@ struct optsim_srm {
  *	it (quick, no spares).
  * @spare_sectors: sectors set aside as spare areas, at the end of the user
  *	area: the formatted capacity is the raw capacity minus these
- * @type: FORMAT UNIT format type last used (00h, 30h, 31h)
+ * @type: FORMAT UNIT format type last used (00h, 30h, 31h; on a BD-R
+ *	formatted blank, 00h or 32h)
  * @certified: the last format certified the disc (full format)
  */
 struct optsim_format {
