@@ -65,22 +65,6 @@ static int optsim_ioc_get_params(struct optsim_dev *dev, void __user *argp)
 	return copy_to_user(argp, &p, sizeof(p)) ? -EFAULT : 0;
 }
 
-/*
- * The medium whose parameters are about to change: it stays in the drive,
- * and its parameters stay as they are, while @dev->model_lock is held.
- */
-static struct optsim_medium *optsim_model_medium(struct optsim_dev *dev)
-	__must_hold(&dev->model_lock)
-{
-	struct optsim_medium *m;
-
-	lockdep_assert_held(&dev->model_lock);
-	mutex_lock(&dev->lock);
-	m = dev->medium;
-	mutex_unlock(&dev->lock);
-	return m;
-}
-
 static int optsim_ioc_set_params(struct optsim_dev *dev, void __user *argp)
 {
 	struct optsim_params p[OPTSIM_MAX_LAYERS];
@@ -294,8 +278,10 @@ out_unlock:
 }
 
 /* OPC's answer reaches the caller before anything changes. */
-static int optsim_ioc_opc_answer(void *argp, const struct optsim_opc *req)
+static int optsim_ioc_opc_answer(void *ctx, const struct optsim_opc *req)
 {
+	void __user *argp = (void __force __user *)ctx;
+
 	return copy_to_user(argp, req, sizeof(*req)) ? -EFAULT : 0;
 }
 

@@ -227,7 +227,8 @@ void optsim_mmc_media_event(struct optsim_dev *dev,
 		mmc->ua_pending = false;
 	spin_unlock_irqrestore(&mmc->evlock, flags);
 	/* The LUN is added and removed under model_lock. */
-	if (mmc->sdev && ev != OPTSIM_MEV_EJECT_REQUEST)
+	if (mmc->sdev && ev != OPTSIM_MEV_EJECT_REQUEST &&
+	    ev != OPTSIM_MEV_SESSION_CLOSED)
 		sdev_evt_send_simple(mmc->sdev, SDEV_EVT_MEDIA_CHANGE,
 				     GFP_NOIO);
 }
@@ -387,7 +388,7 @@ static int optsim_mmc_gesn(struct optsim_mmc_cmd *c)
 	mmc->event = OPTSIM_MEV_NONE;
 	spin_unlock_irq(&mmc->evlock);
 	/* A change in place reads as new media, which sr acts on. */
-	if (ev == OPTSIM_MEV_MEDIA_CHANGED)
+	if (ev == OPTSIM_MEV_MEDIA_CHANGED || ev == OPTSIM_MEV_SESSION_CLOSED)
 		ev = OPTSIM_MEV_NEW_MEDIA;
 	r[1] = 6;
 	r[2] = 0x04;			/* media class */

@@ -43,8 +43,11 @@ struct scsi_device;
 /* Logical block of the MMC front: one 2048-byte user data sector. */
 #define OPTSIM_MMC_BLOCK		OPTSIM_SECTOR_SIZE
 
-/* Largest reply any command builds (GET CONFIGURATION stays below). */
-#define OPTSIM_MMC_REPLY_MAX		4096
+/*
+ * Largest reply any command builds: a BD Disc Information structure, 4096
+ * bytes after its 4-byte header.
+ */
+#define OPTSIM_MMC_REPLY_MAX		4100
 
 /* Largest parameter list a command takes (MODE SELECT, FORMAT UNIT...). */
 #define OPTSIM_MMC_PARAM_MAX		512
@@ -92,6 +95,9 @@ enum optsim_mmc_busy {
  * @OPTSIM_MEV_NEW_MEDIA: a disc was loaded
  * @OPTSIM_MEV_MEDIA_REMOVAL: the disc was removed
  * @OPTSIM_MEV_MEDIA_CHANGED: the disc changed in place (finalize, format)
+ * @OPTSIM_MEV_SESSION_CLOSED: a host closed a session through MMC: the
+ *	event (reported as new media) lets sr read the new size at its next
+ *	open, with no unit attention to trouble the host that closed it
  */
 enum optsim_mmc_media_event {
 	OPTSIM_MEV_NONE = 0,
@@ -99,6 +105,7 @@ enum optsim_mmc_media_event {
 	OPTSIM_MEV_NEW_MEDIA = 2,
 	OPTSIM_MEV_MEDIA_REMOVAL = 3,
 	OPTSIM_MEV_MEDIA_CHANGED = 4,
+	OPTSIM_MEV_SESSION_CLOSED = 5,
 };
 
 /**

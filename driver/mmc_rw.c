@@ -255,18 +255,11 @@ int optsim_mmc_flush_open(struct optsim_dev *dev, struct optsim_medium *m,
 	return 0;
 }
 
-/*
- * A BD-R records sequentially at the track's NWA: complete the open
- * cluster, record the whole clusters, and keep the rest open.
- */
-static int optsim_mmc_write_srm(struct optsim_mmc_cmd *c, u64 lba, u32 blocks)
+/* Whether a BD-R takes a write: at the NWA of an open track only. */
+static int optsim_mmc_srm_check(struct optsim_mmc_cmd *c, u64 lba, u32 blocks)
 {
-	struct optsim_dev *dev = c->dev;
-	struct optsim_mmc *mmc = &dev->mmc;
+	struct optsim_mmc *mmc = &c->dev->mmc;
 	struct optsim_medium *m = c->m;
-	u8 *src = mmc->io_buf;
-	struct optsim_refusal why = {};
-	u32 n, done = 0;
 	int sense;
 
 	mutex_lock(&m->write_lock);
@@ -281,6 +274,22 @@ static int optsim_mmc_write_srm(struct optsim_mmc_cmd *c, u64 lba, u32 blocks)
 				lba % OPTSIM_MMC_CLUSTER)
 		return optsim_mmc_sense(c, OPTSIM_SK_ILLEGAL_REQUEST, 0x21,
 					0x02);
+	return 0;
+}
+
+/*
+ * A BD-R records sequentially at the track's NWA, checked already
+ * (optsim_mmc_srm_check()): complete the open cluster, record the whole
+ * clusters, and keep the rest open.
+ */
+static int optsim_mmc_write_srm(struct optsim_mmc_cmd *c, u64 lba, u32 blocks)
+{
+	struct optsim_dev *dev = c->dev;
+	struct optsim_mmc *mmc = &dev->mmc;
+	struct optsim_medium *m = c->m;
+	u8 *src = mmc->io_buf;
+	struct optsim_refusal why = {};
+	u32 n, done = 0;
 
 	if (mmc->open_sectors) {
 		n = min(blocks, OPTSIM_MMC_CLUSTER - mmc->open_sectors);
@@ -368,6 +377,7 @@ static int optsim_mmc_write_verify(struct optsim_mmc_cmd *c, u64 lba,
  * A BD-R takes sectors at the NWA of an open track only (05/21/02 else); a
  * BD-RE anywhere in its formatted area, once formatted (05/30/10 before).
  * The write-once and finalize rules are the store's, as for /dev/optsim.
+ * A write is checked before OPC runs: a refused write changes nothing.
  * The recording model decides how well each cluster records; a write
  * does not fail because it recorded badly, its reads do. WRITE AND VERIFY
  * reads the recorded clusters back and fails with 03/0C/00 when one does
@@ -401,6 +411,10 @@ int optsim_mmc_write(struct optsim_mmc_cmd *c)
 		if (!formatted)
 			return optsim_mmc_sense(c, OPTSIM_SK_ILLEGAL_REQUEST,
 						0x30, 0x10);
+	} else {
+		ret = optsim_mmc_srm_check(c, lba, blocks);
+		if (ret)
+			return ret;
 	}
 	bytes = (u64)blocks * OPTSIM_MMC_BLOCK;
 	if (scsi_sg_copy_to_buffer(scmd, dev->mmc.io_buf, bytes) != bytes)

@@ -558,6 +558,8 @@ int optsim_srm_close(struct optsim_dev *dev, struct block_device *bdev,
 		if (bdev)
 			optsim_mmc_media_event(dev, OPTSIM_MEV_MEDIA_CHANGED);
 	}
+	if (!bdev && !ret && what != OPTSIM_SRM_CLOSE_TRACK)
+		optsim_mmc_media_event(dev, OPTSIM_MEV_SESSION_CLOSED);
 	mutex_unlock(&dev->lock);
 	return ret;
 }
