@@ -584,9 +584,11 @@ static unsigned int optsim_mmc_page_05(struct optsim_mmc_cmd *c, u8 pc, u8 *d)
 
 /*
  * 2Ah Capabilities and Mechanical Status. The page has no BD bits. DVD-ROM
- * Read is set, as on every BD drive: dvd+rw-tools refuse a unit without it,
- * and no DVD can be loaded to contradict it. The other CD and DVD bits are
- * 0, writes included; multi-session discs are read. A tray that ejects and
+ * and DVD-R Read and DVD-R Write are set, as on every BD writer: dvd+rw-tools
+ * refuse a unit that does not read DVD-ROM, and libburn gives a drive that
+ * writes neither CD nor DVD no write modes at all, so that xorriso refuses
+ * to append a session. No DVD can be loaded to contradict them. The other
+ * CD and DVD bits are 0; multi-session discs are read. A tray that ejects and
  * locks. Speeds in kB/s: reads at the highest rated speed
  * unless a host chose one, writes at the velocity of L0 (SET STREAMING
  * and SET CD SPEED set every layer's), and one descriptor per rated write
@@ -611,7 +613,8 @@ static unsigned int optsim_mmc_page_2a(struct optsim_mmc_cmd *c, u8 pc, u8 *d)
 		read_kbps = optsim_mmc_read_kbps(c);
 	}
 
-	d[2] = 0x08;			/* DVD-ROM Read */
+	d[2] = 0x10 | 0x08;		/* DVD-R Read, DVD-ROM Read */
+	d[3] = 0x10;			/* DVD-R Write */
 	d[4] = 0x40;			/* Multi Session */
 	d[6] = 0x20 | 0x08 | 0x01;	/* tray, Eject, Lock */
 	if (pc == OPTSIM_PC_CURRENT && c->dev->mmc.prevent)
