@@ -133,19 +133,24 @@ static int optsim_eh_abort(struct scsi_cmnd *scmd)
  * them now), the one being answered finishes, and the next command reports
  * the reset as a unit attention.
  */
-static int optsim_eh_device_reset(struct scsi_cmnd *scmd)
+static void optsim_scsi_reset_lun(struct scsi_device *sdev)
 {
-	struct optsim_dev *dev = scmd->device->hostdata;
+	struct optsim_dev *dev = sdev->hostdata;
 	struct optsim_scsi_cmd *oc, *tmp;
 
 	if (!dev)
-		return SUCCESS;
+		return;
 	spin_lock_irq(&dev->mmc.qlock);
 	list_for_each_entry_safe(oc, tmp, &dev->mmc.queue, node)
 		list_del_init(&oc->node);
 	spin_unlock_irq(&dev->mmc.qlock);
 	optsim_mmc_reset(dev);
 	flush_work(&dev->mmc.work);
+}
+
+static int optsim_eh_device_reset(struct scsi_cmnd *scmd)
+{
+	optsim_scsi_reset_lun(scmd->device);
 	return SUCCESS;
 }
 
@@ -153,19 +158,8 @@ static int optsim_eh_host_reset(struct scsi_cmnd *scmd)
 {
 	struct scsi_device *sdev;
 
-	shost_for_each_device(sdev, scmd->device->host) {
-		struct optsim_dev *dev = sdev->hostdata;
-		struct optsim_scsi_cmd *oc, *tmp;
-
-		if (!dev)
-			continue;
-		spin_lock_irq(&dev->mmc.qlock);
-		list_for_each_entry_safe(oc, tmp, &dev->mmc.queue, node)
-			list_del_init(&oc->node);
-		spin_unlock_irq(&dev->mmc.qlock);
-		optsim_mmc_reset(dev);
-		flush_work(&dev->mmc.work);
-	}
+	shost_for_each_device(sdev, scmd->device->host)
+		optsim_scsi_reset_lun(sdev);
 	return SUCCESS;
 }
 
