@@ -17,6 +17,13 @@
 /* Mark classes: 2T .. 9T (9T only in the sync). */
 #define OSM_RLL_MARKS		8
 #define OSM_RLL_BINS		(OSM_RLL_SPACES * OSM_RLL_MARKS * OSM_RLL_SPACES)
+/* Histograms counted into in turn, then summed (see rll.c). */
+#define OSM_RLL_PARTS		4
+
+/* Code paths of osm_rll_histogram_path(). */
+#define OSM_RLL_PATH_SCALAR	0
+#define OSM_RLL_PATH_AVX2	1
+#define OSM_RLL_PATHS		2
 
 /**
  * struct osm_rll_hist - what the write path needs from the channel stream
@@ -24,11 +31,14 @@
  *	space class), flattened as [sp][n - 2][sn]
  * @marks: marks counted
  * @bits: channel bits of the stream
+ * @part: scratch of osm_rll_histogram(): the histograms it counts into in
+ *	turn and sums into @count
  */
 struct osm_rll_hist {
 	u32 count[OSM_RLL_BINS];
 	u32 marks;
 	u32 bits;
+	u32 part[OSM_RLL_PARTS][OSM_RLL_BINS];
 };
 
 /**
@@ -48,5 +58,9 @@ size_t osm_rll_encoded_bits(size_t len);
 size_t osm_rll_encode(const u8 *data, size_t len, u8 *out, size_t out_len);
 int osm_rll_decode(const u8 *code, size_t nbits, u8 *data, size_t len);
 void osm_rll_histogram(const u8 *data, size_t len, struct osm_rll_hist *h);
+#ifndef __KERNEL__
+int osm_rll_histogram_path(const u8 *data, size_t len, struct osm_rll_hist *h,
+			   u32 path);
+#endif
 
 #endif /* _OPTSIM_MODEL_RLL_H */
