@@ -79,10 +79,12 @@ size_t osm_rll_encoded_bits(size_t len)
  */
 #include "rll_lut.h"
 
-/* Data bytes coded per buffer (one more at a frame's end): six runs each. */
-#define OSM_RLL_CHUNK		80
-/* Buffer: three runs kept, a sync, the chunk, slack for 32-byte loads. */
-#define OSM_RLL_BUF		((3 + 6 + 6 * (OSM_RLL_CHUNK + 1)) / 2 + 48)
+/*
+ * Data bytes coded per buffer (one more at a frame's end): six runs each.
+ * A whole frame: fewer, longer counting passes (5 % faster than 80
+ * bytes); the buffer is &struct osm_rll_hist.codes.
+ */
+#define OSM_RLL_CHUNK		OSM_RLL_FRAME_BYTES
 #define OSM_RLL_RUNS_N		0xfffffffU
 
 /* the sync's runs after the open one: 9T 9T 3T 3T 3T, then 2 bits open */
@@ -116,9 +118,8 @@ typedef u8 osm_v32 __attribute__((vector_size(32)));
 
 /* The same count with the bins worked out 32 marks at a time. */
 static __always_inline void osm_rll_count_avx2(const u8 *buf, u32 first, u32 m,
-					       u32 (*part)[OSM_RLL_BINS])
+					       u32 (*part)[OSM_RLL_BINS], u8 *bins)
 {
-	u8 bins[OSM_RLL_BUF];
 	const osm_v32 three = {
 		3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
 		3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
@@ -165,7 +166,7 @@ static __always_inline u32 osm_rll_count(u8 *buf, u32 n, u32 *first,
 
 #ifdef OSM_SIMD_X86
 	if (avx2)
-		osm_rll_count_avx2(buf, f, m, h->part);
+		osm_rll_count_avx2(buf, f, m, h->part, h->bins);
 	else
 #endif
 		osm_rll_count_table(buf, f, m, h->part);
@@ -249,7 +250,7 @@ static __always_inline void osm_rll_index_avx2(const u8 *d, u32 n, u16 *ix)
 static __always_inline void osm_rll_hist_path(const u8 *data, size_t len,
 					      struct osm_rll_hist *h, bool avx2)
 {
-	u8 buf[OSM_RLL_BUF];	/* run codes, two a byte, first low */
+	u8 *buf = h->codes;	/* run codes, two a byte, first low */
 	u32 nb = 0;		/* buffer bytes complete */
 	/*
 	 * codes not yet stored (abits bits) and the partial one above them,
@@ -260,13 +261,13 @@ static __always_inline void osm_rll_hist_path(const u8 *data, size_t len,
 	u32 abits = 0, first = 0, n, kb, b, k;
 	size_t off;
 #ifdef OSM_SIMD_X86
-	u16 ix[OSM_RLL_CHUNK];	/* run-table indices of the chunk */
+	u16 *ix = h->index;	/* run-table indices of the chunk */
 #endif
 
+	/* the scratch too: the codes' slack is read, if never used */
 	osm_memset(h, 0, sizeof(*h));
 	if (!len)
 		return;
-	osm_memset(buf, 0, sizeof(buf));
 	for (off = 0; off < len; off += OSM_RLL_FRAME_BYTES) {
 		size_t fl = len - off < OSM_RLL_FRAME_BYTES ?
 			    len - off : OSM_RLL_FRAME_BYTES;

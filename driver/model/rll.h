@@ -20,6 +20,13 @@
 /* Histograms counted into in turn, then summed (see rll.c). */
 #define OSM_RLL_PARTS		4
 
+/*
+ * Scratch of osm_rll_histogram(), per frame: the run codes (at most six a
+ * byte, three kept and a sync's six, two codes a byte) with slack for
+ * 32-byte loads, and the run-table index of each byte.
+ */
+#define OSM_RLL_CODE_BYTES	((3 + 6 + 6 * (OSM_RLL_FRAME_BYTES + 1)) / 2 + 48)
+
 /* Code paths of osm_rll_histogram_path(). */
 #define OSM_RLL_PATH_SCALAR	0
 #define OSM_RLL_PATH_AVX2	1
@@ -33,12 +40,21 @@
  * @bits: channel bits of the stream
  * @part: scratch of osm_rll_histogram(): the histograms it counts into in
  *	turn and sums into @count
+ * @codes: scratch: run codes of a frame, two a byte, first low
+ * @bins: scratch: histogram bin of each mark of @codes
+ * @index: scratch: run-table index of each byte of a frame
+ *
+ * The scratch keeps osm_rll_histogram()'s stack frame small: the kernel
+ * write path calls it from deep in the block layer.
  */
 struct osm_rll_hist {
 	u32 count[OSM_RLL_BINS];
 	u32 marks;
 	u32 bits;
 	u32 part[OSM_RLL_PARTS][OSM_RLL_BINS];
+	u8 codes[OSM_RLL_CODE_BYTES];
+	u8 bins[OSM_RLL_CODE_BYTES];
+	u16 index[OSM_RLL_FRAME_BYTES];
 };
 
 /**
