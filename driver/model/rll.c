@@ -72,10 +72,11 @@ size_t osm_rll_encoded_bits(size_t len)
  * Both then add one per mark to OSM_RLL_PARTS histograms in turn, so that
  * consecutive marks of one pattern do not wait on each other's increment,
  * and sum them at the end. The AVX2 path is the same C compiled for AVX2
- * and BMI2 (which also speeds up the variable shifts of the first pass);
- * osm_rll_histogram() takes it when the shim says it may (osm_simd_begin():
- * CPU features, the knob that forces the scalar path, and in the kernel
- * kernel_fpu_begin()).
+ * and BMI2 (which also speeds up the variable shifts of the first pass),
+ * and works out the run-table index of each byte of a frame 16 bytes at a
+ * time before the first pass. osm_rll_histogram() takes it when the shim
+ * says it may (osm_simd_begin(): CPU features, the knob that forces the
+ * scalar path, and in the kernel kernel_fpu_begin()).
  */
 #include "rll_lut.h"
 
