@@ -406,6 +406,9 @@ int optsim_recorder_opc(const struct optsim_medium *m, u32 layer,
 			struct osm_opc_result *res);
 void optsim_recorder_exit(void);
 
+/* simd.c; optsim_simd_begin() and _end() are in model/shim.h */
+void optsim_simd_init(void);
+
 /**
  * struct optsim_xfer - the data a read or a write moves
  * @pos: byte address on the medium
