@@ -14,7 +14,8 @@
 # 01's PER bit, a growisofs burn across the layer jump of a BD-R DL, eject
 # and load through eject(1), /dev/optsim and optsimctl as both fronts see
 # them (unit attention, GESN, not ready), an underpowered write that reads back with a medium error, a
-# second drive's LUN, the module parameter mmc=0, and a kernel log free of
+# second drive's LUN, a drive removed while its sr node is open (a
+# hot-unplug), the module parameter mmc=0, and a kernel log free of
 # SCSI timeouts, aborts, offlined devices and GESN/TUR disagreement. Every
 # client runs under timeout(1): a hang fails its test, not the run. TAP
 # on stdout. Leaves the module loaded with $OPTSIM_MODPARAMS.
@@ -48,7 +49,7 @@ SG_RECOVERED=21
 # A BD-R DL image larger than one layer of $LAYER sectors (32 MiB).
 DL_IMAGE_MIB=40
 
-tap_plan 71
+tap_plan 72
 
 fs_test_begin mmc sg_inq sg_turs sg_readcap sg_get_config sg_modes sg_raw \
 	lsscsi growisofs dvd+rw-format dvd+rw-mediainfo xorriso cdrskin wodim \
@@ -405,6 +406,30 @@ second_drive() {
 	fi
 }
 
+# A drive removed while its srN is held open goes as a hot-unplugged
+# drive does: the removal is not refused, the LUN goes, and closing the
+# stale descriptor afterwards leaves the kernel log clean.
+remove_while_open() {
+	"$OPTSIMCTL" create --index 6 --media bd-re --layer-sectors 1024 ||
+		return 1
+	_n=$(lun_nodes 6) || { echo "$_n"; "$OPTSIMCTL" remove 6; return 1; }
+	_r=/dev/${_n% *}
+	_before=$(dmesg | grep -c -E 'BUG|WARNING|Oops|refcount')
+	exec 3<"$_r" || { "$OPTSIMCTL" remove 6; return 1; }
+	"$OPTSIMCTL" remove 6
+	_rc=$?
+	exec 3<&-
+	[ "$_rc" -eq 0 ] || { echo "optsimctl remove: exit $_rc"; return 1; }
+	_h=$(mmc_host) || return 1
+	sleep 0.5
+	if [ -e "/sys/bus/scsi/devices/$_h:0:6:0" ]; then
+		echo "LUN $_h:0:6:0 still there after the removal"
+		return 1
+	fi
+	expect_eq "kernel warnings" "$_before" \
+		"$(dmesg | grep -c -E 'BUG|WARNING|Oops|refcount')"
+}
+
 # mmc=0: no SCSI host; then the module as run.sh loaded it.
 mmc_off() {
 	rmmod optsim || return 1
@@ -704,6 +729,8 @@ tap_check "mmc: dd from $sr and from /dev/optsim: ENODATA (medium error)" dd_bot
 
 tap_check "mmc: optsimctl create --index 5: LUN target 5; remove: gone" \
 	second_drive
+tap_check "mmc: a drive removed while its sr is open: LUN gone, log clean" \
+	remove_while_open
 tap_check "mmc: mmc=0: no SCSI host" mmc_off
 tap_check "mmc: dmesg: no timeout, abort, offlined, GESN/TUR disagreement" \
 	klog_clean
