@@ -40,8 +40,11 @@ read -r release </proc/sys/kernel/osrelease
 # The SCSI side of the MMC front: optsim.ko depends on scsi_mod, and with
 # no udev here nothing loads sr_mod and sg when its LUNs appear (insmod,
 # as run.sh and demo.sh use, resolves no dependencies). modprobe reads the
-# host's /lib/modules/$release (compressed .ko.xz/.ko.zst too).
+# host's /lib/modules/$release (compressed .ko.xz/.ko.zst too). A driver
+# built into the kernel (the debug kernel has them all built in, and no
+# /lib/modules/$release here) is in /sys/module already: nothing to load.
 for mod in scsi_mod sr_mod sg; do
+	[ -d "/sys/module/$mod" ] && continue
 	modprobe "$mod" || echo "optsim-vm: modprobe $mod failed"
 done
 read -r uptime _ </proc/uptime

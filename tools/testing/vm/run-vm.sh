@@ -42,6 +42,11 @@
 #                            that saves the slow decompression under TCG)
 #   KVER                     kernel release to boot (default scripts/kver.sh)
 #
+# A kernel given as OPTSIM_VM_KERNEL whose release KVER has no
+# /lib/modules/$KVER on the host (the debug kernel, scripts/debug-kernel.sh)
+# must have everything the VM needs built in: virtio-pci, 9p, tmpfs and the
+# drivers the tests use; the initramfs then loads no modules.
+#
 # Only one VM runs at a time (flock on /tmp/optsim-vm.lock).
 
 set -eu
@@ -77,7 +82,7 @@ vmdir=$repo/build/vm
 KVER=${KVER:-$("$repo/scripts/kver.sh")}
 kernel=/boot/vmlinuz-$KVER
 moddir=/lib/modules/$KVER
-initrd=$vmdir/initramfs.cpio.gz
+initrd=$vmdir/initramfs-$KVER.cpio.gz
 lock=/tmp/optsim-vm.lock
 
 [ -n "$out" ] || out=$repo/build/vm-out
@@ -90,7 +95,12 @@ case $out in
 	msg "unsupported characters in output directory: $out" >&2
 	exit 2 ;;
 esac
-for f in "$kernel" "$moddir/modules.dep" /bin/busybox; do
+need="$kernel $moddir/modules.dep /bin/busybox"
+if [ -n "${OPTSIM_VM_KERNEL:-}" ]; then
+	need="$OPTSIM_VM_KERNEL /bin/busybox"
+	[ -r "$moddir/modules.dep" ] || moddir=
+fi
+for f in $need; do
 	[ -r "$f" ] || { msg "missing $f (run scripts/install-deps.sh)" >&2; exit 2; }
 done
 
@@ -103,8 +113,10 @@ shquote() {
 # --- the initramfs ---------------------------------------------------------
 
 # Module files needed to mount a 9p root over virtio, in load order,
-# without the ones built into this kernel.
+# without the ones built into this kernel; none for a kernel with no
+# modules directory on the host (all built in).
 vm_modules() {
+	[ -n "$moddir" ] || return 0
 	for m in virtio_pci 9pnet_virtio 9p; do
 		modprobe -S "$KVER" --show-depends "$m"
 	done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }'
