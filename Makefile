@@ -9,6 +9,10 @@
 #   make lint       checkpatch --strict, sparse (C=2), W=1, uapi C90, kernel-doc
 #   make vm-run CMD='...'   run any command as root in the test VM
 #   make vm-test T=NAME     run one selftest (kselftest name or script) in the VM
+#   make debug-kernel       build (once; cached in /var/cache/optsim) the
+#                   KASAN/lockdep/UBSAN/kmemleak kernel (scripts/debug-kernel.sh)
+#   make check-debug [DEBUG_T="module mmc"]  optsim.ko built against it and
+#                   those suites run on it in the VM, then a kmemleak scan
 #   make bench      model throughput vs memcpy (host), optsim vs brd (VM)
 #   make gen        rewrite the generated tables in driver/model/ from their
 #                   generators in scripts/ (make unit checks that they match)
@@ -49,6 +53,7 @@ DKMS_SRC := /usr/src/optsim-$(VERSION)
 
 .PHONY: all deps module tools selftests ksrc gen unit lint vm-test vm-selftests \
 	vm-run check _check demo _demo bench modules_install clean \
+	debug-kernel debug-module check-debug \
 	man install install-udev uninstall dkms-src dkms-install dkms-uninstall
 
 all: module tools selftests
@@ -162,6 +167,35 @@ vm-test: all
 	@mkdir -p $(RESULTS) $(VMOUT)
 	@$(RUNVM) -o $(VMOUT) -t 900 -- selftests/run.sh $(VMOUT) $(T); \
 	rc=$$?; cat $(VMOUT)/*.tap > $(RESULTS)/vm.tap 2>/dev/null; exit $$rc
+
+# The debug kernel (Documentation/testing.rst, "Debug kernel"): built once
+# and cached outside the tree; the module is built against it from a copy
+# of the sources in $(DEBUG_MOD), so the stock build's objects stay.
+DEBUG_MOD := $(BUILD)/debug-module
+DEBUG_T	?= module mmc
+DEBUG_TIMEOUT ?= 5400
+
+debug-kernel:
+	@scripts/debug-kernel.sh > /dev/null
+
+debug-module: debug-kernel
+	@mkdir -p $(DEBUG_MOD)
+	@find Kbuild driver uapi \( -name Kbuild -o -name '*.[ch]' \) \
+		! -name '*.mod.c' | \
+		xargs cp -p --parents -t $(DEBUG_MOD)
+	$(MAKE) -C $$(scripts/debug-kernel.sh --dir)/build M=$(DEBUG_MOD) modules
+
+check-debug: tools selftests debug-module
+	@mkdir -p $(RESULTS) $(VMOUT)-debug
+	@d=$$(scripts/debug-kernel.sh --dir); \
+	KVER=$$(cat $$d/release) OPTSIM_VM_KERNEL=$$d/bzImage \
+	OPTSIM_VM_APPEND="pnpacpi=off $${OPTSIM_VM_APPEND:-}" \
+	$(RUNVM) -o $(VMOUT)-debug -t $(DEBUG_TIMEOUT) -- \
+		env OPTSIM_KO=$(DEBUG_MOD)/driver/optsim.ko \
+		tools/testing/vm/debug-check.sh $(VMOUT)-debug $(DEBUG_T); \
+	rc=$$?; cat $(VMOUT)-debug/*/*.tap $(VMOUT)-debug/*.tap \
+		> $(RESULTS)/vm-debug.tap 2>/dev/null; \
+	tools/testing/tap-summary.sh $(RESULTS)/vm-debug.tap || rc=1; exit $$rc
 
 vm-run: all
 	@mkdir -p $(VMOUT)

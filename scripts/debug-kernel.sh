@@ -17,8 +17,8 @@
 # KEY is the source package's version and the sha256 of the fragment: a
 # change of either builds a new kernel; the old ones stay until removed by
 # hand. The directory holds:
-#   vmlinux      the kernel qemu boots (through PVH)
-#   bzImage      the same, bootable the usual way
+#   bzImage      the kernel qemu boots
+#   vmlinux      the same, uncompressed, with its symbols
 #   System.map   its symbols
 #   config       its .config
 #   release      its release (uname -r)
@@ -31,7 +31,8 @@
 # to KEY only when complete: a directory named KEY is always a whole
 # kernel. An interrupted build leaves a .tmp-KEY.* directory that the next
 # run removes. Two runs at once: the second waits for the first (flock)
-# and then finds the kernel built. It took about 18 minutes here.
+# and then finds the kernel built. It takes about 18 minutes on 2 idle
+# cores (29 when they are shared).
 set -eu
 
 repo=$(cd "$(dirname "$0")/.." && pwd -P)
