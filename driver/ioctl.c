@@ -89,19 +89,34 @@ static int optsim_ioc_load(struct optsim_dev *dev, struct block_device *bdev,
 	const struct optsim_media_type *type;
 	struct optsim_medium *m, *old;
 	struct optsim_load req;
+	const char *why;
 	int ret;
 
 	if (copy_from_user(&req, argp, sizeof(req)))
 		return -EFAULT;
-	if (req.reserved0 || !optsim_zeroed(req.reserved, sizeof(req.reserved)))
+	if (req.reserved0 || req.reserved || (req.flags & ~OPTSIM_LOAD_F_IMAGE))
 		return -EINVAL;
-	type = optsim_media_type_get(req.media);
-	if (!type)
-		return -EINVAL;
-	m = optsim_medium_create(dev, type, req.layer_sectors ? req.layer_sectors :
-				 optsim_layer_sectors_default());
-	if (IS_ERR(m))
-		return PTR_ERR(m);
+	if (req.flags & OPTSIM_LOAD_F_IMAGE) {
+		/* The image says what the medium is. */
+		if (req.media || req.layer_sectors)
+			return -EINVAL;
+		m = optsim_image_load(dev, req.image_fd, &why);
+		if (IS_ERR(m)) {
+			pr_warn("image refused: %s (%ld)\n", why, PTR_ERR(m));
+			return PTR_ERR(m);
+		}
+	} else {
+		if (req.image_fd)
+			return -EINVAL;
+		type = optsim_media_type_get(req.media);
+		if (!type)
+			return -EINVAL;
+		m = optsim_medium_create(dev, type, req.layer_sectors ?
+					 req.layer_sectors :
+					 optsim_layer_sectors_default());
+		if (IS_ERR(m))
+			return PTR_ERR(m);
+	}
 
 	mutex_lock(&dev->model_lock);
 	mutex_lock(&dev->lock);
@@ -167,6 +182,8 @@ static int optsim_ioc_finalize(struct optsim_dev *dev,
 		ret = -EMEDIUMTYPE;
 	else if (m->finalized)
 		ret = -EALREADY;
+	else if (optsim_medium_read_only(m))
+		ret = -EROFS;
 	/* What MMC wrote and the drive still holds is recorded first. */
 	else if (optsim_mmc_flush_open(dev, m, true))
 		ret = -EIO;

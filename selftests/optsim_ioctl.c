@@ -288,10 +288,19 @@ TEST_F(ioctl, reserved_words)
 			memset(&ld, 0, sizeof(ld));
 			ld.media = OPTSIM_MEDIA_BD_R;
 			ld.layer_sectors = 2048;
-			if (w == 0)
+			/*
+			 * The words that were reserved before images: the
+			 * flags and image_fd of a load without the image
+			 * flag, and the last word.
+			 */
+			if (w == 0) {
 				ld.reserved0 = (__u32)(v | 1);
-			else
-				ld.reserved[w - 1] = v;
+			} else if (w == 1) {
+				ld.flags = (__u32)v;
+				ld.image_fd = (__s32)(v >> 32);
+			} else {
+				ld.reserved = v;
+			}
 			ASSERT_ERRNO(EINVAL, ioctl(self->fd, OPTSIM_IOC_LOAD,
 						   &ld));
 		}

@@ -37,11 +37,12 @@ fi
 . "$cmdfile"
 
 read -r release </proc/sys/kernel/osrelease
+# libcrc32c: the disc image checksums (optsim.ko depends on it too).
 # The SCSI side of the MMC front: optsim.ko depends on scsi_mod, and with
 # no udev here nothing loads sr_mod and sg when its LUNs appear (insmod,
 # as run.sh and demo.sh use, resolves no dependencies). modprobe reads the
 # host's /lib/modules/$release (compressed .ko.xz/.ko.zst too).
-for mod in scsi_mod sr_mod sg; do
+for mod in scsi_mod sr_mod sg libcrc32c; do
 	modprobe "$mod" || echo "optsim-vm: modprobe $mod failed"
 done
 read -r uptime _ </proc/uptime
