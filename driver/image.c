@@ -52,7 +52,7 @@ static LIST_HEAD(optsim_images);
  * reads as zeros, as a hole does. No allocation of the file system may
  * recurse into a drive's writes: they could be waiting for this one.
  */
-static int optsim_image_pread(struct optsim_image *img, void *buf, size_t len,
+static int optsim_image_pread(struct file *file, void *buf, size_t len,
 			      loff_t pos)
 {
 	unsigned int noio = memalloc_noio_save();
@@ -60,7 +60,7 @@ static int optsim_image_pread(struct optsim_image *img, void *buf, size_t len,
 	int ret = 0;
 
 	while (len) {
-		n = kernel_read(img->file, buf, len, &pos);
+		n = kernel_read(file, buf, len, &pos);
 		if (n < 0) {
 			ret = n;
 			break;
@@ -77,7 +77,7 @@ static int optsim_image_pread(struct optsim_image *img, void *buf, size_t len,
 }
 
 /* Write @len bytes at @pos of the image; see optsim_image_pread(). */
-static int optsim_image_pwrite(struct optsim_image *img, const void *buf,
+static int optsim_image_pwrite(struct file *file, const void *buf,
 			       size_t len, loff_t pos)
 {
 	unsigned int noio = memalloc_noio_save();
@@ -85,7 +85,7 @@ static int optsim_image_pwrite(struct optsim_image *img, const void *buf,
 	int ret = 0;
 
 	while (len) {
-		n = kernel_write(img->file, buf, len, &pos);
+		n = kernel_write(file, buf, len, &pos);
 		if (n <= 0) {
 			ret = n ? n : -EIO;
 			break;
@@ -98,10 +98,10 @@ static int optsim_image_pwrite(struct optsim_image *img, const void *buf,
 }
 
 /* Make what was written to the image durable. */
-static int optsim_image_fsync(struct optsim_image *img)
+static int optsim_image_fsync(struct file *file)
 {
 	unsigned int noio = memalloc_noio_save();
-	int ret = vfs_fsync(img->file, 1);
+	int ret = vfs_fsync(file, 1);
 
 	memalloc_noio_restore(noio);
 	return ret;
@@ -119,15 +119,16 @@ static loff_t optsim_image_meta_pos(u64 block)
 	return OPTSIM_IMAGE_META_OFFSET + block * OPTSIM_IMAGE_META_BLOCK_BYTES;
 }
 
-/* The header the medium's state makes, checksum included. */
+/* The header the medium's state makes for layout @lo, checksum included. */
 static void optsim_image_header_build(struct optsim_medium *m,
+				      const struct osm_image_layout *lo,
 				      struct optsim_image_header *h)
 	__must_hold(&m->write_lock)
 {
 	const struct optsim_track *t;
 	u32 i, flags = 0;
 
-	osm_image_header_new(h, &m->image->lo, m->type->media);
+	osm_image_header_new(h, lo, m->type->media);
 	if (m->finalized)
 		flags |= OPTSIM_IMAGE_F_FINALIZED;
 	if (m->fmt.formatted)
@@ -248,7 +249,7 @@ static int optsim_image_meta_load(struct optsim_medium *m, const char **why)
 
 	for (block = 0; block < img->lo.meta_blocks; block += n) {
 		n = min(img->lo.meta_blocks - block, per_read);
-		ret = optsim_image_pread(img, img->bounce,
+		ret = optsim_image_pread(img->file, img->bounce,
 					 n * OPTSIM_IMAGE_META_BLOCK_BYTES,
 					 optsim_image_meta_pos(block));
 		if (ret) {
@@ -292,11 +293,11 @@ static int optsim_image_meta_load(struct optsim_medium *m, const char **why)
 	return 0;
 }
 
-/* Write metadata block @block as the medium's entries describe it now. */
-static int optsim_image_meta_write(struct optsim_medium *m, u64 block)
+/* Fill in metadata block @block as the medium's entries describe it now. */
+static void optsim_image_meta_fill(struct optsim_medium *m, u64 block,
+				   struct optsim_image_meta_block *b)
 	__must_hold(&m->write_lock)
 {
-	struct optsim_image_meta_block *b = m->image->meta;
 	u64 first = block * OPTSIM_IMAGE_META_RECORDS;
 	struct optsim_image_cluster *r;
 	struct optsim_cluster *cl;
@@ -319,7 +320,15 @@ static int optsim_image_meta_write(struct optsim_medium *m, u64 block)
 		r->ldc_worst = q.ldc_worst;
 	}
 	b->crc = cpu_to_le32(osm_image_meta_crc(b));
-	return optsim_image_pwrite(m->image, b, sizeof(*b),
+}
+
+/* Write metadata block @block as the medium's entries describe it now. */
+static int optsim_image_meta_write(struct optsim_medium *m, u64 block)
+	__must_hold(&m->write_lock)
+{
+	optsim_image_meta_fill(m, block, m->image->meta);
+	return optsim_image_pwrite(m->image->file, m->image->meta,
+				   sizeof(*m->image->meta),
 				   optsim_image_meta_pos(block));
 }
 
@@ -337,13 +346,13 @@ static int optsim_image_sync_locked(struct optsim_medium *m)
 
 	if (img->read_only)
 		return 0;
-	optsim_image_header_build(m, img->hdr_new);
+	optsim_image_header_build(m, &img->lo, img->hdr_new);
 	header = memcmp(img->hdr_new, img->hdr, sizeof(*img->hdr));
 	if (!img->data_unsynced && !header &&
 	    bitmap_empty(img->meta_dirty, img->lo.meta_blocks))
 		return 0;
 	if (img->data_unsynced) {
-		ret = optsim_image_fsync(img);
+		ret = optsim_image_fsync(img->file);
 		if (ret)
 			goto out_err;
 		img->data_unsynced = false;
@@ -355,12 +364,12 @@ static int optsim_image_sync_locked(struct optsim_medium *m)
 		clear_bit(block, img->meta_dirty);
 	}
 	if (header) {
-		ret = optsim_image_pwrite(img, img->hdr_new, sizeof(*img->hdr), 0);
+		ret = optsim_image_pwrite(img->file, img->hdr_new, sizeof(*img->hdr), 0);
 		if (ret)
 			goto out_err;
 		swap(img->hdr, img->hdr_new);
 	}
-	ret = optsim_image_fsync(img);
+	ret = optsim_image_fsync(img->file);
 	if (ret)
 		goto out_err;
 	return 0;
@@ -401,7 +410,7 @@ static int optsim_image_fill(struct optsim_medium *m, u64 index, void *dst)
 		memset(dst, 0, OPTSIM_CLUSTER_BYTES);
 		return 0;
 	}
-	return optsim_image_pread(m->image, dst, OPTSIM_CLUSTER_BYTES,
+	return optsim_image_pread(m->image->file, dst, OPTSIM_CLUSTER_BYTES,
 				  optsim_image_data_pos(m->image, index));
 }
 
@@ -457,7 +466,7 @@ int optsim_image_write(struct optsim_medium *m, const struct optsim_xfer *x,
 			dst += bv.bv_len;
 		}
 	}
-	ret = optsim_image_pwrite(img, img->bounce, n * OPTSIM_CLUSTER_BYTES,
+	ret = optsim_image_pwrite(img->file, img->bounce, n * OPTSIM_CLUSTER_BYTES,
 				  optsim_image_data_pos(img, first));
 	if (ret)
 		goto out_err;
@@ -487,7 +496,7 @@ static int optsim_image_read_buf(struct optsim_medium *m, u64 pos, void *buf,
 		index = pos >> OPTSIM_CLUSTER_SHIFT;
 		n = min(len, OPTSIM_CLUSTER_BYTES - (pos & (OPTSIM_CLUSTER_BYTES - 1)));
 		if (optsim_store_recorded(m, index)) {
-			ret = optsim_image_pread(m->image, buf, n,
+			ret = optsim_image_pread(m->image->file, buf, n,
 						 m->image->lo.data_offset + pos);
 			if (ret)
 				return ret;
@@ -669,7 +678,7 @@ static int optsim_image_read_header(struct optsim_image *img, const char **why)
 		*why = "the file is shorter than an image header (truncated)";
 		return -EINVAL;
 	}
-	ret = optsim_image_pread(img, img->hdr, sizeof(*img->hdr), 0);
+	ret = optsim_image_pread(img->file, img->hdr, sizeof(*img->hdr), 0);
 	if (ret) {
 		*why = "the header cannot be read";
 		return ret;
@@ -752,6 +761,148 @@ struct optsim_medium *optsim_image_load(struct optsim_dev *dev, int fd,
 out_free:
 	optsim_image_free(img);
 	return ERR_PTR(ret);
+}
+
+/* Write the data of every recorded cluster of a medium in memory. */
+static int optsim_image_save_data(struct optsim_medium *m, struct file *file,
+				  const struct osm_image_layout *lo)
+	__must_hold(&m->write_lock)
+{
+	struct optsim_cluster *cl;
+	unsigned long index;
+	unsigned int i;
+	loff_t pos;
+	void *buf;
+	int ret;
+
+	xa_for_each(&m->clusters, index, cl) {
+		if (!cl->recorded)
+			continue;
+		pos = lo->data_offset + ((u64)index << OPTSIM_CLUSTER_SHIFT);
+		for (i = 0; i < OPTSIM_CLUSTER_PAGES; i++) {
+			buf = kmap_local_page(cl->pages[i]);
+			ret = optsim_image_pwrite(file, buf, PAGE_SIZE,
+						  pos + i * PAGE_SIZE);
+			kunmap_local(buf);
+			if (ret)
+				return ret;
+		}
+		cond_resched();
+	}
+	return 0;
+}
+
+/* Write the medium @m as an image into the empty @file. */
+static int optsim_image_save_medium(struct optsim_medium *m, struct file *file,
+				    const char **why)
+{
+	struct optsim_image_meta_block *b;
+	struct optsim_image_header *h;
+	struct osm_image_layout lo;
+	u64 block;
+	int ret;
+
+	ret = osm_image_layout(&lo, m->type->media, m->geo.layer_sectors);
+	if (WARN_ON_ONCE(ret))
+		return ret;
+	h = kvzalloc(sizeof(*h), GFP_KERNEL);
+	b = kmalloc(sizeof(*b), GFP_KERNEL);
+	if (!h || !b) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	/* The medium as it is: its writes wait. */
+	mutex_lock(&m->write_lock);
+	optsim_image_header_build(m, &lo, h);
+	ret = optsim_image_pwrite(file, h, sizeof(*h), 0);
+	for (block = 0; !ret && block < lo.meta_blocks; block++) {
+		optsim_image_meta_fill(m, block, b);
+		ret = optsim_image_pwrite(file, b, sizeof(*b),
+					  optsim_image_meta_pos(block));
+		cond_resched();
+	}
+	if (!ret)
+		ret = optsim_image_save_data(m, file, &lo);
+	mutex_unlock(&m->write_lock);
+	if (!ret)
+		ret = vfs_truncate(&file->f_path, lo.file_bytes);
+	if (!ret)
+		ret = optsim_image_fsync(file);
+	if (ret)
+		*why = "the file could not be written";
+out_free:
+	kfree(b);
+	kvfree(h);
+	return ret;
+}
+
+/**
+ * optsim_image_save() - write the medium in memory out as an image
+ * @dev: the drive; the caller holds its model_lock, so the medium stays
+ * @bdev: the block device the request came through
+ * @fd: a descriptor of the caller's: an empty regular file open for writing
+ * @why: set to a message saying what is wrong on failure
+ *
+ * Writes the header, every metadata block and the data of every recorded
+ * cluster, then extends the file to the whole medium (the rest a hole),
+ * and makes it durable. Loading the image brings back the same medium:
+ * data, quality records (uncorrectable clusters too), wear, tracks and
+ * sessions, format, finalized, write parameters and seed. Data still in
+ * the block device's page cache is written to the medium first; what the
+ * MMC front holds in its open cluster is not in the image.
+ *
+ * Return: 0; -EBADF (no such descriptor, or not open for writing);
+ * -EINVAL (not a regular file, not empty, opened for appending, or the
+ * medium is an image already); -ENOMEDIUM; -ENOMEM; the file system's
+ * error (the file is then incomplete: the caller removes it).
+ */
+int optsim_image_save(struct optsim_dev *dev, struct block_device *bdev,
+		      int fd, const char **why)
+	__must_hold(&dev->model_lock)
+{
+	struct optsim_medium *m;
+	struct file *file;
+	int ret = 0;
+
+	lockdep_assert_held(&dev->model_lock);
+	file = fget(fd);
+	if (!file) {
+		*why = "not an open file descriptor";
+		return -EBADF;
+	}
+	if (!S_ISREG(file_inode(file)->i_mode)) {
+		*why = "not a regular file";
+		ret = -EINVAL;
+	} else if (!(file->f_mode & FMODE_WRITE) ||
+		   !(file->f_mode & FMODE_CAN_WRITE)) {
+		*why = "the file is not open for writing";
+		ret = -EBADF;
+	} else if ((file->f_flags & O_APPEND) ||
+		   i_size_read(file_inode(file))) {
+		*why = "the file is not empty, or open for appending";
+		ret = -EINVAL;
+	}
+	if (ret)
+		goto out_fput;
+
+	mutex_lock(&dev->lock);
+	m = dev->medium;
+	if (!m) {
+		*why = "the drive is empty";
+		ret = -ENOMEDIUM;
+	} else if (m->image) {
+		*why = "the medium is an image already: copy its file";
+		ret = -EINVAL;
+	} else {
+		/* Buffered writes belong on the disc first. */
+		sync_blockdev(bdev);
+	}
+	mutex_unlock(&dev->lock);
+	if (!ret)
+		ret = optsim_image_save_medium(m, file, why);
+out_fput:
+	fput(file);
+	return ret;
 }
 
 /**

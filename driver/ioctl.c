@@ -234,6 +234,26 @@ static int optsim_ioc_erase(struct optsim_dev *dev, struct block_device *bdev,
 	return ret;
 }
 
+static int optsim_ioc_save(struct optsim_dev *dev, struct block_device *bdev,
+			   void __user *argp)
+{
+	struct optsim_save req;
+	const char *why;
+	int ret;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	if (req.flags || !optsim_zeroed(req.reserved, sizeof(req.reserved)))
+		return -EINVAL;
+	/* model_lock keeps the medium in the drive, and the MMC front still. */
+	mutex_lock(&dev->model_lock);
+	ret = optsim_image_save(dev, bdev, req.image_fd, &why);
+	mutex_unlock(&dev->model_lock);
+	if (ret)
+		pr_warn("save refused: %s (%d)\n", why, ret);
+	return ret;
+}
+
 static int optsim_ioc_get_cluster(struct optsim_dev *dev, void __user *argp)
 {
 	struct optsim_cluster_info ci;
@@ -377,12 +397,14 @@ static int optsim_ioc_drive_status(struct optsim_dev *dev)
  * @cmd: the request, one of OPTSIM_IOC_*
  * @argp: its argument
  *
- * Requests that change the medium or its parameters need CAP_SYS_ADMIN,
- * which is checked before anything else.
+ * Requests that change the medium or its parameters, and SAVE (which
+ * writes a file), need CAP_SYS_ADMIN, which is checked before anything
+ * else.
  *
  * Return: 0 or a negative errno: -ENOTTY for an unknown request, -EPERM,
  * -EFAULT, -EINVAL, -ENOMEDIUM, -EMEDIUMTYPE, -EALREADY, -EBUSY, -EROFS,
- * -ENOMEM.
+ * -ENOMEM; for LOAD and SAVE of images also -EBADF, -EBADMSG, -EOPNOTSUPP
+ * and the file system's errors.
  */
 int optsim_ioctl(struct optsim_dev *dev, struct block_device *bdev,
 		 unsigned int cmd, void __user *argp)
@@ -410,6 +432,7 @@ int optsim_ioctl(struct optsim_dev *dev, struct block_device *bdev,
 	case OPTSIM_IOC_EJECT:
 	case OPTSIM_IOC_FINALIZE:
 	case OPTSIM_IOC_ERASE:
+	case OPTSIM_IOC_SAVE:
 		break;
 	default:
 		return -ENOTTY;
@@ -429,6 +452,8 @@ int optsim_ioctl(struct optsim_dev *dev, struct block_device *bdev,
 		return optsim_ioc_finalize(dev, bdev, argp);
 	case OPTSIM_IOC_OPC:
 		return optsim_ioc_opc(dev, argp);
+	case OPTSIM_IOC_SAVE:
+		return optsim_ioc_save(dev, bdev, argp);
 	default:
 		return optsim_ioc_erase(dev, bdev, argp);
 	}

@@ -527,6 +527,8 @@ blk_status_t optsim_image_read(struct optsim_medium *m,
 int optsim_image_write(struct optsim_medium *m, const struct optsim_xfer *x,
 		       u64 first, u64 last);
 int optsim_image_forget(struct optsim_medium *m);
+int optsim_image_save(struct optsim_dev *dev, struct block_device *bdev,
+		      int fd, const char **why);
 
 /* queue.c */
 extern const struct blk_mq_ops optsim_mq_ops;

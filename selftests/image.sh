@@ -23,7 +23,7 @@ ksft_dir=$(cd "$(dirname "$0")" && pwd -P)
 LAYER=32768
 FUZZ=400
 
-tap_plan 52
+tap_plan 59
 
 need_tools insmod rmmod python3 sha256sum dd mount "$OPTSIMCTL"
 if ! [ -r "$OPTSIM_KO" ]; then
@@ -110,15 +110,15 @@ with open(sys.argv[1], "r+b") as f:
 ' "$1"
 }
 
-# state: what must survive a round trip: data, info (memory figures
-# aside) and scan.
+# state N: what must survive a round trip: the first N clusters' data,
+# info (memory figures and where the medium lives aside) and scan.
 state() {
 	dd if="$OPTSIM_DEV" bs=64k count="$1" iflag=direct 2>/dev/null |
 		sha256sum
 	ctl info --json | python3 -c '
 import json, sys
 v = json.load(sys.stdin)
-for k in ("mem_used", "mem_limit"):
+for k in ("mem_used", "mem_limit", "image"):
     v.pop(k, None)
 print(json.dumps(v, sort_keys=True))'
 	ctl scan --json
@@ -204,6 +204,35 @@ tap_check "image: still finalized" test "$(info_get finalized)" = true
 tap_check_fails "image: a write after the nwa is refused (finalized)" \
 	dd if="$work/data" of="$OPTSIM_DEV" bs=64k count=1 seek=100 \
 	oflag=direct
+tap_check "image: eject" ctl eject
+
+# ---- save: a medium in memory written out ----------------------------------
+
+# 8 clusters recorded well, 4 underpowered (uncorrectable), finalized.
+mem_medium() {
+	ctl load --media bd-r --layer-sectors 4096 &&
+		write "$work/data" "$OPTSIM_DEV" count=8 &&
+		ctl set --power 1.0 --bias-power 0.2 &&
+		write "$work/data" "$OPTSIM_DEV" seek=8 count=4 && ctl finalize
+}
+unreadable() {
+	! dd if="$OPTSIM_DEV" of=/dev/null bs=64k skip=8 count=1 iflag=direct
+}
+saved=$work/saved.img
+tap_check "image: a medium in memory with uncorrectable clusters" mem_medium
+state 8 >"$work/mem.state"
+tap_check "image: save it" ctl save "$saved"
+tap_check "image: eject, load the saved image" sh -c \
+	"$OPTSIMCTL eject && $OPTSIMCTL load --image $saved"
+state 8 >"$work/saved.state"
+tap_check "image: data, info and scan identical to the medium in memory" \
+	cmp "$work/mem.state" "$work/saved.state"
+tap_check "image: an uncorrectable cluster still fails its reads" unreadable
+no_save() {
+	! ctl save "$work/again.img" && ! [ -e "$work/again.img" ]
+}
+tap_check "image: save of an image-backed medium refused, no file left" \
+	no_save
 tap_check "image: eject" ctl eject
 
 # ---- rewritable: erase and wear ----------------------------------------------

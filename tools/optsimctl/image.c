@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * optsimctl image info, and the image side of load --image: disc images
- * (Documentation/image-format.rst). An image is read and checked here
- * without the kernel, with the module's own checks
+ * optsimctl image info and save, and the image side of load --image: disc
+ * images (Documentation/image-format.rst). An image is read and checked
+ * here without the kernel, with the module's own checks
  * (driver/model/image_format.c), so that optsimctl refuses what the
- * module would, with the same message.
+ * module would, with the same message. save is the kernel's work
+ * (OPTSIM_IOC_SAVE): only the drive sees the data of uncorrectable
+ * clusters.
  */
 #include <err.h>
 #include <errno.h>
@@ -390,4 +392,39 @@ int image_open(const char *path, bool *read_only)
 	image_check(fd, path, h, &lo);
 	free(h);
 	return fd;
+}
+
+/* optsimctl save FILE: the medium in the drive, written out as an image. */
+int cmd_save(struct optsimctl *ctl, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct optsim_save save = { 0 };
+	const char *path;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, COMMON_SHORTOPTS, longopts,
+				NULL)) != -1)
+		cmd_common_opt(ctl, c, optarg);
+	if (argc - optind != 1) {
+		warnx("save: expected FILE");
+		cmd_try_help(ctl);
+	}
+	path = argv[optind];
+
+	dev_open(ctl, O_RDONLY | O_NONBLOCK);
+	save.image_fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (save.image_fd < 0)
+		err(EXIT_FAILURE, "%s", path);
+	ret = dev_ioctl(ctl, OPTSIM_IOC_SAVE, &save);
+	close(save.image_fd);
+	if (ret) {
+		unlink(path);
+		dev_die(ctl, -ret, "save", ret == -EINVAL ?
+			"a medium loaded from an image is in its file already" :
+			NULL);
+	}
+	return EXIT_SUCCESS;
 }

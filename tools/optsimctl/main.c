@@ -186,6 +186,12 @@ static const struct command commands[] = {
 		"  -j, --json            print the new drive as JSON\n",
 	},
 	{
+		"save", cmd_save,
+		"write the medium in memory out as a disc image file",
+		"FILE",
+		"  FILE                  the image to create; it must not exist\n",
+	},
+	{
 		"image", cmd_image,
 		"describe a disc image file, without the drive",
 		"info FILE [--json]",

@@ -156,5 +156,6 @@ int cmd_stats(struct optsimctl *ctl, int argc, char **argv);
 int cmd_create(struct optsimctl *ctl, int argc, char **argv);
 int cmd_remove(struct optsimctl *ctl, int argc, char **argv);
 int cmd_image(struct optsimctl *ctl, int argc, char **argv);
+int cmd_save(struct optsimctl *ctl, int argc, char **argv);
 
 #endif /* OPTSIMCTL_H */

@@ -339,6 +339,20 @@ struct optsim_opc {
 	__u64 reserved[2];
 };
 
+/**
+ * struct optsim_save - write the medium out as a disc image
+ *	(OPTSIM_IOC_SAVE)
+ * @image_fd: a descriptor of an empty regular file, open for writing; it
+ *	      gets the image (optsim_image.h) of the medium in the drive
+ * @flags: must be zero
+ * @reserved: must be zero
+ */
+struct optsim_save {
+	__s32 image_fd;
+	__u32 flags;
+	__u64 reserved[2];
+};
+
 #define OPTSIM_IOC_MAGIC		0xBD
 
 /* Any new request must be encoded with _IOR/_IOW/_IOWR. */
@@ -352,6 +366,7 @@ struct optsim_opc {
 #define OPTSIM_IOC_GET_CLUSTER	_IOWR(OPTSIM_IOC_MAGIC, 0x07, struct optsim_cluster_info)
 #define OPTSIM_IOC_GET_QUALITY	_IOWR(OPTSIM_IOC_MAGIC, 0x08, struct optsim_quality)
 #define OPTSIM_IOC_OPC		_IOWR(OPTSIM_IOC_MAGIC, 0x09, struct optsim_opc)
+#define OPTSIM_IOC_SAVE		_IOW(OPTSIM_IOC_MAGIC, 0x0a, struct optsim_save)
 
 /*
  * Generic netlink family "optsim" (version OPTSIM_GENL_VERSION).
