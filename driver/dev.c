@@ -176,8 +176,7 @@ struct optsim_medium *optsim_dev_replace_medium(struct optsim_dev *dev,
 	optsim_compat_media_changed(dev->disk);
 	optsim_events_medium(dev, m ? OPTSIM_CMD_LOAD_NTF :
 				      OPTSIM_CMD_EJECT_NTF);
-	if (m)
-		dev->mmc.opc_pending = BIT(m->geo.layers) - 1;
+	optsim_mmc_opc_need(dev, m ? BIT(m->geo.layers) - 1 : 0);
 	optsim_mmc_media_event(dev, m ? OPTSIM_MEV_NEW_MEDIA :
 					OPTSIM_MEV_MEDIA_REMOVAL);
 	return old;
@@ -243,7 +242,7 @@ int optsim_dev_set_params_locked(struct optsim_dev *dev,
 			optsim_params_commit(m, layer, &p[layer], tabs[layer]);
 	mutex_unlock(&dev->lock);
 	/* Powers set by hand are used as they are: no OPC overrides them. */
-	dev->mmc.opc_pending &= ~layers;
+	optsim_mmc_opc_done(dev, layers);
 	optsim_events_params(dev, layers);
 	return 0;
 }
@@ -272,6 +271,83 @@ int optsim_dev_set_params(struct optsim_dev *dev,
 }
 
 /**
+ * optsim_dev_opc_apply_locked() - apply the powers OPC found
+ * @dev: the drive; the caller holds its model_lock
+ * @m: the drive's medium
+ * @req: in: the layer (or OPTSIM_LAYER_ALL) for the events; out: per layer
+ *	the power, jitter and steps found
+ * @res: per layer, the ladder's result
+ * @layers: the layers calibrated, as a bit mask
+ * @answer: called with the answer before anything changes, or NULL; an
+ *	error it returns cancels the change
+ * @ctx: passed to @answer
+ *
+ * Every layer is validated and compiled before any changes, so a failure
+ * changes nothing. The bias goes with the power at the layer's ratio, as
+ * the ladder tested it. Clears the layers' pending implicit OPC.
+ *
+ * Return: 0, -EINVAL, -ENOMEM, or an error of @answer.
+ */
+int optsim_dev_opc_apply_locked(struct optsim_dev *dev,
+				struct optsim_medium *m, struct optsim_opc *req,
+				const struct osm_opc_result *res, u32 layers,
+				optsim_opc_answer_fn answer, void *ctx)
+	__must_hold(&dev->model_lock)
+{
+	struct optsim_table *tabs[OPTSIM_MAX_LAYERS] = {};
+	struct optsim_params p[OPTSIM_MAX_LAYERS];
+	const char *why;
+	u32 layer;
+	int ret;
+
+	lockdep_assert_held(&dev->model_lock);
+	memset(req->power, 0, sizeof(req->power));
+	memset(req->jitter, 0, sizeof(req->jitter));
+	memset(req->steps, 0, sizeof(req->steps));
+	for (layer = 0; layer < m->geo.layers; layer++) {
+		if (!(layers & BIT(layer)))
+			continue;
+		p[layer] = m->params[layer];
+		p[layer].write_power = res[layer].power_uw;
+		p[layer].bias_power = res[layer].bias_uw;
+		ret = optsim_params_validate(m, &p[layer], &why);
+		if (ret)
+			goto out_put;
+		tabs[layer] = optsim_table_get(m, &p[layer], layer);
+		if (IS_ERR(tabs[layer])) {
+			ret = PTR_ERR(tabs[layer]);
+			tabs[layer] = NULL;
+			goto out_put;
+		}
+		req->power[layer] = res[layer].power_uw;
+		req->jitter[layer] =
+			(u32)(((u64)res[layer].jitter_q16 * 10000) >> 16);
+		req->steps[layer] = res[layer].steps;
+	}
+	if (answer) {
+		ret = answer(ctx, req);
+		if (ret)
+			goto out_put;
+	}
+	mutex_lock(&dev->lock);
+	for (layer = 0; layer < m->geo.layers; layer++)
+		if (tabs[layer])
+			optsim_params_commit(m, layer, &p[layer], tabs[layer]);
+	mutex_unlock(&dev->lock);
+	for (layer = 0; layer < m->geo.layers; layer++)
+		if (tabs[layer])
+			optsim_events_opc(dev, layer, req);
+	optsim_mmc_opc_done(dev, layers);
+	optsim_events_params(dev, req->layer == OPTSIM_LAYER_ALL ?
+			     OPTSIM_LAYERS_ALL : BIT(req->layer));
+	return 0;
+
+out_put:
+	optsim_params_abort(tabs);
+	return ret;
+}
+
+/**
  * optsim_dev_opc_locked() - run OPC and apply the powers it finds
  * @dev: the drive; the caller holds its model_lock
  * @req: in: the layer (or OPTSIM_LAYER_ALL); out: per layer the power,
@@ -281,8 +357,8 @@ int optsim_dev_set_params(struct optsim_dev *dev,
  * @ctx: passed to @answer
  *
  * Every layer is calibrated and compiled before any changes, so a failure
- * changes nothing. The ladders take up to seconds: they run under
- * model_lock only, not under the lock opens need.
+ * changes nothing (optsim_dev_opc_apply_locked()). The ladders take up to
+ * seconds: they run under model_lock only, not under the lock opens need.
  *
  * Return: 0; -ENOMEDIUM, -EINVAL (no such layer), -EROFS (finalized),
  * -ENOMEM, an error of the model or of @answer.
@@ -291,19 +367,13 @@ int optsim_dev_opc_locked(struct optsim_dev *dev, struct optsim_opc *req,
 			  optsim_opc_answer_fn answer, void *ctx)
 	__must_hold(&dev->model_lock)
 {
-	struct optsim_table *tabs[OPTSIM_MAX_LAYERS] = {};
-	struct optsim_params p[OPTSIM_MAX_LAYERS];
-	struct osm_opc_result res;
+	struct osm_opc_result res[OPTSIM_MAX_LAYERS] = {};
 	struct optsim_medium *m;
-	const char *why;
 	bool finalized;
-	u32 layer;
-	int ret = 0;
+	u32 layer, layers = 0;
+	int ret;
 
 	lockdep_assert_held(&dev->model_lock);
-	memset(req->power, 0, sizeof(req->power));
-	memset(req->jitter, 0, sizeof(req->jitter));
-	memset(req->steps, 0, sizeof(req->steps));
 	mutex_lock(&dev->lock);
 	m = dev->medium;
 	finalized = m && m->finalized;
@@ -317,52 +387,14 @@ int optsim_dev_opc_locked(struct optsim_dev *dev, struct optsim_opc *req,
 	for (layer = 0; layer < m->geo.layers; layer++) {
 		if (req->layer != OPTSIM_LAYER_ALL && req->layer != layer)
 			continue;
-		p[layer] = m->params[layer];
-		ret = optsim_recorder_opc(m, layer, &p[layer], &res);
+		ret = optsim_recorder_opc(m, layer, &m->params[layer],
+					  &res[layer]);
 		if (ret)
-			goto out_put;
-		/*
-		 * Apply what the ladder tested: the bias at the layer's ratio
-		 * to the write power.
-		 */
-		p[layer].write_power = res.power_uw;
-		p[layer].bias_power = res.bias_uw;
-		ret = optsim_params_validate(m, &p[layer], &why);
-		if (ret)
-			goto out_put;
-		tabs[layer] = optsim_table_get(m, &p[layer], layer);
-		if (IS_ERR(tabs[layer])) {
-			ret = PTR_ERR(tabs[layer]);
-			tabs[layer] = NULL;
-			goto out_put;
-		}
-		req->power[layer] = res.power_uw;
-		req->jitter[layer] = (u32)(((u64)res.jitter_q16 * 10000) >> 16);
-		req->steps[layer] = res.steps;
+			return ret;
+		layers |= BIT(layer);
 	}
-	if (answer) {
-		ret = answer(ctx, req);
-		if (ret)
-			goto out_put;
-	}
-	mutex_lock(&dev->lock);
-	for (layer = 0; layer < m->geo.layers; layer++)
-		if (tabs[layer])
-			optsim_params_commit(m, layer, &p[layer], tabs[layer]);
-	mutex_unlock(&dev->lock);
-	for (layer = 0; layer < m->geo.layers; layer++) {
-		if (tabs[layer]) {
-			optsim_events_opc(dev, layer, req);
-			dev->mmc.opc_pending &= ~BIT(layer);
-		}
-	}
-	optsim_events_params(dev, req->layer == OPTSIM_LAYER_ALL ?
-			     OPTSIM_LAYERS_ALL : BIT(req->layer));
-	return 0;
-
-out_put:
-	optsim_params_abort(tabs);
-	return ret;
+	return optsim_dev_opc_apply_locked(dev, m, req, res, layers, answer,
+					   ctx);
 }
 
 static void optsim_dev_free(struct optsim_dev *dev)
@@ -417,6 +449,8 @@ static struct optsim_dev *optsim_dev_create(u32 index,
 		goto out_free_dev;
 	}
 	dev->medium = m;
+	/* A disc in the drive at load is calibrated before its first write. */
+	dev->mmc.opc_pending = BIT(m->geo.layers) - 1;
 
 	dev->tag_set.ops = &optsim_mq_ops;
 	dev->tag_set.nr_hw_queues = 1;

@@ -105,6 +105,7 @@ static int __init optsim_init(void)
 	limit = g_max_mem_mb ? (u64)g_max_mem_mb << 20 :
 		((u64)totalram_pages() << PAGE_SHIFT) / 2;
 	optsim_store_init(limit);
+	optsim_simd_init();
 
 	ret = optsim_dev_init();
 	if (ret)

@@ -131,9 +131,14 @@ static enum optsim_mmc_busy optsim_mmc_busy_now(struct optsim_dev *dev)
 {
 	struct optsim_mmc *mmc = &dev->mmc;
 
-	if (mmc->busy != OPTSIM_MMC_IDLE &&
-	    time_after_eq(jiffies, mmc->busy_end))
+	if (mmc->busy == OPTSIM_MMC_CALIBRATING) {
+		/* An OPC for a disc that left (or was recalibrated) is moot. */
+		if (!mmc->opc_running || mmc->opc_job.gen != mmc->opc_gen)
+			mmc->busy = OPTSIM_MMC_IDLE;
+	} else if (mmc->busy != OPTSIM_MMC_IDLE &&
+		   time_after_eq(jiffies, mmc->busy_end)) {
 		mmc->busy = OPTSIM_MMC_IDLE;
+	}
 	return mmc->busy;
 }
 
@@ -159,11 +164,18 @@ void optsim_mmc_start_busy(struct optsim_mmc_cmd *c, enum optsim_mmc_busy busy,
 	mmc->busy_end = jiffies + msecs_to_jiffies(msecs);
 }
 
-/*
- * NOT READY because of the long operation in progress, with its progress
- * in the sense key specific bytes, as a fraction of 65536.
+/**
+ * optsim_mmc_busy_sense() - NOT READY because of the long operation in
+ *	progress
+ * @c: the command
+ *
+ * The progress goes in the sense key specific bytes, as a fraction of
+ * 65536 of the operation's span; an operation that outlasts its estimate
+ * (OPC) stays just short of done.
+ *
+ * Return: -EIO, with the sense set.
  */
-static int optsim_mmc_busy_sense(struct optsim_mmc_cmd *c)
+int optsim_mmc_busy_sense(struct optsim_mmc_cmd *c)
 {
 	struct optsim_mmc *mmc = &c->dev->mmc;
 	unsigned long span = mmc->busy_end - mmc->busy_start;
@@ -172,10 +184,11 @@ static int optsim_mmc_busy_sense(struct optsim_mmc_cmd *c)
 		[OPTSIM_MMC_FORMATTING]	= 0x04,
 		[OPTSIM_MMC_CLOSING]	= 0x07,
 		[OPTSIM_MMC_SYNCING]	= 0x08,
+		[OPTSIM_MMC_CALIBRATING] = 0x08,
 	};
 
 	c->progress_valid = true;
-	c->progress = span ? min_t(u64, (u64)done * 65536 / span, 65535) : 0;
+	c->progress = span ? min_t(u64, (u64)done * 65536 / span, 65279) : 0;
 	return optsim_mmc_sense(c, OPTSIM_SK_NOT_READY, 0x04, ascq[mmc->busy]);
 }
 
@@ -401,7 +414,7 @@ static int optsim_mmc_gesn(struct optsim_mmc_cmd *c)
 /* SEND OPC INFORMATION: the drive calibrates before its next write. */
 static int optsim_mmc_send_opc(struct optsim_mmc_cmd *c)
 {
-	c->dev->mmc.opc_pending = BIT(c->m->geo.layers) - 1;
+	optsim_mmc_opc_need(c->dev, BIT(c->m->geo.layers) - 1);
 	return 0;
 }
 

@@ -11,6 +11,7 @@
  *			PREVENT ALLOW, GET EVENT STATUS NOTIFICATION
  *	mmc_rw.c	READ, WRITE, WRITE AND VERIFY, VERIFY, SYNCHRONIZE
  *			CACHE, and the drive's open cluster
+ *	mmc_opc.c	the implicit OPC before a write, in the background
  *	mmc_drive.c	INQUIRY and VPD, GET CONFIGURATION, MODE SENSE and
  *			SELECT, GET PERFORMANCE, SET STREAMING, SET CD SPEED,
  *			READ BUFFER CAPACITY, READ DISC STRUCTURE
@@ -80,12 +81,34 @@ struct scsi_device;
  * @OPTSIM_MMC_FORMATTING: FORMAT UNIT; not ready 02/04/04
  * @OPTSIM_MMC_CLOSING: CLOSE TRACK/SESSION; not ready 02/04/07
  * @OPTSIM_MMC_SYNCING: SYNCHRONIZE CACHE; not ready 02/04/08
+ * @OPTSIM_MMC_CALIBRATING: the implicit OPC before a write (mmc_opc.c);
+ *	not ready 02/04/08 until it is done, whatever its time estimate said
  */
 enum optsim_mmc_busy {
 	OPTSIM_MMC_IDLE,
 	OPTSIM_MMC_FORMATTING,
 	OPTSIM_MMC_CLOSING,
 	OPTSIM_MMC_SYNCING,
+	OPTSIM_MMC_CALIBRATING,
+};
+
+/**
+ * struct optsim_mmc_opc_job - what a background OPC works on
+ * @stack: a copy of the medium's stack, so that the ladder needs no lock
+ *	and no medium
+ * @in: per layer, the model's input: the layer's parameters then
+ * @layers: the layers to calibrate, as a bit mask
+ * @gen: &optsim_mmc.opc_gen when the job was set up
+ * @res: per layer, the ladder's result
+ * @ret: the ladders' outcome
+ */
+struct optsim_mmc_opc_job {
+	struct osm_stack stack;
+	struct osm_compile_in in[OPTSIM_MAX_LAYERS];
+	u32 layers;
+	u32 gen;
+	struct osm_opc_result res[OPTSIM_MAX_LAYERS];
+	int ret;
 };
 
 /**
@@ -134,7 +157,20 @@ enum optsim_mmc_media_event {
  * @busy_start: see @busy
  * @busy_end: see @busy
  * @opc_pending: layers whose OPC runs before the next write (after a load
- *	or a speed change)
+ *	or a speed change); changed through optsim_mmc_opc_need() and
+ *	optsim_mmc_opc_done() only
+ * @opc_gen: counts the changes of @opc_pending (and so of the medium and of
+ *	its write parameters): a background OPC that finishes after one is
+ *	not applied
+ * @opc_running: @opc_work is queued or running; until it ends, the drive
+ *	is busy (OPTSIM_MMC_CALIBRATING) and nothing else writes @opc_job
+ * @opc_failed: layers whose last background OPC found no power that
+ *	records: the write that waited for it fails with 03/73/03
+ * @opc_ms: how long the last background OPC took per layer, to estimate
+ *	the progress of the next one
+ * @opc_work: runs @opc_job's ladders without model_lock, then applies them
+ *	under it (mmc_opc.c)
+ * @opc_job: the background OPC's input and result; see @opc_running
  * @write_kbps: write speed a host selected (SET STREAMING, SET CD SPEED),
  *	in kB/s of user data; 0 for the drive's choice
  * @read_kbps: read speed selected, kB/s; 0 for the maximum
@@ -167,6 +203,12 @@ struct optsim_mmc {
 	unsigned long busy_start;
 	unsigned long busy_end;
 	u32 opc_pending;
+	u32 opc_gen;
+	bool opc_running;
+	u32 opc_failed;
+	unsigned int opc_ms;
+	struct work_struct opc_work;
+	struct optsim_mmc_opc_job opc_job;
 	u32 write_kbps;
 	u32 read_kbps;
 	bool per;
@@ -234,6 +276,7 @@ int optsim_mmc_bad_field(struct optsim_mmc_cmd *c);
 int optsim_mmc_need_medium(struct optsim_mmc_cmd *c);
 void optsim_mmc_start_busy(struct optsim_mmc_cmd *c, enum optsim_mmc_busy busy,
 			   unsigned int msecs);
+int optsim_mmc_busy_sense(struct optsim_mmc_cmd *c);
 u32 optsim_mmc_profile(const struct optsim_medium *m);
 void optsim_mmc_media_event(struct optsim_dev *dev,
 			    enum optsim_mmc_media_event ev);
@@ -248,6 +291,13 @@ int optsim_mmc_verify(struct optsim_mmc_cmd *c);
 int optsim_mmc_sync_cache(struct optsim_mmc_cmd *c);
 int optsim_mmc_flush_open(struct optsim_dev *dev, struct optsim_medium *m,
 			  bool pad);
+
+/* mmc_opc.c */
+void optsim_mmc_opc_need(struct optsim_dev *dev, u32 layers);
+void optsim_mmc_opc_done(struct optsim_dev *dev, u32 layers);
+int optsim_mmc_opc_wait(struct optsim_mmc_cmd *c, u32 layers);
+void optsim_mmc_opc_init(struct optsim_dev *dev);
+void optsim_mmc_opc_cancel(struct optsim_dev *dev);
 
 /* mmc_drive.c */
 int optsim_mmc_inquiry(struct optsim_mmc_cmd *c);

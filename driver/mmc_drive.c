@@ -1014,7 +1014,7 @@ static int optsim_mmc_apply_speed(struct optsim_mmc_cmd *c, u32 x,
 		if (ret)
 			return optsim_mmc_sense(c, OPTSIM_SK_ABORTED,
 						OPTSIM_ASC_RESOURCES, 0x03);
-		dev->mmc.opc_pending = GENMASK(layers - 1, 0);
+		optsim_mmc_opc_need(dev, GENMASK(layers - 1, 0));
 	}
 	dev->mmc.write_kbps = host_choice ? optsim_mmc_x_kbps(x) : 0;
 	dev->mmc.read_kbps = read_kbps;

@@ -12,9 +12,9 @@
  * zeros. Reads through MMC see the open cluster; /dev/optsim sees it once
  * it is recorded.
  *
- * The first write after a load or a speed change runs OPC on the layers it
- * records, as drives do; powers set by hand (OPTSIM_IOC_SET_PARAMS) are
- * kept as they are.
+ * The first write after a load or a speed change waits for OPC on the
+ * layers it records, as drives do (mmc_opc.c); powers set by hand
+ * (OPTSIM_IOC_SET_PARAMS) are kept as they are.
  */
 #include "optsim.h"
 #include "compat.h"
@@ -324,31 +324,15 @@ static int optsim_mmc_write_srm(struct optsim_mmc_cmd *c, u64 lba, u32 blocks)
 	return 0;
 }
 
-/* OPC on the layers a write records, when they wait for it. */
-static int optsim_mmc_write_opc(struct optsim_mmc_cmd *c, u64 lba, u32 blocks)
+/* The layers a write records that wait for OPC, as a bit mask. */
+static u32 optsim_mmc_write_opc(struct optsim_mmc_cmd *c, u64 lba, u32 blocks)
 {
-	struct optsim_dev *dev = c->dev;
 	struct optsim_medium *m = c->m;
 	u32 first = optsim_medium_cluster_layer(m, lba / OPTSIM_MMC_CLUSTER);
 	u32 last = optsim_medium_cluster_layer(m, (lba + blocks - 1) /
 					       OPTSIM_MMC_CLUSTER);
-	struct optsim_opc req = {};
-	u32 layer;
-	int ret;
 
-	for (layer = first; layer <= last; layer++) {
-		if (!(dev->mmc.opc_pending & BIT(layer)))
-			continue;
-		req.layer = layer;
-		ret = optsim_dev_opc_locked(dev, &req, NULL, NULL);
-		if (ret == -ENOMEM)
-			return optsim_mmc_sense(c, OPTSIM_SK_HARDWARE_ERROR,
-						0x00, 0x00);
-		if (ret)
-			return optsim_mmc_sense(c, OPTSIM_SK_MEDIUM_ERROR,
-						0x73, 0x03);
-	}
-	return 0;
+	return c->dev->mmc.opc_pending & GENMASK(last, first);
 }
 
 /* Whether the clusters a write recorded read back: WRITE AND VERIFY. */
@@ -377,7 +361,9 @@ static int optsim_mmc_write_verify(struct optsim_mmc_cmd *c, u64 lba,
  * A BD-R takes sectors at the NWA of an open track only (05/21/02 else); a
  * BD-RE anywhere in its formatted area, once formatted (05/30/10 before).
  * The write-once and finalize rules are the store's, as for /dev/optsim.
- * A write is checked before OPC runs: a refused write changes nothing.
+ * A write is checked before OPC runs: a refused write changes nothing. A
+ * write that needs OPC first starts it and is answered 02/04/08, which the
+ * host retries (optsim_mmc_opc_wait()).
  * The recording model decides how well each cluster records; a write
  * does not fail because it recorded badly, its reads do. WRITE AND VERIFY
  * reads the recorded clusters back and fails with 03/0C/00 when one does
@@ -393,7 +379,7 @@ int optsim_mmc_write(struct optsim_mmc_cmd *c)
 	struct optsim_refusal why = {};
 	bool formatted;
 	u64 lba, bytes;
-	u32 blocks;
+	u32 blocks, opc;
 	int ret;
 
 	optsim_mmc_rw_decode(c->cdb, &lba, &blocks);
@@ -416,12 +402,12 @@ int optsim_mmc_write(struct optsim_mmc_cmd *c)
 		if (ret)
 			return ret;
 	}
+	opc = optsim_mmc_write_opc(c, lba, blocks);
+	if (opc)
+		return optsim_mmc_opc_wait(c, opc);
 	bytes = (u64)blocks * OPTSIM_MMC_BLOCK;
 	if (scsi_sg_copy_to_buffer(scmd, dev->mmc.io_buf, bytes) != bytes)
 		return optsim_mmc_bad_field(c);
-	ret = optsim_mmc_write_opc(c, lba, blocks);
-	if (ret)
-		return ret;
 
 	if (m->type->write_once)
 		ret = optsim_mmc_write_srm(c, lba, blocks);

@@ -408,6 +408,10 @@ int optsim_dev_set_params_locked(struct optsim_dev *dev,
 typedef int (*optsim_opc_answer_fn)(void *ctx, const struct optsim_opc *req);
 int optsim_dev_opc_locked(struct optsim_dev *dev, struct optsim_opc *req,
 			  optsim_opc_answer_fn answer, void *ctx);
+int optsim_dev_opc_apply_locked(struct optsim_dev *dev,
+				struct optsim_medium *m, struct optsim_opc *req,
+				const struct osm_opc_result *res, u32 layers,
+				optsim_opc_answer_fn answer, void *ctx);
 int optsim_dev_set_params(struct optsim_dev *dev,
 			  const struct optsim_params p[OPTSIM_MAX_LAYERS],
 			  u32 layers, const char **why);
@@ -480,10 +484,16 @@ void optsim_recorder_set_table(struct optsim_medium *m, u32 layer,
 			       struct optsim_table *tab);
 void optsim_recorder_record(struct optsim_medium *m, struct optsim_cluster *cl,
 			    const void *data, u64 index, u32 layer);
+void optsim_recorder_compile_in(const struct optsim_medium *m,
+				const struct optsim_params *p, u32 layer,
+				struct osm_compile_in *in);
 int optsim_recorder_opc(const struct optsim_medium *m, u32 layer,
 			const struct optsim_params *p,
 			struct osm_opc_result *res);
 void optsim_recorder_exit(void);
+
+/* simd.c; optsim_simd_begin() and _end() are in model/shim.h */
+void optsim_simd_init(void);
 
 /**
  * struct optsim_xfer - the data a read or a write moves

@@ -116,9 +116,16 @@ static struct optsim_table *optsim_table_lookup(const struct optsim_table_key *k
 	return NULL;
 }
 
-static void optsim_compile_in(const struct optsim_medium *m,
-			      const struct optsim_params *p, u32 layer,
-			      struct osm_compile_in *in)
+/**
+ * optsim_recorder_compile_in() - the model's input for a layer's parameters
+ * @m: the medium; @in points to its stack
+ * @p: the parameters
+ * @layer: the layer
+ * @in: filled in
+ */
+void optsim_recorder_compile_in(const struct optsim_medium *m,
+				const struct optsim_params *p, u32 layer,
+				struct osm_compile_in *in)
 {
 	*in = (struct osm_compile_in) {
 		.stack		= &m->stack,
@@ -167,7 +174,7 @@ struct optsim_table *optsim_table_get(const struct optsim_medium *m,
 	tab = kvzalloc(sizeof(*tab), GFP_KERNEL);
 	if (!tab)
 		return ERR_PTR(-ENOMEM);
-	optsim_compile_in(m, p, layer, &in);
+	optsim_recorder_compile_in(m, p, layer, &in);
 	ret = osm_model_compile(&in, &tab->t);
 	if (ret) {
 		kvfree(tab);
@@ -327,7 +334,7 @@ int optsim_recorder_opc(const struct optsim_medium *m, u32 layer,
 	struct osm_compile_in in;
 	int ret;
 
-	optsim_compile_in(m, p, layer, &in);
+	optsim_recorder_compile_in(m, p, layer, &in);
 	ret = osm_model_opc(&in, res);
 	if (!ret)
 		optsim_stat_add(m->dev, layer, OPTSIM_STAT_COMPILES,

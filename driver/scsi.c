@@ -229,6 +229,7 @@ void optsim_scsi_init_dev(struct optsim_dev *dev)
 	INIT_LIST_HEAD(&dev->mmc.queue);
 	INIT_WORK(&dev->mmc.work, optsim_scsi_work);
 	spin_lock_init(&dev->mmc.evlock);
+	optsim_mmc_opc_init(dev);
 }
 
 /* Free what a drive's LUN needed; nothing runs its commands any more. */
@@ -318,6 +319,7 @@ void optsim_scsi_remove(struct optsim_dev *dev)
 	}
 	optsim_scsi_target[dev->index] = NULL;
 	cancel_work_sync(&dev->mmc.work);
+	optsim_mmc_opc_cancel(dev);
 	optsim_scsi_free(dev);
 }
 

@@ -8,10 +8,14 @@
 # on a blank BD-R and on a BD-RE after dvd+rw-format (read back through
 # both fronts), two xorriso sessions with -close off, a mount of both,
 # finalizing with -close on and a refused further write, cdrskin -minfo
-# and a -tao burn, wodim -checkdrive, eject and load through eject(1),
-# /dev/optsim and optsimctl as both fronts see them (unit attention, GESN,
-# not ready), an underpowered write that reads back with a medium error, a
-# second drive's LUN, the module parameter mmc=0, and a kernel log free of
+# and -tao and -sao burns (the latter reserves its track), wodim
+# -checkdrive, the first write waiting for OPC (02/04/08, then it records;
+# a refused write starts none), recovered-error reporting with mode page
+# 01's PER bit, a growisofs burn across the layer jump of a BD-R DL, eject
+# and load through eject(1), /dev/optsim and optsimctl as both fronts see
+# them (unit attention, GESN, not ready), an underpowered write that reads back with a medium error, a
+# second drive's LUN, a drive removed while its sr node is open (a
+# hot-unplug), the module parameter mmc=0, and a kernel log free of
 # SCSI timeouts, aborts, offlined devices and GESN/TUR disagreement. Every
 # client runs under timeout(1): a hang fails its test, not the run. TAP
 # on stdout. Leaves the module loaded with $OPTSIM_MODPARAMS.
@@ -39,14 +43,19 @@ BAD_KLOG='timing out|abort|offlined|GET_EVENT and TUR disagree'
 # sg3-utils exit statuses (sg_lib.h).
 SG_NOT_READY=2
 SG_MEDIUM_HARD=3
+SG_ILLEGAL_REQ=5
 SG_UNIT_ATTENTION=6
+SG_RECOVERED=21
+# A BD-R DL image larger than one layer of $LAYER sectors (32 MiB).
+DL_IMAGE_MIB=40
 
-tap_plan 58
+tap_plan 72
 
 fs_test_begin mmc sg_inq sg_turs sg_readcap sg_get_config sg_modes sg_raw \
 	lsscsi growisofs dvd+rw-format dvd+rw-mediainfo xorriso cdrskin wodim \
 	eject timeout python3 cmp dd /lib/udev/cdrom_id "$OPTSIMCTL"
 img=$work/image.iso
+dlimg=$work/dl.iso
 sr=
 sg=
 
@@ -397,6 +406,30 @@ second_drive() {
 	fi
 }
 
+# A drive removed while its srN is held open goes as a hot-unplugged
+# drive does: the removal is not refused, the LUN goes, and closing the
+# stale descriptor afterwards leaves the kernel log clean.
+remove_while_open() {
+	"$OPTSIMCTL" create --index 6 --media bd-re --layer-sectors 1024 ||
+		return 1
+	_n=$(lun_nodes 6) || { echo "$_n"; "$OPTSIMCTL" remove 6; return 1; }
+	_r=/dev/${_n% *}
+	_before=$(dmesg | grep -c -E 'BUG|WARNING|Oops|refcount')
+	exec 3<"$_r" || { "$OPTSIMCTL" remove 6; return 1; }
+	"$OPTSIMCTL" remove 6
+	_rc=$?
+	exec 3<&-
+	[ "$_rc" -eq 0 ] || { echo "optsimctl remove: exit $_rc"; return 1; }
+	_h=$(mmc_host) || return 1
+	sleep 0.5
+	if [ -e "/sys/bus/scsi/devices/$_h:0:6:0" ]; then
+		echo "LUN $_h:0:6:0 still there after the removal"
+		return 1
+	fi
+	expect_eq "kernel warnings" "$_before" \
+		"$(dmesg | grep -c -E 'BUG|WARNING|Oops|refcount')"
+}
+
 # mmc=0: no SCSI host; then the module as run.sh loaded it.
 mmc_off() {
 	rmmod optsim || return 1
@@ -426,6 +459,138 @@ mmc_off() {
 klog_clean() {
 	dmesg | grep -E -i "$BAD_KLOG"
 	! dmesg | grep -E -i -q "$BAD_KLOG"
+}
+
+# ---- OPC, recovered errors, RESERVE TRACK, the layer jump -----------------
+
+# write_cluster0 FILE: WRITE(10) of one cluster at LBA 0 through sg;
+# sg_raw's exit status, its output in $work/write.
+write_cluster0() {
+	timeout "$TMO" sg_raw -v -s 65536 -i "$1" "$sg" \
+		2a 00 00 00 00 00 00 00 20 00 >"$work/write" 2>&1
+}
+
+# A write off the NWA of a blank BD-R is refused (05/21/02) before OPC:
+# the drive stays ready, with no calibration started.
+write_refused_no_opc() {
+	head -c 65536 /dev/urandom >"$work/cluster"
+	timeout "$TMO" sg_raw -v -s 65536 -i "$work/cluster" "$sg" \
+		2a 00 00 00 00 20 00 00 20 00 >"$work/write" 2>&1
+	_rc=$?
+	cat "$work/write"
+	expect_eq "sg_raw exit status" "$SG_ILLEGAL_REQ" "$_rc" || return 1
+	grep -qi 'invalid address for write' "$work/write" || return 1
+	turs || { cat "$work/turs"; return 1; }
+}
+
+# The first write after the load starts OPC and is answered 02/04/08
+# with progress; TEST UNIT READY says the same until OPC is done, within
+# $TMO seconds; then the same write records the cluster.
+write_waits_for_opc() {
+	head -c 65536 /dev/urandom >"$work/cluster0"
+	write_cluster0 "$work/cluster0"
+	_rc=$?
+	cat "$work/write"
+	expect_eq "first WRITE: sg_raw exit status" "$SG_NOT_READY" "$_rc" ||
+		return 1
+	grep -qi 'long write in progress' "$work/write" || return 1
+	turs
+	cat "$work/turs"
+	_i=0
+	while ! turs; do
+		grep -qi 'long write in progress' "$work/turs" ||
+			{ cat "$work/turs"; return 1; }
+		grep -qi 'progress indication' "$work/turs" ||
+			{ cat "$work/turs"; return 1; }
+		[ "$_i" -lt "$((TMO * 2))" ] || { echo "OPC never ended"; return 1; }
+		sleep 0.5
+		_i=$((_i + 1))
+	done
+	tap_diag "OPC ended after about $((_i / 2)) s of polling"
+	write_cluster0 "$work/cluster0" || { cat "$work/write"; return 1; }
+	dd if="$sr" of="$work/back" bs=65536 count=1 iflag=direct \
+		status=none && cmp "$work/cluster0" "$work/back"
+}
+
+# mode_select_per 0|1: MODE SELECT(10) of page 01 with PER clear or set.
+mode_select_per() {
+	if [ "$1" = 1 ]; then _b=004; else _b=000; fi
+	# shellcheck disable=SC2059 # the format is built on purpose
+	printf "\\0\\0\\0\\0\\0\\0\\0\\0\\001\\012\\$_b\\0\\0\\0\\0\\0\\0\\0\\0\\0" \
+		>"$work/page01"
+	timeout "$TMO" sg_raw -s 20 -i "$work/page01" "$sg" \
+		55 10 00 00 00 00 00 00 14 00
+}
+
+# recovered_reads N: reads each of the first N clusters through sg; prints
+# how many were answered 01/18/00 (recovered with error correction).
+recovered_reads() {
+	_n=0
+	_i=0
+	while [ "$_i" -lt "$1" ]; do
+		_l=$((_i * 32))
+		timeout "$TMO" sg_raw -r 65536 "$sg" 28 00 00 00 \
+			"$(printf %02x $((_l >> 8)))" "$(printf %02x $((_l & 255)))" \
+			00 00 20 00 >/dev/null 2>"$work/read"
+		_rc=$?
+		if [ "$_rc" -eq "$SG_RECOVERED" ]; then
+			grep -qi 'error correction applied' "$work/read" ||
+				return 1
+			_n=$((_n + 1))
+		elif [ "$_rc" -ne 0 ]; then
+			cat "$work/read"
+			return 1
+		fi
+		_i=$((_i + 1))
+	done
+	echo "$_n"
+}
+
+# With PER set, the reads of clusters the ECC corrected (the scan counts
+# LDC > 0) report 01/18/00 and still deliver the data; with PER clear,
+# none does.
+per_reports() {
+	_cl=$(($(stat -c %s "$img") / 65536))
+	_ldc=$(scan_ldc_total) || return 1
+	[ "$_ldc" -gt 0 ] || { echo "the scan found no corrected errors"; return 1; }
+	mode_select_per 1 || return 1
+	_on=$(recovered_reads "$_cl") || { echo "$_on"; return 1; }
+	mode_select_per 0 || return 1
+	_off=$(recovered_reads "$_cl") || { echo "$_off"; return 1; }
+	tap_diag "PER=1: $_on of $_cl cluster reads recovered; PER=0: $_off"
+	[ "$_on" -gt 0 ] && expect_eq "recovered reads with PER=0" 0 "$_off"
+}
+
+scan_ldc_total() {
+	"$OPTSIMCTL" -d "$OPTSIM_DEV" scan --json | python3 -c '
+import json, sys
+print(sum(l["ldc_total"] for l in json.load(sys.stdin)["layers"]))'
+}
+
+# cdrskin -sao reserves its track (RESERVE TRACK) on the blank BD-R: the
+# track table shows track 1 reserved and closed, and it reads back.
+sao_reserved() {
+	"$OPTSIMCTL" -d "$OPTSIM_DEV" info --json | python3 -c '
+import json, sys
+t = json.load(sys.stdin)["tracks"]
+print(t)
+sys.exit(0 if t and t[0]["reserved"] and t[0]["closed"] else 1)'
+}
+
+# A growisofs burn larger than a layer crosses into L1: both layers hold
+# recorded clusters.
+dl_image() {
+	mkdir -p "$work/dl" &&
+		head -c $((DL_IMAGE_MIB * 1048576)) /dev/urandom \
+			>"$work/dl/big.bin" &&
+		xorriso -as mkisofs -R -V OPTSIM_DL -o "$dlimg" "$work/dl" &&
+		rm -r "$work/dl"
+}
+
+both_layers_recorded() {
+	_r=$(info_get recorded_clusters) || return 1
+	echo "recorded clusters per layer: $_r"
+	[ "${_r% *}" -gt 0 ] && [ "${_r#* }" -gt 0 ]
 }
 
 # ---- the tests -------------------------------------------------------------
@@ -462,6 +627,8 @@ tap_check "mmc: wodim -checkdrive ends without a hang" wodim_checkdrive
 
 tap_check "mmc: growisofs -Z $sr=image.iso on a blank BD-R" growisofs_z
 tap_check "mmc: read back through $sr and /dev/optsim" both_fronts "$img"
+tap_check "mmc: PER=1: reads the ECC corrected say 01/18/00; PER=0: none" \
+	per_reports
 tap_check "mmc: cdrom_id: BD-R, appendable" cdrom_id_says \
 	ID_CDROM_MEDIA_BD_R=1 ID_CDROM_MEDIA_STATE=appendable
 
@@ -509,6 +676,28 @@ tap_check "mmc: cdrskin -tao burn" timeout "$TMO" \
 tap_check "mmc: cdrskin's track reads back through /dev/optsim" \
 	readback "$OPTSIM_DEV" "$img"
 
+# -- OPC before the first write, RESERVE TRACK, the layer jump ----------------
+
+tap_check "mmc: optsimctl load bd-r (for OPC)" load_ready bd-r
+tap_check "mmc: a write off the NWA: 05/21/02, and no OPC starts" \
+	write_refused_no_opc
+tap_check "mmc: the first write waits for OPC (02/04/08), then records" \
+	write_waits_for_opc
+tap_check "mmc: optsimctl load bd-r (for cdrskin -sao)" load_ready bd-r
+tap_check "mmc: cdrskin -sao burn" timeout "$TMO" \
+	cdrskin -v dev="$sr" -sao "$img"
+tap_check "mmc: cdrskin -sao reserved its track (RESERVE TRACK)" sao_reserved
+tap_check "mmc: the reserved track reads back through $sr" \
+	readback "$sr" "$img"
+tap_check "mmc: xorriso -as mkisofs image of $DL_IMAGE_MIB MiB" dl_image
+tap_check "mmc: optsimctl load bd-r-dl" load_ready bd-r-dl
+tap_check "mmc: growisofs -Z across the layer jump of the BD-R DL" \
+	timeout "$TMO" growisofs -Z "$sr=$dlimg"
+tap_check "mmc: the DL burn reads back through $sr and /dev/optsim" \
+	both_fronts "$dlimg"
+tap_check "mmc: both layers of the BD-R DL hold recorded clusters" \
+	both_layers_recorded
+
 # -- BD-RE: format, growisofs -----------------------------------------------
 
 tap_check "mmc: optsimctl load bd-re" load_ready bd-re
@@ -540,6 +729,8 @@ tap_check "mmc: dd from $sr and from /dev/optsim: ENODATA (medium error)" dd_bot
 
 tap_check "mmc: optsimctl create --index 5: LUN target 5; remove: gone" \
 	second_drive
+tap_check "mmc: a drive removed while its sr is open: LUN gone, log clean" \
+	remove_while_open
 tap_check "mmc: mmc=0: no SCSI host" mmc_off
 tap_check "mmc: dmesg: no timeout, abort, offlined, GESN/TUR disagreement" \
 	klog_clean

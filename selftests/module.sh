@@ -4,7 +4,8 @@
 # module.sh - loading and unloading the optsim module: rmmod is refused
 # while the device is open or mounted, insmod with bad parameters fails and
 # creates nothing, the defaults give a 50 GB bd-re-dl, the parameters are
-# honoured (max_mem_mb caps the memory: ENOSPC). Leaves the module loaded
+# honoured (max_mem_mb caps the memory: ENOSPC; simd=0 and simd=1 record
+# alike, and simd reads back the code in use). Leaves the module loaded
 # with $OPTSIM_MODPARAMS, as run.sh loaded it. TAP on stdout.
 
 # Functions here run indirectly, through tap_check.
@@ -16,7 +17,7 @@ ksft_dir=$(cd "$(dirname "$0")" && pwd -P)
 
 DEFAULT_LAYER=12219392
 
-tap_plan 15
+tap_plan 16
 
 need_tools insmod rmmod mkfs.ext4 python3 dd "$OPTSIMCTL"
 if ! [ -r "$OPTSIM_KO" ]; then
@@ -126,6 +127,38 @@ mem_cap() {
 	cmp -n 65536 "$work/c0" "$OPTSIM_DEV"
 }
 
+# simd_record N: load with simd=N, write random, zero, 0x55 and 0xff
+# clusters and keep every cluster's quality record in $work/simd-N.csv.
+simd_record() {
+	insmod_ok media=bd-r layer_sectors=4096 "simd=$1" || return 1
+	_used=$(cat /sys/module/optsim/parameters/simd) || return 1
+	echo "simd=$1: parameter reads back $_used;" \
+		"$(dmesg | grep -o 'recording model: [a-zA-Z0-9]* code' | tail -n 1)"
+	case $1$_used in
+	0N | 1Y | 1N) ;;
+	*) echo "simd=$1 reads back $_used"; return 1 ;;
+	esac
+	dd if="$work/simd-data" of="$OPTSIM_DEV" bs=65536 oflag=direct \
+		conv=notrunc status=none || return 1
+	# its exit status says whether clusters are unreadable: not asked here
+	"$OPTSIMCTL" -d "$OPTSIM_DEV" scan --csv "$work/simd-$1.csv" >/dev/null
+	[ -s "$work/simd-$1.csv" ] || return 1
+	rmmod optsim
+}
+
+# The scalar and the AVX2 code of the model give the same records.
+simd_alike() {
+	{
+		head -c 1048576 /dev/urandom
+		head -c 262144 /dev/zero
+		head -c 262144 /dev/zero | tr '\0' 'U'
+		head -c 262144 /dev/zero | tr '\0' '\377'
+	} >"$work/simd-data"
+	simd_record 0 && simd_record 1 || return 1
+	[ "$(wc -l <"$work/simd-0.csv")" -gt 28 ] || return 1
+	cmp "$work/simd-0.csv" "$work/simd-1.csv"
+}
+
 # The smallest and largest layer_sectors are accepted.
 limits_ok() {
 	for _ls in 1024 16777216; do
@@ -189,6 +222,8 @@ else
 fi
 rmmod optsim 2>/dev/null
 tap_check "module: max_mem_mb=1 caps recorded data (ENOSPC)" mem_cap
+rmmod optsim 2>/dev/null
+tap_check "module: simd=0 and simd=1 record alike" simd_alike
 rmmod optsim 2>/dev/null
 # shellcheck disable=SC2086 # the parameters are separate words
 tap_check "module: reload with $OPTSIM_MODPARAMS" insmod_ok $OPTSIM_MODPARAMS

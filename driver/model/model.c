@@ -35,7 +35,7 @@ int osm_model_compile(const struct osm_compile_in *in, struct osm_table *out)
  * @dow: overwrites of the cluster before this write
  * @seed: seed of the error draws (e.g. disc seed ^ cluster ^ write count)
  * @rec: the record
- * @h: scratch for the cluster's mark histogram (520 bytes: too big for a
+ * @h: scratch for the cluster's mark histogram (4 KiB: too big for a
  *	kernel stack frame, so the caller keeps one per writer)
  *
  * Return: 0, or -EINVAL for empty data.

@@ -17,6 +17,20 @@
 /* Mark classes: 2T .. 9T (9T only in the sync). */
 #define OSM_RLL_MARKS		8
 #define OSM_RLL_BINS		(OSM_RLL_SPACES * OSM_RLL_MARKS * OSM_RLL_SPACES)
+/* Histograms counted into in turn, then summed (see rll.c). */
+#define OSM_RLL_PARTS		4
+
+/*
+ * Scratch of osm_rll_histogram(), per frame: the run codes (at most six a
+ * byte, three kept and a sync's six, two codes a byte) with slack for
+ * 32-byte loads, and the run-table index of each byte.
+ */
+#define OSM_RLL_CODE_BYTES	((3 + 6 + 6 * (OSM_RLL_FRAME_BYTES + 1)) / 2 + 48)
+
+/* Code paths of osm_rll_histogram_path(). */
+#define OSM_RLL_PATH_SCALAR	0
+#define OSM_RLL_PATH_AVX2	1
+#define OSM_RLL_PATHS		2
 
 /**
  * struct osm_rll_hist - what the write path needs from the channel stream
@@ -24,11 +38,23 @@
  *	space class), flattened as [sp][n - 2][sn]
  * @marks: marks counted
  * @bits: channel bits of the stream
+ * @part: scratch of osm_rll_histogram(): the histograms it counts into in
+ *	turn and sums into @count
+ * @codes: scratch: run codes of a frame, two a byte, first low
+ * @bins: scratch: histogram bin of each mark of @codes
+ * @index: scratch: run-table index of each byte of a frame
+ *
+ * The scratch keeps osm_rll_histogram()'s stack frame small: the kernel
+ * write path calls it from deep in the block layer.
  */
 struct osm_rll_hist {
 	u32 count[OSM_RLL_BINS];
 	u32 marks;
 	u32 bits;
+	u32 part[OSM_RLL_PARTS][OSM_RLL_BINS];
+	u8 codes[OSM_RLL_CODE_BYTES];
+	u8 bins[OSM_RLL_CODE_BYTES];
+	u16 index[OSM_RLL_FRAME_BYTES];
 };
 
 /**
@@ -48,5 +74,9 @@ size_t osm_rll_encoded_bits(size_t len);
 size_t osm_rll_encode(const u8 *data, size_t len, u8 *out, size_t out_len);
 int osm_rll_decode(const u8 *code, size_t nbits, u8 *data, size_t len);
 void osm_rll_histogram(const u8 *data, size_t len, struct osm_rll_hist *h);
+#ifndef __KERNEL__
+int osm_rll_histogram_path(const u8 *data, size_t len, struct osm_rll_hist *h,
+			   u32 path);
+#endif
 
 #endif /* _OPTSIM_MODEL_RLL_H */

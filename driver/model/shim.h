@@ -47,6 +47,22 @@
  * kernel's crc32c(). The image format inverts around it (image_format.c).
  */
 #define osm_crc32c_raw(crc, p, len)	crc32c((crc), (p), (len))
+
+/*
+ * SIMD (driver/simd.c): osm_simd_begin() says whether the AVX2 code may
+ * run, and if so enters a kernel_fpu_begin() section that
+ * osm_simd_end() leaves. x86-64 only.
+ */
+#ifdef CONFIG_X86_64
+bool optsim_simd_begin(void);
+void optsim_simd_end(void);
+/* sparse parses no GCC vector extensions: it checks the scalar code */
+#ifndef __CHECKER__
+#define OSM_SIMD_X86
+#define osm_simd_begin()	optsim_simd_begin()
+#define osm_simd_end()		optsim_simd_end()
+#endif
+#endif
 #else
 #include <errno.h>
 #include <stdbool.h>
@@ -84,6 +100,33 @@ typedef __s64 s64;
 
 /* CRC-32C, chainable, as the kernel's crc32c() (model/crc32c.c). */
 u32 osm_crc32c_raw(u32 crc, const void *p, size_t len);
+
+/* __always_inline: from glibc's <sys/cdefs.h>, as the kernel has it */
+
+/*
+ * SIMD: the AVX2 code runs when the CPU has AVX2 and BMI2, unless the
+ * environment variable OPTSIM_SIMD is "0" (read at each call, so that a
+ * program may switch); osm_simd_cpu() says what the CPU has. Defining
+ * OSM_NO_SIMD builds the scalar code only, as on other machines.
+ */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(OSM_NO_SIMD)
+#define OSM_SIMD_X86
+static inline bool osm_simd_cpu(void)
+{
+	return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2");
+}
+
+static inline bool osm_simd_begin(void)
+{
+	const char *knob = getenv("OPTSIM_SIMD");
+
+	return osm_simd_cpu() && !(knob && !strcmp(knob, "0"));
+}
+
+static inline void osm_simd_end(void)
+{
+}
+#endif
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #endif
@@ -140,6 +183,11 @@ static inline void put_unaligned_le64(u64 v, void *p)
 #endif
 	memcpy(p, &v, sizeof(v));
 }
+#endif
+
+/* Functions of the AVX2 code path (see osm_simd_begin()). */
+#ifdef OSM_SIMD_X86
+#define OSM_TARGET_AVX2		__attribute__((__target__("avx2,bmi2")))
 #endif
 
 #endif /* _OPTSIM_MODEL_SHIM_H */

@@ -3,8 +3,10 @@
  * Benchmark of the recording model's write path on one core: per 64 KiB
  * cluster of random data, encode (RLL histogram), per-mark evaluation
  * (jitter from the table) and error accounting (SER, LDC/BIS draws),
- * against memcpy of the same data in the same process; table compile time
- * per layer; quality record size. Prints numbers; passes or fails nothing.
+ * against memcpy of the same data in the same process, on each code path
+ * of the histogram the machine has (scalar, AVX2: the OPTSIM_SIMD knob of
+ * driver/model/shim.h); table compile time per layer; quality record size.
+ * Prints numbers; passes or fails nothing.
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +17,8 @@
 
 #define CLUSTER		65536
 #define NCLUSTERS	64
+
+static const char * const path_name[OSM_RLL_PATHS] = { "scalar", "avx2" };
 
 static u8 src[NCLUSTERS][CLUSTER], dst[CLUSTER];
 static struct osm_rll_hist hs;
@@ -44,8 +48,9 @@ int main(void)
 	struct osm_quality q;
 	struct osm_prng r = { .s = 1 };
 	double t0, t_model = 1e9, t_copy = 1e9, t_count = 1e9, best_c = 1e9, dt;
+	double t_parts = 1e9;
 	static const char * const media[] = { "bd-r", "bd-r-dl", "bd-re", "bd-re-dl" };
-	u32 i, rep, layer, speed;
+	u32 i, rep, layer, speed, path;
 	u64 sink = 0;
 
 	for (i = 0; i < NCLUSTERS; i++) {
@@ -62,24 +67,45 @@ int main(void)
 		fprintf(stderr, "compile failed\n");
 		return 1;
 	}
-	for (rep = 0; rep < 5; rep++) {
-		t0 = now();
-		for (i = 0; i < NCLUSTERS; i++) {
-			osm_model_cluster(&t, src[i], CLUSTER, 0, i, &q, &hs);
-			sink += q.ldc + q.jitter;
+	printf("write path (encode + per-mark evaluation + error accounting), one core:\n");
+	for (path = 0; path < OSM_RLL_PATHS; path++) {
+		if (osm_rll_histogram_path(src[0], CLUSTER, &hs, path)) {
+			printf("  %-7s not on this machine\n", path_name[path]);
+			continue;
 		}
-		dt = now() - t0;
-		if (dt < t_model)
-			t_model = dt;
-		t0 = now();
-		for (i = 0; i < NCLUSTERS; i++) {
-			memcpy(dst, src[i], CLUSTER);
-			__asm__ volatile("" : : "r"(dst) : "memory");
+		/* osm_model_cluster() takes the AVX2 path unless told not to */
+		if (path == OSM_RLL_PATH_SCALAR)
+			setenv("OPTSIM_SIMD", "0", 1);
+		else
+			unsetenv("OPTSIM_SIMD");
+		t_model = 1e9;
+		t_copy = 1e9;
+		for (rep = 0; rep < 10; rep++) {
+			t0 = now();
+			for (i = 0; i < NCLUSTERS; i++) {
+				osm_model_cluster(&t, src[i], CLUSTER, 0, i, &q, &hs);
+				sink += q.ldc + q.jitter;
+			}
+			dt = now() - t0;
+			if (dt < t_model)
+				t_model = dt;
+			t0 = now();
+			for (i = 0; i < NCLUSTERS; i++) {
+				memcpy(dst, src[i], CLUSTER);
+				__asm__ volatile("" : : "r"(dst) : "memory");
+			}
+			dt = now() - t0;
+			if (dt < t_copy)
+				t_copy = dt;
 		}
-		dt = now() - t0;
-		if (dt < t_copy)
-			t_copy = dt;
+		printf("  %-7s model %6.3f GB/s of user data (%5.1f us per 64 KiB cluster),"
+		       " memcpy %6.2f GB/s, ratio %.4f\n", path_name[path],
+		       NCLUSTERS * (double)CLUSTER / t_model / 1e9,
+		       t_model / NCLUSTERS * 1e6,
+		       NCLUSTERS * (double)CLUSTER / t_copy / 1e9, t_copy / t_model);
 	}
+	unsetenv("OPTSIM_SIMD");
+	printf("  (target: >= 1 GB/s of user data per core)\n");
 	/*
 	 * the floor: counting alone, one increment per mark, over the bins
 	 * the reference walk of the encoder's stream gives (untimed)
@@ -109,17 +135,30 @@ int main(void)
 		dt = now() - t0;
 		if (dt < t_count)
 			t_count = dt;
+		/* the same into OSM_RLL_PARTS histograms in turn, as rll.c does */
+		t0 = now();
+		for (i = 0; i < NCLUSTERS; i++) {
+			u32 k;
+
+			memset(hs.part, 0, sizeof(hs.part));
+			for (k = 0; k + 4 <= nbins[i]; k += 4) {
+				hs.part[0][bins[i][k]]++;
+				hs.part[1][bins[i][k + 1]]++;
+				hs.part[2][bins[i][k + 2]]++;
+				hs.part[3][bins[i][k + 3]]++;
+			}
+			__asm__ volatile("" : : "r"(hs.part) : "memory");
+		}
+		dt = now() - t0;
+		if (dt < t_parts)
+			t_parts = dt;
 	}
-	printf("write path (encode + per-mark evaluation + error accounting):\n");
-	printf("  model   %8.3f GB/s of user data (%.1f us per 64 KiB cluster)\n",
-	       NCLUSTERS * (double)CLUSTER / t_model / 1e9, t_model / NCLUSTERS * 1e6);
-	printf("  memcpy  %8.3f GB/s\n", NCLUSTERS * (double)CLUSTER / t_copy / 1e9);
-	printf("  ratio model/memcpy %.4f (target: >= 1 GB/s of user data)\n",
-	       t_copy / t_model);
 	printf("  floor: counting alone, one increment per mark (%.2f marks per byte),\n"
-	       "         bins precomputed: %.3f GB/s, ratio to memcpy %.4f\n",
+	       "         bins precomputed: %.3f GB/s, ratio to memcpy %.4f;\n"
+	       "         into 4 histograms in turn: %.3f GB/s, ratio %.4f\n",
 	       (double)nbins[0] / CLUSTER,
-	       NCLUSTERS * (double)CLUSTER / t_count / 1e9, t_copy / t_count);
+	       NCLUSTERS * (double)CLUSTER / t_count / 1e9, t_copy / t_count,
+	       NCLUSTERS * (double)CLUSTER / t_parts / 1e9, t_copy / t_parts);
 	printf("table compile, each layer at its default power, auto strategy\n"
 	       "(target <= 50 ms per layer):\n");
 	for (i = 0; i < 4; i++) {

@@ -130,6 +130,127 @@ TEST(table_driven_histogram_matches_encoder)
 	}
 }
 
+/*
+ * Fill @len bytes of @d in style @k: random, constant, alternating, long
+ * runs of one byte, patterns of the RMTR and d-fix rules, and random
+ * bytes changing to zeros around frame and buffer edges.
+ */
+static void fill_style(u8 *d, size_t len, u32 k)
+{
+	static const u8 pat[] = { 0x00, 0xff, 0x55, 0xaa, 0x33, 0xcc, 0x0c,
+				  0xb3, 0x3c, 0x13, 0x18, 0x80, 0x01, 0xfe };
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		switch (k) {
+		case 0:
+			d[i] = (u8)rnd();
+			break;
+		case 1:
+		case 2:
+		case 3:
+		case 4:
+			d[i] = (u8[]){ 0x00, 0xff, 0x55, 0xaa }[k - 1];
+			break;
+		case 5:
+			d[i] = i & 1 ? 0x33 : 0xcc;
+			break;
+		case 6:
+			/* runs of 1..300 equal bytes */
+			d[i] = i && rnd() % 300 ? d[i - 1] : pat[rnd() % sizeof(pat)];
+			break;
+		case 7:
+			d[i] = pat[rnd() % sizeof(pat)];
+			break;
+		default:
+			/* zeros, random around the frame (155) and buffer (80) edges */
+			d[i] = (i % 155 > 150 || i % 155 < 4 || i % 80 > 77) ?
+			       (u8)rnd() : 0;
+			break;
+		}
+	}
+}
+
+/* Every code path the build and the CPU have, against the reference. */
+TEST(every_histogram_path_matches_reference)
+{
+	static struct osm_rll_hist a, b;
+	static u32 seen[OSM_RLL_BINS];
+	static const size_t lens[] = { 1, 2, 3, 79, 80, 81, 82, 154, 155, 156,
+				       160, 161, 162, 309, 310, 311, 4096,
+				       CLUSTER - 1, CLUSTER };
+	u32 path, k, ran = 0, bins = 0, l, i;
+	size_t nb, len;
+
+	for (path = 0; path < OSM_RLL_PATHS; path++) {
+		if (osm_rll_histogram_path(data, 1, &b, path)) {
+			ksft_print_msg("histogram path %u: not on this machine\n", path);
+			continue;
+		}
+		ran++;
+		for (k = 0; k < 9; k++) {
+			for (l = 0; l < ARRAY_SIZE(lens); l++) {
+				len = lens[l];
+				fill_style(data, len, k);
+				nb = osm_rll_encode(data, len, code, sizeof(code));
+				rll_ref_histogram(code, nb, &a, NULL);
+				ASSERT_EQ(0, osm_rll_histogram_path(data, len, &b, path));
+				ASSERT_EQ(a.marks, b.marks);
+				ASSERT_EQ(nb, b.bits);
+				ASSERT_EQ(0, memcmp(a.count, b.count, sizeof(a.count)));
+				for (i = 0; i < OSM_RLL_BINS; i++)
+					seen[i] += a.count[i];
+			}
+		}
+		/* every length up to two frames and a half */
+		for (len = 1; len <= 400; len++) {
+			fill_style(data, len, len % 9);
+			nb = osm_rll_encode(data, len, code, sizeof(code));
+			rll_ref_histogram(code, nb, &a, NULL);
+			ASSERT_EQ(0, osm_rll_histogram_path(data, len, &b, path));
+			ASSERT_EQ(a.marks, b.marks);
+			ASSERT_EQ(0, memcmp(a.count, b.count, sizeof(a.count)));
+		}
+	}
+	/* the scalar path is always there */
+	EXPECT_GE(ran, 1);
+	EXPECT_EQ(-EOPNOTSUPP, osm_rll_histogram_path(data, 1, &b, OSM_RLL_PATHS));
+	/*
+	 * the corpus reaches every bin of a data mark: 2T..8T between
+	 * spaces of each class (9T marks are the syncs' only)
+	 */
+	for (l = 0; l < 4; l++)
+		for (k = 2; k <= 8; k++)
+			for (i = 0; i < 4; i++)
+				bins += !!seen[osm_rll_bin(l, k, i)];
+	EXPECT_EQ(4 * 7 * 4, bins);
+}
+
+/* The OPTSIM_SIMD knob: the same records with the SIMD code and without. */
+TEST(simd_knob_keeps_records)
+{
+	static struct osm_table t;
+	struct osm_stack st;
+	struct osm_compile_in in = {
+		.stack = &st, .velocity_mms = X1, .strategy = OSM_STRAT_AUTO,
+		.write_uw = 8000, .channel_bit_pm = OSM_GEO_REF_CHANNEL_BIT_PM,
+	};
+	struct osm_quality q1, q2;
+	u32 k;
+
+	osm_stack_preset(&st, "bd-r");
+	ASSERT_EQ(0, osm_model_compile(&in, &t));
+	for (k = 0; k < 9; k++) {
+		fill_style(data, CLUSTER, k);
+		ASSERT_EQ(0, unsetenv("OPTSIM_SIMD"));
+		ASSERT_EQ(0, osm_model_cluster(&t, data, CLUSTER, 0, k, &q1, &hs));
+		ASSERT_EQ(0, setenv("OPTSIM_SIMD", "0", 1));
+		ASSERT_EQ(0, osm_model_cluster(&t, data, CLUSTER, 0, k, &q2, &hs));
+		EXPECT_EQ(0, memcmp(&q1, &q2, sizeof(q1)));
+	}
+	unsetenv("OPTSIM_SIMD");
+}
+
 static double ser_of(double jitter)
 {
 	return osm_quality_ser_q32((u32)(jitter * 65536), 0, CLUSTER) / 4294967296.0;
