@@ -23,7 +23,7 @@ ksft_dir=$(cd "$(dirname "$0")" && pwd -P)
 LAYER=32768
 FUZZ=400
 
-tap_plan 59
+tap_plan 62
 
 need_tools insmod rmmod python3 sha256sum dd mount "$OPTSIMCTL"
 if ! [ -r "$OPTSIM_KO" ]; then
@@ -307,6 +307,26 @@ tap_check "image: the kernel names both versions" \
 expect_refused "a directory" EINVAL "$work" dir
 expect_refused "a device node" EINVAL /dev/null
 expect_refused "a pipe" EINVAL /dev/null pipe
+# kload_raw MEDIA FLAGS FD: OPTSIM_IOC_LOAD with these fields; the errno.
+kload_raw() {
+	python3 - "$@" <<'PY'
+import errno, fcntl, os, struct, sys
+LOAD = 0x40000000 | (32 << 16) | (0xBD << 8) | 0x03
+media, flags, fd = (int(a) for a in sys.argv[1:4])
+d = os.open("/dev/optsim", os.O_RDONLY | os.O_NONBLOCK)
+try:
+    fcntl.ioctl(d, LOAD, struct.pack("<IIQIiQ", media, 0, 0, flags, fd, 0))
+    print("ok")
+except OSError as e:
+    print(errno.errorcode[e.errno])
+PY
+}
+tap_check "image: a load with the image flag and a media type: EINVAL" \
+	test "$(kload_raw 1 1 0)" = EINVAL
+tap_check "image: a load of descriptor -1: EBADF" \
+	test "$(kload_raw 0 1 -1)" = EBADF
+tap_check "image: unknown load flags: EINVAL" \
+	test "$(kload_raw 1 2 0)" = EINVAL
 names_it() {
 	ctl load --image "$1" 2>&1 | grep -q "$2"
 }
