@@ -89,6 +89,8 @@ install: module tools man
 		$(DESTDIR)$(COMPLETIONDIR)/optsimctl
 ifeq ($(INSTALL_UAPI),1)
 	install -D -m 0644 uapi/linux/optsim.h $(DESTDIR)$(INCLUDEDIR)/linux/optsim.h
+	install -D -m 0644 uapi/linux/optsim_image.h \
+		$(DESTDIR)$(INCLUDEDIR)/linux/optsim_image.h
 endif
 	@$(MAKE) --no-print-directory install-udev
 
@@ -110,7 +112,8 @@ uninstall:
 		$(patsubst Documentation/man/%.rst,%.8,$(wildcard Documentation/man/optsimctl*.rst)))
 	rm -f $(DESTDIR)$(COMPLETIONDIR)/optsimctl
 	rm -f $(addprefix $(DESTDIR)$(UDEVRULESDIR)/,$(notdir $(UDEV_RULES)))
-	rm -f $(DESTDIR)$(INCLUDEDIR)/linux/optsim.h
+	rm -f $(DESTDIR)$(INCLUDEDIR)/linux/optsim.h \
+		$(DESTDIR)$(INCLUDEDIR)/linux/optsim_image.h
 
 # DKMS: the module's sources in /usr/src/optsim-VERSION, then dkms add,
 # build and install (not with DESTDIR, which only stages the sources).
@@ -119,7 +122,8 @@ dkms-src:
 	install -m 0644 dkms.conf Kbuild $(DESTDIR)$(DKMS_SRC)/
 	install -m 0644 driver/Kbuild driver/*.c driver/*.h $(DESTDIR)$(DKMS_SRC)/driver/
 	install -m 0644 driver/model/*.c driver/model/*.h $(DESTDIR)$(DKMS_SRC)/driver/model/
-	install -m 0644 uapi/linux/optsim.h $(DESTDIR)$(DKMS_SRC)/uapi/linux/
+	install -m 0644 uapi/linux/optsim.h uapi/linux/optsim_image.h \
+		$(DESTDIR)$(DKMS_SRC)/uapi/linux/
 
 dkms-install: dkms-src
 ifeq ($(DESTDIR),)

@@ -31,6 +31,7 @@
  * @io_min: smallest I/O that avoids a read-modify-write
  * @max_hw_sectors: largest request, in 512-byte sectors
  * @max_segments: most memory segments in one request
+ * @write_cache: the drive has a volatile write cache: flushes reach it
  */
 struct optsim_limits {
 	unsigned int logical_block_size;
@@ -38,6 +39,7 @@ struct optsim_limits {
 	unsigned int io_min;
 	unsigned int max_hw_sectors;
 	unsigned short max_segments;
+	bool write_cache;
 };
 
 /**
@@ -60,11 +62,19 @@ optsim_compat_alloc_disk(struct blk_mq_tag_set *set,
 		.max_hw_sectors		= l->max_hw_sectors,
 		.max_segments		= l->max_segments,
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
-		.features		= BLK_FEAT_ROTATIONAL,
+		.features		= BLK_FEAT_ROTATIONAL |
+					  (l->write_cache ? BLK_FEAT_WRITE_CACHE : 0),
 #endif
 	};
-
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 	return blk_mq_alloc_disk(set, &lim, queuedata);
+#else
+	struct gendisk *disk = blk_mq_alloc_disk(set, &lim, queuedata);
+
+	if (!IS_ERR(disk))
+		blk_queue_write_cache(disk->queue, l->write_cache, false);
+	return disk;
+#endif
 #else
 	struct gendisk *disk = blk_mq_alloc_disk(set, queuedata);
 
@@ -75,6 +85,7 @@ optsim_compat_alloc_disk(struct blk_mq_tag_set *set,
 	blk_queue_io_min(disk->queue, l->io_min);
 	blk_queue_max_hw_sectors(disk->queue, l->max_hw_sectors);
 	blk_queue_max_segments(disk->queue, l->max_segments);
+	blk_queue_write_cache(disk->queue, l->write_cache, false);
 	return disk;
 #endif
 }

@@ -422,6 +422,12 @@ static struct optsim_dev *optsim_dev_create(u32 index,
 		 * max_hw_sectors splits, and those fall on cluster boundaries.
 		 */
 		.max_segments		= OPTSIM_MAX_SEGMENTS,
+		/*
+		 * An image-backed medium's writes sit in its file's page
+		 * cache until a flush: the block layer must send flushes.
+		 * A medium in memory completes them at once.
+		 */
+		.write_cache		= true,
 	};
 	struct optsim_medium *m;
 	struct optsim_dev *dev;

@@ -168,7 +168,8 @@ static void optsim_format_bd_re(struct optsim_medium *m,
  * certification takes is the caller's to emulate.
  *
  * Return: 0; -ENOMEDIUM; -EBUSY when someone else has /dev/optsim open or
- * mounted; -EMEDIUMTYPE for a BD-R that is not blank.
+ * mounted; -EMEDIUMTYPE for a BD-R that is not blank; -EROFS for an image
+ * opened read-only.
  */
 int optsim_format_medium(struct optsim_dev *dev, struct block_device *bdev,
 			 const struct optsim_format_req *req)
@@ -188,6 +189,10 @@ int optsim_format_medium(struct optsim_dev *dev, struct block_device *bdev,
 	}
 	if (dev->open_count > (bdev ? 1 : 0)) {
 		ret = -EBUSY;
+		goto out_unlock;
+	}
+	if (optsim_medium_read_only(m)) {
+		ret = -EROFS;
 		goto out_unlock;
 	}
 	sync_blockdev(bd);
@@ -213,5 +218,8 @@ int optsim_format_medium(struct optsim_dev *dev, struct block_device *bdev,
 		optsim_mmc_media_event(dev, OPTSIM_MEV_MEDIA_CHANGED);
 out_unlock:
 	mutex_unlock(&dev->lock);
+	/* An image's file gets the new format durably; the log has errors. */
+	if (!ret)
+		optsim_image_sync(m);
 	return ret;
 }

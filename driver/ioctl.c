@@ -89,19 +89,34 @@ static int optsim_ioc_load(struct optsim_dev *dev, struct block_device *bdev,
 	const struct optsim_media_type *type;
 	struct optsim_medium *m, *old;
 	struct optsim_load req;
+	const char *why;
 	int ret;
 
 	if (copy_from_user(&req, argp, sizeof(req)))
 		return -EFAULT;
-	if (req.reserved0 || !optsim_zeroed(req.reserved, sizeof(req.reserved)))
+	if (req.reserved0 || req.reserved || (req.flags & ~OPTSIM_LOAD_F_IMAGE))
 		return -EINVAL;
-	type = optsim_media_type_get(req.media);
-	if (!type)
-		return -EINVAL;
-	m = optsim_medium_create(dev, type, req.layer_sectors ? req.layer_sectors :
-				 optsim_layer_sectors_default());
-	if (IS_ERR(m))
-		return PTR_ERR(m);
+	if (req.flags & OPTSIM_LOAD_F_IMAGE) {
+		/* The image says what the medium is. */
+		if (req.media || req.layer_sectors)
+			return -EINVAL;
+		m = optsim_image_load(dev, req.image_fd, &why);
+		if (IS_ERR(m)) {
+			pr_warn("image refused: %s (%ld)\n", why, PTR_ERR(m));
+			return PTR_ERR(m);
+		}
+	} else {
+		if (req.image_fd)
+			return -EINVAL;
+		type = optsim_media_type_get(req.media);
+		if (!type)
+			return -EINVAL;
+		m = optsim_medium_create(dev, type, req.layer_sectors ?
+					 req.layer_sectors :
+					 optsim_layer_sectors_default());
+		if (IS_ERR(m))
+			return PTR_ERR(m);
+	}
 
 	mutex_lock(&dev->model_lock);
 	mutex_lock(&dev->lock);
@@ -167,6 +182,8 @@ static int optsim_ioc_finalize(struct optsim_dev *dev,
 		ret = -EMEDIUMTYPE;
 	else if (m->finalized)
 		ret = -EALREADY;
+	else if (optsim_medium_read_only(m))
+		ret = -EROFS;
 	/* What MMC wrote and the drive still holds is recorded first. */
 	else if (optsim_mmc_flush_open(dev, m, true))
 		ret = -EIO;
@@ -214,6 +231,26 @@ static int optsim_ioc_erase(struct optsim_dev *dev, struct block_device *bdev,
 		ret = optsim_format_medium(dev, bdev, &fmt);
 	}
 	mutex_unlock(&dev->model_lock);
+	return ret;
+}
+
+static int optsim_ioc_save(struct optsim_dev *dev, struct block_device *bdev,
+			   void __user *argp)
+{
+	struct optsim_save req;
+	const char *why;
+	int ret;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	if (req.flags || !optsim_zeroed(req.reserved, sizeof(req.reserved)))
+		return -EINVAL;
+	/* model_lock keeps the medium in the drive, and the MMC front still. */
+	mutex_lock(&dev->model_lock);
+	ret = optsim_image_save(dev, bdev, req.image_fd, &why);
+	mutex_unlock(&dev->model_lock);
+	if (ret)
+		pr_warn("save refused: %s (%d)\n", why, ret);
 	return ret;
 }
 
@@ -360,12 +397,14 @@ static int optsim_ioc_drive_status(struct optsim_dev *dev)
  * @cmd: the request, one of OPTSIM_IOC_*
  * @argp: its argument
  *
- * Requests that change the medium or its parameters need CAP_SYS_ADMIN,
- * which is checked before anything else.
+ * Requests that change the medium or its parameters, and SAVE (which
+ * writes a file), need CAP_SYS_ADMIN, which is checked before anything
+ * else.
  *
  * Return: 0 or a negative errno: -ENOTTY for an unknown request, -EPERM,
  * -EFAULT, -EINVAL, -ENOMEDIUM, -EMEDIUMTYPE, -EALREADY, -EBUSY, -EROFS,
- * -ENOMEM.
+ * -ENOMEM; for LOAD and SAVE of images also -EBADF, -EBADMSG, -EOPNOTSUPP
+ * and the file system's errors.
  */
 int optsim_ioctl(struct optsim_dev *dev, struct block_device *bdev,
 		 unsigned int cmd, void __user *argp)
@@ -393,6 +432,7 @@ int optsim_ioctl(struct optsim_dev *dev, struct block_device *bdev,
 	case OPTSIM_IOC_EJECT:
 	case OPTSIM_IOC_FINALIZE:
 	case OPTSIM_IOC_ERASE:
+	case OPTSIM_IOC_SAVE:
 		break;
 	default:
 		return -ENOTTY;
@@ -412,6 +452,8 @@ int optsim_ioctl(struct optsim_dev *dev, struct block_device *bdev,
 		return optsim_ioc_finalize(dev, bdev, argp);
 	case OPTSIM_IOC_OPC:
 		return optsim_ioc_opc(dev, argp);
+	case OPTSIM_IOC_SAVE:
+		return optsim_ioc_save(dev, bdev, argp);
 	default:
 		return optsim_ioc_erase(dev, bdev, argp);
 	}

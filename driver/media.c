@@ -131,12 +131,18 @@ u32 optsim_medium_cluster_layer(const struct optsim_medium *m, u64 cluster)
 /**
  * optsim_medium_destroy() - free a disc and everything recorded on it
  * @m: the medium, no longer reachable from any queue; NULL is allowed
+ *
+ * An image-backed medium is written back to its file first, and the file
+ * stays: only the drive's copy of its state goes.
  */
 void optsim_medium_destroy(struct optsim_medium *m)
 {
 	if (!m)
 		return;
+	/* An image-backed medium's last changes go to its file. */
+	optsim_image_sync(m);
 	optsim_store_destroy(m);
+	optsim_image_close(m);
 	optsim_recorder_destroy(m);
 	mutex_destroy(&m->write_lock);
 	kfree(m);
@@ -174,6 +180,10 @@ void optsim_medium_info(struct optsim_medium *m, struct optsim_info *info)
 	info->capacity = capacity;
 	if (m->type->write_once)
 		info->flags |= OPTSIM_INFO_F_WRITE_ONCE;
+	if (m->image)
+		info->flags |= OPTSIM_INFO_F_IMAGE;
+	if (optsim_medium_read_only(m))
+		info->flags |= OPTSIM_INFO_F_READ_ONLY;
 
 	mutex_lock(&m->write_lock);
 	for (i = 0; i < m->geo.layers; i++)

@@ -739,6 +739,8 @@ int optsim_mmc_format_unit(struct optsim_mmc_cmd *c)
 	ret = optsim_format_medium(c->dev, NULL, &req);
 	if (ret == -EMEDIUMTYPE)
 		return optsim_mmc_sense(c, OPTSIM_SK_ILLEGAL_REQUEST, 0x30, 0x06);
+	if (ret == -EROFS)
+		return optsim_mmc_sense(c, OPTSIM_SK_DATA_PROTECT, 0x27, 0x00);
 	if (ret)
 		return optsim_mmc_sequence(c);
 	optsim_mmc_take_time(c, OPTSIM_MMC_FORMATTING,

@@ -468,14 +468,16 @@ int optsim_mmc_verify(struct optsim_mmc_cmd *c)
  * @c: the command
  *
  * Records the open cluster, padded: on a BD-R the track's NWA moves to the
- * next cluster. Writes are recorded before they complete otherwise, so
- * there is nothing else to write; IMMED changes nothing.
+ * next cluster. Writes are recorded before they complete otherwise; an
+ * image-backed medium makes them durable in its file. IMMED changes
+ * nothing.
  *
- * Return: 0, or -EIO with 03/0C/00 when the medium refused the cluster.
+ * Return: 0, or -EIO with 03/0C/00 when the medium refused the cluster or
+ * its image could not be written.
  */
 int optsim_mmc_sync_cache(struct optsim_mmc_cmd *c)
 {
-	if (optsim_mmc_flush_open(c->dev, c->m, true))
+	if (optsim_mmc_flush_open(c->dev, c->m, true) || optsim_image_sync(c->m))
 		return optsim_mmc_sense(c, OPTSIM_SK_MEDIUM_ERROR, 0x0c, 0x00);
 	return 0;
 }

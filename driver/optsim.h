@@ -19,6 +19,7 @@
 
 #include "model/geometry.h"
 #include "model/model.h"
+#include "model/image_format.h"
 #include "mmc.h"
 #include "srm.h"
 
@@ -31,6 +32,13 @@
 #define OPTSIM_MAX_HW_SECTORS	1024
 /* Pages in the largest request, plus one for a start inside a page. */
 #define OPTSIM_MAX_SEGMENTS	(OPTSIM_MAX_HW_SECTORS * SECTOR_SIZE / PAGE_SIZE + 2)
+/*
+ * Clusters one request can touch: the largest request the queue takes,
+ * starting inside a cluster. The MMC front's requests stay within it too.
+ */
+#define OPTSIM_RQ_CLUSTERS \
+	(DIV_ROUND_UP(OPTSIM_MAX_HW_SECTORS * SECTOR_SIZE, \
+		      OPTSIM_CLUSTER_BYTES) + 1)
 
 /**
  * struct optsim_media_type - what each kind of medium is
@@ -63,8 +71,36 @@ static_assert(sizeof(struct osm_quality) == sizeof(u64),
 	      "a cluster's quality record is published in one 64-bit store");
 
 /**
+ * optsim_quality_flags() - a quality record's flags as uapi spells them
+ * @q: the record
+ *
+ * Return: OPTSIM_QUALITY_F_* bits, without OPTSIM_QUALITY_F_RECORDED.
+ */
+static inline u32 optsim_quality_flags(const struct osm_quality *q)
+{
+	return (q->flags & OSM_QF_UNCORRECTABLE ? OPTSIM_QUALITY_F_UNCORRECTABLE : 0) |
+	       (q->flags & OSM_QF_UNRESOLVED ? OPTSIM_QUALITY_F_UNRESOLVED : 0) |
+	       (q->flags & OSM_QF_BURST ? OPTSIM_QUALITY_F_BURST : 0);
+}
+
+/**
+ * optsim_quality_model_flags() - uapi quality flags as the model spells them
+ * @flags: OPTSIM_QUALITY_F_* bits
+ *
+ * Return: OSM_QF_* bits; the inverse of optsim_quality_flags().
+ */
+static inline u8 optsim_quality_model_flags(u32 flags)
+{
+	return (flags & OPTSIM_QUALITY_F_UNCORRECTABLE ? OSM_QF_UNCORRECTABLE : 0) |
+	       (flags & OPTSIM_QUALITY_F_UNRESOLVED ? OSM_QF_UNRESOLVED : 0) |
+	       (flags & OPTSIM_QUALITY_F_BURST ? OSM_QF_BURST : 0);
+}
+
+/**
  * struct optsim_cluster - one 64 KiB ECC cluster that has ever been written
- * @pages: the cluster's data; present only while the cluster is recorded
+ * @pages: the cluster's data; present only while the cluster is recorded,
+ *	and only on a medium in memory: the entries of an image-backed medium
+ *	are allocated without the array (their data is in the file)
  * @recorded: the cluster holds data. Set with release semantics after the
  *	data and @quality are in place, so the lockless read path that sees
  *	it true with an acquire load also sees both.
@@ -84,10 +120,10 @@ static_assert(sizeof(struct osm_quality) == sizeof(u64),
  * clusters keep their wear.
  */
 struct optsim_cluster {
-	struct page *pages[OPTSIM_CLUSTER_PAGES];
 	bool recorded;
 	u32 writes;
 	atomic64_t quality;
+	struct page *pages[];
 };
 
 /**
@@ -118,6 +154,42 @@ optsim_cluster_quality(const struct optsim_cluster *cl)
 }
 
 struct optsim_dev;
+
+/**
+ * struct optsim_image - the file an image-backed medium lives in (image.c)
+ * @file: the image; the medium's own reference, from fget() at the load
+ * @read_only: the file was opened without write access, or lies on a
+ *	read-only mount: the medium refuses every change
+ * @lo: where the image's areas lie
+ * @ready: the load finished: only then is anything written back
+ * @hdr: the header the file holds: a sync writes the header only when the
+ *	medium's state makes another one (a blank image gets its tracks and
+ *	seed at its first sync); under the medium's write_lock
+ * @hdr_new: the header being built by a sync; under write_lock
+ * @data_unsynced: data was written since the last fsync; under write_lock
+ * @meta_dirty: bitmap of the metadata blocks changed in memory and not
+ *	yet written; under write_lock
+ * @bounce: room for OPTSIM_RQ_CLUSTERS clusters: a write's clusters on
+ *	their way to the file; under write_lock
+ * @meta: one metadata block on its way to the file; under write_lock
+ * @old_gfp: the allocation flags of the file's page cache before the load,
+ *	given back when the medium goes
+ * @node: in the list of images in use, under optsim_images_lock (image.c)
+ */
+struct optsim_image {
+	struct file *file;
+	bool read_only;
+	struct osm_image_layout lo;
+	bool ready;
+	struct optsim_image_header *hdr;
+	struct optsim_image_header *hdr_new;
+	bool data_unsynced;
+	unsigned long *meta_dirty;
+	void *bounce;
+	struct optsim_image_meta_block *meta;
+	gfp_t old_gfp;
+	struct list_head node;
+};
 
 /**
  * struct optsim_medium - the disc in the drive
@@ -157,6 +229,8 @@ struct optsim_dev;
  * @hist: the model's run-length histogram; used under @write_lock
  * @srm: a BD-R's tracks and sessions; under @write_lock
  * @fmt: a BD-RE's format; under @write_lock
+ * @image: the file the medium lives in, or NULL for a medium in memory.
+ *	Set when the medium is made and fixed for its life.
  */
 struct optsim_medium {
 	struct optsim_dev *dev;
@@ -176,7 +250,19 @@ struct optsim_medium {
 	struct osm_rll_hist *hist;
 	struct optsim_srm srm;
 	struct optsim_format fmt;
+	struct optsim_image *image;
 };
+
+/**
+ * optsim_medium_read_only() - whether a medium refuses every change
+ * @m: the medium
+ *
+ * Return: true for an image loaded from a file without write access.
+ */
+static inline bool optsim_medium_read_only(const struct optsim_medium *m)
+{
+	return m->image && m->image->read_only;
+}
 
 /**
  * enum optsim_stat - per-layer counters of a drive (OPTSIM_CMD_STATS_GET)
@@ -436,7 +522,23 @@ blk_status_t optsim_store_write(struct optsim_medium *m,
 				const struct optsim_xfer *x,
 				struct optsim_refusal *why);
 void optsim_store_forget(struct optsim_medium *m);
+struct optsim_cluster *optsim_store_entry(struct optsim_medium *m, u64 index,
+					  gfp_t gfp);
+void optsim_store_record(struct optsim_medium *m, u64 index, const void *data);
 void optsim_store_destroy(struct optsim_medium *m);
+
+/* image.c */
+struct optsim_medium *optsim_image_load(struct optsim_dev *dev, int fd,
+					const char **why);
+int optsim_image_sync(struct optsim_medium *m);
+void optsim_image_close(struct optsim_medium *m);
+blk_status_t optsim_image_read(struct optsim_medium *m,
+			       const struct optsim_xfer *x);
+int optsim_image_write(struct optsim_medium *m, const struct optsim_xfer *x,
+		       u64 first, u64 last);
+int optsim_image_forget(struct optsim_medium *m);
+int optsim_image_save(struct optsim_dev *dev, struct block_device *bdev,
+		      int fd, const char **why);
 
 /* queue.c */
 extern const struct blk_mq_ops optsim_mq_ops;

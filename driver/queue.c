@@ -130,8 +130,11 @@ static blk_status_t optsim_queue_rq(struct blk_mq_hw_ctx *hctx,
 		sts = optsim_io_write(dev, m, &x, &why);
 		break;
 	case REQ_OP_FLUSH:
-		/* Writes are recorded before they complete. */
-		sts = BLK_STS_OK;
+		/*
+		 * Writes are recorded before they complete; an image's file
+		 * makes them durable now.
+		 */
+		sts = errno_to_blk_status(optsim_image_sync(m));
 		break;
 	default:
 		sts = BLK_STS_NOTSUPP;

@@ -365,7 +365,7 @@ static void optsim_srm_close_one(struct optsim_medium *m, u32 n)
  *
  * Return: 0; or a packed sense: 05/2C/00 when there is no invisible track
  * or something was written into it already, 05/72/05 when the table is
- * full or the track does not fit.
+ * full or the track does not fit, 07/27/00 for an image opened read-only.
  */
 int optsim_srm_reserve(struct optsim_medium *m, u64 sectors)
 {
@@ -374,6 +374,8 @@ int optsim_srm_reserve(struct optsim_medium *m, u64 sectors)
 	struct optsim_track *t;
 	u64 end;
 
+	if (optsim_medium_read_only(m))
+		return OPTSIM_SENSE(OPTSIM_SK_DATA_PROTECT, 0x27, 0x00);
 	if (!n || optsim_srm_nwa(m, n) != srm->track[n - 1].start ||
 	    optsim_srm_data_end(m, n) != srm->track[n - 1].start)
 		return OPTSIM_SENSE(OPTSIM_SK_ILLEGAL_REQUEST, 0x2c, 0x00);
@@ -520,9 +522,11 @@ void optsim_srm_finalize(struct optsim_medium *m)
  * Runs with the queue frozen, as the disc may get finalized: data written
  * through /dev/optsim and still buffered reaches the disc first. A disc
  * finalized is announced to netlink listeners; when the block device's
- * side finalized it, the MMC front hears of it as a media change too.
+ * side finalized it, the MMC front hears of it as a media change too. An
+ * image-backed medium's file gets the closed session or disc durably.
  *
- * Return: 0, or a packed sense from the closing.
+ * Return: 0, or a packed sense from the closing; 07/27/00 (write
+ * protected) for an image opened read-only.
  */
 int optsim_srm_close(struct optsim_dev *dev, struct block_device *bdev,
 		     enum optsim_srm_close what, u32 track)
@@ -535,6 +539,11 @@ int optsim_srm_close(struct optsim_dev *dev, struct block_device *bdev,
 	lockdep_assert_held(&dev->model_lock);
 	mutex_lock(&dev->lock);
 	m = dev->medium;
+	/* A read-only image keeps its tracks as they are: write protected. */
+	if (optsim_medium_read_only(m)) {
+		mutex_unlock(&dev->lock);
+		return OPTSIM_SENSE(OPTSIM_SK_DATA_PROTECT, 0x27, 0x00);
+	}
 	if (what != OPTSIM_SRM_CLOSE_TRACK)
 		sync_blockdev(bdev ? bdev : dev->disk->part0);
 	optsim_dev_freeze(dev);
@@ -561,5 +570,8 @@ int optsim_srm_close(struct optsim_dev *dev, struct block_device *bdev,
 	if (!bdev && !ret && what != OPTSIM_SRM_CLOSE_TRACK)
 		optsim_mmc_media_event(dev, OPTSIM_MEV_SESSION_CLOSED);
 	mutex_unlock(&dev->lock);
+	/* A closed session or disc is durable in an image; the log has errors. */
+	if (!ret && what != OPTSIM_SRM_CLOSE_TRACK)
+		optsim_image_sync(m);
 	return ret;
 }

@@ -6,6 +6,10 @@
  * Only clusters that hold data cost memory: 64 KiB of pages each, plus a
  * small entry that also keeps the cluster's wear. All mediums of all drives
  * share one cap on the data pages (module parameter max_mem_mb).
+ *
+ * An image-backed medium (image.c) keeps only the entries here, without
+ * pages: its data moves between the request and the file, and the cap
+ * does not apply. The rules and the recording are the same for both.
  */
 #include "optsim.h"
 
@@ -21,14 +25,6 @@
 static atomic64_t optsim_mem_used = ATOMIC64_INIT(0);
 /* Cap on optsim_mem_used; set once at module load. */
 static u64 optsim_mem_limit;
-
-/*
- * Clusters one request can touch: the largest request the queue takes,
- * starting inside a cluster.
- */
-#define OPTSIM_RQ_CLUSTERS \
-	(DIV_ROUND_UP(OPTSIM_MAX_HW_SECTORS * SECTOR_SIZE, \
-		      OPTSIM_CLUSTER_BYTES) + 1)
 
 /**
  * optsim_store_init() - set the cap on memory used for recorded data
@@ -121,7 +117,8 @@ static void optsim_copy(struct optsim_medium *m, const struct optsim_xfer *x,
  * Runs without a lock; see &struct optsim_medium.clusters.
  *
  * Return: BLK_STS_OK, or BLK_STS_MEDIUM when a cluster of the request was
- * recorded too badly for the ECC to correct; @bad_cluster is set to it.
+ * recorded too badly for the ECC to correct; @bad_cluster is set to it;
+ * BLK_STS_IOERR when an image's file cannot be read.
  */
 blk_status_t optsim_store_read(struct optsim_medium *m,
 			       const struct optsim_xfer *x, u64 *bad_cluster)
@@ -151,6 +148,8 @@ blk_status_t optsim_store_read(struct optsim_medium *m,
 		return BLK_STS_MEDIUM;
 	}
 
+	if (m->image)
+		return optsim_image_read(m, x);
 	optsim_copy(m, x, false);
 	return BLK_STS_OK;
 }
@@ -176,7 +175,8 @@ static void optsim_free_pages(struct optsim_medium *m, struct optsim_cluster *cl
 {
 	unsigned int i;
 
-	if (!cl->pages[0])
+	/* An image's entries have no page array. */
+	if (m->image || !cl->pages[0])
 		return;
 	for (i = 0; i < OPTSIM_CLUSTER_PAGES; i++) {
 		__free_page(cl->pages[i]);
@@ -192,24 +192,48 @@ static void optsim_free_pages(struct optsim_medium *m, struct optsim_cluster *cl
  * model. The pages stay invisible to readers until the cluster is marked
  * recorded.
  */
+/**
+ * optsim_store_entry() - the entry of a cluster, made when it has none
+ * @m: the medium; the caller holds its write_lock, or is the only user of
+ *	a medium not yet in a drive
+ * @index: the cluster
+ * @gfp: allocation flags
+ *
+ * A medium in memory gets room for the cluster's page pointers in the
+ * entry; an image-backed one does not.
+ *
+ * Return: the entry, or an ERR_PTR(): -ENOMEM.
+ */
+struct optsim_cluster *optsim_store_entry(struct optsim_medium *m, u64 index,
+					  gfp_t gfp)
+{
+	struct optsim_cluster *cl = xa_load(&m->clusters, index);
+	int ret;
+
+	if (cl)
+		return cl;
+	cl = kzalloc(struct_size(cl, pages,
+				 m->image ? 0 : OPTSIM_CLUSTER_PAGES), gfp);
+	if (!cl)
+		return ERR_PTR(-ENOMEM);
+	ret = xa_insert(&m->clusters, index, cl, gfp);
+	if (ret) {
+		kfree(cl);
+		return ERR_PTR(ret);
+	}
+	return cl;
+}
+
 static int optsim_store_prepare(struct optsim_medium *m, u64 index,
 				void **data)
 	__must_hold(&m->write_lock)
 {
-	struct optsim_cluster *cl = xa_load(&m->clusters, index);
+	struct optsim_cluster *cl;
 	unsigned int i, noio;
-	int ret;
 
-	if (!cl) {
-		cl = kzalloc(sizeof(*cl), GFP_NOIO);
-		if (!cl)
-			return -ENOMEM;
-		ret = xa_insert(&m->clusters, index, cl, GFP_NOIO);
-		if (ret) {
-			kfree(cl);
-			return ret;
-		}
-	}
+	cl = optsim_store_entry(m, index, GFP_NOIO);
+	if (IS_ERR(cl))
+		return PTR_ERR(cl);
 	if (cl->recorded || cl->pages[0])
 		goto map;
 
@@ -291,6 +315,11 @@ static int optsim_store_check(struct optsim_medium *m, u64 first, u64 last,
 				    first);
 		return optsim_store_refuse(why, OPTSIM_REASON_FINALIZED, first);
 	}
+	if (optsim_medium_read_only(m)) {
+		pr_info_ratelimited("write to cluster %llu refused: the image is read-only\n",
+				    first);
+		return optsim_store_refuse(why, OPTSIM_REASON_READ_ONLY, first);
+	}
 	if (!m->type->write_once)
 		return 0;
 	for (index = first; index <= last; index++) {
@@ -305,36 +334,50 @@ static int optsim_store_check(struct optsim_medium *m, u64 first, u64 last,
 	return 0;
 }
 
+/**
+ * optsim_store_record() - record one cluster whose data is in place
+ * @m: the medium; the caller holds its write_lock
+ * @index: the cluster; it has an entry
+ * @data: the cluster's 64 KiB, as they will read back
+ *
+ * Lets the recording model say how the cluster came out, counts the
+ * write, and marks the cluster recorded: the last step, so that a reader
+ * who sees it recorded sees its data and record.
+ */
+void optsim_store_record(struct optsim_medium *m, u64 index, const void *data)
+	__must_hold(&m->write_lock)
+{
+	struct optsim_cluster *cl = xa_load(&m->clusters, index);
+	u32 layer = optsim_medium_cluster_layer(m, index);
+
+	optsim_recorder_record(m, cl, data, index, layer);
+	cl->writes++;
+	if (index + 1 > m->nwa_cluster)
+		m->nwa_cluster = index + 1;
+	if (cl->recorded)
+		return;
+	/* Publish the data and the record: see optsim_copy(). */
+	smp_store_release(&cl->recorded, true);
+	m->recorded[layer]++;
+}
+
 /*
- * Clusters @first to @last have their data in place, mapped at @data: let
- * the recording model say how they came out, mark them recorded and unmap
- * them.
+ * Clusters @first to @last have their data in place, mapped at @data:
+ * record them and unmap them.
  */
 static void optsim_store_commit(struct optsim_medium *m, u64 first, u64 last,
 				void **data)
 	__must_hold(&m->write_lock)
 {
-	struct optsim_cluster *cl;
 	u64 index;
-	u32 layer;
 
 	for (index = first; index <= last; index++) {
-		cl = xa_load(&m->clusters, index);
-		layer = optsim_medium_cluster_layer(m, index);
 		/* The data went in through the pages' own mappings. */
 		invalidate_kernel_vmap_range(data[index - first],
 					     OPTSIM_CLUSTER_BYTES);
-		optsim_recorder_record(m, cl, data[index - first], index, layer);
+		optsim_store_record(m, index, data[index - first]);
 		vm_unmap_ram(data[index - first], OPTSIM_CLUSTER_PAGES);
-		cl->writes++;
-		if (cl->recorded)
-			continue;
-		/* Publish the data and the record: see optsim_copy(). */
-		smp_store_release(&cl->recorded, true);
-		m->recorded[layer]++;
 	}
-	if (last + 1 > m->nwa_cluster)
-		m->nwa_cluster = last + 1;
 }
 
 /**
@@ -351,9 +394,10 @@ static void optsim_store_commit(struct optsim_medium *m, u64 first, u64 last,
  * the write itself succeeds, as on a drive that does not verify.
  *
  * Return: BLK_STS_OK; BLK_STS_IOERR when the medium refuses the write
- * (finalized, or a recorded cluster on write-once media); BLK_STS_NOSPC at
- * the memory cap; BLK_STS_RESOURCE when memory runs out. On failure @why
- * says why.
+ * (finalized, read-only, or a recorded cluster on write-once media) or an
+ * image's file fails it; BLK_STS_NOSPC at the memory cap or when an
+ * image's file system is full; BLK_STS_RESOURCE when memory runs out. On
+ * failure @why says why.
  */
 blk_status_t optsim_store_write(struct optsim_medium *m,
 				const struct optsim_xfer *x,
@@ -377,6 +421,14 @@ blk_status_t optsim_store_write(struct optsim_medium *m,
 	ret = optsim_store_check(m, first, last, why);
 	if (ret)
 		goto out_unlock;
+	if (m->image) {
+		ret = optsim_image_write(m, x, first, last);
+		if (ret) {
+			optsim_store_refuse(why, OPTSIM_REASON_IMAGE_ERROR, first);
+			goto out_unlock;
+		}
+		goto formatted;
+	}
 	for (index = first; index <= last; index++) {
 		ret = optsim_store_prepare(m, index, &data[index - first]);
 		if (ret) {
@@ -389,6 +441,7 @@ blk_status_t optsim_store_write(struct optsim_medium *m,
 	/* The only copy of the data: the model reads it where it lies. */
 	optsim_copy(m, x, true);
 	optsim_store_commit(m, first, last, data);
+formatted:
 	/* The first write to an unformatted BD-RE formats it: quick, no spares. */
 	if (!m->type->write_once)
 		m->fmt.formatted = true;
@@ -416,6 +469,9 @@ void optsim_store_forget(struct optsim_medium *m)
 	}
 	memset(m->recorded, 0, sizeof(m->recorded));
 	m->nwa_cluster = 0;
+	/* An image's metadata says so too; the error is in the log. */
+	if (m->image)
+		optsim_image_forget(m);
 	mutex_unlock(&m->write_lock);
 }
 
@@ -467,13 +523,7 @@ void optsim_store_quality(struct optsim_medium *m, u64 first, u32 count,
 		if (!cl->recorded)
 			continue;
 		q = optsim_cluster_quality(cl);
-		r->flags = OPTSIM_QUALITY_F_RECORDED;
-		if (q.flags & OSM_QF_UNCORRECTABLE)
-			r->flags |= OPTSIM_QUALITY_F_UNCORRECTABLE;
-		if (q.flags & OSM_QF_UNRESOLVED)
-			r->flags |= OPTSIM_QUALITY_F_UNRESOLVED;
-		if (q.flags & OSM_QF_BURST)
-			r->flags |= OPTSIM_QUALITY_F_BURST;
+		r->flags = OPTSIM_QUALITY_F_RECORDED | optsim_quality_flags(&q);
 		r->jitter = q.jitter;
 		r->ldc = q.ldc;
 		r->bis = q.bis;

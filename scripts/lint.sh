@@ -26,7 +26,7 @@ result() {
 cp=$KSRC/scripts/checkpatch.pl
 others=""
 for f in driver/*.c driver/*.h driver/model/*.c driver/model/*.h \
-	 uapi/linux/optsim.h; do
+	 uapi/linux/optsim.h uapi/linux/optsim_image.h; do
 	case $f in
 	driver/compat.h | *.mod.c) ;;
 	*) others="$others $f" ;;
@@ -69,17 +69,19 @@ for kd in /lib/modules/*/build; do
 	result "W=1 build against $rel headers" "$log/k-$rel"
 done
 
-echo '#include "uapi/linux/optsim.h"' |
-	gcc -std=c90 -pedantic -Wall -Wextra -Werror -fsyntax-only -x c - \
-	> "$log/c90" 2>&1 || true
-result "uapi header compiles as C90" "$log/c90"
+for h in uapi/linux/optsim.h uapi/linux/optsim_image.h; do
+	echo "#include \"$h\"" |
+		gcc -std=c90 -pedantic -Wall -Wextra -Werror -fsyntax-only -x c -
+done > "$log/c90" 2>&1 || true
+result "uapi headers compile as C90" "$log/c90"
 
 kdoc=""
 for k in "$KDIR/scripts/kernel-doc" /usr/lib/linux-kbuild-*/scripts/kernel-doc; do
 	[ -x "$k" ] && kdoc=$k && break
 done
 if [ -n "$kdoc" ]; then
-	"$kdoc" -none driver/*.h driver/model/*.h uapi/linux/optsim.h > "$log/kdoc" 2>&1 || true
+	"$kdoc" -none driver/*.h driver/model/*.h uapi/linux/optsim.h \
+		uapi/linux/optsim_image.h > "$log/kdoc" 2>&1 || true
 	result "kernel-doc on the headers" "$log/kdoc"
 else
 	tap_skip "lint: kernel-doc on the headers" "kernel-doc not found"

@@ -87,6 +87,7 @@ static const struct {
 	IOC(OPTSIM_IOC_GET_CLUSTER, struct optsim_cluster_info, true),
 	IOC(OPTSIM_IOC_GET_QUALITY, struct optsim_quality, true),
 	IOC(OPTSIM_IOC_OPC, struct optsim_opc, true),
+	IOC(OPTSIM_IOC_SAVE, struct optsim_save, false),
 #undef IOC
 };
 
@@ -108,6 +109,7 @@ TEST(uapi_abi)
 	EXPECT_EQ(0xC038BD07UL, OPTSIM_IOC_GET_CLUSTER);
 	EXPECT_EQ(0xC028BD08UL, OPTSIM_IOC_GET_QUALITY);
 	EXPECT_EQ(0xC030BD09UL, OPTSIM_IOC_OPC);
+	EXPECT_EQ(0x4018BD0AUL, OPTSIM_IOC_SAVE);
 	EXPECT_EQ(120UL, sizeof(struct optsim_info));
 	EXPECT_EQ(40UL, sizeof(struct optsim_params));
 	EXPECT_EQ(32UL, sizeof(struct optsim_load));
@@ -117,6 +119,7 @@ TEST(uapi_abi)
 	EXPECT_EQ(40UL, sizeof(struct optsim_quality));
 	EXPECT_EQ(32UL, sizeof(struct optsim_quality_rec));
 	EXPECT_EQ(48UL, sizeof(struct optsim_opc));
+	EXPECT_EQ(24UL, sizeof(struct optsim_save));
 	EXPECT_EQ(65536, OPTSIM_QUALITY_MAX_RECORDS);
 }
 #pragma GCC diagnostic pop
@@ -222,6 +225,7 @@ TEST_F(ioctl, enotty)
 		_IOW(OPTSIM_IOC_MAGIC, 0x09, struct optsim_opc),
 		_IOWR(OPTSIM_IOC_MAGIC, 0x09, struct optsim_quality),
 		_IOWR(OPTSIM_IOC_MAGIC, 0x0a, struct optsim_opc),
+		_IOW(OPTSIM_IOC_MAGIC, 0x0b, struct optsim_save),
 		/* another magic */
 		_IOR(0xBE, 0x00, struct optsim_info),
 		_IOWR(0xBC, 0x07, struct optsim_cluster_info),
@@ -288,10 +292,19 @@ TEST_F(ioctl, reserved_words)
 			memset(&ld, 0, sizeof(ld));
 			ld.media = OPTSIM_MEDIA_BD_R;
 			ld.layer_sectors = 2048;
-			if (w == 0)
+			/*
+			 * The words that were reserved before images: the
+			 * flags and image_fd of a load without the image
+			 * flag, and the last word.
+			 */
+			if (w == 0) {
 				ld.reserved0 = (__u32)(v | 1);
-			else
-				ld.reserved[w - 1] = v;
+			} else if (w == 1) {
+				ld.flags = (__u32)v;
+				ld.image_fd = (__s32)(v >> 32);
+			} else {
+				ld.reserved = v;
+			}
 			ASSERT_ERRNO(EINVAL, ioctl(self->fd, OPTSIM_IOC_LOAD,
 						   &ld));
 		}
@@ -768,6 +781,7 @@ static int unprivileged_child(int fd, bool empty)
 	struct optsim_empty em = { { 0, 0 } };
 	struct optsim_erase er = { .flags = 0 };
 	struct optsim_opc opc = { .layer = OPTSIM_LAYER_ALL };
+	struct optsim_save sv = { .image_fd = fd };
 	struct optsim_quality_rec rec;
 	struct optsim_info info;
 	struct optsim_cluster_info ci;
@@ -784,6 +798,7 @@ static int unprivileged_child(int fd, bool empty)
 	CHILD_EPERM(ioctl(fd, OPTSIM_IOC_EJECT, &em));
 	CHILD_EPERM(ioctl(fd, OPTSIM_IOC_FINALIZE, &em));
 	CHILD_EPERM(ioctl(fd, OPTSIM_IOC_ERASE, &er));
+	CHILD_EPERM(ioctl(fd, OPTSIM_IOC_SAVE, &sv));
 	er.flags = OPTSIM_ERASE_F_QUICK;
 	CHILD_EPERM(ioctl(fd, OPTSIM_IOC_ERASE, &er));
 	/* EPERM comes first: before EFAULT, EINVAL, ENOMEDIUM, EMEDIUMTYPE */

@@ -22,7 +22,10 @@
 #include <linux/slab.h>
 #include <linux/kernel.h>
 #include <linux/sched.h>
+#include <linux/crc32c.h>
+#include <asm/byteorder.h>
 #include <uapi/linux/optsim.h>
+#include <uapi/linux/optsim_image.h>
 /* get_unaligned_le64(): its header moved in 6.12 (see compat.h) */
 #include "../compat.h"
 
@@ -38,6 +41,12 @@
 #define osm_free(p)		kvfree(p)
 /* Long loops (OPC ladders, compile passes) let other work run. */
 #define osm_resched()		cond_resched()
+
+/*
+ * CRC-32C without its initial and final inversion, so that it chains: the
+ * kernel's crc32c(). The image format inverts around it (image_format.c).
+ */
+#define osm_crc32c_raw(crc, p, len)	crc32c((crc), (p), (len))
 
 /*
  * SIMD (driver/simd.c): osm_simd_begin() says whether the AVX2 code may
@@ -60,8 +69,10 @@ void optsim_simd_end(void);
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <endian.h>
 #include <linux/types.h>
 #include <linux/optsim.h>
+#include <linux/optsim_image.h>
 typedef __u8 u8;
 typedef __u16 u16;
 typedef __u32 u32;
@@ -80,6 +91,16 @@ typedef __s64 s64;
 #define osm_zalloc(n)		calloc(1, (n))
 #define osm_free(p)		free(p)
 #define osm_resched()		do { } while (0)
+#define le16_to_cpu(x)		le16toh(x)
+#define le32_to_cpu(x)		le32toh(x)
+#define le64_to_cpu(x)		le64toh(x)
+#define cpu_to_le16(x)		htole16(x)
+#define cpu_to_le32(x)		htole32(x)
+#define cpu_to_le64(x)		htole64(x)
+
+/* CRC-32C, chainable, as the kernel's crc32c() (model/crc32c.c). */
+u32 osm_crc32c_raw(u32 crc, const void *p, size_t len);
+
 /* __always_inline: from glibc's <sys/cdefs.h>, as the kernel has it */
 
 /*

@@ -47,11 +47,11 @@ const char *dev_errno_hint(int errnum, const char *what)
 	case ENOTTY:
 		return "not an optsim device";
 	case ENOSPC:
-		return "the emulator's memory limit, max_mem_mb, is reached";
+		return "the emulator's memory limit, max_mem_mb, is reached, or the image's file system is full";
 	case ENODATA:
 		return "medium error: the cluster is uncorrectable (see optsimctl scan)";
 	case EROFS:
-		return "the disc is finalized";
+		return "the disc is finalized, or its image is read-only";
 	default:
 		return NULL;
 	}

@@ -95,6 +95,8 @@ static const char *const reason_names[] = {
 	[OPTSIM_REASON_FINALIZED]	= "finalized",
 	[OPTSIM_REASON_BEYOND_END]	= "beyond-end",
 	[OPTSIM_REASON_NO_MEMORY]	= "no-memory",
+	[OPTSIM_REASON_READ_ONLY]	= "read-only",
+	[OPTSIM_REASON_IMAGE_ERROR]	= "image-error",
 };
 
 /* event_name() - "load", "recorded"...; NULL for a command that is not one. */

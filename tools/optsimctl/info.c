@@ -190,6 +190,8 @@ static void info_json(const struct optsimctl *ctl,
 	json_string_or_null(&j, "sg", scsi->sg);
 	json_string(&j, "media", media_name(info->media));
 	json_bool(&j, "write_once", info->flags & OPTSIM_INFO_F_WRITE_ONCE);
+	json_bool(&j, "image", info->flags & OPTSIM_INFO_F_IMAGE);
+	json_bool(&j, "read_only", info->flags & OPTSIM_INFO_F_READ_ONLY);
 	json_u64(&j, "layers", info->layers);
 	json_u64(&j, "sector_size", info->sector_size);
 	json_u64(&j, "cluster_sectors", info->cluster_sectors);
@@ -297,6 +299,10 @@ static void info_human(const struct optsimctl *ctl,
 	} else {
 		printf(KEY "%s (%s)\n", "media:", media_name(info->media),
 		       wo ? "write-once" : "rewritable");
+		if (info->flags & OPTSIM_INFO_F_IMAGE)
+			printf(KEY "%s\n", "image file:",
+			       info->flags & OPTSIM_INFO_F_READ_ONLY ?
+			       "yes, read-only" : "yes");
 		printf(KEY "%u\n", "layers:", info->layers);
 		printf(KEY "%llu\n", "sectors per layer:",
 		       (unsigned long long)info->layer_sectors);

@@ -53,12 +53,18 @@ static const struct command commands[] = {
 	},
 	{
 		"load", cmd_load,
-		"insert a new blank medium",
-		"--media TYPE [--layer-sectors N]",
+		"insert a new blank medium, or the medium of an image file",
+		"--media TYPE [--layer-sectors N]\n"
+		"       | --image FILE [--create --media TYPE [--layer-sectors N]]",
 		"  -m, --media TYPE      {media}\n"
 		"  -n, --layer-sectors N {sector}-byte sectors per layer, a multiple\n"
 		"                        of {cluster} from {layer-sectors}\n"
-		"                        (default: the module's layer_sectors)\n",
+		"                        (default: the module's layer_sectors)\n"
+		"  -i, --image FILE      load the medium the image FILE holds; it\n"
+		"                        stays in the file (read-only when the\n"
+		"                        file cannot be written)\n"
+		"  -c, --create          with --image: create FILE first, a blank\n"
+		"                        sparse image of --media\n",
 	},
 	{
 		"eject", cmd_eject,
@@ -178,6 +184,18 @@ static const struct command commands[] = {
 		"  -i, --index N         the drive's index, {index} (default:\n"
 		"                        the lowest free one)\n"
 		"  -j, --json            print the new drive as JSON\n",
+	},
+	{
+		"save", cmd_save,
+		"write the medium in memory out as a disc image file",
+		"FILE",
+		"  FILE                  the image to create; it must not exist\n",
+	},
+	{
+		"image", cmd_image,
+		"describe a disc image file, without the drive",
+		"info FILE [--json]",
+		"  -j, --json            print one JSON object\n",
 	},
 	{
 		"remove", cmd_remove,

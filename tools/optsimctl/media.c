@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * optsimctl load/eject/finalize/erase - change the medium in the drive.
+ * optsimctl load/eject/finalize/erase - change the medium in the drive,
+ * a blank one or one an image file holds (image.c).
  * Each is one ioctl; the driver refuses what the medium does not allow
  * and the errno is reported with its meaning (see device.c).
  */
@@ -9,7 +10,9 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "image.h"
 #include "names.h"
 #include "optsimctl.h"
 #include "units.h"
@@ -35,13 +38,17 @@ int cmd_load(struct optsimctl *ctl, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "media", required_argument, NULL, 'm' },
 		{ "layer-sectors", required_argument, NULL, 'n' },
+		{ "image", required_argument, NULL, 'i' },
+		{ "create", no_argument, NULL, 'c' },
 		COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct optsim_load load = { 0 };
-	int c;
+	const char *image = NULL;
+	bool create = false, read_only = false;
+	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "m:n:" COMMON_SHORTOPTS, longopts,
+	while ((c = getopt_long(argc, argv, "m:n:i:c" COMMON_SHORTOPTS, longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'm':
@@ -53,18 +60,57 @@ int cmd_load(struct optsimctl *ctl, int argc, char **argv)
 		case 'n':
 			load.layer_sectors = opt_layer_sectors(optarg);
 			break;
+		case 'i':
+			image = optarg;
+			break;
+		case 'c':
+			create = true;
+			break;
 		default:
 			cmd_common_opt(ctl, c, optarg);
 		}
 	}
 	cmd_no_args(ctl, argc, argv);
-	if (!load.media) {
+	if (create && !image) {
+		warnx("load: --create needs --image FILE");
+		cmd_try_help(ctl);
+	}
+	if (image && !create && (load.media || load.layer_sectors)) {
+		warnx("load: the image says its media and layer sectors");
+		cmd_try_help(ctl);
+	}
+	if (!load.media && (!image || create)) {
 		warnx("load: --media is required (%s)", media_name_list(", "));
 		cmd_try_help(ctl);
 	}
 
+	/* The drive first, so that a create does not outlive a bad -d. */
 	dev_open(ctl, O_RDONLY | O_NONBLOCK);
-	dev_ioctl_or_die(ctl, OPTSIM_IOC_LOAD, &load, "load");
+	if (!image) {
+		dev_ioctl_or_die(ctl, OPTSIM_IOC_LOAD, &load, "load");
+		return EXIT_SUCCESS;
+	}
+	if (create)
+		load.image_fd = image_create(image, load.media,
+					     load.layer_sectors ?
+					     load.layer_sectors :
+					     OPTSIM_LAYER_SECTORS_DEFAULT);
+	else
+		load.image_fd = image_open(image, &read_only);
+	load.media = 0;
+	load.layer_sectors = 0;
+	load.flags = OPTSIM_LOAD_F_IMAGE;
+	ret = dev_ioctl(ctl, OPTSIM_IOC_LOAD, &load);
+	close(load.image_fd);
+	if (ret) {
+		if (create)
+			unlink(image);
+		dev_die(ctl, -ret, "load", ret == -EBUSY ?
+			"the image is loaded in a drive already, or the drive is in use" :
+			"the kernel log says why the image was refused");
+	}
+	if (read_only)
+		warnx("%s: loaded read-only (the file cannot be written)", image);
 	return EXIT_SUCCESS;
 }
 

@@ -155,5 +155,7 @@ int cmd_monitor(struct optsimctl *ctl, int argc, char **argv);
 int cmd_stats(struct optsimctl *ctl, int argc, char **argv);
 int cmd_create(struct optsimctl *ctl, int argc, char **argv);
 int cmd_remove(struct optsimctl *ctl, int argc, char **argv);
+int cmd_image(struct optsimctl *ctl, int argc, char **argv);
+int cmd_save(struct optsimctl *ctl, int argc, char **argv);
 
 #endif /* OPTSIMCTL_H */

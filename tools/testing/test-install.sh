@@ -71,10 +71,14 @@ c=$D/usr/local/share/bash-completion/completions/optsimctl
 if [ -f "$c" ] && [ "$(mode "$c")" = 644 ] && cmp -s "$c" tools/completion/optsimctl; then
 	pass "bash completion in PREFIX/share/bash-completion/completions"
 else fail "bash completion in PREFIX/share/bash-completion/completions"; fi
-h=$D/usr/local/include/linux/optsim.h
-if [ -f "$h" ] && [ "$(mode "$h")" = 644 ] && cmp -s "$h" uapi/linux/optsim.h; then
-	pass "uapi header in PREFIX/include/linux"
-else fail "uapi header in PREFIX/include/linux"; fi
+bad=""
+for u in optsim.h optsim_image.h; do
+	h=$D/usr/local/include/linux/$u
+	[ -f "$h" ] && [ "$(mode "$h")" = 644 ] && cmp -s "$h" "uapi/linux/$u" ||
+		bad="$bad $u"
+done
+if [ -z "$bad" ]; then pass "uapi headers in PREFIX/include/linux"
+else fail "uapi headers in PREFIX/include/linux" "missing or bad:$bad"; fi
 
 rules=$(ls udev/*.rules 2>/dev/null)
 if [ -n "$rules" ]; then

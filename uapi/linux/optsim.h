@@ -103,6 +103,10 @@ enum optsim_strategy {
 #define OPTSIM_INFO_F_FINALIZED		0x2U
 /* @nwa holds a next writable address (false when the disc is full or closed). */
 #define OPTSIM_INFO_F_NWA_VALID		0x4U
+/* The medium lives in an image file (OPTSIM_LOAD_F_IMAGE), not in memory. */
+#define OPTSIM_INFO_F_IMAGE		0x8U
+/* The image was opened read-only: every write and change is refused. */
+#define OPTSIM_INFO_F_READ_ONLY		0x10U
 
 /**
  * struct optsim_info - state of the drive and its medium (OPTSIM_IOC_GET_INFO)
@@ -118,7 +122,8 @@ enum optsim_strategy {
  *	 cluster; valid only with OPTSIM_INFO_F_NWA_VALID
  * @recorded_clusters: clusters holding recorded data, per layer
  * @full_erases: number of full erases the medium has been through
- * @mem_used: bytes of RAM holding recorded data (all devices)
+ * @mem_used: bytes of RAM holding recorded data (all devices); media in
+ *	image files do not count
  * @mem_limit: the cap on @mem_used (module parameter max_mem_mb)
  * @reserved: written as zero
  */
@@ -165,19 +170,34 @@ struct optsim_params {
 	__u64 reserved[2];
 };
 
+/* Flags of struct optsim_load. */
+/* Load the medium kept in the image file @image_fd (optsim_image.h). */
+#define OPTSIM_LOAD_F_IMAGE		0x1U
+
 /**
- * struct optsim_load - insert a new blank medium (OPTSIM_IOC_LOAD)
- * @media: enum optsim_media, not OPTSIM_MEDIA_NONE
+ * struct optsim_load - insert a new blank medium, or the medium of an image
+ *	file (OPTSIM_IOC_LOAD)
+ * @media: enum optsim_media, not OPTSIM_MEDIA_NONE; 0 with
+ *	   OPTSIM_LOAD_F_IMAGE (the image says)
  * @reserved0: must be zero
  * @layer_sectors: logical sectors per layer, a multiple of
- *		   OPTSIM_CLUSTER_SECTORS; 0 selects the module default
+ *		   OPTSIM_CLUSTER_SECTORS; 0 selects the module default; 0
+ *		   with OPTSIM_LOAD_F_IMAGE
+ * @flags: OPTSIM_LOAD_F_* bits
+ * @image_fd: with OPTSIM_LOAD_F_IMAGE, a descriptor of a regular file
+ *	      holding an image, opened for reading and writing (or for
+ *	      reading only: the medium is then read-only). The drive takes
+ *	      its own reference; the caller may close it. Must be zero
+ *	      without the flag.
  * @reserved: must be zero
  */
 struct optsim_load {
 	__u32 media;
 	__u32 reserved0;
 	__u64 layer_sectors;
-	__u64 reserved[2];
+	__u32 flags;
+	__s32 image_fd;
+	__u64 reserved;
 };
 
 /* Flags of struct optsim_erase. */
@@ -319,6 +339,20 @@ struct optsim_opc {
 	__u64 reserved[2];
 };
 
+/**
+ * struct optsim_save - write the medium out as a disc image
+ *	(OPTSIM_IOC_SAVE)
+ * @image_fd: a descriptor of an empty regular file, open for writing; it
+ *	      gets the image (optsim_image.h) of the medium in the drive
+ * @flags: must be zero
+ * @reserved: must be zero
+ */
+struct optsim_save {
+	__s32 image_fd;
+	__u32 flags;
+	__u64 reserved[2];
+};
+
 #define OPTSIM_IOC_MAGIC		0xBD
 
 /* Any new request must be encoded with _IOR/_IOW/_IOWR. */
@@ -332,6 +366,7 @@ struct optsim_opc {
 #define OPTSIM_IOC_GET_CLUSTER	_IOWR(OPTSIM_IOC_MAGIC, 0x07, struct optsim_cluster_info)
 #define OPTSIM_IOC_GET_QUALITY	_IOWR(OPTSIM_IOC_MAGIC, 0x08, struct optsim_quality)
 #define OPTSIM_IOC_OPC		_IOWR(OPTSIM_IOC_MAGIC, 0x09, struct optsim_opc)
+#define OPTSIM_IOC_SAVE		_IOW(OPTSIM_IOC_MAGIC, 0x0a, struct optsim_save)
 
 /*
  * Generic netlink family "optsim" (version OPTSIM_GENL_VERSION).
@@ -359,13 +394,18 @@ struct optsim_opc {
  * @OPTSIM_REASON_BEYOND_END: the write runs past the end of the medium
  * @OPTSIM_REASON_NO_MEMORY: the module's memory cap (max_mem_mb) or the
  *	system's memory ran out
+ * @OPTSIM_REASON_READ_ONLY: the medium is an image opened read-only
+ * @OPTSIM_REASON_IMAGE_ERROR: the medium's image file could not be written
+ *	(its file system is full, or an I/O error); nothing was recorded
  */
 enum optsim_reason {
 	OPTSIM_REASON_UNSPEC,
 	OPTSIM_REASON_RECORDED,
 	OPTSIM_REASON_FINALIZED,
 	OPTSIM_REASON_BEYOND_END,
-	OPTSIM_REASON_NO_MEMORY
+	OPTSIM_REASON_NO_MEMORY,
+	OPTSIM_REASON_READ_ONLY,
+	OPTSIM_REASON_IMAGE_ERROR
 };
 
 /**

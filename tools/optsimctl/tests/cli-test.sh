@@ -294,6 +294,18 @@ ls_min=$(uapi_num OPTSIM_LAYER_SECTORS_MIN)
 ls_max=$(uapi_num OPTSIM_LAYER_SECTORS_MAX)
 tv "load --layer-sectors 1000" "layer sectors 1000 out of range (a multiple of 32 from $ls_min to $ls_max)" load --media bd-r --layer-sectors 1000
 tv "load --layer-sectors 1056+1" "layer sectors 1057 out of range" load --media bd-r --layer-sectors 1057
+tv "load --create without --image" "load: --create needs --image FILE" load --create --media bd-r
+tv "load --image with --media" "load: the image says its media and layer sectors" load --image x.img --media bd-r
+tv "load --image --create without --media" "load: --media is required" load --image x.img --create
+
+# image info reads files only: no device
+t "image without info" 1 "image: expected 'info FILE'" image
+t "image info of a missing file" 1 "optsimctl: $T/none.img: No such file or directory" image info "$T/none.img"
+printf 'not an image' >"$T/short.img"
+t "image info of a short file" 1 "$T/short.img: the file is shorter than an image header (truncated)" image info "$T/short.img"
+head -c 70000 /dev/zero >"$T/zero.img"
+t "image info of zeros" 1 "$T/zero.img: not an optsim image (wrong magic)" image info "$T/zero.img"
+t "image info of a directory" 1 "$T: not a regular file" image info "$T"
 tv "load --layer-sectors max+32" "layer sectors $((ls_max + 32)) out of range" load --media bd-r --layer-sectors $((ls_max + 32))
 topen "load --layer-sectors max accepted" load --media bd-r --layer-sectors "$ls_max"
 topen "load --layer-sectors min accepted" load --media bd-r --layer-sectors "$ls_min"
@@ -627,7 +639,7 @@ assert $expr, d" <"$T/out" 2>"$T/py"; then
 	else fail "fake: scan of a blank medium says blank"; fi
 	f "fake: finalize before opc" 0 "" finalize
 	f "fake: opc on a finalized disc" 1 \
-		"optsimctl: $DEV: opc failed: Read-only file system (the disc is finalized)" opc
+		"optsimctl: $DEV: opc failed: Read-only file system (the disc is finalized, or its image is read-only)" opc
 	f "fake: eject before opc" 0 "" eject
 	f "fake: opc with no medium" 1 "optsimctl: $DEV: opc failed: No medium found (insert one with 'optsimctl load')" opc
 	f "fake: scan with no medium" 1 "optsimctl: $DEV: scan failed: No medium found" scan

@@ -411,9 +411,12 @@ static int fake_ioctl(unsigned long req, void *arg)
 	case OPTSIM_IOC_LOAD: {
 		struct optsim_load *ld = arg;
 
+		/* Images need the module: the fake holds no file. */
+		if (ld->flags == OPTSIM_LOAD_F_IMAGE)
+			return -EOPNOTSUPP;
 		if (ld->media < OPTSIM_MEDIA_BD_R ||
 		    ld->media > OPTSIM_MEDIA_BD_RE_DL || ld->reserved0 ||
-		    ld->reserved[0] || ld->reserved[1] ||
+		    ld->flags || ld->image_fd || ld->reserved ||
 		    (ld->layer_sectors &&
 		     (ld->layer_sectors % OPTSIM_CLUSTER_SECTORS ||
 		      ld->layer_sectors < OPTSIM_LAYER_SECTORS_MIN ||

@@ -9,7 +9,9 @@
 #      hundred files in, unmount, drop the caches, remount and verify it
 #   3. insert a blank BD-R DL, burn an ISO 9660 image of the same tree with
 #      optsimctl (progress, read-back verify, finalize), mount it, verify it
-#      and scan its recording quality (jitter, LDC/BIS per layer);
+#      and scan its recording quality (jitter, LDC/BIS per layer); save it
+#      as a disc image, unload and reload the module, load the image and
+#      mount and verify it again;
 #   4. insert a BD-RE and burn a small image at 4x with the N-1 multi-pulse
 #      train: the marks do not form, the verify fails with a medium error
 #      and the scan shows the unreadable clusters; then burn it again with
@@ -284,6 +286,33 @@ unreadable=$(unreadable_clusters)
 [ "$unreadable" = 0 ] ||
 	fail "quality scan" "$t0" "${unreadable:-?} unreadable clusters"
 record "quality scan" PASS $(($(now_ms) - t0)) "0 unreadable clusters"
+
+# The burned disc outlives the module: saved as a disc image, unloaded,
+# loaded again from the image and mounted.
+section "3b. The BD-R DL saved as an image, module reloaded, image mounted"
+t0=$(now_ms)
+rm -f "$work/bd-r-dl.img"
+run "$ctl" save "$work/bd-r-dl.img" ||
+	fail "image round trip" "$t0" "optsimctl save failed"
+run "$ctl" image info "$work/bd-r-dl.img" ||
+	fail "image round trip" "$t0" "optsimctl image info failed"
+run rmmod optsim || fail "image round trip" "$t0" "rmmod failed"
+run insmod "$ko" media=bd-re-dl layer_sectors=$LAYER_SECTORS ||
+	fail "image round trip" "$t0" "insmod failed"
+i=0
+while ! [ -b "$dev" ]; do
+	i=$((i + 1))
+	[ $i -le 50 ] || fail "image round trip" "$t0" "$dev did not appear"
+	sleep 0.1
+done
+run "$ctl" load --image "$work/bd-r-dl.img" ||
+	fail "image round trip" "$t0" "optsimctl load --image failed"
+run mount -t iso9660 -o ro "$dev" "$mnt" ||
+	fail "image round trip" "$t0" "mount -t iso9660 of the image failed"
+verify "image round trip" "$t0" "$mnt" image
+run umount "$mnt" || fail "image round trip" "$t0" "umount failed"
+record "image save+reload+mount" PASS $(($(now_ms) - t0)) \
+	"$nfiles files identical, $(du -k "$work/bd-r-dl.img" | cut -f1) KiB on disk"
 
 # --- 4. the recording model decides -------------------------------------------------
 

@@ -37,13 +37,15 @@ fi
 . "$cmdfile"
 
 read -r release </proc/sys/kernel/osrelease
+# libcrc32c: the disc image checksums (optsim.ko depends on it too).
 # The SCSI side of the MMC front: optsim.ko depends on scsi_mod, and with
 # no udev here nothing loads sr_mod and sg when its LUNs appear (insmod,
 # as run.sh and demo.sh use, resolves no dependencies). modprobe reads the
-# host's /lib/modules/$release (compressed .ko.xz/.ko.zst too). A driver
-# built into the kernel (the debug kernel has them all built in, and no
-# /lib/modules/$release here) is in /sys/module already: nothing to load.
-for mod in scsi_mod sr_mod sg; do
+# host's /lib/modules/$release (compressed .ko.xz/.ko.zst too). A kernel
+# with no /lib/modules/$release on the host (the debug kernel) has them all
+# built in; a driver in /sys/module is built in or loaded: nothing to do.
+for mod in scsi_mod sr_mod sg libcrc32c; do
+	[ -d "/lib/modules/$release" ] || break
 	[ -d "/sys/module/$mod" ] && continue
 	modprobe "$mod" || echo "optsim-vm: modprobe $mod failed"
 done

@@ -1,0 +1,451 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# image.sh - disc images (Documentation/image-format.rst): a medium that
+# lives in a file. Round trip across rmmod/insmod (data, info, scan and
+# write-once state identical), a 50 GB sparse BD-R DL that stays small on
+# disk, every bad input refused by the kernel with its errno and the file
+# left unchanged (truncated, wrong magic, checksum mismatches, a future
+# version, a directory, a device node, a pipe, an image loaded already,
+# read-only files, a full file system), two drives with two images, and a
+# fuzz of image headers through the kernel. When an earlier VM boot left
+# an image in $OPTSIM_OUT, it is loaded and compared first (a round trip
+# across boots); each run leaves one for the next. Images live on the
+# VM's tmpfs. TAP on stdout.
+
+# Functions here run indirectly, through tap_check.
+# shellcheck disable=SC2317
+
+ksft_dir=$(cd "$(dirname "$0")" && pwd -P)
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$ksft_dir/lib.sh"
+
+LAYER=32768
+FUZZ=400
+
+tap_plan 62
+
+need_tools insmod rmmod python3 sha256sum dd mount "$OPTSIMCTL"
+if ! [ -r "$OPTSIM_KO" ]; then
+	tap_skip_rest "no $OPTSIM_KO (make module)"
+	tap_done
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/optsim-image.XXXXXX") || exit 1
+small=$work/small
+mkdir -p "$small"
+trap 'umount "$small" 2>/dev/null; "$OPTSIMCTL" remove 1 2>/dev/null; rm -rf "$work"' EXIT
+
+ctl() {
+	"$OPTSIMCTL" -d "$OPTSIM_DEV" "$@"
+}
+
+# kload FILE [r|w|dir|pipe] [DEV]: OPTSIM_IOC_LOAD of FILE's descriptor
+# straight to the kernel (no optsimctl checks first); prints the errno
+# name, or "ok".
+kload() {
+	python3 - "$@" <<'PY'
+import errno, fcntl, os, struct, sys
+path = sys.argv[1]
+mode = sys.argv[2] if len(sys.argv) > 2 else "w"
+dev = sys.argv[3] if len(sys.argv) > 3 else "/dev/optsim"
+# _IOW(0xBD, 0x03, struct optsim_load): 32 bytes
+LOAD = 0x40000000 | (32 << 16) | (0xBD << 8) | 0x03
+if mode == "pipe":
+    fd, _w = os.pipe()
+elif mode == "dir":
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+else:
+    fd = os.open(path, os.O_RDWR if mode == "w" else os.O_RDONLY)
+d = os.open(dev, os.O_RDONLY | os.O_NONBLOCK)
+try:
+    fcntl.ioctl(d, LOAD, struct.pack("<IIQIiQ", 0, 0, 0, 1, fd, 0))
+    print("ok")
+except OSError as e:
+    print(errno.errorcode[e.errno])
+PY
+}
+
+# expect_refused NAME ERRNO FILE [MODE [DEV]]: the kernel refuses FILE
+# with ERRNO, and FILE is unchanged.
+expect_refused() {
+	_before=$(sha256sum <"$3" 2>/dev/null)
+	_got=$(kload "$3" "${4:-w}" "${5:-$OPTSIM_DEV}")
+	_after=$(sha256sum <"$3" 2>/dev/null)
+	[ "$_got" = "$2" ] && [ "$_before" = "$_after" ]
+	tap_result "image: $1: refused with $2, file unchanged" $? \
+		"got $_got"
+}
+
+# patch FILE OFFSET HEXBYTES: overwrite bytes in place.
+patch() {
+	python3 -c '
+import sys
+with open(sys.argv[1], "r+b") as f:
+    f.seek(int(sys.argv[2]))
+    f.write(bytes.fromhex(sys.argv[3]))
+' "$@"
+}
+
+# recrc FILE: give the header a checksum that matches (optsim_image.h:
+# CRC-32C of sizeof(struct optsim_image_header) bytes, crc at 16 read as 0).
+recrc() {
+	python3 -c '
+import struct, sys
+def crc32c(b):
+    c = 0xffffffff
+    for x in b:
+        c ^= x
+        for _ in range(8):
+            c = (c >> 1) ^ (0x82f63b78 if c & 1 else 0)
+    return c ^ 0xffffffff
+with open(sys.argv[1], "r+b") as f:
+    h = bytearray(f.read(64))
+    n = struct.unpack_from("<I", h, 12)[0]
+    f.seek(0)
+    h = bytearray(f.read(n))
+    h[16:20] = b"\0\0\0\0"
+    f.seek(16)
+    f.write(struct.pack("<I", crc32c(h)))
+' "$1"
+}
+
+# state N: what must survive a round trip: the first N clusters' data,
+# info (memory figures and where the medium lives aside) and scan.
+state() {
+	dd if="$OPTSIM_DEV" bs=64k count="$1" iflag=direct 2>/dev/null |
+		sha256sum
+	ctl info --json | python3 -c '
+import json, sys
+v = json.load(sys.stdin)
+for k in ("mem_used", "mem_limit", "image"):
+    v.pop(k, None)
+print(json.dumps(v, sort_keys=True))'
+	ctl scan --json
+}
+
+reload_module() {
+	rmmod optsim || return 1
+	# shellcheck disable=SC2086 # the parameters are words
+	insmod "$OPTSIM_KO" $OPTSIM_MODPARAMS || return 1
+	_i=0
+	while ! [ -b "$OPTSIM_DEV" ]; do
+		[ "$_i" -ge 50 ] && return 1
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
+
+# ---- across VM boots ------------------------------------------------------
+
+boot_img=${OPTSIM_OUT:-/nonexistent}/image-boot.img
+if [ -r "$boot_img" ] && [ -r "$boot_img.state" ] &&
+	ctl load --image "$boot_img"; then
+	state 16 >"$work/boot.state"
+	tap_check "image: an earlier boot's image reads back identical" \
+		cmp "$boot_img.state" "$work/boot.state"
+	ctl eject
+else
+	tap_skip "image: an earlier boot's image reads back identical" \
+		"no image from an earlier boot in \$OPTSIM_OUT"
+fi
+
+# ---- round trip -------------------------------------------------------------
+
+# same_data DEV FILE: DEV starts with FILE's bytes.
+same_data() {
+	[ "$(head -c "$(stat -c %s "$2")" "$1" | sha256sum)" = \
+		"$(sha256sum <"$2")" ]
+}
+
+# image_json FILE PYEXPR: PYEXPR, on "image info --json FILE" as v, holds.
+image_json() {
+	"$OPTSIMCTL" image info --json "$1" |
+		python3 -c 'import json, sys
+v = json.load(sys.stdin)
+sys.exit(not eval(sys.argv[1]))' "$2"
+}
+
+# write FILE DEV [DD_ARGS...]
+write() {
+	_if=$1
+	_of=$2
+	shift 2
+	dd if="$_if" of="$_of" bs=64k oflag=direct "$@" 2>/dev/null
+}
+
+img=$work/a.img
+head -c 3000000 /dev/urandom >"$work/data"
+tap_check "image: load --image --create bd-r, $LAYER sectors" \
+	ctl load --image "$img" --create --media bd-r --layer-sectors "$LAYER"
+tap_check "image: info says image" test "$(info_get image)" = true
+tap_check "image: write 3 MB" dd if="$work/data" of="$OPTSIM_DEV" bs=64k \
+	oflag=direct conv=fsync
+tap_check "image: no memory holds the data (mem_used 0)" \
+	test "$(info_get mem_used)" = 0
+tap_check "image: the data reads back" same_data "$OPTSIM_DEV" "$work/data"
+state 46 >"$work/state1"
+tap_check "image: eject" ctl eject
+tap_check "image: image info counts 46 recorded clusters" \
+	image_json "$img" 'v["recorded_clusters"] == [46] and v["seed"] != 0'
+tap_check "image: rmmod, insmod" reload_module
+tap_check "image: load the image again" ctl load --image "$img"
+state 46 >"$work/state2"
+tap_check "image: data, info and scan identical after rmmod/insmod" \
+	cmp "$work/state1" "$work/state2"
+tap_check_fails "image: a recorded cluster refuses a write (write-once)" \
+	dd if="$work/data" of="$OPTSIM_DEV" bs=64k count=1 oflag=direct
+tap_check "image: finalize" ctl finalize
+reload_load() {
+	ctl eject && reload_module && ctl load --image "$1"
+}
+tap_check "image: eject, rmmod, insmod, load" reload_load "$img"
+tap_check "image: still finalized" test "$(info_get finalized)" = true
+tap_check_fails "image: a write after the nwa is refused (finalized)" \
+	dd if="$work/data" of="$OPTSIM_DEV" bs=64k count=1 seek=100 \
+	oflag=direct
+tap_check "image: eject" ctl eject
+
+# ---- save: a medium in memory written out ----------------------------------
+
+# 8 clusters recorded well, 4 underpowered (uncorrectable), finalized.
+mem_medium() {
+	ctl load --media bd-r --layer-sectors 4096 &&
+		write "$work/data" "$OPTSIM_DEV" count=8 &&
+		ctl set --power 1.0 --bias-power 0.2 &&
+		write "$work/data" "$OPTSIM_DEV" seek=8 count=4 && ctl finalize
+}
+unreadable() {
+	! dd if="$OPTSIM_DEV" of=/dev/null bs=64k skip=8 count=1 iflag=direct
+}
+saved=$work/saved.img
+tap_check "image: a medium in memory with uncorrectable clusters" mem_medium
+state 8 >"$work/mem.state"
+tap_check "image: save it" ctl save "$saved"
+tap_check "image: eject, load the saved image" sh -c \
+	"$OPTSIMCTL eject && $OPTSIMCTL load --image $saved"
+state 8 >"$work/saved.state"
+tap_check "image: data, info and scan identical to the medium in memory" \
+	cmp "$work/mem.state" "$work/saved.state"
+tap_check "image: an uncorrectable cluster still fails its reads" unreadable
+no_save() {
+	! ctl save "$work/again.img" && ! [ -e "$work/again.img" ]
+}
+tap_check "image: save of an image-backed medium refused, no file left" \
+	no_save
+tap_check "image: eject" ctl eject
+
+# ---- rewritable: erase and wear ----------------------------------------------
+
+re=$work/re.img
+wear() {
+	ctl load --image "$1" --create --media bd-re --layer-sectors 4096 &&
+		write "$2" "$OPTSIM_DEV" count=4 &&
+		write "$2" "$OPTSIM_DEV" count=4 &&
+		ctl erase && write "$2" "$OPTSIM_DEV" count=2 && ctl eject
+}
+tap_check "image: a bd-re image: write twice, full erase, write" \
+	wear "$re" "$work/data"
+tap_check "image: overwrite and erase counts survive" image_json "$re" \
+	'v["recorded_clusters"] == [2] and v["full_erases"] == 1 and v["max_writes"] == 3'
+
+# ---- a full-size BD-R DL -----------------------------------------------------
+
+big=$work/big.img
+both_layers() {
+	dd if=/dev/urandom of="$OPTSIM_DEV" bs=1M count=4 oflag=direct \
+		2>/dev/null &&
+		dd if=/dev/urandom of="$OPTSIM_DEV" bs=1M count=4 oflag=direct \
+			seek=$((12219392 * 2048 / 1048576 + 8)) 2>/dev/null && sync
+}
+small_on_disk() {
+	_size=$(stat -c %s "$1")
+	_disk=$(($(stat -c "%b * %B" "$1")))
+	echo "size $_size, $_disk bytes on disk"
+	[ "$_size" -gt 50000000000 ] && [ "$_disk" -lt 40000000 ]
+}
+tap_check "image: create a 50 GB bd-r-dl image (default layer size)" \
+	ctl load --image "$big" --create --media bd-r-dl
+tap_check "image: write 4 MiB on each layer" both_layers
+tap_both_layers image
+tap_check "image: eject the bd-r-dl" ctl eject
+tap_check "image: 50 GB apparent, under 40 MB on disk" small_on_disk "$big"
+rm -f "$big"
+
+# ---- bad input ---------------------------------------------------------------
+
+good=$work/good.img
+spoilable() {
+	ctl load --image "$1" --create --media bd-re --layer-sectors 1024 &&
+		ctl eject
+}
+tap_check "image: a good image to spoil" spoilable "$good"
+
+cp "$good" "$work/trunc.img"
+truncate -s -1 "$work/trunc.img"
+expect_refused "truncated by one byte" EINVAL "$work/trunc.img"
+head -c 4096 "$good" >"$work/short.img"
+expect_refused "shorter than a header" EINVAL "$work/short.img"
+cp "$good" "$work/magic.img"
+patch "$work/magic.img" 0 58
+expect_refused "wrong magic" EINVAL "$work/magic.img"
+cp "$good" "$work/hcrc.img"
+patch "$work/hcrc.img" 81 ff
+expect_refused "header checksum mismatch" EBADMSG "$work/hcrc.img"
+cp "$good" "$work/mcrc.img"
+patch "$work/mcrc.img" $((65536 + 20)) 01
+expect_refused "metadata block checksum mismatch" EBADMSG "$work/mcrc.img"
+cp "$good" "$work/future.img"
+patch "$work/future.img" 8 02000000
+recrc "$work/future.img"
+expect_refused "a version from the future" ENOTSUP "$work/future.img"
+logged() {
+	dmesg | grep -q "$1"
+}
+tap_check "image: the kernel names both versions" \
+	logged "format version 2, this driver knows up to 1"
+expect_refused "a directory" EINVAL "$work" dir
+expect_refused "a device node" EINVAL /dev/null
+expect_refused "a pipe" EINVAL /dev/null pipe
+# kload_raw MEDIA FLAGS FD: OPTSIM_IOC_LOAD with these fields; the errno.
+kload_raw() {
+	python3 - "$@" <<'PY'
+import errno, fcntl, os, struct, sys
+LOAD = 0x40000000 | (32 << 16) | (0xBD << 8) | 0x03
+media, flags, fd = (int(a) for a in sys.argv[1:4])
+d = os.open("/dev/optsim", os.O_RDONLY | os.O_NONBLOCK)
+try:
+    fcntl.ioctl(d, LOAD, struct.pack("<IIQIiQ", media, 0, 0, flags, fd, 0))
+    print("ok")
+except OSError as e:
+    print(errno.errorcode[e.errno])
+PY
+}
+tap_check "image: a load with the image flag and a media type: EINVAL" \
+	test "$(kload_raw 1 1 0)" = EINVAL
+tap_check "image: a load of descriptor -1: EBADF" \
+	test "$(kload_raw 0 1 -1)" = EBADF
+tap_check "image: unknown load flags: EINVAL" \
+	test "$(kload_raw 1 2 0)" = EINVAL
+names_it() {
+	ctl load --image "$1" 2>&1 | grep -q "$2"
+}
+tap_check "image: optsimctl names the problem (truncated)" \
+	names_it "$work/trunc.img" truncated
+
+# Loaded already: in another drive, and in the same one.
+tap_check "image: a second drive" "$OPTSIMCTL" create --index 1
+tap_check "image: load the good image in drive 0" ctl load --image "$good"
+expect_refused "already loaded in drive 0, into drive 1" EBUSY "$good" w \
+	/dev/optsim1
+expect_refused "already loaded in drive 0, into drive 0" EBUSY "$good"
+tap_check "image: eject drive 0" ctl eject
+
+# Read-only: loads read-only, refuses every change, the file unchanged.
+sum=$(sha256sum <"$good")
+unchanged() {
+	ctl eject && [ "$(sha256sum <"$1")" = "$2" ]
+}
+tap_check "image: an image opened read-only loads" \
+	test "$(kload "$good" r)" = ok
+tap_check "image: info says read-only" test "$(info_get read_only)" = true
+tap_check_fails "image: a write to the read-only image fails" \
+	dd if="$work/data" of="$OPTSIM_DEV" bs=64k count=1 oflag=direct
+tap_check_fails "image: erase of the read-only image fails" ctl erase
+tap_check "image: eject; the read-only image is unchanged" \
+	unchanged "$good" "$sum"
+
+# A full file system: the write fails, what was recorded stays.
+full_fs() {
+	mount -t tmpfs -o size=16m none "$small" &&
+		ctl load --image "$small/full.img" --create --media bd-re \
+			--layer-sectors 32768
+}
+recorded_stays() {
+	dd if="$OPTSIM_DEV" of=/dev/null bs=64k count="$1" iflag=direct &&
+		ctl eject && ctl load --image "$small/full.img" &&
+		[ "$(info_get recorded_clusters)" = "$1" ]
+}
+tap_check "image: a 16 MiB tmpfs, a 64 MiB bd-re image on it" full_fs
+dd if=/dev/urandom of="$OPTSIM_DEV" bs=1M count=40 oflag=direct \
+	2>"$work/dd.err"
+tap_check "image: writing 40 MiB fails: no space" grep -q \
+	"No space left on device" "$work/dd.err"
+tap_check "image: what was recorded reads back, then eject, load" \
+	recorded_stays "$(info_get recorded_clusters)"
+ctl eject
+umount "$small"
+
+# ---- two drives, two images ---------------------------------------------------
+
+head -c 1048576 /dev/urandom >"$work/d0"
+head -c 1048576 /dev/urandom >"$work/d1"
+two_drives() {
+	"$OPTSIMCTL" -d /dev/optsim load --image "$work/i0.img" --create \
+		--media bd-re --layer-sectors 4096 &&
+		"$OPTSIMCTL" -d /dev/optsim1 load --image "$work/i1.img" \
+			--create --media bd-re --layer-sectors 4096 &&
+		write "$work/d0" /dev/optsim && write "$work/d1" /dev/optsim1 &&
+		"$OPTSIMCTL" -d /dev/optsim eject &&
+		"$OPTSIMCTL" -d /dev/optsim1 eject
+}
+swapped() {
+	"$OPTSIMCTL" -d /dev/optsim load --image "$work/i1.img" &&
+		"$OPTSIMCTL" -d /dev/optsim1 load --image "$work/i0.img" &&
+		same_data /dev/optsim "$work/d1" &&
+		same_data /dev/optsim1 "$work/d0" &&
+		"$OPTSIMCTL" -d /dev/optsim eject &&
+		"$OPTSIMCTL" -d /dev/optsim1 eject
+}
+tap_check "image: two drives, two images, different data" two_drives
+tap_check "image: swapped between the drives, each reads back its data" \
+	swapped
+"$OPTSIMCTL" remove 1
+
+# ---- fuzz -------------------------------------------------------------------
+
+tap_check "image: $FUZZ mutated headers and metadata blocks: clean refusals" \
+	python3 - "$good" "$FUZZ" <<'PY'
+import errno, fcntl, os, random, shutil, struct, sys
+good, n = sys.argv[1], int(sys.argv[2])
+LOAD = 0x40000000 | (32 << 16) | (0xBD << 8) | 0x03
+EJECT = 0x40000000 | (16 << 16) | (0xBD << 8) | 0x04
+ok = {errno.EINVAL, errno.EBADMSG, errno.EOPNOTSUPP}
+rnd = random.Random(1)
+path = good + ".fuzz"
+d = os.open("/dev/optsim", os.O_RDONLY | os.O_NONBLOCK)
+loaded = 0
+for i in range(n):
+    shutil.copyfile(good, path)
+    with open(path, "r+b") as f:
+        base = 0 if i % 2 else 65536
+        for _ in range(rnd.randint(1, 4)):
+            f.seek(base + rnd.randrange(320 if i % 4 < 2 else 4096))
+            f.write(bytes([rnd.randrange(256)]))
+    fd = os.open(path, os.O_RDWR)
+    try:
+        fcntl.ioctl(d, LOAD, struct.pack("<IIQIiQ", 0, 0, 0, 1, fd, 0))
+        loaded += 1
+        fcntl.ioctl(d, EJECT, bytes(16))
+    except OSError as e:
+        if e.errno not in ok:
+            print("case %d: unexpected %s" % (i, errno.errorcode[e.errno]))
+            sys.exit(1)
+    os.close(fd)
+print("%d cases, %d loaded" % (n, loaded))
+PY
+
+# ---- for the next boot ----------------------------------------------------------
+
+if [ -n "${OPTSIM_OUT:-}" ] && [ -d "$OPTSIM_OUT" ]; then
+	rm -f "$boot_img" "$boot_img.state"
+	if ctl load --image "$boot_img" --create --media bd-r-dl \
+		--layer-sectors 4096 &&
+		dd if="$work/data" of="$OPTSIM_DEV" bs=64k count=16 \
+		oflag=direct 2>/dev/null && sync; then
+		state 16 >"$boot_img.state"
+		ctl eject
+	fi
+fi
+
+tap_done
