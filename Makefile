@@ -183,7 +183,7 @@ DEBUG_TIMEOUT ?= 5400
 # init runs, and soft lockups reported after 120 s rather than 20.
 DEBUG_APPEND := rcupdate.rcu_cpu_stall_suppress_at_boot=1 watchdog_thresh=60
 
-debug-kernel:
+debug-kernel: deps
 	@scripts/debug-kernel.sh > /dev/null
 
 debug-module: debug-kernel
