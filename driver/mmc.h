@@ -99,16 +99,12 @@ enum optsim_mmc_busy {
  * @in: per layer, the model's input: the layer's parameters then
  * @layers: the layers to calibrate, as a bit mask
  * @gen: &optsim_mmc.opc_gen when the job was set up
- * @res: per layer, the ladder's result
- * @ret: the ladders' outcome
  */
 struct optsim_mmc_opc_job {
 	struct osm_stack stack;
 	struct osm_compile_in in[OPTSIM_MAX_LAYERS];
 	u32 layers;
 	u32 gen;
-	struct osm_opc_result res[OPTSIM_MAX_LAYERS];
-	int ret;
 };
 
 /**

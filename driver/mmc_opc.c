@@ -73,18 +73,19 @@ static void optsim_mmc_opc_work(struct work_struct *work)
 	struct optsim_mmc *mmc = &dev->mmc;
 	struct optsim_mmc_opc_job *job = &mmc->opc_job;
 	struct optsim_opc req = { .layer = OPTSIM_LAYER_ALL };
+	struct osm_opc_result res[OPTSIM_MAX_LAYERS] = {};
 	unsigned long start = jiffies;
 	struct optsim_medium *m;
 	u32 layer, n = 0;
+	int ret = 0;
 
-	job->ret = 0;
-	for (layer = 0; layer < OPTSIM_MAX_LAYERS && !job->ret; layer++) {
+	for (layer = 0; layer < OPTSIM_MAX_LAYERS && !ret; layer++) {
 		if (!(job->layers & BIT(layer)))
 			continue;
-		job->ret = osm_model_opc(&job->in[layer], &job->res[layer]);
-		if (!job->ret)
+		ret = osm_model_opc(&job->in[layer], &res[layer]);
+		if (!ret)
 			optsim_stat_add(dev, layer, OPTSIM_STAT_COMPILES,
-					job->res[layer].steps);
+					res[layer].steps);
 		n++;
 	}
 
@@ -95,13 +96,12 @@ static void optsim_mmc_opc_work(struct work_struct *work)
 	if (n)
 		mmc->opc_ms = jiffies_to_msecs(jiffies - start) / n;
 	if (m && mmc->opc_gen == job->gen) {
-		if (!job->ret)
-			job->ret = optsim_dev_opc_apply_locked(dev, m, &req,
-							       job->res,
-							       job->layers,
-							       NULL, NULL);
+		if (!ret)
+			ret = optsim_dev_opc_apply_locked(dev, m, &req, res,
+							  job->layers, NULL,
+							  NULL);
 		/* The write that waits for it reports the failure. */
-		if (job->ret)
+		if (ret)
 			mmc->opc_failed |= job->layers;
 	}
 	mmc->opc_running = false;
