@@ -172,6 +172,9 @@ struct optsim_dev;
  * @bounce: room for OPTSIM_RQ_CLUSTERS clusters: a write's clusters on
  *	their way to the file; under write_lock
  * @meta: one metadata block on its way to the file; under write_lock
+ * @commit: the journal's commit record, as the last flush wrote it;
+ *	under write_lock
+ * @replay: the journaled flush the load found cut short and replayed
  * @old_gfp: the allocation flags of the file's page cache before the load,
  *	given back when the medium goes
  * @node: in the list of images in use, under optsim_images_lock (image.c)
@@ -187,6 +190,8 @@ struct optsim_image {
 	unsigned long *meta_dirty;
 	void *bounce;
 	struct optsim_image_meta_block *meta;
+	struct optsim_image_journal commit;
+	struct osm_image_replay replay;
 	gfp_t old_gfp;
 	struct list_head node;
 };

@@ -23,7 +23,7 @@ ksft_dir=$(cd "$(dirname "$0")" && pwd -P)
 LAYER=32768
 FUZZ=400
 
-tap_plan 62
+tap_plan 73
 
 need_tools insmod rmmod python3 sha256sum dd mount "$OPTSIMCTL"
 if ! [ -r "$OPTSIM_KO" ]; then
@@ -296,14 +296,14 @@ cp "$good" "$work/mcrc.img"
 patch "$work/mcrc.img" $((65536 + 20)) 01
 expect_refused "metadata block checksum mismatch" EBADMSG "$work/mcrc.img"
 cp "$good" "$work/future.img"
-patch "$work/future.img" 8 02000000
+patch "$work/future.img" 8 03000000
 recrc "$work/future.img"
 expect_refused "a version from the future" ENOTSUP "$work/future.img"
 logged() {
 	dmesg | grep -q "$1"
 }
 tap_check "image: the kernel names both versions" \
-	logged "format version 2, this driver knows up to 1"
+	logged "format version 3, this driver knows up to 2"
 expect_refused "a directory" EINVAL "$work" dir
 expect_refused "a device node" EINVAL /dev/null
 expect_refused "a pipe" EINVAL /dev/null pipe
@@ -375,6 +375,82 @@ tap_check "image: what was recorded reads back, then eject, load" \
 	recorded_stays "$(info_get recorded_clusters)"
 ctl eject
 umount "$small"
+
+# ---- a flush cut short: the journal ---------------------------------------------
+
+# Flush 1 records 4 clusters (kept as jA.img), flush 2 six more. The crash
+# images are flush 2's file with its commit record not applied and what
+# was in place before it, as a crash at some point of flush 2 leaves them.
+jimg=$work/j.img
+journal_setup() {
+	ctl load --image "$jimg" --create --media bd-re --layer-sectors 4096 &&
+		write "$work/data" "$OPTSIM_DEV" count=4 && ctl eject &&
+		cp "$jimg" "$work/jA.img" && ctl load --image "$jimg" &&
+		write "$work/data" "$OPTSIM_DEV" seek=4 count=6 && ctl eject
+}
+# crash MODE OUT: torn-in-place (the journal whole, the header and a
+# metadata block in place torn), torn-journal (the journal torn, the old
+# metadata in place whole), both.
+crash() {
+	python3 - "$1" "$jimg" "$work/jA.img" "$2" <<'PY'
+import struct, sys
+mode, b_path, a_path, out = sys.argv[1:5]
+def crc32c(b):
+    c = 0xffffffff
+    for x in b:
+        c ^= x
+        for _ in range(8):
+            c = (c >> 1) ^ (0x82f63b78 if c & 1 else 0)
+    return c ^ 0xffffffff
+B = bytearray(open(b_path, "rb").read())
+A = open(a_path, "rb").read()
+hb = struct.unpack_from("<I", B, 12)[0]
+C = 61440                      # OPTSIM_IMAGE_JOURNAL_COMMIT, 80 bytes
+rec = bytearray(B[C:C + 80])
+assert rec[:8] == b"OPTSIMJL"
+rec[8:16] = bytes(8)           # crc 0, flags 0: not applied
+rec[8:12] = struct.pack("<I", crc32c(rec))
+B[C:C + 80] = rec
+joff = struct.unpack_from("<Q", rec, 24)[0]
+if mode in ("torn-in-place", "both"):
+    B[0:hb // 2] = A[0:hb // 2]
+    B[4096:4104] = b"\xff" * 8
+    B[65536:65536 + 2048] = A[65536:65536 + 2048]
+if mode == "torn-journal":
+    B[0:hb] = A[0:hb]
+    B[65536:65536 + 4096] = A[65536:65536 + 4096]
+if mode in ("torn-journal", "both"):
+    B[joff + 65536 + 100] ^= 0xff
+open(out, "wb").write(B)
+PY
+}
+recorded_is() {
+	[ "$(info_get recorded_clusters)" = "$1" ]
+}
+head -c $((10 * 65536)) "$work/data" >"$work/c10"
+tap_check "image: flush 1 records 4 clusters, flush 2 six more" journal_setup
+tap_check "image: a crash in the middle of writing metadata in place" \
+	crash torn-in-place "$work/c1.img"
+tap_check "image: optsimctl image info replays its journal: 10 recorded" \
+	image_json "$work/c1.img" 'v["recorded_clusters"] == [10]'
+tap_check "image: it loads" test "$(kload "$work/c1.img")" = ok
+tap_check "image: flush 2 replayed: 10 clusters recorded" recorded_is 10
+tap_check "image: they read back" same_data "$OPTSIM_DEV" "$work/c10"
+tap_check "image: the kernel says it replayed flush 2" \
+	logged "replayed flush 2 from its journal"
+tap_check "image: eject; the file is whole again, no journal to replay" \
+	sh -c "$OPTSIMCTL eject && $OPTSIMCTL image info $work/c1.img"
+tap_check "image: a crash in the middle of writing the journal" \
+	crash torn-journal "$work/c2.img"
+as_of_flush_1() {
+	test "$(kload "$1")" = ok && recorded_is 4
+}
+tap_check "image: it loads as of flush 1: 4 clusters recorded" \
+	as_of_flush_1 "$work/c2.img"
+ctl eject
+crash both "$work/c3.img"
+expect_refused "the header in place and the journal both torn" EBADMSG \
+	"$work/c3.img"
 
 # ---- two drives, two images ---------------------------------------------------
 
