@@ -51,7 +51,7 @@ UDEV_RULES := $(wildcard udev/*.rules)
 VERSION	:= $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
 DKMS_SRC := /usr/src/optsim-$(VERSION)
 
-.PHONY: all deps module tools selftests ksrc gen unit lint vm-test vm-selftests \
+.PHONY: all deps module tools selftests ksrc gen unit lint vm-test vm-test-reset vm-selftests \
 	vm-run check _check demo _demo bench modules_install clean \
 	debug-kernel debug-module check-debug \
 	man install install-udev uninstall dkms-src dkms-install dkms-uninstall
@@ -172,6 +172,13 @@ vm-test: all
 	@$(RUNVM) -o $(VMOUT) -t 900 -- selftests/run.sh $(VMOUT) $(T); \
 	rc=$$?; cat $(VMOUT)/*.tap > $(RESULTS)/vm.tap 2>/dev/null; exit $$rc
 
+# Disc images across a hard reset and two VM boots: boots the VM twice.
+vm-test-reset: all
+	@mkdir -p $(RESULTS) $(VMOUT)
+	@tools/testing/vm/image-reset.sh $(VMOUT); \
+	rc=$$?; cp $(VMOUT)/image-reset.tap $(RESULTS)/vm-image-reset.tap \
+		2>/dev/null; exit $$rc
+
 # The debug kernel (Documentation/testing.rst, "Debug kernel"): built once
 # and cached outside the tree; the module is built against it from a copy
 # of the sources in $(DEBUG_MOD), so the stock build's objects stay.
@@ -218,7 +225,8 @@ _check:
 	@$(MAKE) --no-print-directory unit; u=$$?; \
 	$(MAKE) --no-print-directory lint; l=$$?; \
 	$(MAKE) --no-print-directory vm-test; v=$$?; \
-	[ $$u -eq 0 ] && [ $$l -eq 0 ] && [ $$v -eq 0 ]
+	$(MAKE) --no-print-directory vm-test-reset; r=$$?; \
+	[ $$u -eq 0 ] && [ $$l -eq 0 ] && [ $$v -eq 0 ] && [ $$r -eq 0 ]
 
 demo: deps
 	@$(MAKE) --no-print-directory all
