@@ -472,9 +472,13 @@ static int optsim_image_load_finish(struct optsim_image *img, const char **why)
 	if (img->read_only)
 		return 0;
 	noio = memalloc_noio_save();
-	ret = vfs_fallocate(img->file, 0, img->lo.file_bytes,
-			    optsim_image_journal_pos(img, img->lo.meta_blocks) -
-			    img->lo.file_bytes);
+	/* The commit record's place may be a hole of the header block. */
+	ret = vfs_fallocate(img->file, 0, OPTSIM_IMAGE_JOURNAL_COMMIT,
+			    OPTSIM_IMAGE_HEADER_BYTES - OPTSIM_IMAGE_JOURNAL_COMMIT);
+	if (!ret)
+		ret = vfs_fallocate(img->file, 0, img->lo.file_bytes,
+				    optsim_image_journal_pos(img, img->lo.meta_blocks) -
+				    img->lo.file_bytes);
 	memalloc_noio_restore(noio);
 	if (ret && ret != -EOPNOTSUPP)
 		pr_warn("image: no room for its journal (%d): flushes may fail\n",
@@ -982,12 +986,14 @@ out_free:
  * and makes it durable. Loading the image brings back the same medium:
  * data, quality records (uncorrectable clusters too), wear, tracks and
  * sessions, format, finalized, write parameters and seed. Data still in
- * the block device's page cache is written to the medium first; what the
- * MMC front holds in its open cluster is not in the image.
+ * the block device's page cache is written to the medium first, and the
+ * MMC front's open cluster is recorded, padded, as SYNCHRONIZE CACHE
+ * records it (a BD-R's NWA moves past the padding).
  *
  * Return: 0; -EBADF (no such descriptor, or not open for writing);
  * -EINVAL (not a regular file, not empty, opened for appending, or the
- * medium is an image already); -ENOMEDIUM; -ENOMEM; the file system's
+ * medium is an image already); -ENOMEDIUM; -EIO (the open cluster was
+ * refused); -ENOMEM; the file system's
  * error (the file is then incomplete: the caller removes it).
  */
 int optsim_image_save(struct optsim_dev *dev, struct block_device *bdev,
@@ -1032,6 +1038,11 @@ int optsim_image_save(struct optsim_dev *dev, struct block_device *bdev,
 		sync_blockdev(bdev);
 	}
 	mutex_unlock(&dev->lock);
+	/* What MMC wrote and the drive still buffers, as SYNCHRONIZE CACHE. */
+	if (!ret && optsim_mmc_flush_open(dev, m, true)) {
+		*why = "the drive's buffered cluster cannot be recorded";
+		ret = -EIO;
+	}
 	if (!ret)
 		ret = optsim_image_save_medium(m, file, why);
 out_fput:

@@ -281,8 +281,18 @@ spoilable() {
 }
 tap_check "image: a good image to spoil" spoilable "$good"
 
+# geometry_bytes FILE: the least size of an image, from its header: the
+# data area's offset plus the medium's capacity.
+geometry_bytes() {
+	python3 -c '
+import struct, sys
+h = open(sys.argv[1], "rb").read(72)
+layers, layer_sectors = struct.unpack_from("<IQ", h, 28)
+print(struct.unpack_from("<Q", h, 64)[0] + layers * layer_sectors * 2048)
+' "$1"
+}
 cp "$good" "$work/trunc.img"
-truncate -s -1 "$work/trunc.img"
+truncate -s $(($(geometry_bytes "$good") - 1)) "$work/trunc.img"
 expect_refused "truncated by one byte" EINVAL "$work/trunc.img"
 head -c 4096 "$good" >"$work/short.img"
 expect_refused "shorter than a header" EINVAL "$work/short.img"
@@ -386,7 +396,8 @@ journal_setup() {
 	ctl load --image "$jimg" --create --media bd-re --layer-sectors 4096 &&
 		write "$work/data" "$OPTSIM_DEV" count=4 && ctl eject &&
 		cp "$jimg" "$work/jA.img" && ctl load --image "$jimg" &&
-		write "$work/data" "$OPTSIM_DEV" seek=4 count=6 && ctl eject
+		write "$work/data" "$OPTSIM_DEV" skip=4 seek=4 count=6 &&
+		ctl eject
 }
 # crash MODE OUT: torn-in-place (the journal whole, the header and a
 # metadata block in place torn), torn-journal (the journal torn, the old

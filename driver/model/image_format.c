@@ -449,8 +449,9 @@ static int osm_image_journal_valid(const struct osm_image_io *io,
  * @why: set to what is wrong on failure
  *
  * The header in place is taken unless the commit record at
- * OPTSIM_IMAGE_JOURNAL_COMMIT checks out, is not applied and is not older
- * than it (or it is damaged), and the journal it names is whole: then
+ * OPTSIM_IMAGE_JOURNAL_COMMIT checks out, is not applied, is not older than
+ * the header in place (or that is damaged), and the journal it names is
+ * whole: then
  * that flush is replayed, its header taken, and osm_image_meta_read()
  * reads its blocks from the journal. A torn journal is a flush that never
  * reached the blocks in place: the header in place stands.
@@ -492,9 +493,13 @@ int osm_image_open(const struct osm_image_io *io, struct optsim_image_header *h,
 	    (le32_to_cpu(j->flags) & ~OPTSIM_IMAGE_JOURNAL_F_APPLIED) ||
 	    j->reserved0 || !osm_image_zero(j->reserved, sizeof(j->reserved)))
 		return hret;
-	if (!hret && ((le32_to_cpu(j->flags) & OPTSIM_IMAGE_JOURNAL_F_APPLIED) ||
-		      le64_to_cpu(j->seq) < seq))
-		return 0;
+	/*
+	 * An applied flush is in place, whole: damage to the header in place
+	 * is none of a crash's, and is refused.
+	 */
+	if ((le32_to_cpu(j->flags) & OPTSIM_IMAGE_JOURNAL_F_APPLIED) ||
+	    (!hret && le64_to_cpu(j->seq) < seq))
+		return hret;
 	jr->seq = le64_to_cpu(j->seq);
 	jr->offset = le64_to_cpu(j->offset);
 	jr->blocks = le64_to_cpu(j->blocks);
