@@ -201,6 +201,80 @@ void optsim_dev_unfreeze(struct optsim_dev *dev)
 }
 
 /**
+ * optsim_dev_load() - put the medium a load request describes into a drive
+ * @dev: the drive
+ * @bdev: its block device
+ * @req: the request, as OPTSIM_IOC_LOAD takes it: a new blank medium in
+ *	memory (@media, @layer_sectors), or with OPTSIM_LOAD_F_IMAGE the
+ *	medium the image file open as @image_fd in the calling task holds
+ * @opens: opens of the drive the caller itself holds (1 for an ioctl, 0
+ *	for netlink): any other open makes the load fail
+ * @why: set to a message saying what is wrong on failure
+ *
+ * The request is checked and the medium made before the drive changes: a
+ * refused load leaves the old medium in place. Buffered writes are written
+ * to the old medium first.
+ *
+ * Return: 0; -EINVAL (a bad request); -EBUSY (the drive is open elsewhere
+ * or mounted, or the image is loaded already); the errors of
+ * optsim_image_load() and optsim_medium_create().
+ */
+int optsim_dev_load(struct optsim_dev *dev, struct block_device *bdev,
+		    const struct optsim_load *req, unsigned int opens,
+		    const char **why)
+{
+	const struct optsim_media_type *type;
+	struct optsim_medium *m;
+	int ret = 0;
+
+	*why = "a bad load request";
+	if (req->reserved0 || req->reserved ||
+	    (req->flags & ~OPTSIM_LOAD_F_IMAGE))
+		return -EINVAL;
+	if (req->flags & OPTSIM_LOAD_F_IMAGE) {
+		/* The image says what the medium is. */
+		if (req->media || req->layer_sectors)
+			return -EINVAL;
+		m = optsim_image_load(dev, req->image_fd, why);
+		if (IS_ERR(m)) {
+			pr_warn("image refused: %s (%ld)\n", *why, PTR_ERR(m));
+			return PTR_ERR(m);
+		}
+	} else {
+		if (req->image_fd)
+			return -EINVAL;
+		type = optsim_media_type_get(req->media);
+		if (!type) {
+			*why = "unknown media type";
+			return -EINVAL;
+		}
+		m = optsim_medium_create(dev, type, req->layer_sectors ?
+					 req->layer_sectors :
+					 optsim_layer_sectors_default());
+		if (IS_ERR(m)) {
+			*why = "the medium cannot be made";
+			return PTR_ERR(m);
+		}
+	}
+
+	mutex_lock(&dev->model_lock);
+	mutex_lock(&dev->lock);
+	if (dev->open_count > opens) {
+		*why = "the drive is open elsewhere, or mounted";
+		ret = -EBUSY;
+	} else {
+		/* Buffered writes still in the page cache belong to the old disc. */
+		sync_blockdev(bdev);
+		m = optsim_dev_replace_medium(dev, m);
+	}
+	mutex_unlock(&dev->lock);
+	mutex_unlock(&dev->model_lock);
+	/* The old medium, or the new one refused. */
+	optsim_medium_destroy(m);
+	return ret;
+}
+
+/**
  * optsim_dev_set_params_locked() - change the write parameters of some
  *	layers
  * @dev: the drive; the caller holds its model_lock

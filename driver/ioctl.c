@@ -86,52 +86,13 @@ static int optsim_ioc_set_params(struct optsim_dev *dev, void __user *argp)
 static int optsim_ioc_load(struct optsim_dev *dev, struct block_device *bdev,
 			   void __user *argp)
 {
-	const struct optsim_media_type *type;
-	struct optsim_medium *m, *old;
 	struct optsim_load req;
 	const char *why;
-	int ret;
 
 	if (copy_from_user(&req, argp, sizeof(req)))
 		return -EFAULT;
-	if (req.reserved0 || req.reserved || (req.flags & ~OPTSIM_LOAD_F_IMAGE))
-		return -EINVAL;
-	if (req.flags & OPTSIM_LOAD_F_IMAGE) {
-		/* The image says what the medium is. */
-		if (req.media || req.layer_sectors)
-			return -EINVAL;
-		m = optsim_image_load(dev, req.image_fd, &why);
-		if (IS_ERR(m)) {
-			pr_warn("image refused: %s (%ld)\n", why, PTR_ERR(m));
-			return PTR_ERR(m);
-		}
-	} else {
-		if (req.image_fd)
-			return -EINVAL;
-		type = optsim_media_type_get(req.media);
-		if (!type)
-			return -EINVAL;
-		m = optsim_medium_create(dev, type, req.layer_sectors ?
-					 req.layer_sectors :
-					 optsim_layer_sectors_default());
-		if (IS_ERR(m))
-			return PTR_ERR(m);
-	}
-
-	mutex_lock(&dev->model_lock);
-	mutex_lock(&dev->lock);
-	ret = optsim_check_exclusive(dev);
-	if (ret)
-		goto out_unlock;
-	/* Buffered writes still in the page cache belong to the old disc. */
-	sync_blockdev(bdev);
-	old = optsim_dev_replace_medium(dev, m);
-	m = old;
-out_unlock:
-	mutex_unlock(&dev->lock);
-	mutex_unlock(&dev->model_lock);
-	optsim_medium_destroy(m);
-	return ret;
+	/* The caller's own open of the drive is the one allowed. */
+	return optsim_dev_load(dev, bdev, &req, 1, &why);
 }
 
 static int optsim_ioc_eject(struct optsim_dev *dev, struct block_device *bdev,

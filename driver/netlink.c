@@ -69,6 +69,15 @@ static const struct nla_policy optsim_nl_dev_new_policy[OPTSIM_A_LAYER_SECTORS +
 		NLA_POLICY_FULL_RANGE(NLA_U64, &optsim_nl_layer_sectors_range),
 };
 
+static const struct nla_policy optsim_nl_load_policy[OPTSIM_A_IMAGE_FD + 1] = {
+	[OPTSIM_A_DEV_INDEX] = NLA_POLICY_MAX(NLA_U32, OPTSIM_MAX_DEVICES - 1),
+	[OPTSIM_A_MEDIA] = NLA_POLICY_RANGE(NLA_U32, OPTSIM_MEDIA_BD_R,
+					    OPTSIM_MEDIA_BD_RE_DL),
+	[OPTSIM_A_LAYER_SECTORS] =
+		NLA_POLICY_FULL_RANGE(NLA_U64, &optsim_nl_layer_sectors_range),
+	[OPTSIM_A_IMAGE_FD] = { .type = NLA_S32 },
+};
+
 static const struct nla_policy optsim_nl_params_set_policy[OPTSIM_A_LAYER + 1] = {
 	[OPTSIM_A_DEV_INDEX] = NLA_POLICY_MAX(NLA_U32, OPTSIM_MAX_DEVICES - 1),
 	[OPTSIM_A_LAYER] = NLA_POLICY_NESTED(optsim_nl_layer_policy),
@@ -553,6 +562,48 @@ static int optsim_nl_dev_del_doit(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
+ * load: OPTSIM_IOC_LOAD's request, from attributes. The image's descriptor
+ * is looked up in the sender's file table: the request runs in its
+ * sendmsg() call.
+ */
+static int optsim_nl_load_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **tb = info->attrs;
+	struct optsim_load req = {};
+	struct optsim_dev *dev;
+	const char *why;
+	int ret;
+
+	if (!!tb[OPTSIM_A_IMAGE_FD] == !!tb[OPTSIM_A_MEDIA]) {
+		optsim_nl_why(info->extack, NULL,
+			      "give either a media type or an image descriptor");
+		return -EINVAL;
+	}
+	if (tb[OPTSIM_A_IMAGE_FD]) {
+		if (tb[OPTSIM_A_LAYER_SECTORS]) {
+			optsim_nl_why(info->extack, tb[OPTSIM_A_LAYER_SECTORS],
+				      "an image says its own geometry");
+			return -EINVAL;
+		}
+		req.flags = OPTSIM_LOAD_F_IMAGE;
+		req.image_fd = nla_get_s32(tb[OPTSIM_A_IMAGE_FD]);
+	} else {
+		req.media = nla_get_u32(tb[OPTSIM_A_MEDIA]);
+		if (tb[OPTSIM_A_LAYER_SECTORS])
+			req.layer_sectors =
+				nla_get_u64(tb[OPTSIM_A_LAYER_SECTORS]);
+	}
+	optsim_devs_lock();
+	dev = optsim_nl_dev(info);
+	ret = IS_ERR(dev) ? PTR_ERR(dev) :
+			    optsim_dev_load(dev, dev->disk->part0, &req, 0, &why);
+	if (!IS_ERR(dev) && ret)
+		optsim_nl_why(info->extack, tb[OPTSIM_A_IMAGE_FD], why);
+	optsim_devs_unlock();
+	return ret;
+}
+
+/*
  * Apply one OPTSIM_A_LAYER nest of a params-set over @p, the layer's
  * current parameters, and add the layer to @layers.
  */
@@ -678,6 +729,13 @@ static const struct genl_ops optsim_nl_ops[] = {
 		.doit		= optsim_nl_params_set_doit,
 		.policy		= optsim_nl_params_set_policy,
 		.maxattr	= ARRAY_SIZE(optsim_nl_params_set_policy) - 1,
+	},
+	{
+		.cmd		= OPTSIM_CMD_LOAD,
+		.flags		= GENL_ADMIN_PERM,
+		.doit		= optsim_nl_load_doit,
+		.policy		= optsim_nl_load_policy,
+		.maxattr	= ARRAY_SIZE(optsim_nl_load_policy) - 1,
 	},
 	{
 		.cmd		= OPTSIM_CMD_STATS_GET,

@@ -402,6 +402,9 @@ int optsim_dev_remove(struct optsim_dev *dev, const char **why);
 void optsim_dev_remove_all(void);
 int optsim_dev_init(void);
 void optsim_dev_exit(void);
+int optsim_dev_load(struct optsim_dev *dev, struct block_device *bdev,
+		    const struct optsim_load *req, unsigned int opens,
+		    const char **why);
 struct optsim_medium *optsim_dev_replace_medium(struct optsim_dev *dev,
 						struct optsim_medium *m);
 void optsim_dev_freeze(struct optsim_dev *dev);

@@ -23,7 +23,7 @@ ksft_dir=$(cd "$(dirname "$0")" && pwd -P)
 LAYER=32768
 FUZZ=400
 
-tap_plan 73
+tap_plan 78
 
 need_tools insmod rmmod python3 sha256sum dd mount "$OPTSIMCTL"
 if ! [ -r "$OPTSIM_KO" ]; then
@@ -488,6 +488,29 @@ tap_check "image: two drives, two images, different data" two_drives
 tap_check "image: swapped between the drives, each reads back its data" \
 	swapped
 "$OPTSIMCTL" remove 1
+
+# ---- netlink: load with an image descriptor ------------------------------------
+
+# nlload ARGS...: nl_request.py's load or load-image; the errno name.
+nlload() {
+	python3 "$ksft_dir/nl_request.py" "$@" | cut -f1
+}
+nl_image_loads() {
+	[ "$(nlload load-image 0 "$good" w)" = 0 ] &&
+		[ "$(info_get image)" = true ] && ctl eject
+}
+tap_check "image: netlink load with image-fd loads the image" nl_image_loads
+tap_check "image: netlink image-fd of a directory: EINVAL" \
+	test "$(nlload load-image 0 "$work" dir)" = EINVAL
+tap_check "image: netlink image-fd not open: EBADF" \
+	test "$(nlload load-image 0 "$good" closed)" = EBADF
+tap_check "image: netlink image-fd with a media type: EINVAL" \
+	test "$(nlload load-image 0 "$good" media)" = EINVAL
+nl_media_loads() {
+	[ "$(nlload load 0 3)" = 0 ] && [ "$(info_get media)" = bd-re ] &&
+		[ "$(info_get image)" = false ] && ctl eject
+}
+tap_check "image: netlink load of a blank bd-re in memory" nl_media_loads
 
 # ---- fuzz -------------------------------------------------------------------
 

@@ -443,6 +443,10 @@ enum optsim_reason {
  * @OPTSIM_CMD_ERASE_NTF: the disc was erased (OPTSIM_A_ERASE_QUICK)
  * @OPTSIM_CMD_PARAMS_NTF: write parameters changed (OPTSIM_A_LAYER nests
  *	of the layers that changed)
+ * @OPTSIM_CMD_LOAD: load a medium into drive OPTSIM_A_DEV_INDEX (admin),
+ *	as OPTSIM_IOC_LOAD does: a new blank one (OPTSIM_A_MEDIA, optional
+ *	OPTSIM_A_LAYER_SECTORS), or the one an image holds (OPTSIM_A_IMAGE_FD).
+ *	EBUSY while the drive is open or mounted.
  * @__OPTSIM_CMD_MAX: one past the last command
  */
 enum optsim_cmd {
@@ -464,6 +468,7 @@ enum optsim_cmd {
 	OPTSIM_CMD_FINALIZE_NTF,
 	OPTSIM_CMD_ERASE_NTF,
 	OPTSIM_CMD_PARAMS_NTF,
+	OPTSIM_CMD_LOAD,
 
 	__OPTSIM_CMD_MAX
 };
@@ -504,6 +509,10 @@ enum optsim_cmd {
  * @OPTSIM_A_FORMATTED: u8, 1 when a BD-RE is formatted
  * @OPTSIM_A_SPARE_SECTORS: u64, 2048-byte sectors a BD-RE's format sets
  *	aside as spare areas (0 when unformatted or formatted without spares)
+ * @OPTSIM_A_IMAGE_FD: s32, a file descriptor open on a disc image, a
+ *	number in the file table of the task that sends the request (a
+ *	generic netlink request is carried out inside its sender's sendmsg()
+ *	call); the kernel takes its own reference, as OPTSIM_IOC_LOAD does
  * @__OPTSIM_A_MAX: one past the last attribute
  */
 enum optsim_a {
@@ -532,6 +541,7 @@ enum optsim_a {
 	OPTSIM_A_CLOSED_SESSIONS,
 	OPTSIM_A_FORMATTED,
 	OPTSIM_A_SPARE_SECTORS,
+	OPTSIM_A_IMAGE_FD,
 
 	__OPTSIM_A_MAX
 };
