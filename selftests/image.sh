@@ -23,7 +23,7 @@ ksft_dir=$(cd "$(dirname "$0")" && pwd -P)
 LAYER=32768
 FUZZ=400
 
-tap_plan 78
+tap_plan 81
 
 need_tools insmod rmmod python3 sha256sum dd mount "$OPTSIMCTL"
 if ! [ -r "$OPTSIM_KO" ]; then
@@ -364,6 +364,19 @@ tap_check_fails "image: a write to the read-only image fails" \
 tap_check_fails "image: erase of the read-only image fails" ctl erase
 tap_check "image: eject; the read-only image is unchanged" \
 	unchanged "$good" "$sum"
+
+# A read-only mount: optsimctl opens the file read-only, the drive loads
+# it read-only.
+ro_mount() {
+	mount -t tmpfs -o size=16m none "$small" && cp "$good" "$small/ro.img" &&
+		mount -o remount,ro "$small" &&
+		ctl load --image "$small/ro.img" 2>&1 | grep -q "read-only"
+}
+tap_check "image: a file on a read-only mount loads, read-only" ro_mount
+tap_check "image: info says read-only" test "$(info_get read_only)" = true
+tap_check "image: eject; the file on the read-only mount is unchanged" \
+	unchanged "$small/ro.img" "$sum"
+umount "$small"
 
 # A full file system: the write fails, what was recorded stays.
 full_fs() {
