@@ -10,8 +10,9 @@
 #   boot 1  creates a BD-R image, writes and finalizes it, and writes down
 #           its data, info and scan; creates a BD-R DL image, writes 8 MiB
 #           and flushes it, then writes 48 MiB more, 1 MiB at a time with a
-#           flush after every other one, and resets the VM in the middle
-#           (echo b > /proc/sysrq-trigger: no eject, no unload, no sync)
+#           flush after every other one, and resets the VM in the middle,
+#           0 to 510 ms after a random MiB starts (echo b >
+#           /proc/sysrq-trigger: no eject, no unload, no sync)
 #   boot 2  loads both images: the first reads back with data, info and
 #           scan identical and refuses writes (finalized); the second
 #           loads, its flushed data is intact, every cluster after it
@@ -86,9 +87,11 @@ guest_crash() {
 	i=0
 	while [ $i -lt $UNFLUSHED_MB ]; do
 		if [ $i -eq $at ]; then
-			echo "reset while MiB $at of the later writes is written" \
+			ms=$(($(od -An -N1 -tu1 /dev/urandom) * 2))
+			echo "reset $ms ms into MiB $at of the later writes" \
 				>"$out/reset.started"
-			(echo b >/proc/sysrq-trigger) &
+			(sleep "$((ms / 1000)).$(printf %03d $((ms % 1000)))" &&
+				echo b >/proc/sysrq-trigger) &
 		fi
 		if [ $((i % 2)) -eq 1 ]; then
 			dd if="$out/unflushed.bin" of=/dev/optsim bs=1M count=1 \
