@@ -213,8 +213,14 @@ def main():
             if how == "dir":
                 fd = os.open(sys.argv[3], os.O_RDONLY | os.O_DIRECTORY)
             elif how == "closed":
-                fd = os.open(sys.argv[3], os.O_RDONLY)
-                os.close(fd)
+                # A number no descriptor of this process has (the socket
+                # below would take a low one that was closed).
+                fd = 999
+                try:
+                    os.fstat(fd)
+                    sys.exit("nl_request: descriptor 999 is open")
+                except OSError:
+                    pass
             else:
                 fd = os.open(sys.argv[3], os.O_RDONLY if how == "r"
                              else os.O_RDWR)
