@@ -172,10 +172,8 @@ info = json.loads(subprocess.run([sys.argv[3], "info", "--json"],
                                  capture_output=True, text=True).stdout)
 rec = sum(info["recorded_clusters"])
 tap(rec == f + whole, "boot 2: recorded clusters (%d) are exactly those "
-    "that hold their data (%d flushed + %d later, %d MiB flushed later, "
-    "%d written before the reset)" % (rec, f, whole, progress + 1,
-                                       len(unflushed) // C))
-print("# " + open(out + "/reset.started").read().strip())
+    "that hold their data (%d flushed + %d of the %d later ones; %d MiB of "
+    "those flushed)" % (rec, f, whole, len(unflushed) // C, progress + 1))
 PY
 	ctl eject
 	tap $? "boot 2: eject"
