@@ -94,7 +94,7 @@ struct optsim_staged {
 /**
  * struct optsim_stage - a write to a medium in memory, staged
  * @hist: the recording model's scratch, the writer's own
- * @c: the request's clusters, the first first
+ * @c: the request's clusters, in order
  *
  * Allocated per write: the model's scratch is too big for the stack.
  */
@@ -442,8 +442,9 @@ static int optsim_stage_cluster(struct optsim_medium *m,
 	unsigned int i;
 
 	if (cl) {
-		/* Pairs with the release in optsim_store_publish(). */
+		/* Pairs with the last release in optsim_store_publish(). */
 		sc->writes = smp_load_acquire(&cl->writes);
+		/* After the count: the state and data that go with it. */
 		recorded = smp_load_acquire(&cl->recorded);
 	}
 	if (!recorded) {
@@ -551,6 +552,7 @@ static int optsim_store_write_mem(struct optsim_medium *m,
 	struct optsim_staged *sc;
 	struct optsim_stage *st;
 	u64 index;
+	u32 layer;
 	int ret;
 
 	/* A refusal no write in flight can lift is given at once. */
@@ -572,9 +574,9 @@ static int optsim_store_write_mem(struct optsim_medium *m,
 	/* The request's data, copied once. */
 	optsim_copy(m, x, st);
 	for (index = first; index <= last; index++) {
+		layer = optsim_medium_cluster_layer(m, index);
 		sc = &st->c[index - first];
-		sc->tab = optsim_recorder_snapshot(m,
-				optsim_medium_cluster_layer(m, index));
+		sc->tab = optsim_recorder_snapshot(m, layer);
 		ret = optsim_stage_model(m, st, sc, index);
 		if (ret)
 			goto out_refuse;

@@ -165,9 +165,7 @@ static bool race_holder(struct __test_metadata *_metadata, int fd, __u32 c,
 	__u64 tag;
 	size_t k;
 
-	if (!buf) {
-		ASSERT_NE(NULL, buf);
-	}
+	ASSERT_NE(NULL, buf);
 	ASSERT_EQ((ssize_t)CLUSTER_BYTES,
 		  pread(fd, buf, CLUSTER_BYTES, (off_t)c * CLUSTER_BYTES));
 	tag = buf[0];
@@ -249,7 +247,7 @@ FIXTURE_TEARDOWN(race)
 
 /*
  * On a BD-R: the requests that succeeded cover disjoint clusters and hold
- * them whole; each one that failed failed with EIO and has a cluster a
+ * them whole; each of the others failed with EIO and has a cluster a
  * winner holds; the medium counts as recorded exactly the winners'
  * clusters, each written once. On a BD-RE: all succeed, every cluster
  * holds the data of one request that covers it, and counts one write per
@@ -350,7 +348,7 @@ struct swap_writer {
 	__u32 id;
 	__u32 rounds;
 	int err;
-	volatile bool *stop;
+	bool *stop;
 };
 
 static void *swap_run(void *arg)
@@ -385,7 +383,7 @@ static void *swap_run(void *arg)
 			break;
 		}
 	}
-	*sw->stop = true;
+	__atomic_store_n(sw->stop, true, __ATOMIC_RELEASE);
 	io_free(buf, len);
 	return NULL;
 }
@@ -416,7 +414,7 @@ TEST_F_TIMEOUT(swap, params_during_writes, 300)
 	struct swap_writer sw[SWAP_WRITERS];
 	pthread_t th[SWAP_WRITERS];
 	struct optsim_params p, got;
-	volatile bool stop = false;
+	bool stop = false;
 	__u32 i, count, swaps = 0, power[2];
 
 	get_params(_metadata, self->fd, 0, &p);
@@ -435,7 +433,7 @@ TEST_F_TIMEOUT(swap, params_during_writes, 300)
 		};
 		pthread_create(&th[i], NULL, swap_run, &sw[i]);
 	}
-	while (!stop) {
+	while (!__atomic_load_n(&stop, __ATOMIC_ACQUIRE)) {
 		p.write_power = power[++swaps % 2];
 		EXPECT_EQ(0L, ret_errno(do_set_params(self->fd, &p)));
 	}
