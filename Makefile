@@ -13,7 +13,8 @@
 #                   KASAN/lockdep/UBSAN/kmemleak kernel (scripts/debug-kernel.sh)
 #   make check-debug [DEBUG_T="module mmc"]  optsim.ko built against it and
 #                   those suites run on it in the VM, then a kmemleak scan
-#   make bench      model throughput vs memcpy (host), optsim vs brd (VM)
+#   make bench      model throughput vs memcpy (host); optsim vs brd and
+#                   null_blk, and its write scaling with 1, 2, 4 jobs (VM)
 #   make gen        rewrite the generated tables in driver/model/ from their
 #                   generators in scripts/ (make unit checks that they match)
 #   make install    the module, optsimctl, man pages, bash completion, udev

@@ -527,7 +527,11 @@ static struct optsim_dev *optsim_dev_create(u32 index,
 	dev->mmc.opc_pending = BIT(m->geo.layers) - 1;
 
 	dev->tag_set.ops = &optsim_mq_ops;
-	dev->tag_set.nr_hw_queues = 1;
+	/*
+	 * One hardware queue per CPU: a write runs the recording model on
+	 * the CPU that submitted it, outside the medium's write_lock (store.c).
+	 */
+	dev->tag_set.nr_hw_queues = nr_cpu_ids;
 	dev->tag_set.queue_depth = 64;
 	dev->tag_set.numa_node = NUMA_NO_NODE;
 	/* Writes sleep on the medium's write lock and on allocation. */
