@@ -272,12 +272,10 @@ static __always_inline void osm_rll_index_avx2(const u8 *d, u32 n, u16 *ix)
 		ix[k] = d[k] * 6 + osm_rll_cls[d[k + 1]];
 }
 
-typedef char osm_v32c __attribute__((vector_size(32)));
-typedef short osm_v16s __attribute__((vector_size(32)));
-typedef int osm_v8i __attribute__((vector_size(32)));
-#define OSM_V32C_4(a, b, c, d)	{ a, b, c, d, a, b, c, d, a, b, c, d, a, b, c, d, \
-				  a, b, c, d, a, b, c, d, a, b, c, d, a, b, c, d }
-#define OSM_V16S_2(a, b)	{ a, b, a, b, a, b, a, b, a, b, a, b, a, b, a, b }
+/* plain char, not s8 or u8: GCC's byte builtins take vectors of char */
+typedef char osm_v32c __attribute__((vector_size(32)));	/* not u8 */
+typedef s16 osm_v16s __attribute__((vector_size(32)));
+typedef s32 osm_v8i __attribute__((vector_size(32)));
 
 /* the sync's runs, a byte each: bit 1 (less 2), 9T 9T 3T 3T 3T; 2 bits open */
 #define OSM_RLL_SYNC_POS	0x0000010101070701ULL
@@ -309,12 +307,15 @@ typedef int osm_v8i __attribute__((vector_size(32)));
 static OSM_TARGET_AVX2 __always_inline u32
 osm_rll_pairs_avx2(const u8 *r, u32 n, struct osm_rll_hist *h)
 {
-	/* cap the spaces (bytes 0, 2 of each pair) at class 3 */
-	const osm_v32c cap = OSM_V32C_4(3, -1, 3, -1);
-	/* sp * 8 + m1, s * 8 + m2 ... */
-	const osm_v32c mul = OSM_V32C_4(8, 1, 8, 1);
-	/* ... * 128, * 4 */
-	const osm_v16s mul2 = OSM_V16S_2(128, 4);
+	/* bytes 3, 255, 3, 255: caps the spaces (runs 0, 2 of a pair) at 3 */
+	const osm_v8i cap = { -0xfc00fd, -0xfc00fd, -0xfc00fd, -0xfc00fd,
+			      -0xfc00fd, -0xfc00fd, -0xfc00fd, -0xfc00fd };
+	/* bytes 8, 1, 8, 1: sp * 8 + m1, s * 8 + m2 as 16-bit words ... */
+	const osm_v8i mul = { 0x1080108, 0x1080108, 0x1080108, 0x1080108,
+			      0x1080108, 0x1080108, 0x1080108, 0x1080108 };
+	/* ... words 128, 4: times 128 and 4, added in pairs */
+	const osm_v8i mul2 = { 0x40080, 0x40080, 0x40080, 0x40080,
+			       0x40080, 0x40080, 0x40080, 0x40080 };
 	const osm_v8i three = { 3, 3, 3, 3, 3, 3, 3, 3 };
 	const osm_v8i byte = { 255, 255, 255, 255, 255, 255, 255, 255 };
 	osm_v32c x;
@@ -325,9 +326,9 @@ osm_rll_pairs_avx2(const u8 *r, u32 n, struct osm_rll_hist *h)
 		/* loads and stores at any address: vmovdqu */
 		__builtin_memcpy(&x, &r[4 * k], sizeof(x));
 		__builtin_memcpy(&y, &r[4 * k + 4], sizeof(y));
-		x = __builtin_ia32_pminub256(x, cap);
-		y = __builtin_ia32_pmaddwd256(__builtin_ia32_pmaddubsw256(x, mul),
-					      mul2) +
+		x = __builtin_ia32_pminub256(x, (osm_v32c)cap);
+		y = __builtin_ia32_pmaddwd256(__builtin_ia32_pmaddubsw256(x, (osm_v32c)mul),
+					      (osm_v16s)mul2) +
 		    __builtin_ia32_pminud256(y & byte, three);
 		__builtin_memcpy(&h->pidx[k], &y, sizeof(y));
 	}
