@@ -74,8 +74,9 @@ size_t osm_rll_encoded_bits(size_t len)
  * no accumulator to shift; and the marks are counted in pairs of
  * consecutive marks, (space, mark, space, mark, space), one increment of
  * a 4096-entry table per two marks, whose index is worked out 8 pairs at
- * a time. The pair table is added into the histogram at the end: the
- * first mark's bin is its index's high 7 bits, the second's its low 7.
+ * a time. The pair table (16-bit counters) is added into the histogram
+ * every OSM_RLL_FOLD_FRAMES frames and at the end: the first mark's bin
+ * is its index's high 7 bits, the second's its low 7.
  * osm_rll_histogram() takes this path when the shim says it may
  * (osm_simd_begin(): CPU features, the knob that forces the scalar path,
  * and in the kernel kernel_fpu_begin()).
