@@ -273,8 +273,6 @@ static __always_inline void osm_rll_index_avx2(const u8 *d, u32 n, u16 *ix)
 		ix[k] = d[k] * 6 + osm_rll_cls[d[k + 1]];
 }
 
-/* plain char, not s8 or u8: GCC's byte builtins take vectors of char */
-typedef char osm_v32c __attribute__((vector_size(32)));	/* not u8 */
 typedef s16 osm_v16s __attribute__((vector_size(32)));
 typedef s32 osm_v8i __attribute__((vector_size(32)));
 
@@ -308,18 +306,26 @@ typedef s32 osm_v8i __attribute__((vector_size(32)));
 static OSM_TARGET_AVX2 __always_inline u32
 osm_rll_pairs_avx2(const u8 *r, u32 n, struct osm_rll_hist *h)
 {
-	/* bytes 3, 255, 3, 255: caps the spaces (runs 0, 2 of a pair) at 3 */
-	const osm_v8i cap = { -0xfc00fd, -0xfc00fd, -0xfc00fd, -0xfc00fd,
-			      -0xfc00fd, -0xfc00fd, -0xfc00fd, -0xfc00fd };
-	/* bytes 8, 1, 8, 1: sp * 8 + m1, s * 8 + m2 as 16-bit words ... */
-	const osm_v8i mul = { 0x1080108, 0x1080108, 0x1080108, 0x1080108,
-			      0x1080108, 0x1080108, 0x1080108, 0x1080108 };
-	/* ... words 128, 4: times 128 and 4, added in pairs */
-	const osm_v8i mul2 = { 0x40080, 0x40080, 0x40080, 0x40080,
-			       0x40080, 0x40080, 0x40080, 0x40080 };
+	char __attribute__((vector_size(32))) x;
+	/*
+	 * vectors of plain char, as GCC's byte builtins take them: 3, 255
+	 * caps the spaces (runs 0, 2 of a pair) at class 3; 8, 1 makes the
+	 * 16-bit words sp * 8 + m1 and s * 8 + m2, which mul2 times 128 and 4
+	 * adds in pairs
+	 */
+	const char cap __attribute__((vector_size(32))) = {
+		3, -1, 3, -1, 3, -1, 3, -1, 3, -1, 3, -1, 3, -1, 3, -1,
+		3, -1, 3, -1, 3, -1, 3, -1, 3, -1, 3, -1, 3, -1, 3, -1,
+	};
+	const char mul __attribute__((vector_size(32))) = {
+		8, 1, 8, 1, 8, 1, 8, 1, 8, 1, 8, 1, 8, 1, 8, 1,
+		8, 1, 8, 1, 8, 1, 8, 1, 8, 1, 8, 1, 8, 1, 8, 1,
+	};
+	const osm_v16s mul2 = {
+		128, 4, 128, 4, 128, 4, 128, 4, 128, 4, 128, 4, 128, 4, 128, 4,
+	};
 	const osm_v8i three = { 3, 3, 3, 3, 3, 3, 3, 3 };
 	const osm_v8i byte = { 255, 255, 255, 255, 255, 255, 255, 255 };
-	osm_v32c x;
 	osm_v8i y;
 	u32 np = n < 5 ? 0 : (n - 1) / 4, k;
 
@@ -327,9 +333,9 @@ osm_rll_pairs_avx2(const u8 *r, u32 n, struct osm_rll_hist *h)
 		/* loads and stores at any address: vmovdqu */
 		__builtin_memcpy(&x, &r[4 * k], sizeof(x));
 		__builtin_memcpy(&y, &r[4 * k + 4], sizeof(y));
-		x = __builtin_ia32_pminub256(x, (osm_v32c)cap);
-		y = __builtin_ia32_pmaddwd256(__builtin_ia32_pmaddubsw256(x, (osm_v32c)mul),
-					      (osm_v16s)mul2) +
+		x = __builtin_ia32_pminub256(x, cap);
+		y = __builtin_ia32_pmaddwd256(__builtin_ia32_pmaddubsw256(x, mul),
+					      mul2) +
 		    __builtin_ia32_pminud256(y & byte, three);
 		__builtin_memcpy(&h->pidx[k], &y, sizeof(y));
 	}
