@@ -132,9 +132,12 @@ TEST(table_driven_histogram_matches_encoder)
 
 /*
  * Fill @len bytes of @d in style @k: random, constant, alternating, long
- * runs of one byte, patterns of the RMTR and d-fix rules, and random
- * bytes changing to zeros around frame and buffer edges.
+ * runs of one byte, patterns of the RMTR and d-fix rules, random bytes
+ * changing to zeros around frame and buffer edges, and the two-byte
+ * pattern with the most marks a frame (391: the most pairs of marks the
+ * AVX2 path's 16-bit counters take).
  */
+#define STYLES	10
 static void fill_style(u8 *d, size_t len, u32 k)
 {
 	static const u8 pat[] = { 0x00, 0xff, 0x55, 0xaa, 0x33, 0xcc, 0x0c,
@@ -162,6 +165,9 @@ static void fill_style(u8 *d, size_t len, u32 k)
 		case 7:
 			d[i] = pat[rnd() % sizeof(pat)];
 			break;
+		case 9:
+			d[i] = i & 1 ? 0x4d : 0x32;
+			break;
 		default:
 			/* zeros, random around the frame (155) and buffer (80) edges */
 			d[i] = (i % 155 > 150 || i % 155 < 4 || i % 80 > 77) ?
@@ -176,9 +182,14 @@ TEST(every_histogram_path_matches_reference)
 {
 	static struct osm_rll_hist a, b;
 	static u32 seen[OSM_RLL_BINS];
-	static const size_t lens[] = { 1, 2, 3, 79, 80, 81, 82, 154, 155, 156,
-				       160, 161, 162, 309, 310, 311, 4096,
-				       CLUSTER - 1, CLUSTER };
+	/*
+	 * frame edges (155), the AVX2 index pass's 16 bytes, its pair
+	 * counters' fold (256 frames: 39680 bytes), a cluster
+	 */
+	static const size_t lens[] = { 1, 2, 3, 16, 17, 79, 80, 81, 82, 154,
+				       155, 156, 160, 161, 162, 171, 172, 309,
+				       310, 311, 4096, 39679, 39680, 39681,
+				       39681 + 155, CLUSTER - 1, CLUSTER };
 	u32 path, k, ran = 0, bins = 0, l, i;
 	size_t nb, len;
 
@@ -188,7 +199,7 @@ TEST(every_histogram_path_matches_reference)
 			continue;
 		}
 		ran++;
-		for (k = 0; k < 9; k++) {
+		for (k = 0; k < STYLES; k++) {
 			for (l = 0; l < ARRAY_SIZE(lens); l++) {
 				len = lens[l];
 				fill_style(data, len, k);
@@ -204,7 +215,7 @@ TEST(every_histogram_path_matches_reference)
 		}
 		/* every length up to two frames and a half */
 		for (len = 1; len <= 400; len++) {
-			fill_style(data, len, len % 9);
+			fill_style(data, len, len % STYLES);
 			nb = osm_rll_encode(data, len, code, sizeof(code));
 			rll_ref_histogram(code, nb, &a, NULL);
 			ASSERT_EQ(0, osm_rll_histogram_path(data, len, &b, path));
@@ -240,7 +251,7 @@ TEST(simd_knob_keeps_records)
 
 	osm_stack_preset(&st, "bd-r");
 	ASSERT_EQ(0, osm_model_compile(&in, &t));
-	for (k = 0; k < 9; k++) {
+	for (k = 0; k < STYLES; k++) {
 		fill_style(data, CLUSTER, k);
 		ASSERT_EQ(0, unsetenv("OPTSIM_SIMD"));
 		ASSERT_EQ(0, osm_model_cluster(&t, data, CLUSTER, 0, k, &q1, &hs));
