@@ -649,6 +649,8 @@ static inline void expect_same_params(struct __test_metadata *_metadata,
 	EXPECT_EQ(a->velocity, b->velocity);
 	EXPECT_EQ(a->write_power, b->write_power);
 	EXPECT_EQ(a->bias_power, b->bias_power);
+	EXPECT_EQ(a->mode, b->mode);
+	EXPECT_EQ(a->current_ua, b->current_ua);
 }
 
 /*

@@ -11,7 +11,7 @@
 #include "stack.h"
 #include "compile.h"
 
-/* Recording modes: enum optsim_rec_mode of the uapi. */
+/* Recording modes: enum optsim_mode of the uapi. */
 #define OSM_MODE_LASER		OPTSIM_MODE_LASER
 #define OSM_MODE_CURRENT	OPTSIM_MODE_CURRENT
 

@@ -97,14 +97,14 @@ enum optsim_strategy {
 #define OPTSIM_STRATEGY_NAME_CASTLE	"castle"
 
 /**
- * enum optsim_rec_mode - how a layer's marks are heated
+ * enum optsim_mode - how a layer's marks are heated
  * @OPTSIM_MODE_LASER: by the focused laser (the write strategy and powers)
  * @OPTSIM_MODE_CURRENT: by Joule heat of a current pulse through
  *	electrodes on both sides of the recording film (rewritable media
  *	only): a short high pulse amorphizes, a longer lower one
  *	crystallizes
  */
-enum optsim_rec_mode {
+enum optsim_mode {
 	OPTSIM_MODE_LASER	= 0,
 	OPTSIM_MODE_CURRENT	= 1
 };
@@ -178,7 +178,7 @@ struct optsim_info {
  * @write_power: peak write power in microwatts, OPTSIM_POWER_MIN_UW to
  *		 OPTSIM_POWER_MAX_UW
  * @bias_power: bias (erase/space) power in microwatts, 0 to @write_power
- * @mode: enum optsim_rec_mode
+ * @mode: enum optsim_mode
  * @current_ua: with OPTSIM_MODE_CURRENT, the amorphizing pulse amplitude
  *		in microamperes, OPTSIM_CURRENT_MIN_UA to
  *		OPTSIM_CURRENT_MAX_UA, or 0 for the model's optimum; must be
@@ -595,6 +595,9 @@ enum optsim_a {
  *	the layer is written with, OPTSIM_A_LAYER_STRATEGY with auto resolved
  *	by the drive (never OPTSIM_STRATEGY_AUTO); in replies and
  *	notifications only
+ * @OPTSIM_A_LAYER_MODE: u32, enum optsim_mode: laser or current pulses
+ * @OPTSIM_A_LAYER_CURRENT: u32, current mode's amorphizing pulse in
+ *	microamperes (0: the model's optimum; 0 in laser mode)
  * @__OPTSIM_A_LAYER_MAX: one past the last attribute
  */
 enum optsim_a_layer {
@@ -617,6 +620,8 @@ enum optsim_a_layer {
 	OPTSIM_A_LAYER_MEDIUM_ERRORS,
 	OPTSIM_A_LAYER_COMPILES,
 	OPTSIM_A_LAYER_STRATEGY_USED,
+	OPTSIM_A_LAYER_MODE,
+	OPTSIM_A_LAYER_CURRENT,
 
 	__OPTSIM_A_LAYER_MAX
 };
