@@ -398,11 +398,11 @@ TEST_F(ioctl, outputs_ignored_on_input)
 
 	memset(&p, 0xff, sizeof(p));
 	p.layer = 1;
-	p.reserved0 = 0;
-	p.reserved[0] = p.reserved[1] = 0;
+	p.mode = p.current_ua = p.reserved1 = 0;
+	p.reserved = 0;
 	ASSERT_OK(ioctl(self->fd, OPTSIM_IOC_GET_PARAMS, &p));
 	expect_same_params(_metadata, &self->params[1], &p);
-	EXPECT_EQ(0U, p.reserved0);
+	EXPECT_EQ(0U, p.reserved1);
 
 	memset(&ci, 0xff, sizeof(ci));
 	ci.lba = 5;
