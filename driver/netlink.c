@@ -51,7 +51,8 @@ static struct netlink_range_validation optsim_nl_current_range = {
 
 /*
  * The values of a layer that params-set can change; the attributes between
- * them that it cannot (counters, strategy-used) are refused.
+ * them that it cannot (counters, strategy-used) have no entry, which strict
+ * validation refuses.
  */
 static const struct nla_policy optsim_nl_layer_policy[OPTSIM_A_LAYER_CURRENT + 1] = {
 	[OPTSIM_A_LAYER_INDEX] = NLA_POLICY_MAX(NLA_U32, OPTSIM_MAX_LAYERS - 1),
@@ -62,8 +63,6 @@ static const struct nla_policy optsim_nl_layer_policy[OPTSIM_A_LAYER_CURRENT + 1
 		NLA_POLICY_FULL_RANGE(NLA_U32, &optsim_nl_power_range),
 	[OPTSIM_A_LAYER_BIAS_POWER] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &optsim_nl_bias_range),
-	[OPTSIM_A_LAYER_RECORDED_CLUSTERS ... OPTSIM_A_LAYER_STRATEGY_USED] =
-		{ .type = NLA_REJECT },
 	[OPTSIM_A_LAYER_MODE] = NLA_POLICY_MAX(NLA_U32, OPTSIM_MODE_CURRENT),
 	[OPTSIM_A_LAYER_CURRENT] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &optsim_nl_current_range),

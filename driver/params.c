@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Write parameters: linear velocity, pulse strategy and laser powers of each
- * layer, or its recording by current pulses (OPTSIM_MODE_CURRENT). Both interfaces that set them, the ioctl and netlink, go through
+ * layer, or its recording by current pulses (OPTSIM_MODE_CURRENT). Both
+ * interfaces that set them, the ioctl and netlink, go through
  * optsim_dev_set_params() and the same validation, and apply only what was
  * validated.
  *

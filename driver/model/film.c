@@ -21,7 +21,7 @@
 #include "fixmath.h"
 
 #define OSM_FQ		20
-#define OSM_F1		(1LL << OSM_FQ)
+#define OSM_F1		1048576LL	/* 1.0 in Q20 */
 #define OSM_2PI_Q20	6588397LL	/* 2 pi */
 #define OSM_PI2_Q20	1647099LL	/* pi / 2 */
 #define OSM_PI4_Q20	823550LL	/* pi / 4 */

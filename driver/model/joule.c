@@ -299,9 +299,10 @@ int osm_joule_compile(const struct osm_compile_in *in, struct osm_table *out,
 	if (osm_compile_workspace_size() < sizeof(*w) || !st ||
 	    in->velocity_mms < 1000 || in->velocity_mms > 60000 ||
 	    in->channel_bit_pm < 20000 || in->channel_bit_pm > 200000 ||
-	    osm_stack_validate(st) || (in->current_ua &&
-	    (in->current_ua < OPTSIM_CURRENT_MIN_UA ||
-	     in->current_ua > OPTSIM_CURRENT_MAX_UA)))
+	    osm_stack_validate(st))
+		return -EINVAL;
+	if (in->current_ua && (in->current_ua < OPTSIM_CURRENT_MIN_UA ||
+			       in->current_ua > OPTSIM_CURRENT_MAX_UA))
 		return -EINVAL;
 	ret = osm_joule_pulses(st, in->layer, in->current_ua, &j, &c, work);
 	if (ret)
