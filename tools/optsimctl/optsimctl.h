@@ -143,6 +143,8 @@ static inline uint32_t spec_jitter_limit_cpct(uint32_t layers, uint32_t layer)
 #define NA_MIN_MILLI		100
 #define NA_MAX_MILLI		2000
 #define SWEEP_MAX_POINTS	1000
+/* The recording film thicknesses the model accepts, "LO to HI". */
+void sim_thickness_range(char *buf, size_t len);
 
 /* command handlers */
 int cmd_info(struct optsimctl *ctl, int argc, char **argv);

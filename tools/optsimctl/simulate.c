@@ -105,6 +105,11 @@ static void sim_opt_na(struct sim *s, const char *arg)
 	s->na = (uint32_t)v;
 }
 
+void sim_thickness_range(char *buf, size_t len)
+{
+	snprintf(buf, len, "%u to %u", OSM_FILM_MIN_NM, OSM_FILM_MAX_NM);
+}
+
 static void sim_opt_thickness(struct sim *s, const char *arg)
 {
 	uint64_t v;
