@@ -391,17 +391,88 @@ int osm_stack_validate(const struct osm_stack *st)
 }
 
 /**
+ * osm_stack_na_eff_milli() - the NA that reaches the film
+ * @st: the stack
+ *
+ * Above NA 1 (P2's near field) the pupil's rays beyond the critical angle
+ * cross the air gap g as evanescent waves; their intensity at the pupil
+ * edge falls as exp(-4 pi g sqrt(NA^2 - 1) / lambda). The part of the
+ * aperture above 1 counts by that share [A]:
+ * NA_eff = 1 + (NA - 1) exp(-4 pi g sqrt(NA^2 - 1) / lambda).
+ *
+ * Return: NA_eff x 1000.
+ */
+u32 osm_stack_na_eff_milli(const struct osm_stack *st)
+{
+	u64 na = st->na_milli, s, x;
+
+	if (na <= 1000 || !st->gap_nm)
+		return (u32)na;
+	s = int_sqrt64(na * na - 1000000);		/* x 1000 */
+	/* 4 pi g s / lambda in Q16; 4 pi = 12.566 */
+	x = osm_div64((u64)12566 * st->gap_nm * s << 16,
+		      (u64)st->wavelength_nm * 1000000);
+	if (x > (40ULL << 16))
+		return 1000;
+	return 1000 + (u32)(((na - 1000) * osm_expneg_q16((u32)x)) >> 16);
+}
+
+/**
  * osm_stack_spot_nm() - 1/e^2 intensity radius of the focused spot
  * @st: the stack
  *
- * The Gaussian equivalent of the Airy spot: w = 0.4365 lambda/NA (208 nm
- * at 405 nm and NA 0.85).
+ * The Gaussian equivalent of the Airy spot: w = 0.4365 lambda/NA_eff (208
+ * nm at 405 nm and NA 0.85), NA_eff from osm_stack_na_eff_milli(). A
+ * cover thickness error dt against the objective's correction adds
+ * primary spherical aberration W040 = dt (n^2 - 1) NA^4 / (8 n^3)
+ * (n = 1.5); balanced by defocus its rms is W040 / (6 sqrt 5), and the
+ * Strehl ratio exp(-(2 pi rms / lambda)^2) lowers the peak intensity:
+ * the equivalent Gaussian keeps the power, so w grows by 1/sqrt(Strehl).
  *
  * Return: the radius in nm.
  */
 u32 osm_stack_spot_nm(const struct osm_stack *st)
 {
-	return st->wavelength_nm * 4365 / (st->na_milli * 10);
+	u64 na = osm_stack_na_eff_milli(st), w, dt, w040, rms, x;
+
+	w = (u64)st->wavelength_nm * 4365 / (na * 10);
+	if (!st->cover_err_nm)
+		return (u32)w;
+	dt = st->cover_err_nm < 0 ? -(s64)st->cover_err_nm : st->cover_err_nm;
+	/* (n^2 - 1)/(8 n^3) = 1.25 / 27 at n = 1.5; NA^4 with NA x 1000 */
+	w040 = osm_div64(dt * 1250 * (na * na / 1000) * (na * na / 1000),
+			 (u64)27000 * 1000000);		/* nm */
+	rms = osm_div64(w040 * 1000, 13416);		/* 6 sqrt 5 = 13.416 */
+	/* (2 pi rms / lambda)^2 in Q16 */
+	x = osm_div64(rms * 6283 << 8, (u64)st->wavelength_nm * 1000);
+	x = (x * x) >> 0;					/* Q16 */
+	if (x > (20ULL << 16))
+		x = 20ULL << 16;
+	/* w / sqrt(S) = w exp(x / 2) */
+	return (u32)((w * osm_exp2_q16((s32)((x / 2) * OSM_LOG2E_Q16 >> 16))) >> 16);
+}
+
+/**
+ * osm_stack_set_cover() - a cover thickness error and a near-field gap
+ * @st: the stack
+ * @err_nm: thickness error against the objective's correction,
+ *	+-OSM_COVER_ERR_MAX_NM
+ * @gap_nm: air gap of near-field optics, 0 to OSM_GAP_MAX_NM; only with
+ *	NA above 1
+ *
+ * Return: 0, or -EINVAL (then @st is unchanged).
+ */
+int osm_stack_set_cover(struct osm_stack *st, s32 err_nm, u32 gap_nm)
+{
+	if (err_nm > OSM_COVER_ERR_MAX_NM || err_nm < -OSM_COVER_ERR_MAX_NM ||
+	    gap_nm > OSM_GAP_MAX_NM || (gap_nm && st->na_milli <= 1000))
+		return -EINVAL;
+	if (st->cover == OSM_COVER_FILM && err_nm < 0 &&
+	    (u32)-err_nm >= st->cover_nm)
+		return -EINVAL;
+	st->cover_err_nm = err_nm;
+	st->gap_nm = gap_nm;
+	return 0;
 }
 
 /**

@@ -138,6 +138,11 @@ struct osm_layer_stack {
  * @rewritable: phase change (DOW) rather than write-once
  * @cover: OSM_COVER_*
  * @cover_nm: cover thickness to the layer nearest the laser
+ * @cover_err_nm: error of the cover (or film) thickness against the one
+ *	the objective is corrected for; spherical aberration
+ *	(osm_stack_spot_nm())
+ * @gap_nm: near field (NA above 1): air gap between the solid immersion
+ *	lens and the film surface; 0 in contact
  * @land_groove: record both lands and grooves (P2)
  * @track_pitch_nm: distance between neighbouring recorded tracks
  * @groove_xt_q16: cross-talk left by the land/groove depth (Q16; 1.0 when
@@ -156,6 +161,8 @@ struct osm_stack {
 	bool rewritable;
 	u32 cover;
 	u32 cover_nm;
+	s32 cover_err_nm;
+	u32 gap_nm;
 	bool land_groove;
 	u32 track_pitch_nm;
 	u32 groove_xt_q16;
@@ -170,6 +177,8 @@ int osm_stack_preset(struct osm_stack *st, const char *name);
 int osm_stack_for_media(struct osm_stack *st, u32 media);
 int osm_stack_set_optics(struct osm_stack *st, u32 wavelength_nm, u32 na_milli);
 int osm_stack_optics(struct osm_stack *st);
+int osm_stack_set_cover(struct osm_stack *st, s32 err_nm, u32 gap_nm);
+u32 osm_stack_na_eff_milli(const struct osm_stack *st);
 int osm_stack_set_thickness(struct osm_stack *st, u32 layer, u32 nm);
 u32 osm_stack_near_trans_q16(const struct osm_stack *st);
 int osm_stack_validate(const struct osm_stack *st);
@@ -178,6 +187,12 @@ u32 osm_stack_reach_q16(const struct osm_stack *st, u32 layer);
 const char *osm_stack_preset_name(u32 i);
 int osm_stack_default_power(const struct osm_stack *st, u32 layer,
 			    u32 *write_uw, u32 *bias_uw);
+
+/* Cover thickness errors and near-field gaps the model accepts, nm. */
+#define OSM_COVER_ERR_MAX_NM	30000
+#define OSM_GAP_MAX_NM		500
+/* Refractive index of cover and film, x 1000 */
+#define OSM_COVER_N_MILLI	1500
 
 /* Recording film thicknesses the model accepts, nm. */
 #define OSM_FILM_MIN_NM		2

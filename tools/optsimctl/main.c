@@ -132,6 +132,7 @@ static const struct command commands[] = {
 		"--media TYPE [--layer N] [--velocity M/S | --speed NX]\n"
 		"       [--strategy S] [--power MW] [--bias-power MW]\n"
 		"       [--wavelength NM] [--na X] [--layer-thickness NM]\n"
+		"       [--cover-error UM] [--gap NM]\n"
 		"       [--mode M [--current MA]] [--cycles N] [--json]\n"
 		"       [--sweep power:FROM:TO:STEP] [--svg FILE]",
 		"  -m, --media TYPE      {media-list}, or a model\n"
@@ -152,6 +153,11 @@ static const struct command commands[] = {
 		"                        the layer's recording film, {thickness}\n"
 		"                        nm (default: the preset's); its optics\n"
 		"                        follow (thin-film calculation)\n"
+		"  -E, --cover-error UM  cover (or film) thickness error against\n"
+		"                        the objective's correction, {cover-err}\n"
+		"                        um: spherical aberration widens the spot\n"
+		"  -G, --gap NM          near-field air gap, {gap} nm (NA above 1\n"
+		"                        only; default 0, in contact)\n"
 		"  -M, --mode M          laser, or current: current pulses\n"
 		"                        (rewritable media)\n"
 		"  -I, --current MA      with --mode current: the amorphizing\n"
@@ -278,6 +284,8 @@ static const char *help_value(const char *name, size_t len)
 		snprintf(buf, sizeof(buf), "%s to %s",
 			 fmt_fixed(a, sizeof(a), OPTSIM_CURRENT_MIN_UA, 3, true),
 			 fmt_fixed(b, sizeof(b), OPTSIM_CURRENT_MAX_UA, 3, true));
+	else if (HELP_IS("cover-err") || HELP_IS("gap"))
+		sim_cover_ranges(buf, sizeof(buf), HELP_IS("gap"));
 	else if (HELP_IS("thickness"))
 		sim_thickness_range(buf, sizeof(buf));
 	else if (HELP_IS("sweep"))

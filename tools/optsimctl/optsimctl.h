@@ -145,6 +145,8 @@ static inline uint32_t spec_jitter_limit_cpct(uint32_t layers, uint32_t layer)
 #define SWEEP_MAX_POINTS	1000
 /* The recording film thicknesses the model accepts, "LO to HI". */
 void sim_thickness_range(char *buf, size_t len);
+/* The cover errors ("-LO to HI", um) or gaps ("0 to HI", nm) accepted. */
+void sim_cover_ranges(char *buf, size_t len, bool gap);
 
 /* command handlers */
 int cmd_info(struct optsimctl *ctl, int argc, char **argv);

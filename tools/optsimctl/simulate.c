@@ -40,6 +40,8 @@ struct sim {
 	uint32_t wavelength;		/* nm, 0: the preset's */
 	uint32_t na;			/* NA x 1000, 0: the preset's */
 	uint32_t thickness;		/* nm of the layer's film, 0: the preset's */
+	int32_t cover_err;		/* nm of cover thickness error */
+	uint32_t gap;			/* nm of near-field air gap */
 	uint32_t cycles;
 	bool sweep;
 	uint64_t from, to, step;	/* uW */
@@ -110,6 +112,15 @@ void sim_thickness_range(char *buf, size_t len)
 	snprintf(buf, len, "%u to %u", OSM_FILM_MIN_NM, OSM_FILM_MAX_NM);
 }
 
+void sim_cover_ranges(char *buf, size_t len, bool gap)
+{
+	if (gap)
+		snprintf(buf, len, "0 to %u", OSM_GAP_MAX_NM);
+	else
+		snprintf(buf, len, "-%u to %u", OSM_COVER_ERR_MAX_NM / 1000,
+			 OSM_COVER_ERR_MAX_NM / 1000);
+}
+
 static void sim_opt_thickness(struct sim *s, const char *arg)
 {
 	uint64_t v;
@@ -122,6 +133,36 @@ static void sim_opt_thickness(struct sim *s, const char *arg)
 		errx(EXIT_FAILURE, "layer thickness %s nm out of range (%u..%u nm)",
 		     arg, OSM_FILM_MIN_NM, OSM_FILM_MAX_NM);
 	s->thickness = (uint32_t)v;
+}
+
+static void sim_opt_cover_error(struct sim *s, const char *arg)
+{
+	bool neg = arg[0] == '-';
+	uint64_t v;
+	int ret = parse_fixed(arg + neg, 3, &v);
+
+	if (ret == -EINVAL)
+		errx(EXIT_FAILURE,
+		     "invalid cover error '%s' (expected um with at most 3 decimals, e.g. -5)",
+		     arg);
+	if (ret || v > OSM_COVER_ERR_MAX_NM)
+		errx(EXIT_FAILURE, "cover error %s um out of range (-%u..%u um)",
+		     arg, OSM_COVER_ERR_MAX_NM / 1000, OSM_COVER_ERR_MAX_NM / 1000);
+	s->cover_err = neg ? -(int32_t)v : (int32_t)v;
+}
+
+static void sim_opt_gap(struct sim *s, const char *arg)
+{
+	uint64_t v;
+	int ret = parse_u64(arg, &v);
+
+	if (ret == -EINVAL)
+		errx(EXIT_FAILURE, "invalid gap '%s' (expected whole nm, e.g. 20)",
+		     arg);
+	if (ret || v > OSM_GAP_MAX_NM)
+		errx(EXIT_FAILURE, "gap %s nm out of range (0..%u nm)", arg,
+		     OSM_GAP_MAX_NM);
+	s->gap = (uint32_t)v;
 }
 
 static void sim_opt_cycles(struct sim *s, const char *arg)
@@ -204,6 +245,16 @@ static void sim_setup(struct sim *s)
 			     "outside the range the model accepts");
 	}
 
+	if (s->cover_err || s->gap) {
+		ret = osm_stack_set_cover(&s->stack, s->cover_err, s->gap);
+		if (ret)
+			errx(EXIT_FAILURE,
+			     "the model refused the cover: %d nm error, %u nm gap on %s (%s)",
+			     s->cover_err, s->gap, s->stack.name,
+			     s->gap && s->stack.na_milli <= 1000 ?
+			     "a gap needs near-field optics (NA above 1): --media bd-r-nf" :
+			     strerror(-ret));
+	}
 	if (s->thickness) {
 		ret = osm_stack_set_thickness(&s->stack, s->layer, s->thickness);
 		if (ret)
@@ -346,6 +397,10 @@ static void sim_json(const struct sim *s, const struct osm_sim_result *r)
 	json_string(&j, "strategy_requested", strategy_name(s->p.strategy));
 	json_u64(&j, "wavelength_nm", s->stack.wavelength_nm);
 	json_fixed(&j, "na", s->stack.na_milli, 3);
+	json_fixed(&j, "na_eff", osm_stack_na_eff_milli(&s->stack), 3);
+	json_u64(&j, "spot_nm", osm_stack_spot_nm(&s->stack));
+	json_double(&j, "cover_error_um", s->stack.cover_err_nm / 1000.0);
+	json_u64(&j, "gap_nm", s->stack.gap_nm);
 	json_u64(&j, "lambda_na_nm", s->stack.wavelength_nm * 1000U /
 				     s->stack.na_milli);
 	json_u64(&j, "cycles", s->cycles);
@@ -597,6 +652,8 @@ int cmd_simulate(struct optsimctl *ctl, int argc, char **argv)
 		{ "wavelength", required_argument, NULL, 'w' },
 		{ "na", required_argument, NULL, 'a' },
 		{ "layer-thickness", required_argument, NULL, 'T' },
+		{ "cover-error", required_argument, NULL, 'E' },
+		{ "gap", required_argument, NULL, 'G' },
 		{ "cycles", required_argument, NULL, 'c' },
 		{ "sweep", required_argument, NULL, 'W' },
 		{ "svg", required_argument, NULL, 'g' },
@@ -612,7 +669,7 @@ int cmd_simulate(struct optsimctl *ctl, int argc, char **argv)
 	int c, ret;
 
 	memset(&s, 0, sizeof(s));
-	while ((c = getopt_long(argc, argv, "m:l:" PARAM_SHORTOPTS "w:a:T:c:W:g:j"
+	while ((c = getopt_long(argc, argv, "m:l:" PARAM_SHORTOPTS "w:a:T:E:G:c:W:g:j"
 				COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
@@ -626,6 +683,12 @@ int cmd_simulate(struct optsimctl *ctl, int argc, char **argv)
 			break;
 		case 'a':
 			sim_opt_na(&s, optarg);
+			break;
+		case 'E':
+			sim_opt_cover_error(&s, optarg);
+			break;
+		case 'G':
+			sim_opt_gap(&s, optarg);
 			break;
 		case 'T':
 			sim_opt_thickness(&s, optarg);
