@@ -48,7 +48,7 @@ static int optsim_ioc_get_params(struct optsim_dev *dev, void __user *argp)
 
 	if (copy_from_user(&p, argp, sizeof(p)))
 		return -EFAULT;
-	if (p.reserved0 || p.reserved[0] || p.reserved[1])
+	if (p.mode || p.current_ua || p.reserved1 || p.reserved)
 		return -EINVAL;
 
 	mutex_lock(&dev->lock);

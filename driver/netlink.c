@@ -44,8 +44,17 @@ static struct netlink_range_validation optsim_nl_bias_range = {
 	.max	= OPTSIM_POWER_MAX_UW,
 };
 
-/* The values of a layer that params-set can change. */
-static const struct nla_policy optsim_nl_layer_policy[OPTSIM_A_LAYER_BIAS_POWER + 1] = {
+static struct netlink_range_validation optsim_nl_current_range = {
+	.min	= 0,
+	.max	= OPTSIM_CURRENT_MAX_UA,
+};
+
+/*
+ * The values of a layer that params-set can change; the attributes between
+ * them that it cannot (counters, strategy-used) have no entry, which strict
+ * validation refuses.
+ */
+static const struct nla_policy optsim_nl_layer_policy[OPTSIM_A_LAYER_CURRENT + 1] = {
 	[OPTSIM_A_LAYER_INDEX] = NLA_POLICY_MAX(NLA_U32, OPTSIM_MAX_LAYERS - 1),
 	[OPTSIM_A_LAYER_STRATEGY] = NLA_POLICY_MAX(NLA_U32, OPTSIM_STRATEGY_CASTLE),
 	[OPTSIM_A_LAYER_VELOCITY] =
@@ -54,6 +63,9 @@ static const struct nla_policy optsim_nl_layer_policy[OPTSIM_A_LAYER_BIAS_POWER 
 		NLA_POLICY_FULL_RANGE(NLA_U32, &optsim_nl_power_range),
 	[OPTSIM_A_LAYER_BIAS_POWER] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &optsim_nl_bias_range),
+	[OPTSIM_A_LAYER_MODE] = NLA_POLICY_MAX(NLA_U32, OPTSIM_MODE_CURRENT),
+	[OPTSIM_A_LAYER_CURRENT] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &optsim_nl_current_range),
 };
 
 /* dev-get, dev-del, params-get, stats-get */
@@ -159,7 +171,9 @@ static struct nlattr *optsim_nl_layer_params(struct sk_buff *skb,
 	    nla_put_u32(skb, OPTSIM_A_LAYER_VELOCITY, p->velocity) ||
 	    nla_put_u32(skb, OPTSIM_A_LAYER_WRITE_POWER, p->write_power) ||
 	    nla_put_u32(skb, OPTSIM_A_LAYER_BIAS_POWER, p->bias_power) ||
-	    nla_put_u32(skb, OPTSIM_A_LAYER_STRATEGY_USED, used)) {
+	    nla_put_u32(skb, OPTSIM_A_LAYER_STRATEGY_USED, used) ||
+	    nla_put_u32(skb, OPTSIM_A_LAYER_MODE, p->mode) ||
+	    nla_put_u32(skb, OPTSIM_A_LAYER_CURRENT, p->current_ua)) {
 		nla_nest_cancel(skb, nest);
 		return NULL;
 	}
@@ -611,12 +625,12 @@ static int optsim_nl_parse_layer(const struct nlattr *nest, u32 nr_layers,
 				 struct optsim_params p[OPTSIM_MAX_LAYERS],
 				 u32 *layers, struct netlink_ext_ack *extack)
 {
-	struct nlattr *tb[OPTSIM_A_LAYER_BIAS_POWER + 1];
+	struct nlattr *tb[OPTSIM_A_LAYER_CURRENT + 1];
 	u32 layer;
 	int ret;
 
 	/* Validated against optsim_nl_layer_policy already. */
-	ret = nla_parse_nested(tb, OPTSIM_A_LAYER_BIAS_POWER, nest,
+	ret = nla_parse_nested(tb, OPTSIM_A_LAYER_CURRENT, nest,
 			       optsim_nl_layer_policy, extack);
 	if (ret)
 		return ret;
@@ -642,6 +656,10 @@ static int optsim_nl_parse_layer(const struct nlattr *nest, u32 nr_layers,
 			nla_get_u32(tb[OPTSIM_A_LAYER_WRITE_POWER]);
 	if (tb[OPTSIM_A_LAYER_BIAS_POWER])
 		p[layer].bias_power = nla_get_u32(tb[OPTSIM_A_LAYER_BIAS_POWER]);
+	if (tb[OPTSIM_A_LAYER_MODE])
+		p[layer].mode = nla_get_u32(tb[OPTSIM_A_LAYER_MODE]);
+	if (tb[OPTSIM_A_LAYER_CURRENT])
+		p[layer].current_ua = nla_get_u32(tb[OPTSIM_A_LAYER_CURRENT]);
 	return 0;
 }
 

@@ -53,6 +53,8 @@ struct optsim_table_key {
 	u32 write_power;
 	u32 bias_power;
 	u32 channel_bit_pm;
+	u32 mode;
+	u32 current_ua;
 };
 
 /**
@@ -137,6 +139,8 @@ void optsim_recorder_compile_in(const struct optsim_medium *m,
 		.write_uw	= p->write_power,
 		.bias_uw	= p->bias_power,
 		.channel_bit_pm	= osm_geometry_channel_bit_pm(&m->geo),
+		.mode		= p->mode,
+		.current_ua	= p->current_ua,
 	};
 }
 
@@ -162,6 +166,8 @@ struct optsim_table *optsim_table_get(const struct optsim_medium *m,
 		.write_power	= p->write_power,
 		.bias_power	= p->bias_power,
 		.channel_bit_pm	= osm_geometry_channel_bit_pm(&m->geo),
+		.mode		= p->mode,
+		.current_ua	= p->current_ua,
 	};
 	struct optsim_table *tab, *old;
 	struct osm_compile_in in;

@@ -262,18 +262,22 @@ TEST_F(ioctl, reserved_words)
 	for (i = 0; i < ARRAY_SIZE(vals); i++) {
 		__u64 v = vals[i];
 
-		/* GET_PARAMS */
-		for (w = 0; w < 3; w++) {
+		/* GET_PARAMS: every input word but the layer */
+		for (w = 0; w < 4; w++) {
 			memset(&p, 0, sizeof(p));
 			if (w == 0)
-				p.reserved0 = (__u32)(v | 1);
+				p.mode = (__u32)(v | 1);
+			else if (w == 1)
+				p.current_ua = (__u32)(v | 1);
+			else if (w == 2)
+				p.reserved1 = (__u32)(v | 1);
 			else
-				p.reserved[w - 1] = v;
+				p.reserved = v;
 			ASSERT_ERRNO(EINVAL, ioctl(self->fd,
 						   OPTSIM_IOC_GET_PARAMS, &p));
 		}
 		/* SET_PARAMS, with values that are otherwise valid */
-		for (w = 0; w < 3; w++) {
+		for (w = 0; w < 2; w++) {
 			p = (struct optsim_params){
 				.layer = OPTSIM_LAYER_ALL,
 				.strategy = OPTSIM_STRATEGY_CASTLE,
@@ -282,9 +286,9 @@ TEST_F(ioctl, reserved_words)
 				.bias_power = 3333,
 			};
 			if (w == 0)
-				p.reserved0 = (__u32)(v | 1);
+				p.reserved1 = (__u32)(v | 1);
 			else
-				p.reserved[w - 1] = v;
+				p.reserved = v;
 			ASSERT_ERRNO(EINVAL, do_set_params(self->fd, &p));
 		}
 		/* LOAD */
@@ -394,11 +398,11 @@ TEST_F(ioctl, outputs_ignored_on_input)
 
 	memset(&p, 0xff, sizeof(p));
 	p.layer = 1;
-	p.reserved0 = 0;
-	p.reserved[0] = p.reserved[1] = 0;
+	p.mode = p.current_ua = p.reserved1 = 0;
+	p.reserved = 0;
 	ASSERT_OK(ioctl(self->fd, OPTSIM_IOC_GET_PARAMS, &p));
 	expect_same_params(_metadata, &self->params[1], &p);
-	EXPECT_EQ(0U, p.reserved0);
+	EXPECT_EQ(0U, p.reserved1);
 
 	memset(&ci, 0xff, sizeof(ci));
 	ci.lba = 5;

@@ -99,9 +99,10 @@ static inline int do_get_params(int fd, __u32 layer, struct optsim_params *p)
 {
 	memset(p, POISON, sizeof(*p));
 	p->layer = layer;
-	p->reserved0 = 0;
-	p->reserved[0] = 0;
-	p->reserved[1] = 0;
+	p->mode = 0;
+	p->current_ua = 0;
+	p->reserved1 = 0;
+	p->reserved = 0;
 	return ioctl(fd, OPTSIM_IOC_GET_PARAMS, p);
 }
 
@@ -466,9 +467,8 @@ static inline void get_params(struct __test_metadata *_metadata, int fd, __u32 l
 {
 	ASSERT_OK(do_get_params(fd, layer, p));
 	EXPECT_EQ(layer, p->layer);
-	EXPECT_EQ(0U, p->reserved0);
-	EXPECT_EQ(0ULL, p->reserved[0]);
-	EXPECT_EQ(0ULL, p->reserved[1]);
+	EXPECT_EQ(0U, p->reserved1);
+	EXPECT_EQ(0ULL, p->reserved);
 }
 
 /*
@@ -649,6 +649,8 @@ static inline void expect_same_params(struct __test_metadata *_metadata,
 	EXPECT_EQ(a->velocity, b->velocity);
 	EXPECT_EQ(a->write_power, b->write_power);
 	EXPECT_EQ(a->bias_power, b->bias_power);
+	EXPECT_EQ(a->mode, b->mode);
+	EXPECT_EQ(a->current_ua, b->current_ua);
 }
 
 /*

@@ -26,7 +26,7 @@
 ksft_dir=$(cd "$(dirname "$0")" && pwd -P)
 repo=$(cd "$ksft_dir/.." && pwd -P)
 
-SHELL_TESTS="udf ext4 iso fio module quality netlink netlink_spec udev mmc image"
+SHELL_TESTS="udf ext4 iso fio module quality netlink netlink_spec udev mmc image current"
 
 usage() {
 	echo "usage: $0 OUTDIR [NAME] | $0 -l" >&2

@@ -18,6 +18,7 @@
  * grid, read ISI) remains in the edge shifts.
  */
 #include "compile.h"
+#include "joule.h"
 #include "strategy.h"
 #include "thermal.h"
 #include "mark.h"
@@ -454,7 +455,10 @@ int osm_compile(const struct osm_compile_in *in, struct osm_table *out,
 	u32 sp, n, sn;
 	int ret;
 
-	if (!st || !w || osm_stack_validate(st) || in->layer >= st->layers)
+	if (in->mode == OSM_MODE_CURRENT)
+		return osm_joule_compile(in, out, work);
+	if (in->mode != OSM_MODE_LASER || !st || !w || osm_stack_validate(st) ||
+	    in->layer >= st->layers)
 		return -EINVAL;
 	if (in->velocity_mms < 1000 || in->velocity_mms > 60000 ||
 	    !osm_power_valid(in->write_uw) ||

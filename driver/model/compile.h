@@ -57,6 +57,8 @@ struct osm_entry {
  * @write_uw: Pw
  * @bias_uw: Ps/Pe, 0 for the default
  * @channel_bit_pm: channel bit (74,500 pm at 25 GB)
+ * @mode: OSM_MODE_* (joule.h): laser, or current pulses (joule.c)
+ * @current_ua: current mode: amorphizing current, 0 for the optimum
  */
 struct osm_compile_in {
 	const struct osm_stack *stack;
@@ -66,6 +68,8 @@ struct osm_compile_in {
 	u32 write_uw;
 	u32 bias_uw;
 	u32 channel_bit_pm;
+	u32 mode;
+	u32 current_ua;
 };
 
 /**

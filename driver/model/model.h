@@ -22,6 +22,7 @@
 #include "quality.h"
 #include "opc.h"
 #include "rll.h"
+#include "joule.h"
 
 /**
  * struct osm_sim_params - one simulated write setting
@@ -36,6 +37,8 @@
  * @cycles: overwrites before this write (rewritable media)
  * @clusters: clusters of random data to write (0 for 4)
  * @seed: seed of data and error draws
+ * @mode: OSM_MODE_LASER or OSM_MODE_CURRENT
+ * @current_ua: current mode: amorphizing current, 0 for the optimum
  */
 struct osm_sim_params {
 	const struct osm_stack *stack;
@@ -48,6 +51,8 @@ struct osm_sim_params {
 	u32 cycles;
 	u32 clusters;
 	u64 seed;
+	u32 mode;
+	u32 current_ua;
 };
 
 /**
@@ -66,6 +71,9 @@ struct osm_sim_params {
  * @erase_cpct: share of old marks the erase level removes, 0.01 %
  * @unresolved: marks lost in the read signal, in the first cluster
  * @signal_cpct: readback signal relative to the single-layer reference
+ * @joule: current mode: the pulses written with (Ia, ta, Ic, tc) and the
+ *	optimum's window
+ * @optimum_current_ua: current mode: the optimum Ia
  */
 struct osm_sim_result {
 	u32 jitter_cpct;
@@ -82,6 +90,8 @@ struct osm_sim_result {
 	u32 erase_cpct;
 	u32 unresolved;
 	u32 signal_cpct;
+	struct osm_joule joule;
+	u32 optimum_current_ua;
 };
 
 int osm_model_compile(const struct osm_compile_in *in, struct osm_table *out);
