@@ -42,18 +42,14 @@
 
 static uint64_t rng;
 
-/* xorshift64*: the same sequence for the same seed, on every machine. */
 static uint64_t rnd_state(uint64_t *s)
 {
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dULL;
+	return fuzz_rnd(s);
 }
 
 static uint32_t below(uint64_t *s, uint32_t n)
 {
-	return n ? (uint32_t)(rnd_state(s) >> 32) % n : 0;
+	return fuzz_below(s, n);
 }
 
 struct fuzz {
@@ -428,17 +424,11 @@ TEST_F_TIMEOUT(ioctl_fuzz, busy, 3600)
 	uint64_t seed = FUZZ_DEFAULT_SEED, s;
 	struct optsim_info info;
 	pthread_t io, media;
-	const char *env;
 	void *wbuf;
 	time_t t0 = time(NULL);
 	int e;
 
-	env = getenv("OPTSIM_FUZZ_SEED");
-	if (env && *env)
-		seed = strtoull(env, NULL, 0);
-	env = getenv("OPTSIM_FUZZ_COUNT");
-	if (env && *env)
-		count = strtoul(env, NULL, 0);
+	fuzz_knobs(&seed, &count);
 	rng = seed ? seed : 1;
 	s = rng;
 	TH_LOG("%lu requests, seed 0x%llx (OPTSIM_FUZZ_SEED=0x%llx to repeat)",
