@@ -44,6 +44,13 @@
 
 struct fctx {
 	int nth;			/* /proc/thread-self/fail-nth */
+	/*
+	 * Opened before the failure is armed, so that the points fall in the
+	 * request rather than in open(): /dev/optsim, the sg node (SCSI
+	 * requests), a file a request takes (pre() opens it).
+	 */
+	int fd, sgfd, aux;
+	void *buf;			/* a cluster for writes */
 	int nl;
 	uint16_t family;
 	char sg[64];
@@ -220,17 +227,12 @@ struct sg_res {
 	uint16_t host;
 };
 
-static void sg_cmd(const char *node, const uint8_t *cdb, uint8_t cdb_len,
+static void sg_cmd(int fd, const uint8_t *cdb, uint8_t cdb_len,
 		   int dir, void *buf, unsigned int len, struct sg_res *r)
 {
 	struct sg_io_hdr h = { .interface_id = 'S' };
-	int fd = open(node, O_RDWR | O_CLOEXEC);
 
 	memset(r, 0, sizeof(*r));
-	if (fd < 0) {
-		r->err = errno;
-		return;
-	}
 	h.cmdp = (unsigned char *)cdb;
 	h.cmd_len = cdb_len;
 	h.dxfer_direction = dir;
@@ -242,7 +244,6 @@ static void sg_cmd(const char *node, const uint8_t *cdb, uint8_t cdb_len,
 	r->err = ioctl(fd, SG_IO, &h) ? errno : 0;
 	r->status = h.status;
 	r->host = h.host_status;
-	close(fd);
 }
 
 /* ---- the operations ----------------------------------------------------- */
@@ -272,18 +273,15 @@ static int pre_unloaded(struct fctx *c)
 			break;
 		usleep(100000);
 	}
-	return access("/sys/module/optsim", F_OK) ? 0 : -1;
+	if (!access("/sys/module/optsim", F_OK))
+		return -1;
+	c->aux = open(c->ko, O_RDONLY | O_CLOEXEC);
+	return c->aux < 0 ? -1 : 0;
 }
 
 static int op_modload(struct fctx *c)
 {
-	int fd = open(c->ko, O_RDONLY | O_CLOEXEC), r;
-
-	if (fd < 0)
-		return errno;
-	r = syscall(__NR_finit_module, fd, c->modparams, 0) ? errno : 0;
-	close(fd);
-	return r;
+	return syscall(__NR_finit_module, c->aux, c->modparams, 0) ? errno : 0;
 }
 
 static const char *check_unloaded(struct fctx *c)
@@ -297,8 +295,12 @@ static void post_loaded(struct fctx *c)
 {
 	int i;
 
-	if (access("/sys/module/optsim", F_OK))
-		op_modload(c);
+	if (access("/sys/module/optsim", F_OK)) {
+		int fd = open(c->ko, O_RDONLY | O_CLOEXEC);
+
+		syscall(__NR_finit_module, fd, c->modparams, 0);
+		close(fd);
+	}
 	for (i = 0; i < 50 && access(DEV_PATH, F_OK); i++)
 		usleep(100000);
 	c->nl = nl_open();
@@ -363,8 +365,7 @@ static int pre_empty(struct fctx *c)
 
 static int op_load(struct fctx *c)
 {
-	(void)c;
-	return DEV_REQ(do_load(_fd, OPTSIM_MEDIA_BD_R_DL, F_LAYER));
+	return do_load(c->fd, OPTSIM_MEDIA_BD_R_DL, F_LAYER) ? errno : 0;
 }
 
 static const char *check_same(struct fctx *c)
@@ -397,28 +398,24 @@ static int pre_bd_r(struct fctx *c)
 
 static int op_write(struct fctx *c)
 {
-	(void)c;
-	return DEV_REQ(write_sectors(_fd, 64, CLUSTER, 5));
+	return pwrite(c->fd, c->buf, CLUSTER_BYTES, 64 * SECTOR) < 0 ? errno : 0;
 }
 
 static int op_opc(struct fctx *c)
 {
 	struct optsim_opc o;
 
-	(void)c;
-	return DEV_REQ(do_opc(_fd, 0, &o));
+	return do_opc(c->fd, 0, &o) ? errno : 0;
 }
 
 static int op_finalize(struct fctx *c)
 {
-	(void)c;
-	return DEV_REQ(do_finalize(_fd));
+	return do_finalize(c->fd) ? errno : 0;
 }
 
 static int op_erase(struct fctx *c)
 {
-	(void)c;
-	return DEV_REQ(do_erase(_fd, 0));
+	return do_erase(c->fd, 0) ? errno : 0;
 }
 
 static int op_set_params(struct fctx *c)
@@ -429,13 +426,12 @@ static int op_set_params(struct fctx *c)
 	p.velocity = p.velocity == OPTSIM_VELOCITY_MIN_MMS ?
 		OPTSIM_VELOCITY_MIN_MMS + 1000 : OPTSIM_VELOCITY_MIN_MMS;
 	p.strategy = OPTSIM_STRATEGY_MULTI;
-	return DEV_REQ(do_set_params(_fd, &p));
+	return do_set_params(c->fd, &p) ? errno : 0;
 }
 
 static int op_eject(struct fctx *c)
 {
-	(void)c;
-	return DEV_REQ(do_eject(_fd));
+	return do_eject(c->fd) ? errno : 0;
 }
 
 /* netlink replies */
@@ -482,20 +478,18 @@ static int pre_image(struct fctx *c)
 	}
 	eject();
 	snapshot(c);
-	return read_file(c->img, c->snap, &c->snap_len);
+	if (read_file(c->img, c->snap, &c->snap_len))
+		return -1;
+	c->aux = open(c->img, O_RDWR | O_CLOEXEC);
+	return c->aux < 0 ? -1 : 0;
 }
 
 static int op_image_load(struct fctx *c)
 {
-	struct optsim_load l = { .flags = OPTSIM_LOAD_F_IMAGE };
-	int r;
+	struct optsim_load l = { .flags = OPTSIM_LOAD_F_IMAGE,
+				 .image_fd = c->aux };
 
-	l.image_fd = open(c->img, O_RDWR | O_CLOEXEC);
-	if (l.image_fd < 0)
-		return errno;
-	r = DEV_REQ(ioctl(_fd, OPTSIM_IOC_LOAD, &l));
-	close(l.image_fd);
-	return r;
+	return ioctl(c->fd, OPTSIM_IOC_LOAD, &l) ? errno : 0;
 }
 
 static const char *check_image(struct fctx *c)
@@ -511,30 +505,19 @@ static const char *check_image(struct fctx *c)
 
 static int pre_save(struct fctx *c)
 {
-	int fd;
-
 	if (load(OPTSIM_MEDIA_BD_R) ||
 	    DEV_REQ(write_sectors(_fd, 0, CLUSTER, 4)))
 		return -1;
-	fd = open(c->save, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -1;
-	close(fd);
+	c->aux = open(c->save, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	snapshot(c);
-	return 0;
+	return c->aux < 0 ? -1 : 0;
 }
 
 static int op_save(struct fctx *c)
 {
-	struct optsim_save s = { 0 };
-	int r;
+	struct optsim_save s = { .image_fd = c->aux };
 
-	s.image_fd = open(c->save, O_RDWR | O_CLOEXEC);
-	if (s.image_fd < 0)
-		return errno;
-	r = DEV_REQ(ioctl(_fd, OPTSIM_IOC_SAVE, &s));
-	close(s.image_fd);
-	return r;
+	return ioctl(c->fd, OPTSIM_IOC_SAVE, &s) ? errno : 0;
 }
 
 /* SCSI commands: a result is clean when SG_IO fails with ENOMEM or EIO,
@@ -567,7 +550,7 @@ static int op_scsi_info(struct fctx *c)
 	int e;
 
 	for (i = 0; i < sizeof(cdbs) / sizeof(cdbs[0]); i++) {
-		sg_cmd(c->sg, cdbs[i], cdbs[i][0] < 0x20 ? 6 : 10,
+		sg_cmd(c->sgfd, cdbs[i], cdbs[i][0] < 0x20 ? 6 : 10,
 		       SG_DXFER_FROM_DEV, buf,
 		       cdbs[i][0] == 0x12 ? 96 : cdbs[i][0] == 0x25 ? 8 : 4096, &r);
 		e = scsi_result(&r);
@@ -586,11 +569,11 @@ static int op_scsi_write(struct fctx *c)
 	int e;
 
 	memset(buf, 0x5a, sizeof(buf));
-	sg_cmd(c->sg, wr, 10, SG_DXFER_TO_DEV, buf, CLUSTER_BYTES, &r);
+	sg_cmd(c->sgfd, wr, 10, SG_DXFER_TO_DEV, buf, CLUSTER_BYTES, &r);
 	e = scsi_result(&r);
 	if (e)
 		return e;
-	sg_cmd(c->sg, sync, 10, SG_DXFER_NONE, NULL, 0, &r);
+	sg_cmd(c->sgfd, sync, 10, SG_DXFER_NONE, NULL, 0, &r);
 	return scsi_result(&r);
 }
 
@@ -645,6 +628,25 @@ static bool err_ok(const struct fop *f, int e)
 	return false;
 }
 
+/* The descriptors the request uses, opened before the failure is armed. */
+static void arm(struct fctx *c, const struct fop *f)
+{
+	c->fd = f->op == op_modload ? -1 : dev_open();
+	c->sgfd = f->op == op_scsi_info || f->op == op_scsi_write ?
+		open(c->sg, O_RDWR | O_CLOEXEC) : -1;
+}
+
+static void disarm(struct fctx *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	if (c->sgfd >= 0)
+		close(c->sgfd);
+	if (c->aux >= 0)
+		close(c->aux);
+	c->fd = c->sgfd = c->aux = -1;
+}
+
 /* One operation at each of its failure points; false on a setup failure. */
 static bool run_op(struct __test_metadata *_metadata, struct fctx *c,
 		   const struct fop *f)
@@ -661,10 +663,12 @@ static bool run_op(struct __test_metadata *_metadata, struct fctx *c,
 		TH_LOG("%s: setting up failed", f->name);
 		return false;
 	}
+	arm(c, f);
 	set_nth(c, F_BIG);
 	r = f->op(c);
 	rem = get_nth(c);
 	set_nth(c, 0);
+	disarm(c);
 	f->post(c);
 	if (r) {
 		TH_LOG("%s: fails without injection: %s", f->name, strerror(r));
@@ -682,10 +686,12 @@ static bool run_op(struct __test_metadata *_metadata, struct fctx *c,
 			TH_LOG("%s: setting up failed at point %u", f->name, n);
 			return false;
 		}
+		arm(c, f);
 		set_nth(c, n);
 		r = f->op(c);
 		rem = get_nth(c);
 		set_nth(c, 0);
+		disarm(c);
 		if (rem) {
 			/* fewer allocations this time: nothing failed */
 			if (r) {
@@ -749,6 +755,7 @@ FIXTURE_SETUP(fault)
 	memset(&self->c, 0, sizeof(self->c));
 	self->c.nth = -1;
 	self->c.nl = -1;
+	self->c.fd = self->c.sgfd = self->c.aux = -1;
 	if (access(FAIL_NTH, F_OK))
 		SKIP(return, "no %s: a kernel without CONFIG_FAULT_INJECTION",
 		     FAIL_NTH);
@@ -782,6 +789,9 @@ FIXTURE_SETUP(fault)
 	snprintf(self->c.save, sizeof(self->c.save), "%s/save", self->c.dir);
 	self->c.snap = malloc(IMG_BYTES_MAX);
 	self->c.now = malloc(IMG_BYTES_MAX);
+	self->c.buf = io_buf(CLUSTER_BYTES);
+	ASSERT_NE(NULL, self->c.buf);
+	fill_pattern(self->c.buf, 64, CLUSTER, 5);
 	ASSERT_NE(NULL, self->c.snap);
 	ASSERT_NE(NULL, self->c.now);
 	self->c.nl = nl_open();
@@ -811,6 +821,8 @@ FIXTURE_TEARDOWN(fault)
 	rmdir(self->c.dir);
 	free(self->c.snap);
 	free(self->c.now);
+	if (self->c.buf)
+		io_free(self->c.buf, CLUSTER_BYTES);
 }
 
 TEST_F_TIMEOUT(fault, every_request, 7200)
