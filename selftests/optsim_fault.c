@@ -647,9 +647,36 @@ static void disarm(struct fctx *c)
 	c->fd = c->sgfd = c->aux = -1;
 }
 
+/*
+ * A line in the kernel log. The kernel reports a failed vmalloc or page
+ * allocation with a stack trace; scan-klog.sh accepts those between
+ * "optsim_fault: injecting into" and "optsim_fault: done injecting".
+ */
+static void kmsg(const char *what, const char *name)
+{
+	char line[128];
+
+	snprintf(line, sizeof(line), "optsim_fault: %s%s\n", what, name);
+	write_str("/dev/kmsg", line);
+}
+
+static bool run_op_points(struct __test_metadata *_metadata, struct fctx *c,
+			  const struct fop *f);
+
 /* One operation at each of its failure points; false on a setup failure. */
 static bool run_op(struct __test_metadata *_metadata, struct fctx *c,
 		   const struct fop *f)
+{
+	bool ok;
+
+	kmsg("injecting into ", f->name);
+	ok = run_op_points(_metadata, c, f);
+	kmsg("done injecting", "");
+	return ok;
+}
+
+static bool run_op_points(struct __test_metadata *_metadata, struct fctx *c,
+			  const struct fop *f)
 {
 	unsigned int k, points, j, n, rem;
 	unsigned long inj0 = c->injected, abs0 = c->absorbed, ref0 = c->refused;
