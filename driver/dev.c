@@ -528,7 +528,9 @@ static void optsim_dev_destroy(struct optsim_dev *dev)
  *
  * Return: the drive, or ERR_PTR(): -EEXIST when @index is taken, -ENOSPC
  * when every index is, -EINVAL for an impossible geometry, -ENODEV while
- * the module unloads, -ENOMEM.
+ * the module unloads or when the SCSI midlayer could not add the drive's
+ * LUN (__scsi_add_device() says -ENODEV whatever failed, a lack of memory
+ * included), -ENOMEM.
  */
 struct optsim_dev *optsim_dev_add(u32 index,
 				  const struct optsim_media_type *type,

@@ -37,7 +37,8 @@
 #define DEBUGFS		"/sys/kernel/debug"
 #define F_LAYER		1024ULL
 #define F_POINTS	100U
-#define F_OPC_POINTS	20U
+#define F_OPC_POINTS	5U
+#define F_MODLOAD_POINTS	10U
 #define F_BIG		1000000U
 #define F_MAX_REPORTS	30
 #define IMG_BYTES_MAX	(8u << 20)
@@ -578,10 +579,12 @@ static int op_scsi_write(struct fctx *c)
 }
 
 static const struct fop fops[] = {
+	/* a module load takes some 10 s on the debug kernel */
 	{ "module load", pre_unloaded, op_modload, check_unloaded, post_loaded,
-	  F_POINTS, { 0 } },
+	  F_MODLOAD_POINTS, { ENODEV } },
+	/* __scsi_add_device() says ENODEV whatever failed in the LUN's probe */
 	{ "drive create (netlink)", pre_no_drive1, op_dev_new, check_no_drive1,
-	  post_del1, F_POINTS, { ENOBUFS, EMSGSIZE } },
+	  post_del1, F_POINTS, { ENOBUFS, EMSGSIZE, ENODEV } },
 	{ "drive remove (netlink)", pre_drive1, op_dev_del, check_drive1,
 	  post_del1, F_POINTS, { ENOBUFS, EMSGSIZE } },
 	{ "medium load", pre_empty, op_load, check_same, post_eject,

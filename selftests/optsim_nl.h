@@ -103,8 +103,8 @@ out:
  * for cmd of family with NLM_F_ACK and flags, and read its answer to the
  * end (the ack, the error, or a dump's NLMSG_DONE).
  *
- * Return: 0, or the positive errno the request failed with; -1 when the
- * socket failed (no answer).
+ * Return: 0, or the positive errno the request failed with (send()'s
+ * too); -1 when no answer came.
  */
 static inline int nl_call(int fd, uint16_t family, uint8_t cmd, uint16_t flags,
 			  char *msg, unsigned int len)
@@ -122,7 +122,7 @@ static inline int nl_call(int fd, uint16_t family, uint8_t cmd, uint16_t flags,
 	gh->version = OPTSIM_GENL_VERSION;
 	gh->reserved = 0;
 	if (send(fd, msg, len, 0) != (ssize_t)len)
-		return -1;
+		return errno ? errno : EIO;
 	for (;;) {
 		ssize_t n = recv(fd, buf, sizeof(buf), 0);
 		int left = (int)n;
