@@ -11,7 +11,8 @@
  * the allocations it makes in the calling task (fail-nth set high), then
  * again with its Nth allocation failed (/proc/thread-self/fail-nth, the
  * systematic fault injection of Documentation/fault-injection/) for up to
- * OPTSIM_FAULT_POINTS values of N (default 100, OPC 20) spread over them.
+ * OPTSIM_FAULT_POINTS values of N (default 100; module load 10, OPC 5)
+ * spread over them.
  * Both failslab and fail_page_alloc are set to fail any allocation, sleeping
  * or not, of any order (ignore-gfp-wait=N, min-order=0), quietly
  * (verbose=0); the knobs are put back at the end.
