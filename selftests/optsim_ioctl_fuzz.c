@@ -65,6 +65,9 @@ struct fuzz {
 	unsigned long media_ops, media_ok;
 	int io_bad_errno;
 	int save_fd;
+	/* microseconds spent per request of ioc_cmds[] (and other numbers) */
+	unsigned long long us[16];
+	unsigned long n[16];
 };
 
 /* The errnos the ioctls are documented to return (optsim_ioctl()). */
@@ -176,11 +179,33 @@ static void mutate(uint64_t *s, void *buf, unsigned int size)
 	}
 }
 
+#define NCMDS (sizeof(ioc_cmds) / sizeof(ioc_cmds[0]))
+
+static unsigned long long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The index of cmd in ioc_cmds[], or NCMDS for any other number. */
+static unsigned int cmd_slot(unsigned int cmd)
+{
+	unsigned int i;
+
+	for (i = 0; i < NCMDS; i++)
+		if (ioc_cmds[i] == cmd)
+			break;
+	return i;
+}
+
 /* One fuzzed request. */
 static void fuzz_one(struct fuzz *f, uint64_t *s, void *buf,
 		     struct optsim_quality_rec *recs)
 {
-	unsigned int cmd, size, kind;
+	unsigned int cmd, size, kind, slot;
+	unsigned long long t0;
 	unsigned long arg;
 	int ret, e;
 
@@ -271,8 +296,12 @@ static void fuzz_one(struct fuzz *f, uint64_t *s, void *buf,
 				(uintptr_t)f->edge + f->page;
 	}
 
+	t0 = now_us();
 	ret = ioctl(f->fd, cmd, arg);
 	e = errno;
+	slot = cmd_slot(cmd);
+	f->us[slot] += now_us() - t0;
+	f->n[slot]++;
 	f->calls++;
 	if (cmd == CDROM_DRIVE_STATUS && ret >= 0) {
 		f->ok++;
@@ -455,6 +484,11 @@ TEST_F_TIMEOUT(ioctl_fuzz, busy, 3600)
 	for (e = 0; e < 256; e++)
 		if (self->f.errs[e])
 			TH_LOG("  %s: %lu", strerror(e), self->f.errs[e]);
+	for (e = 0; e <= (int)NCMDS; e++)
+		if (self->f.n[e])
+			TH_LOG("  request 0x%08x: %lu calls, %llu ms",
+			       e < (int)NCMDS ? ioc_cmds[e] : 0, self->f.n[e],
+			       self->f.us[e] / 1000);
 	TH_LOG("I/O thread: %lu requests, %lu done, %lu failed, %lu bad",
 	       self->f.io, self->f.io_ok, self->f.io_err, self->f.io_bad);
 	TH_LOG("media thread: %lu requests, %lu done",
