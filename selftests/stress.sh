@@ -183,16 +183,14 @@ stress() {
 fio_clean() {
 	_rc=0
 	for _i in $DRIVES; do
-		_v=$(sed -n 's/.*verify.*: *\([0-9][0-9]*\).*/\1/p' "$work/fio.$_i" | head -n 1)
 		tap_diag "fio drive $_i: exit $(cat "$work/fio.$_i.rc"); $(grep -E 'WRITE:|READ:' "$work/fio.$_i" | tr -s ' ' | tr '\n' ';')"
 		if [ "$(cat "$work/fio.$_i.rc")" -ne 0 ] ||
 			grep -qiE 'verify.*(fail|bad)|crc32c.*(mismatch|bad)' "$work/fio.$_i"; then
 			sed 's/^/# /' "$work/fio.$_i" | tail -n 20
 			_rc=1
 		fi
-		: "$_v"
 	done
-	return $_rc
+	return "$_rc"
 }
 
 # none_bad NAME WHAT: no NAME.bad lines, at least one NAME.ok line.
