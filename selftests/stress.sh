@@ -5,7 +5,8 @@
 # verify_backlog: read back while writing) on three drives (0, and 1 and 2
 # created here, BD-RE DL) for OPTSIM_STRESS_SECONDS (default 20), while
 # other loops run against them:
-#   - write parameter changes (the values each layer has) and OPC;
+#   - OPC and write parameter changes (the values each layer has), on
+#     one drive after the other;
 #   - finalize and eject attempts, which must fail (EBUSY: fio has the
 #     drive open);
 #   - drive create and remove (of drive 3), and remove attempts of the
@@ -69,32 +70,35 @@ count() {
 # The loops: each appends one line per attempt to $work/NAME.ok or
 # $work/NAME.bad (an outcome that must not happen), until $work/stop.
 loop_params() {
+	_n=0
 	while ! [ -e "$work/stop" ]; do
-		for _i in $DRIVES; do
-			_d=$(node "$_i")
-			if ctl "$_d" opc >/dev/null 2>&1; then
-				echo opc >>"$work/params.ok"
-			else
-				echo "opc $_d" >>"$work/params.bad"
-			fi
-			# Each layer's own values again: validated, compiled
-			# and applied while fio writes.
-			for _l in 0 1; do
-				_p=$(ctl "$_d" get --json | python3 -c '
+		# OPC takes seconds (a minute on the debug kernel): one drive
+		# at a time, in turn.
+		_d=$(node $((_n % 3)))
+		_n=$((_n + 1))
+		if ctl "$_d" opc >/dev/null 2>&1; then
+			echo opc >>"$work/params.ok"
+		else
+			echo "opc $_d" >>"$work/params.bad"
+		fi
+		# Each layer's own values again: validated, compiled and
+		# applied while fio writes.
+		for _l in 0 1; do
+			[ -e "$work/stop" ] && break
+			_p=$(ctl "$_d" get --json | python3 -c '
 import json, sys
 for l in json.load(sys.stdin)["layers"]:
     if l["layer"] == int(sys.argv[1]):
         print(l["velocity_mms"] / 1000, l["write_power_uw"] / 1000)
 ' "$_l") || { echo "get $_d" >>"$work/params.bad"; continue; }
-				# shellcheck disable=SC2086 # two words
-				set -- $_p
-				if ctl "$_d" set --layer "$_l" --velocity "$1" \
-					--power "$2" >/dev/null 2>&1; then
-					echo set >>"$work/params.ok"
-				else
-					echo "set $_d layer $_l" >>"$work/params.bad"
-				fi
-			done
+			# shellcheck disable=SC2086 # two words
+			set -- $_p
+			if ctl "$_d" set --layer "$_l" --velocity "$1" \
+				--power "$2" >/dev/null 2>&1; then
+				echo set >>"$work/params.ok"
+			else
+				echo "set $_d layer $_l" >>"$work/params.bad"
+			fi
 		done
 	done
 }
