@@ -254,9 +254,11 @@ int optsim_dev_set_params_locked(struct optsim_dev *dev,
  * @layers: bit mask of the layers to change, or OPTSIM_LAYERS_ALL
  * @why: set to a message saying what is wrong when the change is refused
  *
- * See optsim_dev_set_params_locked().
+ * See optsim_dev_set_params_locked(). Waits for the model_lock
+ * interruptibly: an OPC may hold it for seconds.
  *
- * Return: 0, -ENOMEDIUM, -EINVAL or -ENOMEM.
+ * Return: 0, -ENOMEDIUM, -EINVAL, -ENOMEM, or -EINTR when a signal came
+ * while waiting.
  */
 int optsim_dev_set_params(struct optsim_dev *dev,
 			  const struct optsim_params p[OPTSIM_MAX_LAYERS],
@@ -264,7 +266,10 @@ int optsim_dev_set_params(struct optsim_dev *dev,
 {
 	int ret;
 
-	mutex_lock(&dev->model_lock);
+	if (mutex_lock_interruptible(&dev->model_lock)) {
+		*why = "interrupted while waiting for the drive";
+		return -EINTR;
+	}
 	ret = optsim_dev_set_params_locked(dev, p, layers, why);
 	mutex_unlock(&dev->model_lock);
 	return ret;
