@@ -418,7 +418,8 @@ static int optsim_ioc_drive_status(struct optsim_dev *dev)
  *
  * Return: 0 or a negative errno: -ENOTTY for an unknown request, -EPERM,
  * -EFAULT, -EINVAL, -ENOMEDIUM, -EMEDIUMTYPE, -EALREADY, -EBUSY, -EROFS,
- * -ENOMEM, -EINTR (a signal while waiting for another request); for LOAD and SAVE of images also -EBADF, -EBADMSG, -EOPNOTSUPP
+ * -ENOMEM, -EINTR (a signal while waiting for another request); for LOAD
+ * and SAVE of images also -EBADF, -EBADMSG, -EOPNOTSUPP
  * and the file system's errors.
  */
 int optsim_ioctl(struct optsim_dev *dev, struct block_device *bdev,
