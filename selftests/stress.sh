@@ -89,7 +89,8 @@ loop_params() {
 import json, sys
 for l in json.load(sys.stdin)["layers"]:
     if l["layer"] == int(sys.argv[1]):
-        print(l["velocity_mms"] / 1000, l["write_power_uw"] / 1000)
+        print("%.3f %.3f" % (l["velocity_mms"] / 1000,
+                             l["write_power_uw"] / 1000))
 ' "$_l") || { echo "get $_d" >>"$work/params.bad"; continue; }
 			# shellcheck disable=SC2086 # two words
 			set -- $_p
