@@ -34,6 +34,8 @@
 #define MSG_MAX			NL_MSG_MAX
 #define FENCE_SEQ		0x7fffffffU
 #define NOBODY			65534
+/* drain()'s answer for a message nothing answered */
+#define NO_ANSWER		INT_MAX
 
 static uint64_t rng;
 
@@ -256,14 +258,14 @@ static int send_fence(int fd)
 /*
  * Read what the message seq got until the fence is answered (and a dump
  * the message started is done). Returns the message's error (0 when it
- * got an ack or replies only, 1 when it got no answer), or -1 when the
- * fence never came or failed.
+ * got an ack or replies only; NO_ANSWER, not 1, which is EPERM, when it
+ * got none), or -1 when the fence never came or failed.
  */
 static int drain(int fd, uint32_t seq, struct nl_stats *st)
 {
 	static char buf[65536];
 	bool fence = false, dump_open = false;
-	int err = 1;
+	int err = NO_ANSWER;
 
 	while (!fence || dump_open) {
 		ssize_t n = recv(fd, buf, sizeof(buf), 0);
@@ -297,7 +299,7 @@ static int drain(int fd, uint32_t seq, struct nl_stats *st)
 				st->dumps++;
 			} else {
 				st->replies++;
-				if (err == 1)
+				if (err == NO_ANSWER)
 					err = 0;
 				if (nh->nlmsg_flags & NLM_F_MULTI)
 					dump_open = true;
@@ -378,7 +380,7 @@ static void fuzz(uint16_t family, unsigned long count, bool unpriv,
 				return;
 			continue;
 		}
-		if (err == 1) {
+		if (err == NO_ANSWER) {
 			st->no_answer++;
 			continue;
 		}
