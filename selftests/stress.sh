@@ -115,7 +115,10 @@ loop_media() {
 				echo finalize >>"$work/media.ok"
 			fi
 			# fio has the drive open: refused as busy.
-			if _e=$(ctl "$_d" eject 2>&1); then
+			_e=$(ctl "$_d" eject 2>&1)
+			_rc=$?
+			busy || break
+			if [ "$_rc" -eq 0 ]; then
 				echo "eject $_d succeeded" >>"$work/media.bad"
 			elif printf '%s' "$_e" | grep -qi 'busy'; then
 				echo eject >>"$work/media.ok"
@@ -137,7 +140,10 @@ loop_drives() {
 			echo "create/remove 3" >>"$work/drives.bad"
 		fi
 		for _i in 1 2; do
-			if "$OPTSIMCTL" remove "$_i" >/dev/null 2>&1; then
+			"$OPTSIMCTL" remove "$_i" >/dev/null 2>&1
+			_rc=$?
+			busy || break
+			if [ "$_rc" -eq 0 ]; then
 				echo "remove $_i succeeded" >>"$work/drives.bad"
 			else
 				echo "remove busy" >>"$work/drives.ok"
@@ -149,7 +155,7 @@ loop_drives() {
 loop_rmmod() {
 	while ! [ -e "$work/stop" ]; do
 		if rmmod optsim 2>/dev/null; then
-			echo "rmmod succeeded" >>"$work/rmmod.bad"
+			busy && echo "rmmod succeeded" >>"$work/rmmod.bad"
 			break
 		fi
 		echo rmmod >>"$work/rmmod.ok"
@@ -169,13 +175,35 @@ run_fio() {
 	echo $? >"$work/fio.$1.rc"
 }
 
+# busy: true while every fio surely runs (it runs SECONDS_RUN after its
+# start-up): a refusal that must come of a busy drive counts only then.
+busy() {
+	[ "$(date +%s)" -lt "$deadline" ]
+}
+
+# is_open N: some process has drive N's node open.
+is_open() {
+	for _f in /proc/[0-9]*/fd/*; do
+		[ "$(readlink "$_f" 2>/dev/null)" = "$(node "$1")" ] && return 0
+	done
+	return 1
+}
+
 stress() {
 	for _i in $DRIVES; do
 		run_fio "$_i" &
 		pids="$pids $!"
 	done
-	# fio has the drives open before the loops start.
-	sleep 2
+	# fio has every drive open before the loops start (its start-up takes
+	# seconds under TCG); from then on it runs SECONDS_RUN.
+	_t=0
+	for _i in $DRIVES; do
+		while ! is_open "$_i" && [ "$_t" -lt 120 ]; do
+			sleep 1
+			_t=$((_t + 1))
+		done
+	done
+	deadline=$(($(date +%s) + SECONDS_RUN - 2))
 	for _l in loop_params loop_media loop_drives loop_rmmod; do
 		$_l &
 		pids="$pids $!"
