@@ -867,6 +867,9 @@ TEST_F_TIMEOUT(fault, every_request, 7200)
 	void *buf;
 	int fd;
 
+	/* The 6.1 harness runs the test after a SKIP() in the setup. */
+	if (c->nth < 0)
+		SKIP(return, "no fault injection here");
 	for (i = 0; i < sizeof(fops) / sizeof(fops[0]); i++)
 		ASSERT_TRUE(run_op(_metadata, c, &fops[i]));
 	TH_LOG("fault injection: %lu allocations counted, %lu failures injected: %lu refused cleanly, %lu absorbed, %lu unclean",
