@@ -652,6 +652,24 @@ static void disarm(struct fctx *c)
 }
 
 /*
+ * The request with its nth allocation failed: its errno, and in *rem what
+ * was left of n (0: the failure was injected).
+ */
+static int attempt(struct fctx *c, const struct fop *f, unsigned int n,
+		   unsigned int *rem)
+{
+	int r;
+
+	arm(c, f);
+	set_nth(c, n);
+	r = f->op(c);
+	*rem = get_nth(c);
+	set_nth(c, 0);
+	disarm(c);
+	return r;
+}
+
+/*
  * A line in the kernel log. The kernel reports a failed vmalloc or page
  * allocation with a stack trace; scan-klog.sh accepts those between
  * "optsim_fault: injecting into" and "optsim_fault: done injecting".
@@ -694,12 +712,7 @@ static bool run_op_points(struct __test_metadata *_metadata, struct fctx *c,
 		TH_LOG("%s: setting up failed", f->name);
 		return false;
 	}
-	arm(c, f);
-	set_nth(c, F_BIG);
-	r = f->op(c);
-	rem = get_nth(c);
-	set_nth(c, 0);
-	disarm(c);
+	r = attempt(c, f, F_BIG, &rem);
 	f->post(c);
 	if (r) {
 		TH_LOG("%s: fails without injection: %s", f->name, strerror(r));
@@ -720,12 +733,7 @@ static bool run_op_points(struct __test_metadata *_metadata, struct fctx *c,
 			TH_LOG("%s: setting up failed at point %u", f->name, n);
 			return false;
 		}
-		arm(c, f);
-		set_nth(c, n);
-		r = f->op(c);
-		rem = get_nth(c);
-		set_nth(c, 0);
-		disarm(c);
+		r = attempt(c, f, n, &rem);
 		if (rem) {
 			/* fewer allocations this time: nothing failed */
 			if (r) {
