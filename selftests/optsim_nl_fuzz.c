@@ -213,7 +213,18 @@ static unsigned int build(char *msg, uint16_t family, uint32_t seq,
 		break;
 	}
 	nh->nlmsg_len = len;
-	nh->nlmsg_type = below(32) ? family : (uint16_t)below(family + 4);
+	/*
+	 * Now and then a type that is not the family: the netlink core's own
+	 * (NOOP, ERROR, DONE, OVERRUN) or no family at all. Never another
+	 * family: its answers are its own (taskstats says ESRCH).
+	 */
+	if (!below(32)) {
+		static const uint16_t other[] = { 0, 1, 2, 3, 0xfffe, 0xffff };
+
+		nh->nlmsg_type = other[below(6)];
+	} else {
+		nh->nlmsg_type = family;
+	}
 	nh->nlmsg_flags = flags;
 	nh->nlmsg_seq = seq;
 	/* A message length shorter than what is sent (the rest: garbage). */
