@@ -181,29 +181,15 @@ busy() {
 	[ "$(date +%s)" -lt "$deadline" ]
 }
 
-# is_open N: some process has drive N's node open.
-is_open() {
-	for _f in /proc/[0-9]*/fd/*; do
-		[ "$(readlink "$_f" 2>/dev/null)" = "$(node "$1")" ] && return 0
-	done
-	return 1
-}
-
 stress() {
+	# fio runs SECONDS_RUN from its start-up on: the window closes before.
+	deadline=$(($(date +%s) + SECONDS_RUN - 1))
 	for _i in $DRIVES; do
 		run_fio "$_i" &
 		pids="$pids $!"
 	done
-	# fio has every drive open before the loops start (its start-up takes
-	# seconds under TCG); from then on it runs SECONDS_RUN.
-	_t=0
-	for _i in $DRIVES; do
-		while ! is_open "$_i" && [ "$_t" -lt 120 ]; do
-			sleep 1
-			_t=$((_t + 1))
-		done
-	done
-	deadline=$(($(date +%s) + SECONDS_RUN - 2))
+	# fio has the drives open before the loops start.
+	sleep 5
 	for _l in loop_params loop_media loop_drives loop_rmmod; do
 		$_l &
 		pids="$pids $!"
