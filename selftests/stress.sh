@@ -115,6 +115,7 @@ loop_media() {
 				echo finalize >>"$work/media.ok"
 			fi
 			# fio has the drive open: refused as busy.
+			busy || break
 			_e=$(ctl "$_d" eject 2>&1)
 			_rc=$?
 			busy || break
@@ -140,6 +141,8 @@ loop_drives() {
 			echo "create/remove 3" >>"$work/drives.bad"
 		fi
 		for _i in 1 2; do
+			# Only while fio surely has them open.
+			busy || break
 			"$OPTSIMCTL" remove "$_i" >/dev/null 2>&1
 			_rc=$?
 			busy || break
@@ -154,6 +157,7 @@ loop_drives() {
 
 loop_rmmod() {
 	while ! [ -e "$work/stop" ]; do
+		busy || break
 		if rmmod optsim 2>/dev/null; then
 			busy && echo "rmmod succeeded" >>"$work/rmmod.bad"
 			break
