@@ -216,7 +216,8 @@ void optsim_dev_unfreeze(struct optsim_dev *dev)
  * to the old medium first.
  *
  * Return: 0; -EINVAL (a bad request); -EBUSY (the drive is open elsewhere
- * or mounted, or the image is loaded already); the errors of
+ * or mounted, or the image is loaded already); -EINTR (a signal came while
+ * waiting for model_lock; nothing changed); the errors of
  * optsim_image_load() and optsim_medium_create().
  */
 int optsim_dev_load(struct optsim_dev *dev, struct block_device *bdev,
@@ -257,7 +258,12 @@ int optsim_dev_load(struct optsim_dev *dev, struct block_device *bdev,
 		}
 	}
 
-	mutex_lock(&dev->model_lock);
+	/* A long OPC may hold model_lock: a signal ends the wait (EINTR). */
+	if (mutex_lock_interruptible(&dev->model_lock)) {
+		*why = "interrupted while waiting for the drive";
+		optsim_medium_destroy(m);
+		return -EINTR;
+	}
 	mutex_lock(&dev->lock);
 	if (dev->open_count > opens) {
 		*why = "the drive is open elsewhere, or mounted";
@@ -328,9 +334,11 @@ int optsim_dev_set_params_locked(struct optsim_dev *dev,
  * @layers: bit mask of the layers to change, or OPTSIM_LAYERS_ALL
  * @why: set to a message saying what is wrong when the change is refused
  *
- * See optsim_dev_set_params_locked().
+ * See optsim_dev_set_params_locked(). Waits for the model_lock
+ * interruptibly: an OPC may hold it for seconds.
  *
- * Return: 0, -ENOMEDIUM, -EINVAL or -ENOMEM.
+ * Return: 0, -ENOMEDIUM, -EINVAL, -ENOMEM, or -EINTR when a signal came
+ * while waiting.
  */
 int optsim_dev_set_params(struct optsim_dev *dev,
 			  const struct optsim_params p[OPTSIM_MAX_LAYERS],
@@ -338,7 +346,10 @@ int optsim_dev_set_params(struct optsim_dev *dev,
 {
 	int ret;
 
-	mutex_lock(&dev->model_lock);
+	if (mutex_lock_interruptible(&dev->model_lock)) {
+		*why = "interrupted while waiting for the drive";
+		return -EINTR;
+	}
 	ret = optsim_dev_set_params_locked(dev, p, layers, why);
 	mutex_unlock(&dev->model_lock);
 	return ret;
@@ -606,7 +617,9 @@ static void optsim_dev_destroy(struct optsim_dev *dev)
  *
  * Return: the drive, or ERR_PTR(): -EEXIST when @index is taken, -ENOSPC
  * when every index is, -EINVAL for an impossible geometry, -ENODEV while
- * the module unloads, -ENOMEM.
+ * the module unloads or when the SCSI midlayer could not add the drive's
+ * LUN (__scsi_add_device() says -ENODEV whatever failed, a lack of memory
+ * included), -ENOMEM.
  */
 struct optsim_dev *optsim_dev_add(u32 index,
 				  const struct optsim_media_type *type,

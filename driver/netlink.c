@@ -681,8 +681,14 @@ static int optsim_nl_params_set_doit(struct sk_buff *skb,
 		ret = PTR_ERR(dev);
 		goto out_unlock;
 	}
-	/* Absent values stay: start from what is set, with nothing racing. */
-	mutex_lock(&dev->model_lock);
+	/*
+	 * Absent values stay: start from what is set, with nothing racing.
+	 * An OPC may hold model_lock for seconds: a signal ends the wait.
+	 */
+	if (mutex_lock_interruptible(&dev->model_lock)) {
+		ret = -EINTR;
+		goto out_unlock;
+	}
 	mutex_lock(&dev->lock);
 	if (dev->medium) {
 		nr_layers = dev->medium->geo.layers;

@@ -21,7 +21,8 @@ ksft_dir=$(cd "$(dirname "$0")" && pwd -P)
 . "$ksft_dir/lib.sh"
 
 LAYER=32768
-FUZZ=400
+# Mutated images loaded through the kernel (OPTSIM_IMAGE_FUZZ overrides).
+FUZZ=${OPTSIM_IMAGE_FUZZ:-400}
 
 tap_plan 81
 
@@ -536,25 +537,41 @@ EJECT = 0x40000000 | (16 << 16) | (0xBD << 8) | 0x04
 ok = {errno.EINVAL, errno.EBADMSG, errno.EOPNOTSUPP}
 rnd = random.Random(1)
 path = good + ".fuzz"
+shutil.copyfile(good, path)
 d = os.open("/dev/optsim", os.O_RDONLY | os.O_NONBLOCK)
 loaded = 0
 for i in range(n):
-    shutil.copyfile(good, path)
+    # A few bytes changed in the copy, put back after the case.
+    base = 0 if i % 2 else 65536
+    saved = []
     with open(path, "r+b") as f:
-        base = 0 if i % 2 else 65536
         for _ in range(rnd.randint(1, 4)):
-            f.seek(base + rnd.randrange(320 if i % 4 < 2 else 4096))
+            off = base + rnd.randrange(320 if i % 4 < 2 else 4096)
+            f.seek(off)
+            saved.append((off, f.read(1)))
+            f.seek(off)
             f.write(bytes([rnd.randrange(256)]))
     fd = os.open(path, os.O_RDWR)
+    took = False
     try:
         fcntl.ioctl(d, LOAD, struct.pack("<IIQIiQ", 0, 0, 0, 1, fd, 0))
         loaded += 1
+        took = True
         fcntl.ioctl(d, EJECT, bytes(16))
     except OSError as e:
         if e.errno not in ok:
             print("case %d: unexpected %s" % (i, errno.errorcode[e.errno]))
             sys.exit(1)
     os.close(fd)
+    if took:
+        # a loaded image is the drive's to rewrite: start again
+        shutil.copyfile(good, path)
+    else:
+        # a refused one is left as it was: put the bytes back
+        with open(path, "r+b") as f:
+            for off, b in reversed(saved):
+                f.seek(off)
+                f.write(b)
 print("%d cases, %d loaded" % (n, loaded))
 PY
 

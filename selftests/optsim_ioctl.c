@@ -6,7 +6,10 @@
  */
 #include "optsim_utils.h"
 
+#include <signal.h>
+#include <time.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <linux/capability.h>
 
@@ -896,6 +899,64 @@ TEST_F(ioctl, eperm_empty)
 	get_info(_metadata, self->fd, &info);
 	EXPECT_EQ((__u32)OPTSIM_MEDIA_NONE, info.media);
 	EXPECT_EQ(0ULL, info.capacity);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * A request waiting for the drive while an OPC holds it (seconds under
+ * TCG, minutes on the debug kernel) is ended by a signal with EINTR,
+ * changing nothing; the OPC goes on. The debug kernel's hung-task check
+ * found FINALIZE asleep uninterruptibly for over 120 s behind an OPC.
+ */
+TEST_F_TIMEOUT(ioctl, wait_interruptible, Q_OPC_TIMEOUT)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
+	struct itimerval it = { .it_value = { .tv_usec = 500000 } };
+	struct timespec t0, t1;
+	struct optsim_info info;
+	struct optsim_opc o;
+	int status, ret, err;
+	long ms;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int fd = open(DEV_PATH, DEV_FLAGS);
+
+		_exit(fd >= 0 && !do_opc(fd, OPTSIM_LAYER_ALL, &o) ? 0 : 1);
+	}
+	/* The OPC takes the drive. */
+	usleep(200000);
+	ASSERT_OK(sigaction(SIGALRM, &sa, NULL));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_OK(setitimer(ITIMER_REAL, &it, NULL));
+	ret = do_finalize(self->fd);
+	err = errno;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		TH_LOG("the OPC failed");
+	}
+	if (ms < 450)
+		SKIP(return, "the OPC ended within %ld ms, before the signal", ms);
+	/* It waited for the drive: the signal ended the wait. */
+	EXPECT_EQ(-1, ret);
+	EXPECT_EQ(EINTR, err) {
+		TH_LOG("FINALIZE waited %ld ms and gave %s", ms,
+		       ret ? strerror(err) : "success");
+	}
+	EXPECT_GT(2500, ms);
+	/* Nothing changed but what the OPC did. */
+	get_info(_metadata, self->fd, &info);
+	EXPECT_EQ(self->info.flags, info.flags);
+	EXPECT_EQ(self->info.recorded_clusters[0], info.recorded_clusters[0]);
+	EXPECT_EQ(self->info.recorded_clusters[1], info.recorded_clusters[1]);
 }
 
 TEST_HARNESS_MAIN
