@@ -558,6 +558,7 @@ static int optsim_image_fill(struct optsim_medium *m, u64 index, void *dst)
  * @x: what to write
  * @first: first cluster of the request
  * @last: last cluster of the request
+ * @h: the model's scratch, the writer's own
  *
  * Whole clusters go to the file: the parts of the end clusters that the
  * request leaves keep what they held (zeros on a cluster not recorded).
@@ -568,7 +569,7 @@ static int optsim_image_fill(struct optsim_medium *m, u64 index, void *dst)
  * Return: 0; -ENOMEM; the file system's error (-ENOSPC when it is full).
  */
 int optsim_image_write(struct optsim_medium *m, const struct optsim_xfer *x,
-		       u64 first, u64 last)
+		       u64 first, u64 last, struct osm_rll_hist *h)
 	__must_hold(&m->write_lock)
 {
 	struct optsim_image *img = m->image;
@@ -611,7 +612,7 @@ int optsim_image_write(struct optsim_medium *m, const struct optsim_xfer *x,
 	img->data_unsynced = true;
 	for (index = first; index <= last; index++)
 		optsim_store_record(m, index, img->bounce +
-				    (index - first) * OPTSIM_CLUSTER_BYTES);
+				    (index - first) * OPTSIM_CLUSTER_BYTES, h);
 	for (block = div_u64(first, OPTSIM_IMAGE_META_RECORDS);
 	     block <= div_u64(last, OPTSIM_IMAGE_META_RECORDS); block++)
 		set_bit(block, img->meta_dirty);

@@ -220,7 +220,7 @@ struct optsim_image {
  *	half recorded. A write to a medium in memory stages its clusters and
  *	runs the model before it takes the lock (store.c); an image-backed
  *	medium's write does everything under it. Also protects @recorded,
- *	@nwa_cluster, @mem_bytes and @hist, and is held to replace a layer's
+ *	@nwa_cluster and @mem_bytes, and is held to replace a layer's
  *	@table. Taken after the device's lock.
  * @recorded: clusters holding data, per layer
  * @nwa_cluster: one past the highest recorded cluster (0 when blank)
@@ -241,9 +241,6 @@ struct optsim_image {
  *	takes a reference (optsim_recorder_snapshot()), and under @write_lock
  *	compares it with the current one (optsim_recorder_current()). Readers
  *	under @write_lock use rcu_dereference_protected().
- * @hist: the model's scratch for writes to an image-backed medium, which
- *	run the model under @write_lock; writes to a medium in memory bring
- *	their own
  * @srm: a BD-R's tracks and sessions; under @write_lock
  * @fmt: a BD-RE's format; under @write_lock
  * @image: the file the medium lives in, or NULL for a medium in memory.
@@ -264,7 +261,6 @@ struct optsim_medium {
 	struct optsim_params params[OPTSIM_MAX_LAYERS];
 	struct osm_stack stack;
 	struct optsim_table __rcu *table[OPTSIM_MAX_LAYERS];
-	struct osm_rll_hist *hist;
 	struct optsim_srm srm;
 	struct optsim_format fmt;
 	struct optsim_image *image;
@@ -512,7 +508,8 @@ void optsim_recorder_run(const struct optsim_medium *m,
 			 struct osm_quality *q);
 void optsim_recorder_record(struct optsim_medium *m,
 			    const struct optsim_cluster *cl, const void *data,
-			    u64 index, u32 layer, struct osm_quality *q);
+			    u64 index, u32 layer, struct osm_rll_hist *h,
+			    struct osm_quality *q);
 void optsim_recorder_compile_in(const struct optsim_medium *m,
 				const struct optsim_params *p, u32 layer,
 				struct osm_compile_in *in);
@@ -539,6 +536,7 @@ struct optsim_xfer {
 };
 
 /* store.c */
+struct optsim_stage;
 void optsim_store_init(u64 limit_bytes);
 u64 optsim_store_mem_used(void);
 u64 optsim_store_mem_limit(void);
@@ -547,13 +545,17 @@ blk_status_t optsim_store_read(struct optsim_medium *m,
 void optsim_store_quality(struct optsim_medium *m, u64 first, u32 count,
 			  struct optsim_quality_rec *recs);
 bool optsim_store_recorded(struct optsim_medium *m, u64 index);
+struct optsim_stage *optsim_stage_create(void);
+void optsim_stage_destroy(struct optsim_stage *st);
 blk_status_t optsim_store_write(struct optsim_medium *m,
+				struct optsim_stage *st,
 				const struct optsim_xfer *x,
 				struct optsim_refusal *why);
 void optsim_store_forget(struct optsim_medium *m);
 struct optsim_cluster *optsim_store_entry(struct optsim_medium *m, u64 index,
 					  gfp_t gfp);
-void optsim_store_record(struct optsim_medium *m, u64 index, const void *data);
+void optsim_store_record(struct optsim_medium *m, u64 index, const void *data,
+			 struct osm_rll_hist *h);
 void optsim_store_destroy(struct optsim_medium *m);
 
 /* image.c */
@@ -564,7 +566,7 @@ void optsim_image_close(struct optsim_medium *m);
 blk_status_t optsim_image_read(struct optsim_medium *m,
 			       const struct optsim_xfer *x);
 int optsim_image_write(struct optsim_medium *m, const struct optsim_xfer *x,
-		       u64 first, u64 last);
+		       u64 first, u64 last, struct osm_rll_hist *h);
 int optsim_image_forget(struct optsim_medium *m);
 int optsim_image_save(struct optsim_dev *dev, struct block_device *bdev,
 		      int fd, const char **why);
@@ -574,6 +576,7 @@ extern const struct blk_mq_ops optsim_mq_ops;
 blk_status_t optsim_io_read(struct optsim_dev *dev, struct optsim_medium *m,
 			    const struct optsim_xfer *x, u64 *bad_cluster);
 blk_status_t optsim_io_write(struct optsim_dev *dev, struct optsim_medium *m,
+			     struct optsim_stage *st,
 			     const struct optsim_xfer *x,
 			     struct optsim_refusal *why);
 

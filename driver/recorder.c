@@ -230,8 +230,8 @@ void optsim_recorder_exit(void)
 }
 
 /**
- * optsim_recorder_init() - give a new medium its working memory and the
- *	tables of its default parameters
+ * optsim_recorder_init() - give a new medium the tables of its default
+ *	parameters
  * @m: the medium, with type, geometry, stack and params set
  *
  * Return: 0, -EINVAL or -ENOMEM; on failure nothing is left to undo.
@@ -241,9 +241,6 @@ int optsim_recorder_init(struct optsim_medium *m)
 	struct optsim_table *tab;
 	u32 layer;
 
-	m->hist = kmalloc(sizeof(*m->hist), GFP_KERNEL);
-	if (!m->hist)
-		return -ENOMEM;
 	for (layer = 0; layer < m->geo.layers; layer++) {
 		tab = optsim_table_get(m, &m->params[layer], layer);
 		if (IS_ERR(tab)) {
@@ -268,8 +265,6 @@ void optsim_recorder_destroy(struct optsim_medium *m)
 		optsim_table_put(rcu_dereference_protected(m->table[layer], 1));
 		RCU_INIT_POINTER(m->table[layer], NULL);
 	}
-	kfree(m->hist);
-	m->hist = NULL;
 }
 
 /**
@@ -373,15 +368,17 @@ void optsim_recorder_run(const struct optsim_medium *m,
  * @data: the cluster's data, mapped contiguously (OPTSIM_CLUSTER_BYTES)
  * @index: its index on the medium
  * @layer: its layer
+ * @h: the model's scratch, the writer's own (&struct optsim_stage)
  * @q: the record
  *
- * Runs the model on the cluster's data with the layer's current table, in
- * the medium's scratch. The write path of image-backed media uses it; see
+ * Runs the model on the cluster's data with the layer's current table.
+ * The write path of image-backed media uses it; see
  * optsim_recorder_run().
  */
 void optsim_recorder_record(struct optsim_medium *m,
 			    const struct optsim_cluster *cl, const void *data,
-			    u64 index, u32 layer, struct osm_quality *q)
+			    u64 index, u32 layer, struct osm_rll_hist *h,
+			    struct osm_quality *q)
 	__must_hold(&m->write_lock)
 {
 	/* set_table() replaces it under write_lock only: see the top. */
@@ -389,7 +386,7 @@ void optsim_recorder_record(struct optsim_medium *m,
 		rcu_dereference_protected(m->table[layer],
 					  lockdep_is_held(&m->write_lock));
 
-	optsim_recorder_run(m, tab, data, index, cl->writes, m->hist, q);
+	optsim_recorder_run(m, tab, data, index, cl->writes, h, q);
 }
 
 /**

@@ -92,16 +92,57 @@ struct optsim_staged {
 };
 
 /**
- * struct optsim_stage - a write to a medium in memory, staged
- * @hist: the recording model's scratch, the writer's own
- * @c: the request's clusters, in order
+ * struct optsim_stage - a writer's scratch: the model's working memory and
+ *	a write to a medium in memory, staged outside the medium's write_lock
+ * @lock: makes the scratch one writer's. A write holds it from the start
+ *	of its staging to the end of its commit (an image-backed medium's
+ *	whole write), and takes the medium's write_lock inside it. A scratch
+ *	belongs to a hardware queue (queue.c, init_hctx) or to a
+ *	drive's MMC front. The queue alone does not make it exclusive: the
+ *	queue is blocking, so a task may be preempted or moved to another CPU
+ *	inside optsim_queue_rq() while another task submitting on the queue's
+ *	CPU enters it too; they take turns here. The MMC front's commands
+ *	run one at a time, so its scratch is never contended.
+ * @hist: the recording model's scratch; the model fills what it uses
+ * @c: the request's clusters, in order; a write clears as many as it
+ *	touches before it stages them, and gives back what they hold
+ *	(optsim_stage_release()) before it drops @lock
  *
- * Allocated per write: the model's scratch is too big for the stack.
+ * Allocated once, with its queue or drive (optsim_stage_create()): it is
+ * too big for the stack (the histogram alone is 11 KB) and too costly to
+ * allocate on every write.
  */
 struct optsim_stage {
+	struct mutex lock;	/* one writer at a time: see @lock */
 	struct osm_rll_hist hist;
 	struct optsim_staged c[OPTSIM_RQ_CLUSTERS];
 };
+
+/**
+ * optsim_stage_create() - allocate a writer's scratch
+ *
+ * Return: the scratch, or NULL when memory runs out.
+ */
+struct optsim_stage *optsim_stage_create(void)
+{
+	struct optsim_stage *st = kvzalloc(sizeof(*st), GFP_KERNEL);
+
+	if (st)
+		mutex_init(&st->lock);
+	return st;
+}
+
+/**
+ * optsim_stage_destroy() - free a writer's scratch
+ * @st: the scratch, or NULL; no write uses it any more
+ */
+void optsim_stage_destroy(struct optsim_stage *st)
+{
+	if (!st)
+		return;
+	mutex_destroy(&st->lock);
+	kvfree(st);
+}
 
 /*
  * Copy @len bytes between @buf and the store. @pos is the byte address on
@@ -354,24 +395,30 @@ static void optsim_store_publish(struct optsim_medium *m,
  * @m: the medium; the caller holds its write_lock
  * @index: the cluster; it has an entry
  * @data: the cluster's 64 KiB, as they will read back
+ * @h: the model's scratch, the writer's own
  *
  * Lets the recording model say how the cluster came out, under the lock,
  * counts the write, and marks the cluster recorded. The write path of
  * image-backed media uses it.
  */
-void optsim_store_record(struct optsim_medium *m, u64 index, const void *data)
+void optsim_store_record(struct optsim_medium *m, u64 index, const void *data,
+			 struct osm_rll_hist *h)
 	__must_hold(&m->write_lock)
 {
 	struct optsim_cluster *cl = xa_load(&m->clusters, index);
 	struct osm_quality q;
 
 	optsim_recorder_record(m, cl, data, index,
-			       optsim_medium_cluster_layer(m, index), &q);
+			       optsim_medium_cluster_layer(m, index), h, &q);
 	optsim_store_publish(m, cl, index, &q);
 }
 
-/* Give back what a staged write holds: pages, charge, table references. */
-static void optsim_stage_free(struct optsim_stage *st, unsigned int n)
+/*
+ * Give back what the first @n staged clusters of @st hold: pages, charge,
+ * table references. The scratch itself stays the writer's.
+ */
+static void optsim_stage_release(struct optsim_stage *st, unsigned int n)
+	__must_hold(&st->lock)
 {
 	struct optsim_staged *sc;
 	unsigned int i, j;
@@ -385,7 +432,6 @@ static void optsim_stage_free(struct optsim_stage *st, unsigned int n)
 			atomic64_sub(OPTSIM_CLUSTER_BYTES, &optsim_mem_used);
 		optsim_table_put(sc->tab);
 	}
-	kfree(st);
 }
 
 /*
@@ -543,14 +589,15 @@ static void optsim_stage_commit(struct optsim_medium *m, u64 index,
 	optsim_store_publish(m, cl, index, &sc->q);
 }
 
-/* A write to a medium in memory: see the top of the file. */
+/* A write to a medium in memory, staged in @st: see the top of the file. */
 static int optsim_store_write_mem(struct optsim_medium *m,
+				  struct optsim_stage *st,
 				  const struct optsim_xfer *x, u64 first,
 				  u64 last, struct optsim_refusal *why)
+	__must_hold(&st->lock)
 {
 	unsigned int n = last - first + 1;
 	struct optsim_staged *sc;
-	struct optsim_stage *st;
 	u64 index;
 	u32 layer;
 	int ret;
@@ -559,11 +606,7 @@ static int optsim_store_write_mem(struct optsim_medium *m,
 	ret = optsim_store_check(m, first, last, why);
 	if (ret)
 		return ret;
-	st = kzalloc(sizeof(*st), GFP_NOIO);
-	if (!st) {
-		optsim_store_refuse(why, OPTSIM_REASON_NO_MEMORY, first);
-		return -ENOMEM;
-	}
+	memset(st->c, 0, n * sizeof(st->c[0]));
 
 	/* Outside the lock: the new content and the model's verdict. */
 	for (index = first; index <= last; index++) {
@@ -605,19 +648,24 @@ static int optsim_store_write_mem(struct optsim_medium *m,
 		m->fmt.formatted = true;
 out_unlock:
 	mutex_unlock(&m->write_lock);
-	optsim_stage_free(st, n);
+	optsim_stage_release(st, n);
 	return ret;
 
 out_refuse:
 	optsim_store_refuse(why, OPTSIM_REASON_NO_MEMORY, index);
-	optsim_stage_free(st, n);
+	optsim_stage_release(st, n);
 	return ret;
 }
 
-/* A write to an image-backed medium: all under write_lock (image.c). */
+/*
+ * A write to an image-backed medium: all under write_lock (image.c), the
+ * model in @st's scratch.
+ */
 static int optsim_store_write_image(struct optsim_medium *m,
+				    struct optsim_stage *st,
 				    const struct optsim_xfer *x, u64 first,
 				    u64 last, struct optsim_refusal *why)
+	__must_hold(&st->lock)
 {
 	int ret;
 
@@ -625,7 +673,7 @@ static int optsim_store_write_image(struct optsim_medium *m,
 	ret = optsim_store_check(m, first, last, why);
 	if (ret)
 		goto out_unlock;
-	ret = optsim_image_write(m, x, first, last);
+	ret = optsim_image_write(m, x, first, last, &st->hist);
 	if (ret) {
 		optsim_store_refuse(why, OPTSIM_REASON_IMAGE_ERROR, first);
 		goto out_unlock;
@@ -641,6 +689,7 @@ out_unlock:
 /**
  * optsim_store_write() - record a write
  * @m: the medium
+ * @st: the writer's scratch (optsim_stage_create()); taken for the write
  * @x: what to write, and where
  * @why: set to why the write was refused when it is
  *
@@ -661,6 +710,7 @@ out_unlock:
  * failure @why says why.
  */
 blk_status_t optsim_store_write(struct optsim_medium *m,
+				struct optsim_stage *st,
 				const struct optsim_xfer *x,
 				struct optsim_refusal *why)
 {
@@ -675,10 +725,12 @@ blk_status_t optsim_store_write(struct optsim_medium *m,
 		why->err = optsim_store_refuse(why, OPTSIM_REASON_UNSPEC, first);
 		return BLK_STS_IOERR;
 	}
+	mutex_lock(&st->lock);
 	if (m->image)
-		ret = optsim_store_write_image(m, x, first, last, why);
+		ret = optsim_store_write_image(m, st, x, first, last, why);
 	else
-		ret = optsim_store_write_mem(m, x, first, last, why);
+		ret = optsim_store_write_mem(m, st, x, first, last, why);
+	mutex_unlock(&st->lock);
 	why->err = ret;
 	return errno_to_blk_status(ret);
 }
