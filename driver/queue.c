@@ -20,15 +20,23 @@ static void optsim_account(struct optsim_dev *dev, struct optsim_medium *m,
 					 OPTSIM_STAT_BYTES_READ;
 	enum optsim_stat clusters = write ? OPTSIM_STAT_CLUSTERS_WRITTEN :
 					    OPTSIM_STAT_CLUSTERS_READ;
+	u64 nbytes[OPTSIM_MAX_LAYERS] = {}, nclusters[OPTSIM_MAX_LAYERS] = {};
 	u64 index, next;
 	u32 layer;
 
+	/* Summed first: the counters are shared by every CPU. */
 	for (index = pos >> OPTSIM_CLUSTER_SHIFT; pos < end; index++) {
 		next = min(end, (index + 1) << OPTSIM_CLUSTER_SHIFT);
 		layer = optsim_medium_cluster_layer(m, index);
-		optsim_stat_add(dev, layer, bytes, next - pos);
-		optsim_stat_add(dev, layer, clusters, 1);
+		nbytes[layer] += next - pos;
+		nclusters[layer]++;
 		pos = next;
+	}
+	for (layer = 0; layer < OPTSIM_MAX_LAYERS; layer++) {
+		if (!nclusters[layer])
+			continue;
+		optsim_stat_add(dev, layer, bytes, nbytes[layer]);
+		optsim_stat_add(dev, layer, clusters, nclusters[layer]);
 	}
 }
 

@@ -145,14 +145,13 @@ void optsim_stage_destroy(struct optsim_stage *st)
 }
 
 /*
- * Copy @len bytes between @buf and the store. @pos is the byte address on
- * the medium. A read (@st NULL) copies from recorded clusters, and reads
- * clusters that are not recorded as zeros; a write copies into the pages
- * of the clusters staged in @st, whose first is cluster @first.
+ * Copy @len bytes between @buf and the store at byte address @pos: into
+ * the pages @cp gives for each cluster of the transfer, the first being
+ * cluster @first, when @write; else out of them, a cluster without pages
+ * (NULL) reading as zeros.
  */
-static void optsim_copy_buf(struct optsim_medium *m, u64 pos, void *buf,
-			    unsigned int len, struct optsim_stage *st,
-			    u64 first)
+static void optsim_copy_buf(struct page **const *cp, u64 first, u64 pos,
+			    void *buf, unsigned int len, bool write)
 {
 	unsigned int done = 0;
 
@@ -161,22 +160,16 @@ static void optsim_copy_buf(struct optsim_medium *m, u64 pos, void *buf,
 		unsigned int poff = offset_in_page(off);
 		unsigned int n = min_t(unsigned int, len - done,
 				       PAGE_SIZE - poff);
-		u64 index = pos >> OPTSIM_CLUSTER_SHIFT;
-		struct optsim_cluster *cl;
+		struct page **pages = cp[(pos >> OPTSIM_CLUSTER_SHIFT) - first];
 
-		if (st) {
-			memcpy_to_page(st->c[index - first].pages[off >> PAGE_SHIFT],
-				       poff, buf + done, n);
-			goto next;
-		}
-		cl = xa_load(&m->clusters, index);
-		/* Pairs with the release in optsim_store_publish(). */
-		if (cl && smp_load_acquire(&cl->recorded))
-			memcpy_from_page(buf + done,
-					 cl->pages[off >> PAGE_SHIFT], poff, n);
+		if (write)
+			memcpy_to_page(pages[off >> PAGE_SHIFT], poff,
+				       buf + done, n);
+		else if (pages)
+			memcpy_from_page(buf + done, pages[off >> PAGE_SHIFT],
+					 poff, n);
 		else
 			memset(buf + done, 0, n);
-next:
 		done += n;
 		pos += n;
 	}
@@ -184,10 +177,10 @@ next:
 
 /*
  * Copy a whole transfer between its request's pages or its buffer and the
- * store: a read when @st is NULL, else a write into the staged clusters.
+ * pages @cp gives for each of its clusters: see optsim_copy_buf().
  */
-static void optsim_copy(struct optsim_medium *m, const struct optsim_xfer *x,
-			struct optsim_stage *st)
+static void optsim_copy(const struct optsim_xfer *x, struct page **const *cp,
+			bool write)
 {
 	u64 first = x->pos >> OPTSIM_CLUSTER_SHIFT;
 	struct req_iterator iter;
@@ -196,12 +189,12 @@ static void optsim_copy(struct optsim_medium *m, const struct optsim_xfer *x,
 	void *buf;
 
 	if (!x->rq) {
-		optsim_copy_buf(m, pos, x->buf, x->bytes, st, first);
+		optsim_copy_buf(cp, first, pos, x->buf, x->bytes, write);
 		return;
 	}
 	rq_for_each_segment(bv, x->rq, iter) {
 		buf = bvec_kmap_local(&bv);
-		optsim_copy_buf(m, pos, buf, bv.bv_len, st, first);
+		optsim_copy_buf(cp, first, pos, buf, bv.bv_len, write);
 		kunmap_local(buf);
 		pos += bv.bv_len;
 	}
@@ -213,7 +206,10 @@ static void optsim_copy(struct optsim_medium *m, const struct optsim_xfer *x,
  * @x: what to read, and where to
  * @bad_cluster: set to the first uncorrectable cluster when the read fails
  *
- * Runs without a lock; see &struct optsim_medium.clusters.
+ * Runs without a lock; see &struct optsim_medium.clusters. Each cluster is
+ * looked up once: whether it is recorded, its quality, and for a medium in
+ * memory its pages, which stay while the request is in flight. A cluster
+ * recorded by a write that races the read may read as it was before.
  *
  * Return: BLK_STS_OK, or BLK_STS_MEDIUM when a cluster of the request was
  * recorded too badly for the ECC to correct; @bad_cluster is set to it;
@@ -222,20 +218,27 @@ static void optsim_copy(struct optsim_medium *m, const struct optsim_xfer *x,
 blk_status_t optsim_store_read(struct optsim_medium *m,
 			       const struct optsim_xfer *x, u64 *bad_cluster)
 {
-	u64 pos = x->pos;
-	u64 last = (pos + x->bytes - 1) >> OPTSIM_CLUSTER_SHIFT;
+	u64 first = x->pos >> OPTSIM_CLUSTER_SHIFT;
+	u64 last = (x->pos + x->bytes - 1) >> OPTSIM_CLUSTER_SHIFT;
+	struct page **cp[OPTSIM_RQ_CLUSTERS];
 	struct optsim_cluster *cl;
 	struct osm_quality q;
 	u64 index;
 
 	if (!x->bytes)
 		return BLK_STS_OK;
+	/* The queue's limits and the MMC front's buffer keep reads within. */
+	if (WARN_ON_ONCE(last - first >= OPTSIM_RQ_CLUSTERS))
+		return BLK_STS_IOERR;
 	/* A cluster the ECC cannot correct fails the read, as on a real drive. */
-	for (index = pos >> OPTSIM_CLUSTER_SHIFT; index <= last; index++) {
+	for (index = first; index <= last; index++) {
 		cl = xa_load(&m->clusters, index);
+		cp[index - first] = NULL;
 		/* Pairs with the release in optsim_store_publish(). */
 		if (!cl || !smp_load_acquire(&cl->recorded))
 			continue;
+		/* An image's entries have none: optsim_image_read() reads. */
+		cp[index - first] = cl->pages;
 		/* One load: a record being replaced is seen whole. */
 		q = optsim_cluster_quality(cl);
 		if (!(q.flags & OSM_QF_UNCORRECTABLE))
@@ -249,7 +252,7 @@ blk_status_t optsim_store_read(struct optsim_medium *m,
 
 	if (m->image)
 		return optsim_image_read(m, x);
-	optsim_copy(m, x, NULL);
+	optsim_copy(x, cp, false);
 	return BLK_STS_OK;
 }
 
@@ -382,7 +385,7 @@ static void optsim_store_publish(struct optsim_medium *m,
 	if (index + 1 > m->nwa_cluster)
 		m->nwa_cluster = index + 1;
 	if (!cl->recorded) {
-		/* Publish the data and the record: see optsim_copy(). */
+		/* Publish the data and the record: see optsim_store_read(). */
 		smp_store_release(&cl->recorded, true);
 		m->recorded[optsim_medium_cluster_layer(m, index)]++;
 	}
@@ -596,6 +599,7 @@ static int optsim_store_write_mem(struct optsim_medium *m,
 				  u64 last, struct optsim_refusal *why)
 	__must_hold(&st->lock)
 {
+	struct page **cp[OPTSIM_RQ_CLUSTERS];
 	unsigned int n = last - first + 1;
 	struct optsim_staged *sc;
 	u64 index;
@@ -615,7 +619,9 @@ static int optsim_store_write_mem(struct optsim_medium *m,
 			goto out_refuse;
 	}
 	/* The request's data, copied once. */
-	optsim_copy(m, x, st);
+	for (index = first; index <= last; index++)
+		cp[index - first] = st->c[index - first].pages;
+	optsim_copy(x, cp, true);
 	for (index = first; index <= last; index++) {
 		layer = optsim_medium_cluster_layer(m, index);
 		sc = &st->c[index - first];
