@@ -13,7 +13,10 @@
  * - parameter changes while writes run leave the data intact and every
  *   write counted.
  *
- * The _one_cpu variants run the writers all on one CPU, so that they
+ * The _image variants do the same on an image-backed medium, whose
+ * writes also stage and run the model before the lock, and put their
+ * clusters in the file at the commit. The _one_cpu variants run the
+ * writers all on one CPU, so that they
  * submit to the same hardware queue and share its writer's scratch
  * (struct optsim_stage): a writer that sleeps or is preempted while it
  * holds it lets another one into the queue, who must wait for it.
@@ -236,6 +239,7 @@ FIXTURE(race) {
 FIXTURE_VARIANT(race) {
 	__u32 media;
 	bool one_cpu;
+	bool image;
 };
 
 FIXTURE_VARIANT_ADD(race, bd_r) {
@@ -256,11 +260,47 @@ FIXTURE_VARIANT_ADD(race, bd_re_one_cpu) {
 	.one_cpu = true,
 };
 
+FIXTURE_VARIANT_ADD(race, bd_r_image) {
+	.media = OPTSIM_MEDIA_BD_R,
+	.image = true,
+};
+
+FIXTURE_VARIANT_ADD(race, bd_re_image) {
+	.media = OPTSIM_MEDIA_BD_RE,
+	.image = true,
+};
+
+/*
+ * Make the blank medium in the drive an image-backed one: save it to a
+ * new file, load that file. The file is unlinked; the drive keeps it.
+ */
+static void race_load_image(struct __test_metadata *_metadata, int fd)
+{
+	char path[] = "/tmp/optsim-race.XXXXXX";
+	struct optsim_load l = { .flags = OPTSIM_LOAD_F_IMAGE };
+	struct optsim_save sv = {};
+	int img = mkstemp(path);
+
+	ASSERT_LE(0, img);
+	unlink(path);
+	sv.image_fd = img;
+	ASSERT_EQ(0, ioctl(fd, OPTSIM_IOC_SAVE, &sv)) {
+		TH_LOG("SAVE: %s", strerror(errno));
+	}
+	l.image_fd = img;
+	ASSERT_EQ(0, ioctl(fd, OPTSIM_IOC_LOAD, &l)) {
+		TH_LOG("LOAD of the image: %s", strerror(errno));
+	}
+	close(img);
+}
+
 FIXTURE_SETUP(race)
 {
 	int f;
 
 	self->fd = open_and_load(_metadata, variant->media, RACE_LAYER);
+	if (variant->image)
+		race_load_image(_metadata, self->fd);
 	ASSERT_OK(read_str_file(NOMERGES, self->nomerges,
 				sizeof(self->nomerges)));
 	f = open(NOMERGES, O_WRONLY | O_CLOEXEC);
