@@ -67,17 +67,15 @@ def runs_entry(v):
     return n | len(t) << 28
 
 
-def pos_entry(v):
-    """Runs closed by the 12 bits v for the AVX2 path of rll.c, one
-    nibble each: the first transition's bit (0-11; the open run carried
-    in completes the first run), then the codes (run length - 2) of the
-    runs closed after it; the open run left (bits after the last
-    transition) in bits 24-27; the number of runs in bits 28-30."""
+def tpos_entry(v):
+    """Transitions of the 12 bits v for the AVX2 path of rll.c: the bit
+    (0-11) of each, in time order, a nibble each; their number in bits
+    28-30."""
     t = [k for k in range(12) if (v >> k) & 1]
-    n = t[0]
-    for j in range(1, len(t)):
-        n |= (t[j] - t[j - 1] - 2) << (4 * j)
-    return n | (12 - t[-1]) << 24 | len(t) << 28
+    n = 0
+    for j, bit in enumerate(t):
+        n |= bit << (4 * j)
+    return n | len(t) << 28
 
 
 def tri_bin(key):
@@ -106,7 +104,7 @@ def main():
             for c in range(6):
                 v, n = entry(s, b, c)
                 out.append(runs_entry(v))
-                pos.append(pos_entry(v))
+                pos.append(tpos_entry(v))
     for b in range(256):
         for c in range(6):
             p = 0
@@ -131,11 +129,10 @@ def main():
           ["0x%08x" % v for v in out], 6)
     print("#ifdef OSM_SIMD_X86")
     table("""/*
- * The same runs as bytes for the AVX2 path: [tail state][byte][class]
- * gives the bit of the first transition, then the codes of the runs
- * after it, a nibble each; the open run left in bits 24-27; the number
- * of runs in bits 28-30.
- */""", "static const u32 osm_rll_pos[5 * 256 * 6]",
+ * The transitions of the same 12 channel bits for the AVX2 path:
+ * [tail state][byte][class] gives the bit (0-11) of each, in time order,
+ * a nibble each; their number in bits 28-30.
+ */""", "static const u32 osm_rll_tpos[5 * 256 * 6]",
           ["0x%08x" % v for v in pos], 6)
     print("#endif")
     print()

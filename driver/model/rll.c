@@ -276,37 +276,68 @@ static __always_inline void osm_rll_index_avx2(const u8 *d, u32 n, u16 *ix)
 typedef s16 osm_v16s __attribute__((vector_size(32)));
 typedef s32 osm_v8i __attribute__((vector_size(32)));
 
-/* the sync's runs, a byte each: bit 1 (less 2), 9T 9T 3T 3T 3T; 2 bits open */
-#define OSM_RLL_SYNC_POS	0x0000010101070701ULL
-#define OSM_RLL_SYNC_OPEN	2
+/*
+ * the sync's transitions modulo 12, a byte each: bits 1, 10, 19, 22, 25,
+ * 28
+ */
+#define OSM_RLL_SYNC_T		0x000004010a070a01ULL
+/* the same, 6 bits later modulo 12 */
+#define OSM_RLL_SYNC_T6		0x00000a0704010407ULL
+#define OSM_RLL_SYNC_N		6
 
-/* the nibbles of an osm_rll_pos entry's runs, one a byte */
+/* the nibbles of an osm_rll_tpos entry's transitions, one a byte */
 #define OSM_RLL_POS_NIBBLES	0x0f0f0f0f0f0fULL
+/* a byte's value in every byte of a u64 */
+#define OSM_RLL_BYTES(v)	((u64)(v) * 0x0101010101010101ULL)
 
 /*
- * code the byte of run-table index @i: store its runs at p, the first
- * completed by the open run, and advance p past them
+ * code the byte of run-table index @i, whose first channel bit is @b (in
+ * every byte): store its transitions at p and advance p past them
  */
-#define OSM_RLL_POS_STEP(i)						\
+#define OSM_RLL_POS_STEP(i, b)						\
 	do {								\
-		u32 i_ = (i), e_ = osm_rll_pos[(s6 << 8) + i_];		\
+		u32 i_ = (i), e_ = osm_rll_tpos[(s6 << 8) + i_];	\
 		put_unaligned_le64(__builtin_ia32_pdep_di(e_, OSM_RLL_POS_NIBBLES) + \
-				   open - 2, p);			\
-		open = (e_ >> 24) & 15;					\
+				   (b), p);				\
 		p += e_ >> 28;						\
 		s6 = (osm_rll_next[i_] >> s6) & 31;			\
 	} while (0)
 
+typedef char osm_v32c __attribute__((vector_size(32)));
+
 /*
- * Count the pairs of marks that the @n run codes at @r (a space first)
- * complete, into &struct osm_rll_hist.pair: pair k is runs 4k .. 4k + 4.
+ * The codes (length - 2) of the runs from the transitions @t0 to @t1,
+ * their bits modulo 12 (0-17): the length is 2-10, so of d, d + 12 and
+ * d - 12 (d = t1 - t0) as unsigned bytes, the least.
+ */
+static OSM_TARGET_AVX2 __always_inline osm_v32c osm_rll_run_codes(osm_v32c t0,
+								 osm_v32c t1)
+{
+	const osm_v32c c12 = {
+		12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+		12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+	};
+	const osm_v32c two = {
+		2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+		2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	};
+	osm_v32c d = t1 - t0;
+
+	return __builtin_ia32_pminub256(__builtin_ia32_pminub256(d, d + c12),
+					d - c12) - two;
+}
+
+/*
+ * Count the pairs of marks that the transitions at @t complete, into
+ * &struct osm_rll_hist.pair: run j is t[j] .. t[j + 1] (a space first),
+ * pair k is runs 4k .. 4k + 4; @n runs (@n + 1 transitions).
  *
  * Return: the pairs counted.
  */
 static OSM_TARGET_AVX2 __always_inline u32
-osm_rll_pairs_avx2(const u8 *r, u32 n, struct osm_rll_hist *h)
+osm_rll_pairs_avx2(const u8 *t, u32 n, struct osm_rll_hist *h)
 {
-	char __attribute__((vector_size(32))) x;
+	osm_v32c x, x1;
 	/*
 	 * vectors of plain char, as GCC's byte builtins take them: 3, 255
 	 * caps the spaces (runs 0, 2 of a pair) at class 3; 8, 1 makes the
@@ -331,8 +362,12 @@ osm_rll_pairs_avx2(const u8 *r, u32 n, struct osm_rll_hist *h)
 
 	for (k = 0; k < np; k += 8) {
 		/* loads and stores at any address: vmovdqu */
-		__builtin_memcpy(&x, &r[4 * k], sizeof(x));
-		__builtin_memcpy(&y, &r[4 * k + 4], sizeof(y));
+		__builtin_memcpy(&x, &t[4 * k], sizeof(x));
+		__builtin_memcpy(&x1, &t[4 * k + 1], sizeof(x1));
+		x = osm_rll_run_codes(x, x1);
+		__builtin_memcpy(&x1, &t[4 * k + 5], sizeof(x1));
+		__builtin_memcpy(&y, &t[4 * k + 4], sizeof(y));
+		y = (osm_v8i)osm_rll_run_codes((typeof(x1))y, x1);
 		x = __builtin_ia32_pminub256(x, cap);
 		y = __builtin_ia32_pmaddwd256(__builtin_ia32_pmaddubsw256(x, mul),
 					      mul2) +
@@ -367,46 +402,52 @@ static __always_inline void osm_rll_fold(struct osm_rll_hist *h)
 static OSM_TARGET_AVX2 void osm_rll_hist_avx2(const u8 *data, size_t len,
 					      struct osm_rll_hist *h)
 {
-	u8 *run = h->runs;	/* run codes, a space first */
+	u8 *tr = h->runs;	/* transitions' bits modulo 128, a space first */
 	u16 *ix = h->index;
-	/* bits of the open run: at first the long space before the stream */
-	u64 open = 8;
-	u32 n = 0, frames = 0, np, k, s6;
+	u32 n, frames = 0, np, k, s6, sp, sn;
+	/* odd frame: its sync starts at channel bit 6 modulo 12 */
+	u32 b;
+	u64 bb;
 	size_t off;
 	u8 *p;
 
 	osm_memset(h, 0, sizeof(*h));
 	if (!len)
 		return;
+	/* the long space before the stream: a transition 8 bits before it */
+	tr[0] = 12 - 8;
+	n = 1;
+	b = 0;
 	for (off = 0; off < len; off += OSM_RLL_FRAME_BYTES) {
 		size_t fl = len - off < OSM_RLL_FRAME_BYTES ?
 			    len - off : OSM_RLL_FRAME_BYTES;
 		const u8 *d = data + off;
 
-		/* each store's first run is completed by the open one */
-		put_unaligned_le64(OSM_RLL_SYNC_POS + open - 2, &run[n]);
-		p = &run[n + 6];
-		open = OSM_RLL_SYNC_OPEN;
+		/* the sync's bits modulo 12, then the data's: 0 or 6 plus 0-11 */
+		put_unaligned_le64(b ? OSM_RLL_SYNC_T6 : OSM_RLL_SYNC_T, &tr[n]);
+		p = &tr[n + OSM_RLL_SYNC_N];
+		bb = b ? 0 : OSM_RLL_BYTES(6);
+		b = !b;
 		osm_rll_index_avx2(d, fl - 1, ix);
 		/* the frame's last byte has no look-ahead: class 3 */
 		ix[fl - 1] = d[fl - 1] * 6 + 3;
 		s6 = 0;
 		for (k = 0; k + 4 <= fl; k += 4) {
-			OSM_RLL_POS_STEP(ix[k]);
-			OSM_RLL_POS_STEP(ix[k + 1]);
-			OSM_RLL_POS_STEP(ix[k + 2]);
-			OSM_RLL_POS_STEP(ix[k + 3]);
+			OSM_RLL_POS_STEP(ix[k], bb);
+			OSM_RLL_POS_STEP(ix[k + 1], bb);
+			OSM_RLL_POS_STEP(ix[k + 2], bb);
+			OSM_RLL_POS_STEP(ix[k + 3], bb);
 		}
 		for (; k < fl; k++)
-			OSM_RLL_POS_STEP(ix[k]);
-		n = p - run;
+			OSM_RLL_POS_STEP(ix[k], bb);
+		n = p - tr;
 		/* the open run ends the stream as a >= 5T space */
 		if (off + fl == len)
-			run[n++] = 8;
-		np = osm_rll_pairs_avx2(run, n, h);
+			tr[n] = (tr[n - 1] + 10) % 12, n++;
+		np = osm_rll_pairs_avx2(tr, n - 1, h);
 		h->marks += 2 * np;
 		/* keep the runs of no counted pair, at most 4, a space first */
-		put_unaligned_le64(get_unaligned_le64(&run[4 * np]), run);
+		put_unaligned_le64(get_unaligned_le64(&tr[4 * np]), tr);
 		n -= 4 * np;
 		if (++frames == OSM_RLL_FOLD_FRAMES) {
 			osm_rll_fold(h);
@@ -414,11 +455,12 @@ static OSM_TARGET_AVX2 void osm_rll_hist_avx2(const u8 *data, size_t len,
 		}
 	}
 	/* the marks left that have a following space, one at a time */
-	for (k = 1; k + 1 < n; k += 2) {
-		u32 sp = run[k - 1] > 3 ? 3 : run[k - 1];
-		u32 sn = run[k + 1] > 3 ? 3 : run[k + 1];
-
-		h->count[osm_rll_bin(sp, run[k] + 2, sn)]++;
+	for (k = 1; k + 2 < n; k += 2) {
+		sp = (tr[k] + 12 - tr[k - 1]) % 12;
+		sn = (tr[k + 2] + 12 - tr[k + 1]) % 12;
+		h->count[osm_rll_bin(sp > 5 ? 3 : sp - 2,
+				     (tr[k + 1] + 12 - tr[k]) % 12,
+				     sn > 5 ? 3 : sn - 2)]++;
 		h->marks++;
 	}
 	osm_rll_fold(h);

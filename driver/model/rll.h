@@ -27,12 +27,13 @@
  */
 #define OSM_RLL_CODE_BYTES	((3 + 6 + 6 * (OSM_RLL_FRAME_BYTES + 1)) / 2 + 48)
 /*
- * Scratch of the AVX2 osm_rll_histogram(), per frame: the run codes, one a
- * byte (at most six a byte and the sync's six, four kept, one ending the
- * stream), with slack for 8-byte stores and 32-byte loads; the pairs of
- * marks they complete (four runs a pair), with room for 8 at a time.
+ * Scratch of the AVX2 osm_rll_histogram(), per frame: the channel bits of
+ * the transitions, modulo 128, one a byte (at most six a byte and the
+ * sync's six, five kept, one ending the stream), with slack for 8-byte
+ * stores and the 32-byte loads of 8 pairs at a time; the pairs of marks
+ * they complete (four runs a pair), with room for 8 at a time.
  */
-#define OSM_RLL_RUN_BYTES	(6 * (OSM_RLL_FRAME_BYTES + 1) + 5 + 40)
+#define OSM_RLL_RUN_BYTES	(6 * (OSM_RLL_FRAME_BYTES + 1) + 6 + 80)
 #define OSM_RLL_FRAME_PAIRS	((6 * (OSM_RLL_FRAME_BYTES + 1) + 5) / 4 + 8)
 /*
  * Pairs of consecutive marks: (space, mark, space, mark, space) classes,
@@ -59,7 +60,7 @@
  * @pair: scratch of the AVX2 osm_rll_histogram(): counts of each pair of
  *	consecutive marks, added to @count every OSM_RLL_FOLD_FRAMES frames
  * @pidx: scratch: the pair (index into @pair) of each pair of marks of @runs
- * @runs: scratch: run codes of a frame, one a byte
+ * @runs: scratch: transitions of a frame, one a byte
  * @index: scratch: run-table index of each byte of a frame
  *
  * The scratch keeps osm_rll_histogram()'s stack frame small: the kernel
