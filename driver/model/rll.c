@@ -285,8 +285,6 @@ typedef s32 osm_v8i __attribute__((vector_size(32)));
 #define OSM_RLL_SYNC_T6		0x00000a0704010407ULL
 #define OSM_RLL_SYNC_N		6
 
-/* the nibbles of an osm_rll_tpos entry's transitions, one a byte */
-#define OSM_RLL_POS_NIBBLES	0x0f0f0f0f0f0fULL
 /* a byte's value in every byte of a u64 */
 #define OSM_RLL_BYTES(v)	((u64)(v) * 0x0101010101010101ULL)
 
@@ -296,11 +294,11 @@ typedef s32 osm_v8i __attribute__((vector_size(32)));
  */
 #define OSM_RLL_POS_STEP(i, b)						\
 	do {								\
-		u32 i_ = (i), e_ = osm_rll_tpos[(s6 << 8) + i_];	\
-		put_unaligned_le64(__builtin_ia32_pdep_di(e_, OSM_RLL_POS_NIBBLES) + \
-				   (b), p);				\
-		p += e_ >> 28;						\
-		s6 = (osm_rll_next[i_] >> s6) & 31;			\
+		u32 i_ = (i);						\
+		u64 e_ = osm_rll_tpos[ts + i_];				\
+		put_unaligned_le64(e_ + (b), p);			\
+		p += e_ >> 56;						\
+		ts = (u16)(osm_rll_tnext[i_] >> ts);			\
 	} while (0)
 
 typedef char osm_v32c __attribute__((vector_size(32)));
@@ -404,7 +402,7 @@ static OSM_TARGET_AVX2 void osm_rll_hist_avx2(const u8 *data, size_t len,
 {
 	u8 *tr = h->runs;	/* transitions' bits modulo 128, a space first */
 	u16 *ix = h->index;
-	u32 n, frames = 0, np, k, s6, sp, sn;
+	u32 n, frames = 0, np, k, ts, sp, sn;
 	/* odd frame: its sync starts at channel bit 6 modulo 12 */
 	u32 b;
 	u64 bb;
@@ -431,7 +429,7 @@ static OSM_TARGET_AVX2 void osm_rll_hist_avx2(const u8 *data, size_t len,
 		osm_rll_index_avx2(d, fl - 1, ix);
 		/* the frame's last byte has no look-ahead: class 3 */
 		ix[fl - 1] = d[fl - 1] * 6 + 3;
-		s6 = 0;
+		ts = 0;
 		for (k = 0; k + 4 <= fl; k += 4) {
 			OSM_RLL_POS_STEP(ix[k], bb);
 			OSM_RLL_POS_STEP(ix[k + 1], bb);
