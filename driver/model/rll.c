@@ -292,13 +292,13 @@ typedef s32 osm_v8i __attribute__((vector_size(32)));
  * code the byte of run-table index @i, whose first channel bit is @b (in
  * every byte): store its transitions at p and advance p past them
  */
-#define OSM_RLL_POS_STEP(i, b)						\
+#define OSM_RLL_POS_STEP(ts, p, i, b)					\
 	do {								\
 		u32 i_ = (i);						\
-		u64 e_ = osm_rll_tpos[ts + i_];				\
-		put_unaligned_le64(e_ + (b), p);			\
-		p += e_ >> 56;						\
-		ts = (u16)(osm_rll_tnext[i_] >> ts);			\
+		u64 e_ = osm_rll_tpos[(ts) + i_];			\
+		put_unaligned_le64(e_ + (b), (p));			\
+		(p) += e_ >> 56;					\
+		(ts) = (u16)(osm_rll_tnext[i_] >> (ts));		\
 	} while (0)
 
 typedef char osm_v32c __attribute__((vector_size(32)));
@@ -372,42 +372,100 @@ osm_rll_pairs_avx2(const u8 *t, u32 n, struct osm_rll_hist *h)
 		    __builtin_ia32_pminud256(y & byte, three);
 		__builtin_memcpy(&h->pidx[k], &y, sizeof(y));
 	}
-	for (k = 0; k < np; k++)
-		h->pair[h->pidx[k]]++;
+	/* two tables in turn: repeated pairs wait less on each other */
+	for (k = 0; k + 2 <= np; k += 2) {
+		h->pair[0][h->pidx[k]]++;
+		h->pair[1][h->pidx[k + 1]]++;
+	}
+	if (k < np)
+		h->pair[0][h->pidx[k]]++;
 	return np;
 }
 
-/* Add the pair counts to the histogram and clear them. */
-static __always_inline void osm_rll_fold(struct osm_rll_hist *h)
+/*
+ * Add the pair counts to the histogram and clear them. Sums of them fit
+ * in 16 bits: at most 235 pairs a frame, OSM_RLL_FOLD_FRAMES frames.
+ */
+static OSM_TARGET_AVX2 __always_inline void osm_rll_fold(struct osm_rll_hist *h)
 {
+	osm_v16w acc[OSM_RLL_BINS / 16] = { 0 }, v, w;
 	u32 b, k, sum;
 
-	/* the first mark of pair i: bin i >> 5 */
+	/* both tables into the first; the second mark of pair i: bin i & 127 */
+	for (k = 0; k < OSM_RLL_PAIRS; k += 16) {
+		__builtin_memcpy(&v, &h->pair[0][k], sizeof(v));
+		__builtin_memcpy(&w, &h->pair[1][k], sizeof(w));
+		v += w;
+		__builtin_memcpy(&h->pair[0][k], &v, sizeof(v));
+		acc[(k % OSM_RLL_BINS) / 16] += v;
+	}
+	for (b = 0; b < OSM_RLL_BINS; b++)
+		h->count[b] += acc[b / 16][b % 16];
+	/* the first mark of pair i: bin i >> 5, 32 counts */
 	for (b = 0; b < OSM_RLL_BINS; b++) {
+		__builtin_memcpy(&v, &h->pair[0][32 * b], sizeof(v));
+		__builtin_memcpy(&w, &h->pair[0][32 * b + 16], sizeof(w));
+		v += w;
 		sum = 0;
-		for (k = 0; k < OSM_RLL_PAIRS / OSM_RLL_BINS; k++)
-			sum += h->pair[b * (OSM_RLL_PAIRS / OSM_RLL_BINS) + k];
+		for (k = 0; k < 16; k++)
+			sum += v[k];
 		h->count[b] += sum;
 	}
-	/* the second: bin i & 127 */
-	for (k = 0; k < OSM_RLL_PAIRS / OSM_RLL_BINS; k++)
-		for (b = 0; b < OSM_RLL_BINS; b++)
-			h->count[b] += h->pair[k * OSM_RLL_BINS + b];
 	osm_memset(h->pair, 0, sizeof(h->pair));
+}
+
+/*
+ * The run-table indices of the frame of @fl bytes at @d into @ix; its
+ * sync's transitions at @p (@odd: the frame's sync starts at bit 6
+ * modulo 12).
+ *
+ * Return: where the frame's data transitions go.
+ */
+static OSM_TARGET_AVX2 __always_inline u8 *
+osm_rll_frame_avx2(const u8 *d, u32 fl, u16 *ix, u8 *p, u32 odd)
+{
+	osm_rll_index_avx2(d, fl - 1, ix);
+	/* the frame's last byte has no look-ahead: class 3 */
+	ix[fl - 1] = d[fl - 1] * 6 + 3;
+	put_unaligned_le64(odd ? OSM_RLL_SYNC_T6 : OSM_RLL_SYNC_T, p);
+	return p + OSM_RLL_SYNC_N;
+}
+
+/*
+ * Count the pairs of marks of the @n transitions at @t into @h (a space
+ * first); copy the transitions of no counted pair (at most 5) to end at
+ * @keep.
+ *
+ * Return: their number.
+ */
+static OSM_TARGET_AVX2 __always_inline u32
+osm_rll_count_avx2(u8 *t, u32 n, u8 *keep, struct osm_rll_hist *h)
+{
+	u32 np = osm_rll_pairs_avx2(t, n - 1, h);
+
+	h->marks += 2 * np;
+	n -= 4 * np;
+	/* at least 8 transitions in a frame: 8 bytes from t + 4 np + n - 8 */
+	put_unaligned_le64(get_unaligned_le64(&t[4 * np + n - 8]), keep - 8);
+	return n;
 }
 
 /* osm_rll_histogram() on the AVX2 path (see the top of this file) */
 static OSM_TARGET_AVX2 void osm_rll_hist_avx2(const u8 *data, size_t len,
 					      struct osm_rll_hist *h)
 {
-	u8 *tr = h->runs;	/* transitions' bits modulo 128, a space first */
-	u16 *ix = h->index;
-	u32 n, frames = 0, np, k, ts, sp, sn;
+	/*
+	 * transitions' bits modulo 12, a space first; a frame's in tr, or
+	 * two frames' in tr and tr2 (after 8 bytes for tr's last ones)
+	 */
+	u8 *tr = h->runs, *tr2 = h->runs2 + 8;
+	u16 *ix = h->index, *ix2 = h->index + OSM_RLL_FRAME_BYTES;
+	u32 n, frames = 0, k, ts, ts2, sp, sn;
 	/* odd frame: its sync starts at channel bit 6 modulo 12 */
 	u32 b;
-	u64 bb;
+	u64 bb, bb2;
 	size_t off;
-	u8 *p;
+	u8 *p, *p2;
 
 	osm_memset(h, 0, sizeof(*h));
 	if (!len)
@@ -421,36 +479,56 @@ static OSM_TARGET_AVX2 void osm_rll_hist_avx2(const u8 *data, size_t len,
 			    len - off : OSM_RLL_FRAME_BYTES;
 		const u8 *d = data + off;
 
-		/* the sync's bits modulo 12, then the data's: 0 or 6 plus 0-11 */
-		put_unaligned_le64(b ? OSM_RLL_SYNC_T6 : OSM_RLL_SYNC_T, &tr[n]);
-		p = &tr[n + OSM_RLL_SYNC_N];
+		if (frames >= OSM_RLL_FOLD_FRAMES - 1) {
+			osm_rll_fold(h);
+			frames = 0;
+		}
+		/* the data's bits modulo 12: 0 or 6, plus 0-11 */
 		bb = b ? 0 : OSM_RLL_BYTES(6);
-		b = !b;
-		osm_rll_index_avx2(d, fl - 1, ix);
-		/* the frame's last byte has no look-ahead: class 3 */
-		ix[fl - 1] = d[fl - 1] * 6 + 3;
+		bb2 = b ? OSM_RLL_BYTES(6) : 0;
+		p = osm_rll_frame_avx2(d, fl, ix, &tr[n], b);
+		if (len - off > 2 * OSM_RLL_FRAME_BYTES) {
+			/*
+			 * two whole frames, not the last, side by side: two
+			 * chains of tail states
+			 */
+			p2 = osm_rll_frame_avx2(d + OSM_RLL_FRAME_BYTES,
+						OSM_RLL_FRAME_BYTES, ix2, tr2, !b);
+			ts = 0;
+			ts2 = 0;
+			for (k = 0; k + 2 <= OSM_RLL_FRAME_BYTES; k += 2) {
+				OSM_RLL_POS_STEP(ts, p, ix[k], bb);
+				OSM_RLL_POS_STEP(ts2, p2, ix2[k], bb2);
+				OSM_RLL_POS_STEP(ts, p, ix[k + 1], bb);
+				OSM_RLL_POS_STEP(ts2, p2, ix2[k + 1], bb2);
+			}
+			OSM_RLL_POS_STEP(ts, p, ix[k], bb);
+			OSM_RLL_POS_STEP(ts2, p2, ix2[k], bb2);
+			n = osm_rll_count_avx2(tr, p - tr, tr2, h);
+			n = osm_rll_count_avx2(tr2 - n, p2 - tr2 + n, tr + 8, h);
+			/* the kept ones end at tr + 8: move them to tr */
+			put_unaligned_le64(get_unaligned_le64(&tr[8 - n]), tr);
+			frames += 2;
+			off += OSM_RLL_FRAME_BYTES;
+			continue;
+		}
 		ts = 0;
 		for (k = 0; k + 4 <= fl; k += 4) {
-			OSM_RLL_POS_STEP(ix[k], bb);
-			OSM_RLL_POS_STEP(ix[k + 1], bb);
-			OSM_RLL_POS_STEP(ix[k + 2], bb);
-			OSM_RLL_POS_STEP(ix[k + 3], bb);
+			OSM_RLL_POS_STEP(ts, p, ix[k], bb);
+			OSM_RLL_POS_STEP(ts, p, ix[k + 1], bb);
+			OSM_RLL_POS_STEP(ts, p, ix[k + 2], bb);
+			OSM_RLL_POS_STEP(ts, p, ix[k + 3], bb);
 		}
 		for (; k < fl; k++)
-			OSM_RLL_POS_STEP(ix[k], bb);
+			OSM_RLL_POS_STEP(ts, p, ix[k], bb);
 		n = p - tr;
 		/* the open run ends the stream as a >= 5T space */
 		if (off + fl == len)
 			tr[n] = (tr[n - 1] + 10) % 12, n++;
-		np = osm_rll_pairs_avx2(tr, n - 1, h);
-		h->marks += 2 * np;
-		/* keep the runs of no counted pair, at most 4, a space first */
-		put_unaligned_le64(get_unaligned_le64(&tr[4 * np]), tr);
-		n -= 4 * np;
-		if (++frames == OSM_RLL_FOLD_FRAMES) {
-			osm_rll_fold(h);
-			frames = 0;
-		}
+		n = osm_rll_count_avx2(tr, n, tr + 8, h);
+		put_unaligned_le64(get_unaligned_le64(&tr[8 - n]), tr);
+		frames++;
+		b = !b;
 	}
 	/* the marks left that have a following space, one at a time */
 	for (k = 1; k + 2 < n; k += 2) {

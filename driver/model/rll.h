@@ -58,10 +58,13 @@
  *	counts into in turn and sums into @count
  * @codes: scratch: run codes of a frame, two a byte, first low
  * @pair: scratch of the AVX2 osm_rll_histogram(): counts of each pair of
- *	consecutive marks, added to @count every OSM_RLL_FOLD_FRAMES frames
+ *	consecutive marks, into two tables in turn, added to @count every
+ *	OSM_RLL_FOLD_FRAMES frames
  * @pidx: scratch: the pair (index into @pair) of each pair of marks of @runs
  * @runs: scratch: transitions of a frame, one a byte
- * @index: scratch: run-table index of each byte of a frame
+ * @runs2: scratch: those of the second of two frames coded side by side,
+ *	after room for the first one's last 8
+ * @index: scratch: run-table index of each byte of two frames
  *
  * The scratch keeps osm_rll_histogram()'s stack frame small: the kernel
  * write path calls it from deep in the block layer.
@@ -76,12 +79,13 @@ struct osm_rll_hist {
 			u8 codes[OSM_RLL_CODE_BYTES];
 		};
 		struct {
-			u16 pair[OSM_RLL_PAIRS];
+			u16 pair[2][OSM_RLL_PAIRS];
 			u32 pidx[OSM_RLL_FRAME_PAIRS];
 			u8 runs[OSM_RLL_RUN_BYTES];
+			u8 runs2[8 + OSM_RLL_RUN_BYTES];
 		};
 	};
-	u16 index[OSM_RLL_FRAME_BYTES];
+	u16 index[2 * OSM_RLL_FRAME_BYTES];
 };
 
 /**
