@@ -415,16 +415,25 @@ static OSM_TARGET_AVX2 __always_inline void osm_rll_fold(struct osm_rll_hist *h)
 }
 
 /*
- * The run-table indices of the frame of @fl bytes at @d into @ix; its
- * sync's transitions at @p (@odd: the frame's sync starts at bit 6
- * modulo 12).
+ * The run-table indices of the bytes of a whole frame, 16 at a time past
+ * its end, when the data go on beyond it
+ */
+#define OSM_RLL_INDEX_WHOLE	((OSM_RLL_FRAME_BYTES + 14) / 16 * 16)
+
+/*
+ * The run-table indices of the frame of @fl bytes at @d into @ix, worked
+ * out past the frame's end when the @avail bytes at @d allow it; its
+ * sync's transitions at @p (@odd: the frame's sync starts at bit 6 modulo
+ * 12).
  *
  * Return: where the frame's data transitions go.
  */
 static OSM_TARGET_AVX2 __always_inline u8 *
-osm_rll_frame_avx2(const u8 *d, u32 fl, u16 *ix, u8 *p, u32 odd)
+osm_rll_frame_avx2(const u8 *d, u32 fl, size_t avail, u16 *ix, u8 *p,
+		   u32 odd)
 {
-	osm_rll_index_avx2(d, fl - 1, ix);
+	osm_rll_index_avx2(d, avail > OSM_RLL_INDEX_WHOLE ?
+			   OSM_RLL_INDEX_WHOLE : fl - 1, ix);
 	/* the frame's last byte has no look-ahead: class 3 */
 	ix[fl - 1] = d[fl - 1] * 6 + 3;
 	put_unaligned_le64(odd ? OSM_RLL_SYNC_T6 : OSM_RLL_SYNC_T, p);
@@ -486,14 +495,16 @@ static OSM_TARGET_AVX2 void osm_rll_hist_avx2(const u8 *data, size_t len,
 		/* the data's bits modulo 12: 0 or 6, plus 0-11 */
 		bb = b ? 0 : OSM_RLL_BYTES(6);
 		bb2 = b ? OSM_RLL_BYTES(6) : 0;
-		p = osm_rll_frame_avx2(d, fl, ix, &tr[n], b);
+		p = osm_rll_frame_avx2(d, fl, len - off, ix, &tr[n], b);
 		if (len - off > 2 * OSM_RLL_FRAME_BYTES) {
 			/*
 			 * two whole frames, not the last, side by side: two
 			 * chains of tail states
 			 */
 			p2 = osm_rll_frame_avx2(d + OSM_RLL_FRAME_BYTES,
-						OSM_RLL_FRAME_BYTES, ix2, tr2, !b);
+						OSM_RLL_FRAME_BYTES,
+						len - off - OSM_RLL_FRAME_BYTES,
+						ix2, tr2, !b);
 			ts = 0;
 			ts2 = 0;
 			for (k = 0; k + 2 <= OSM_RLL_FRAME_BYTES; k += 2) {

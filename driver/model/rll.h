@@ -64,7 +64,8 @@
  * @runs: scratch: transitions of a frame, one a byte
  * @runs2: scratch: those of the second of two frames coded side by side,
  *	after room for the first one's last 8
- * @index: scratch: run-table index of each byte of two frames
+ * @index: scratch: run-table index of each byte of two frames, and of
+ *	up to 16 after the second
  *
  * The scratch keeps osm_rll_histogram()'s stack frame small: the kernel
  * write path calls it from deep in the block layer.
@@ -85,7 +86,7 @@ struct osm_rll_hist {
 			u8 runs2[8 + OSM_RLL_RUN_BYTES];
 		};
 	};
-	u16 index[2 * OSM_RLL_FRAME_BYTES];
+	u16 index[2 * OSM_RLL_FRAME_BYTES + 16];
 };
 
 /**
