@@ -365,7 +365,7 @@ osm_rll_pairs_avx2(const u8 *t, u32 n, struct osm_rll_hist *h)
 		x = osm_rll_run_codes(x, x1);
 		__builtin_memcpy(&x1, &t[4 * k + 5], sizeof(x1));
 		__builtin_memcpy(&y, &t[4 * k + 4], sizeof(y));
-		y = (osm_v8i)osm_rll_run_codes((typeof(x1))y, x1);
+		y = (osm_v8i)osm_rll_run_codes((osm_v32c)y, x1);
 		x = __builtin_ia32_pminub256(x, cap);
 		y = __builtin_ia32_pmaddwd256(__builtin_ia32_pmaddubsw256(x, mul),
 					      mul2) +
