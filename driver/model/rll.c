@@ -67,16 +67,24 @@ size_t osm_rll_encoded_bits(size_t len)
  * the end. That is the scalar path.
  *
  * The AVX2 path (osm_rll_hist_avx2()) gives the same counts with fewer
- * instructions per byte, which is what bounds both: the run-table index
- * of each byte of a frame is worked out 16 bytes at a time; a second
- * table (osm_rll_pos) holds each byte's runs so that they can be stored
- * one a byte with a single 8-byte store (PDEP spreads the nibbles), with
- * no accumulator to shift; and the marks are counted in pairs of
- * consecutive marks, (space, mark, space, mark, space), one increment of
- * a 4096-entry table per two marks, whose index is worked out 8 pairs at
- * a time. The pair table (16-bit counters) is added into the histogram
- * every OSM_RLL_FOLD_FRAMES frames and at the end: the first mark's bin
- * is its index's high 7 bits, the second's its low 7.
+ * instructions per byte, which is what bounds both. It stores the
+ * transitions, not the runs: a second table (osm_rll_tpos) holds the bit
+ * (0-11) of each of a byte's transitions, a byte each, and their number,
+ * so one 8-byte store puts them down and the pointer advances by the
+ * number, with no open run to carry from byte to byte. The bits are kept
+ * modulo 12 (a byte owns 12, so a byte's transitions need no base; an odd
+ * frame's data start 6 later, after the 30-bit sync), and a run, 2-10
+ * bits, is the difference of two transitions modulo 12. The run-table
+ * index of each byte of a frame is worked out 16 bytes at a time; the
+ * tail state is kept as its offset in osm_rll_tpos plus the shift of its
+ * field in osm_rll_tnext, so its chain is a shift and a 16-bit move; two
+ * whole frames are coded side by side, two chains. The marks are counted
+ * in pairs of consecutive marks, (space, mark, space, mark, space), one
+ * increment per two marks of a 4096-entry table (two tables in turn),
+ * whose index is worked out 8 pairs at a time from the transitions. The
+ * pair tables (16-bit counters) are added into the histogram every
+ * OSM_RLL_FOLD_FRAMES frames and at the end: the first mark's bin is its
+ * index's high 7 bits, the second's its low 7.
  * osm_rll_histogram() takes this path when the shim says it may
  * (osm_simd_begin(): CPU features, the knob that forces the scalar path,
  * and in the kernel kernel_fpu_begin()).
