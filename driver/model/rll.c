@@ -297,40 +297,41 @@ typedef s32 osm_v8i __attribute__((vector_size(32)));
 #define OSM_RLL_BYTES(v)	((u64)(v) * 0x0101010101010101ULL)
 
 /*
- * code the byte of run-table index @i, whose first channel bit is @b (in
- * every byte): store its transitions at p and advance p past them
+ * Code the byte of run-table index @i in tail state *@ts, its data bits
+ * starting at @b (in each byte) modulo 12: store its transitions at *@p
+ * and advance *@p past them.
  */
-#define OSM_RLL_POS_STEP(ts, p, i, b)					\
-	do {								\
-		u32 i_ = (i);						\
-		u64 e_ = osm_rll_tpos[(ts) + i_];			\
-		put_unaligned_le64(e_ + (b), (p));			\
-		(p) += e_ >> 56;					\
-		(ts) = (u16)(osm_rll_tnext[i_] >> (ts));		\
-	} while (0)
+static __always_inline void osm_rll_pos_step(u32 *ts, u8 **p, u32 i, u64 b)
+{
+	u64 e = osm_rll_tpos[*ts + i];
 
-typedef char osm_v32c __attribute__((vector_size(32)));
+	put_unaligned_le64(e + b, *p);
+	*p += e >> 56;
+	*ts = (u16)(osm_rll_tnext[i] >> *ts);
+}
 
 /*
- * The codes (length - 2) of the runs from the transitions @t0 to @t1,
- * their bits modulo 12 (0-17): the length is 2-10, so of d, d + 12 and
- * d - 12 (d = t1 - t0) as unsigned bytes, the least.
+ * The codes (length - 2) of the runs from the transitions *@t to @t1 into
+ * *@t, their bits modulo 12 (0-17): the length is 2-10, so of d, d + 12
+ * and d - 12 (d = t1 - t0) as unsigned bytes, the least. Vectors of plain
+ * char, as GCC's byte builtins take them.
  */
-static OSM_TARGET_AVX2 __always_inline osm_v32c osm_rll_run_codes(osm_v32c t0,
-								 osm_v32c t1)
+static OSM_TARGET_AVX2 __always_inline void
+osm_rll_run_codes(char __attribute__((vector_size(32))) *t,
+		  char __attribute__((vector_size(32))) t1)
 {
-	const osm_v32c c12 = {
+	const char c12 __attribute__((vector_size(32))) = {
 		12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
 		12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
 	};
-	const osm_v32c two = {
+	const char two __attribute__((vector_size(32))) = {
 		2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
 		2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
 	};
-	osm_v32c d = t1 - t0;
+	char __attribute__((vector_size(32))) d = t1 - *t;
 
-	return __builtin_ia32_pminub256(__builtin_ia32_pminub256(d, d + c12),
-					d - c12) - two;
+	*t = __builtin_ia32_pminub256(__builtin_ia32_pminub256(d, d + c12),
+				      d - c12) - two;
 }
 
 /*
@@ -343,7 +344,7 @@ static OSM_TARGET_AVX2 __always_inline osm_v32c osm_rll_run_codes(osm_v32c t0,
 static OSM_TARGET_AVX2 __always_inline u32
 osm_rll_pairs_avx2(const u8 *t, u32 n, struct osm_rll_hist *h)
 {
-	osm_v32c x, x1;
+	char __attribute__((vector_size(32))) x, x1, x2;
 	/*
 	 * vectors of plain char, as GCC's byte builtins take them: 3, 255
 	 * caps the spaces (runs 0, 2 of a pair) at class 3; 8, 1 makes the
@@ -370,10 +371,11 @@ osm_rll_pairs_avx2(const u8 *t, u32 n, struct osm_rll_hist *h)
 		/* loads and stores at any address: vmovdqu */
 		__builtin_memcpy(&x, &t[4 * k], sizeof(x));
 		__builtin_memcpy(&x1, &t[4 * k + 1], sizeof(x1));
-		x = osm_rll_run_codes(x, x1);
+		osm_rll_run_codes(&x, x1);
 		__builtin_memcpy(&x1, &t[4 * k + 5], sizeof(x1));
-		__builtin_memcpy(&y, &t[4 * k + 4], sizeof(y));
-		y = (osm_v8i)osm_rll_run_codes((osm_v32c)y, x1);
+		__builtin_memcpy(&x2, &t[4 * k + 4], sizeof(x2));
+		osm_rll_run_codes(&x2, x1);
+		y = (osm_v8i)x2;
 		x = __builtin_ia32_pminub256(x, cap);
 		y = __builtin_ia32_pmaddwd256(__builtin_ia32_pmaddubsw256(x, mul),
 					      mul2) +
@@ -516,13 +518,13 @@ static OSM_TARGET_AVX2 void osm_rll_hist_avx2(const u8 *data, size_t len,
 			ts = 0;
 			ts2 = 0;
 			for (k = 0; k + 2 <= OSM_RLL_FRAME_BYTES; k += 2) {
-				OSM_RLL_POS_STEP(ts, p, ix[k], bb);
-				OSM_RLL_POS_STEP(ts2, p2, ix2[k], bb2);
-				OSM_RLL_POS_STEP(ts, p, ix[k + 1], bb);
-				OSM_RLL_POS_STEP(ts2, p2, ix2[k + 1], bb2);
+				osm_rll_pos_step(&ts, &p, ix[k], bb);
+				osm_rll_pos_step(&ts2, &p2, ix2[k], bb2);
+				osm_rll_pos_step(&ts, &p, ix[k + 1], bb);
+				osm_rll_pos_step(&ts2, &p2, ix2[k + 1], bb2);
 			}
-			OSM_RLL_POS_STEP(ts, p, ix[k], bb);
-			OSM_RLL_POS_STEP(ts2, p2, ix2[k], bb2);
+			osm_rll_pos_step(&ts, &p, ix[k], bb);
+			osm_rll_pos_step(&ts2, &p2, ix2[k], bb2);
 			n = osm_rll_count_avx2(tr, p - tr, tr2, h);
 			n = osm_rll_count_avx2(tr2 - n, p2 - tr2 + n, tr + 8, h);
 			/* the kept ones end at tr + 8: move them to tr */
@@ -533,13 +535,13 @@ static OSM_TARGET_AVX2 void osm_rll_hist_avx2(const u8 *data, size_t len,
 		}
 		ts = 0;
 		for (k = 0; k + 4 <= fl; k += 4) {
-			OSM_RLL_POS_STEP(ts, p, ix[k], bb);
-			OSM_RLL_POS_STEP(ts, p, ix[k + 1], bb);
-			OSM_RLL_POS_STEP(ts, p, ix[k + 2], bb);
-			OSM_RLL_POS_STEP(ts, p, ix[k + 3], bb);
+			osm_rll_pos_step(&ts, &p, ix[k], bb);
+			osm_rll_pos_step(&ts, &p, ix[k + 1], bb);
+			osm_rll_pos_step(&ts, &p, ix[k + 2], bb);
+			osm_rll_pos_step(&ts, &p, ix[k + 3], bb);
 		}
 		for (; k < fl; k++)
-			OSM_RLL_POS_STEP(ts, p, ix[k], bb);
+			osm_rll_pos_step(&ts, &p, ix[k], bb);
 		n = p - tr;
 		/* the open run ends the stream as a >= 5T space */
 		if (off + fl == len)
