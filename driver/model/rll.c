@@ -469,6 +469,28 @@ osm_rll_count_avx2(u8 *t, u32 n, u8 *keep, struct osm_rll_hist *h)
 	return n;
 }
 
+/*
+ * Code two whole frames side by side, two chains of tail states: the
+ * bytes of run-table indices @ix and @ix2, their data bits starting at
+ * @bb and @bb2 (in each byte) modulo 12; their transitions at *@p and
+ * *@p2, which advance past them.
+ */
+static OSM_TARGET_AVX2 __always_inline void
+osm_rll_code_two(const u16 *ix, const u16 *ix2, u8 **p, u8 **p2, u64 bb,
+		 u64 bb2)
+{
+	u32 ts = 0, ts2 = 0, k;
+
+	for (k = 0; k + 2 <= OSM_RLL_FRAME_BYTES; k += 2) {
+		osm_rll_pos_step(&ts, p, ix[k], bb);
+		osm_rll_pos_step(&ts2, p2, ix2[k], bb2);
+		osm_rll_pos_step(&ts, p, ix[k + 1], bb);
+		osm_rll_pos_step(&ts2, p2, ix2[k + 1], bb2);
+	}
+	osm_rll_pos_step(&ts, p, ix[k], bb);
+	osm_rll_pos_step(&ts2, p2, ix2[k], bb2);
+}
+
 /* osm_rll_histogram() on the AVX2 path (see the top of this file) */
 static OSM_TARGET_AVX2 void osm_rll_hist_avx2(const u8 *data, size_t len,
 					      struct osm_rll_hist *h)
@@ -479,10 +501,10 @@ static OSM_TARGET_AVX2 void osm_rll_hist_avx2(const u8 *data, size_t len,
 	 */
 	u8 *tr = h->runs, *tr2 = h->runs2 + 8;
 	u16 *ix = h->index, *ix2 = h->index + OSM_RLL_FRAME_BYTES;
-	u32 n, frames = 0, k, ts, ts2, sp, sn;
+	u32 n, frames = 0, k, ts, sp, sn;
 	/* odd frame: its sync starts at channel bit 6 modulo 12 */
 	u32 b;
-	u64 bb, bb2;
+	u64 bb;
 	size_t off;
 	u8 *p, *p2;
 
@@ -504,27 +526,19 @@ static OSM_TARGET_AVX2 void osm_rll_hist_avx2(const u8 *data, size_t len,
 		}
 		/* the data's bits modulo 12: 0 or 6, plus 0-11 */
 		bb = b ? 0 : OSM_RLL_BYTES(6);
-		bb2 = b ? OSM_RLL_BYTES(6) : 0;
 		p = osm_rll_frame_avx2(d, fl, len - off, ix, &tr[n], b);
 		if (len - off > 2 * OSM_RLL_FRAME_BYTES) {
-			/*
-			 * two whole frames, not the last, side by side: two
-			 * chains of tail states
-			 */
+			/* two whole frames, not the last, side by side */
 			p2 = osm_rll_frame_avx2(d + OSM_RLL_FRAME_BYTES,
 						OSM_RLL_FRAME_BYTES,
 						len - off - OSM_RLL_FRAME_BYTES,
 						ix2, tr2, !b);
-			ts = 0;
-			ts2 = 0;
-			for (k = 0; k + 2 <= OSM_RLL_FRAME_BYTES; k += 2) {
-				osm_rll_pos_step(&ts, &p, ix[k], bb);
-				osm_rll_pos_step(&ts2, &p2, ix2[k], bb2);
-				osm_rll_pos_step(&ts, &p, ix[k + 1], bb);
-				osm_rll_pos_step(&ts2, &p2, ix2[k + 1], bb2);
-			}
-			osm_rll_pos_step(&ts, &p, ix[k], bb);
-			osm_rll_pos_step(&ts2, &p2, ix2[k], bb2);
+			if (b)
+				osm_rll_code_two(ix, ix2, &p, &p2, 0,
+						 OSM_RLL_BYTES(6));
+			else
+				osm_rll_code_two(ix, ix2, &p, &p2,
+						 OSM_RLL_BYTES(6), 0);
 			n = osm_rll_count_avx2(tr, p - tr, tr2, h);
 			n = osm_rll_count_avx2(tr2 - n, p2 - tr2 + n, tr + 8, h);
 			/* the kept ones end at tr + 8: move them to tr */
