@@ -316,7 +316,7 @@ void optsim_recorder_record(struct optsim_medium *m, struct optsim_cluster *cl,
 }
 
 /**
- * optsim_recorder_opc() - find the write power with the lowest jitter
+ * optsim_recorder_opc() - find the write power for a layer (osm_opc())
  * @m: the medium
  * @layer: the layer to calibrate
  * @p: the layer's parameters; the power ladder is built around them

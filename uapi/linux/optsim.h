@@ -324,7 +324,8 @@ struct optsim_quality {
  *
  * The drive test-writes a ladder of powers (a coarse one from 1 to 40 mW,
  * then a fine one around its best) in the power calibration area, which
- * lies outside the user data, and sets the power with the lowest jitter.
+ * lies outside the user data, and sets the power at the centre of the
+ * window whose jitter is within the layer's limit (or the lowest jitter).
  * Velocity and strategy stay as they are; the bias power keeps its ratio
  * to the write power (Pe/Pw, Ps/Pw), as in the test writes. All layers
  * asked for are calibrated, and the result is copied out, before anything
