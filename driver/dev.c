@@ -201,6 +201,86 @@ void optsim_dev_unfreeze(struct optsim_dev *dev)
 }
 
 /**
+ * optsim_dev_load() - put the medium a load request describes into a drive
+ * @dev: the drive
+ * @bdev: its block device
+ * @req: the request, as OPTSIM_IOC_LOAD takes it: a new blank medium in
+ *	memory (@media, @layer_sectors), or with OPTSIM_LOAD_F_IMAGE the
+ *	medium the image file open as @image_fd in the calling task holds
+ * @opens: opens of the drive the caller itself holds (1 for an ioctl, 0
+ *	for netlink): any other open makes the load fail
+ * @why: set to a message saying what is wrong on failure
+ *
+ * The request is checked and the medium made before the drive changes: a
+ * refused load leaves the old medium in place. Buffered writes are written
+ * to the old medium first.
+ *
+ * Return: 0; -EINVAL (a bad request); -EBUSY (the drive is open elsewhere
+ * or mounted, or the image is loaded already); -EINTR (a signal came while
+ * waiting for model_lock; nothing changed); the errors of
+ * optsim_image_load() and optsim_medium_create().
+ */
+int optsim_dev_load(struct optsim_dev *dev, struct block_device *bdev,
+		    const struct optsim_load *req, unsigned int opens,
+		    const char **why)
+{
+	const struct optsim_media_type *type;
+	struct optsim_medium *m;
+	int ret = 0;
+
+	*why = "a bad load request";
+	if (req->reserved0 || req->reserved ||
+	    (req->flags & ~OPTSIM_LOAD_F_IMAGE))
+		return -EINVAL;
+	if (req->flags & OPTSIM_LOAD_F_IMAGE) {
+		/* The image says what the medium is. */
+		if (req->media || req->layer_sectors)
+			return -EINVAL;
+		m = optsim_image_load(dev, req->image_fd, why);
+		if (IS_ERR(m)) {
+			pr_warn("image refused: %s (%ld)\n", *why, PTR_ERR(m));
+			return PTR_ERR(m);
+		}
+	} else {
+		if (req->image_fd)
+			return -EINVAL;
+		type = optsim_media_type_get(req->media);
+		if (!type) {
+			*why = "unknown media type";
+			return -EINVAL;
+		}
+		m = optsim_medium_create(dev, type, req->layer_sectors ?
+					 req->layer_sectors :
+					 optsim_layer_sectors_default());
+		if (IS_ERR(m)) {
+			*why = "the medium cannot be made";
+			return PTR_ERR(m);
+		}
+	}
+
+	/* A long OPC may hold model_lock: a signal ends the wait (EINTR). */
+	if (mutex_lock_interruptible(&dev->model_lock)) {
+		*why = "interrupted while waiting for the drive";
+		optsim_medium_destroy(m);
+		return -EINTR;
+	}
+	mutex_lock(&dev->lock);
+	if (dev->open_count > opens) {
+		*why = "the drive is open elsewhere, or mounted";
+		ret = -EBUSY;
+	} else {
+		/* Buffered writes still in the page cache belong to the old disc. */
+		sync_blockdev(bdev);
+		m = optsim_dev_replace_medium(dev, m);
+	}
+	mutex_unlock(&dev->lock);
+	mutex_unlock(&dev->model_lock);
+	/* The old medium, or the new one refused. */
+	optsim_medium_destroy(m);
+	return ret;
+}
+
+/**
  * optsim_dev_set_params_locked() - change the write parameters of some
  *	layers
  * @dev: the drive; the caller holds its model_lock
@@ -254,9 +334,11 @@ int optsim_dev_set_params_locked(struct optsim_dev *dev,
  * @layers: bit mask of the layers to change, or OPTSIM_LAYERS_ALL
  * @why: set to a message saying what is wrong when the change is refused
  *
- * See optsim_dev_set_params_locked().
+ * See optsim_dev_set_params_locked(). Waits for the model_lock
+ * interruptibly: an OPC may hold it for seconds.
  *
- * Return: 0, -ENOMEDIUM, -EINVAL or -ENOMEM.
+ * Return: 0, -ENOMEDIUM, -EINVAL, -ENOMEM, or -EINTR when a signal came
+ * while waiting.
  */
 int optsim_dev_set_params(struct optsim_dev *dev,
 			  const struct optsim_params p[OPTSIM_MAX_LAYERS],
@@ -264,7 +346,10 @@ int optsim_dev_set_params(struct optsim_dev *dev,
 {
 	int ret;
 
-	mutex_lock(&dev->model_lock);
+	if (mutex_lock_interruptible(&dev->model_lock)) {
+		*why = "interrupted while waiting for the drive";
+		return -EINTR;
+	}
 	ret = optsim_dev_set_params_locked(dev, p, layers, why);
 	mutex_unlock(&dev->model_lock);
 	return ret;
@@ -453,7 +538,11 @@ static struct optsim_dev *optsim_dev_create(u32 index,
 	dev->mmc.opc_pending = BIT(m->geo.layers) - 1;
 
 	dev->tag_set.ops = &optsim_mq_ops;
-	dev->tag_set.nr_hw_queues = 1;
+	/*
+	 * One hardware queue per CPU: a write runs the recording model on
+	 * the CPU that submitted it, outside the medium's write_lock (store.c).
+	 */
+	dev->tag_set.nr_hw_queues = nr_cpu_ids;
 	dev->tag_set.queue_depth = 64;
 	dev->tag_set.numa_node = NUMA_NO_NODE;
 	/* Writes sleep on the medium's write lock and on allocation. */
@@ -528,7 +617,9 @@ static void optsim_dev_destroy(struct optsim_dev *dev)
  *
  * Return: the drive, or ERR_PTR(): -EEXIST when @index is taken, -ENOSPC
  * when every index is, -EINVAL for an impossible geometry, -ENODEV while
- * the module unloads, -ENOMEM.
+ * the module unloads or when the SCSI midlayer could not add the drive's
+ * LUN (__scsi_add_device() says -ENODEV whatever failed, a lack of memory
+ * included), -ENOMEM.
  */
 struct optsim_dev *optsim_dev_add(u32 index,
 				  const struct optsim_media_type *type,

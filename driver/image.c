@@ -15,15 +15,16 @@
  * Durability. A write puts its clusters' data in the file and marks the
  * metadata blocks that describe them dirty in memory. A flush (a
  * REQ_PREFLUSH or FUA request, SYNCHRONIZE CACHE, a finalize, a format,
- * eject, unload) first makes the data durable (fsync), and only then writes
- * the dirty metadata blocks and the header and makes them durable: the
- * file never says a cluster is recorded before its data is on disk. A
- * crash between a write and the next flush may lose that write, never
- * flushed data.
- *
- * Not built yet: a journal. A crash in the middle of a flush can tear a
- * metadata block or the header; the load then refuses the image with a
- * checksum mismatch rather than guessing.
+ * eject, unload) first makes the data durable (fsync), and only then the
+ * metadata that describes it: the file never says a cluster is recorded
+ * before its data is on disk. The metadata goes through a journal, so
+ * that a crash in the middle of a flush cannot tear it: the new header and
+ * the dirty blocks are written after the data area with a commit record
+ * (struct optsim_image_journal) and made durable; then the same are
+ * written in place and made durable; then the record is marked applied.
+ * A load replays a commit that is not applied (osm_image_open()). A crash
+ * between a write and the next flush may lose that write, never flushed
+ * data, and the image always loads as of its last whole flush.
  */
 #include "optsim.h"
 
@@ -119,6 +120,23 @@ static loff_t optsim_image_meta_pos(u64 block)
 	return OPTSIM_IMAGE_META_OFFSET + block * OPTSIM_IMAGE_META_BLOCK_BYTES;
 }
 
+/* osm_image_io's read: @ctx is the image's struct file. */
+static int optsim_image_io_read(void *ctx, void *buf, size_t len, u64 pos)
+{
+	return optsim_image_pread(ctx, buf, len, pos);
+}
+
+/* How the shared checks read @img. */
+static struct osm_image_io optsim_image_io(struct optsim_image *img)
+{
+	return (struct osm_image_io) {
+		.read		= optsim_image_io_read,
+		.ctx		= img->file,
+		.file_bytes	= i_size_read(file_inode(img->file)),
+		.block		= img->meta,
+	};
+}
+
 /* The header the medium's state makes for layout @lo, checksum included. */
 static void optsim_image_header_build(struct optsim_medium *m,
 				      const struct osm_image_layout *lo,
@@ -136,6 +154,9 @@ static void optsim_image_header_build(struct optsim_medium *m,
 	if (m->fmt.certified)
 		flags |= OPTSIM_IMAGE_F_CERTIFIED;
 	h->flags = cpu_to_le32(flags);
+	/* The flush that wrote the header in the file; a sync counts on. */
+	if (m->image)
+		h->seq = m->image->hdr->seq;
 	h->full_erases = cpu_to_le64(m->full_erases);
 	h->seed = cpu_to_le64(m->seed);
 	h->spare_sectors = cpu_to_le64(m->fmt.spare_sectors);
@@ -239,6 +260,7 @@ static int optsim_image_meta_load(struct optsim_medium *m, const char **why)
 	const u64 per_read = OPTSIM_IMAGE_BOUNCE_BYTES /
 			     OPTSIM_IMAGE_META_BLOCK_BYTES;
 	struct optsim_image *img = m->image;
+	struct osm_image_io io = optsim_image_io(img);
 	const struct optsim_image_meta_block *b;
 	const struct optsim_image_cluster *r;
 	struct optsim_cluster *cl;
@@ -249,18 +271,12 @@ static int optsim_image_meta_load(struct optsim_medium *m, const char **why)
 
 	for (block = 0; block < img->lo.meta_blocks; block += n) {
 		n = min(img->lo.meta_blocks - block, per_read);
-		ret = optsim_image_pread(img->file, img->bounce,
-					 n * OPTSIM_IMAGE_META_BLOCK_BYTES,
-					 optsim_image_meta_pos(block));
-		if (ret) {
-			*why = "the metadata cannot be read";
+		ret = osm_image_meta_read(&io, &img->lo, &img->replay, block, n,
+					  img->bounce, why);
+		if (ret)
 			return ret;
-		}
 		for (j = 0; j < n; j++) {
 			b = img->bounce + j * OPTSIM_IMAGE_META_BLOCK_BYTES;
-			ret = osm_image_meta_check(b, block + j, &img->lo, why);
-			if (ret)
-				return ret;
 			for (i = 0; i < OPTSIM_IMAGE_META_RECORDS; i++) {
 				r = &b->rec[i];
 				flags = le32_to_cpu(r->flags);
@@ -332,23 +348,72 @@ static int optsim_image_meta_write(struct optsim_medium *m, u64 block)
 				   optsim_image_meta_pos(block));
 }
 
+/* Byte offset of the journal's slot @i for a metadata block. */
+static loff_t optsim_image_journal_pos(const struct optsim_image *img, u64 i)
+{
+	return img->lo.file_bytes + OPTSIM_IMAGE_HEADER_BYTES +
+	       i * OPTSIM_IMAGE_META_BLOCK_BYTES;
+}
+
+/* Write the commit record @img->commit holds, with its checksum. */
+static int optsim_image_commit_write(struct optsim_image *img)
+{
+	img->commit.crc = cpu_to_le32(osm_image_journal_crc(&img->commit));
+	return optsim_image_pwrite(img->file, &img->commit, sizeof(img->commit),
+				   OPTSIM_IMAGE_JOURNAL_COMMIT);
+}
+
 /*
- * Make everything the medium changed durable, in order: the data, then
- * the metadata and the header that describe it.
+ * Write the journal of a flush: the header @hdr_new, then every dirty
+ * metadata block, then its commit record; and make them durable.
+ */
+static int optsim_image_journal_write(struct optsim_medium *m, u64 seq)
+	__must_hold(&m->write_lock)
+{
+	struct optsim_image *img = m->image;
+	unsigned long block;
+	u64 n = 0;
+	u32 crc;
+	int ret;
+
+	ret = optsim_image_pwrite(img->file, img->hdr_new, sizeof(*img->hdr_new),
+				  img->lo.file_bytes);
+	if (ret)
+		return ret;
+	crc = osm_image_payload_crc(~0U, img->hdr_new, sizeof(*img->hdr_new));
+	for_each_set_bit(block, img->meta_dirty, img->lo.meta_blocks) {
+		optsim_image_meta_fill(m, block, img->meta);
+		crc = osm_image_payload_crc(crc, img->meta, sizeof(*img->meta));
+		ret = optsim_image_pwrite(img->file, img->meta, sizeof(*img->meta),
+					  optsim_image_journal_pos(img, n++));
+		if (ret)
+			return ret;
+	}
+	osm_image_journal_new(&img->commit, seq, img->lo.file_bytes, n,
+			      osm_image_payload_end(crc));
+	ret = optsim_image_commit_write(img);
+	if (ret)
+		return ret;
+	return optsim_image_fsync(img->file);
+}
+
+/*
+ * Make everything the medium changed durable, in order: the data; then
+ * the metadata and the header that describe it, through the journal.
  */
 static int optsim_image_sync_locked(struct optsim_medium *m)
 	__must_hold(&m->write_lock)
 {
 	struct optsim_image *img = m->image;
 	unsigned long block;
-	bool header;
+	u64 seq;
 	int ret;
 
 	if (img->read_only)
 		return 0;
 	optsim_image_header_build(m, &img->lo, img->hdr_new);
-	header = memcmp(img->hdr_new, img->hdr, sizeof(*img->hdr));
-	if (!img->data_unsynced && !header &&
+	if (!img->data_unsynced &&
+	    !memcmp(img->hdr_new, img->hdr, sizeof(*img->hdr)) &&
 	    bitmap_empty(img->meta_dirty, img->lo.meta_blocks))
 		return 0;
 	if (img->data_unsynced) {
@@ -357,27 +422,100 @@ static int optsim_image_sync_locked(struct optsim_medium *m)
 			goto out_err;
 		img->data_unsynced = false;
 	}
+	/* The data alone changed: its metadata went with an earlier flush. */
+	if (!memcmp(img->hdr_new, img->hdr, sizeof(*img->hdr)) &&
+	    bitmap_empty(img->meta_dirty, img->lo.meta_blocks))
+		return 0;
+	seq = le64_to_cpu(img->hdr->seq) + 1;
+	img->hdr_new->seq = cpu_to_le64(seq);
+	img->hdr_new->crc = cpu_to_le32(osm_image_header_crc(img->hdr_new));
+	ret = optsim_image_journal_write(m, seq);
+	if (ret)
+		goto out_err;
 	for_each_set_bit(block, img->meta_dirty, img->lo.meta_blocks) {
 		ret = optsim_image_meta_write(m, block);
 		if (ret)
 			goto out_err;
-		clear_bit(block, img->meta_dirty);
 	}
-	if (header) {
-		ret = optsim_image_pwrite(img->file, img->hdr_new, sizeof(*img->hdr), 0);
-		if (ret)
-			goto out_err;
-		swap(img->hdr, img->hdr_new);
-	}
-	ret = optsim_image_fsync(img->file);
+	ret = optsim_image_pwrite(img->file, img->hdr_new, sizeof(*img->hdr), 0);
+	if (!ret)
+		ret = optsim_image_fsync(img->file);
 	if (ret)
 		goto out_err;
-	return 0;
+	bitmap_zero(img->meta_dirty, img->lo.meta_blocks);
+	swap(img->hdr, img->hdr_new);
+	/*
+	 * Durable with the next flush; a crash before replays a flush that
+	 * is in place already, which changes nothing.
+	 */
+	img->commit.flags = cpu_to_le32(OPTSIM_IMAGE_JOURNAL_F_APPLIED);
+	return optsim_image_commit_write(img);
 
 out_err:
 	pr_warn_ratelimited("image sync failed (%d); what was not written stays in memory\n",
 			    ret);
 	return ret;
+}
+
+/*
+ * A writable image, loaded: room for the journal is allocated, where the
+ * file system can, so that a flush needs no space a full file system lacks;
+ * and a flush the load replayed from the journal is written in place.
+ */
+static int optsim_image_load_finish(struct optsim_image *img, const char **why)
+{
+	struct osm_image_replay *jr = &img->replay;
+	unsigned int noio;
+	u64 i, block;
+	int ret;
+
+	if (img->read_only)
+		return 0;
+	noio = memalloc_noio_save();
+	/* The commit record's place may be a hole of the header block. */
+	ret = vfs_fallocate(img->file, 0, OPTSIM_IMAGE_JOURNAL_COMMIT,
+			    OPTSIM_IMAGE_HEADER_BYTES - OPTSIM_IMAGE_JOURNAL_COMMIT);
+	if (!ret)
+		ret = vfs_fallocate(img->file, 0, img->lo.file_bytes,
+				    optsim_image_journal_pos(img, img->lo.meta_blocks) -
+				    img->lo.file_bytes);
+	memalloc_noio_restore(noio);
+	if (ret && ret != -EOPNOTSUPP)
+		pr_warn("image: no room for its journal (%d): flushes may fail\n",
+			ret);
+	if (!jr->blocks)
+		return 0;
+	for (i = 0; i < jr->blocks; i++) {
+		ret = optsim_image_pread(img->file, img->meta, sizeof(*img->meta),
+					 optsim_image_journal_pos(img, i));
+		if (ret)
+			break;
+		block = div_u64(le64_to_cpu(img->meta->first_cluster),
+				OPTSIM_IMAGE_META_RECORDS);
+		ret = optsim_image_pwrite(img->file, img->meta, sizeof(*img->meta),
+					  optsim_image_meta_pos(block));
+		if (ret)
+			break;
+	}
+	if (!ret)
+		ret = optsim_image_pwrite(img->file, img->hdr, sizeof(*img->hdr), 0);
+	if (!ret)
+		ret = optsim_image_fsync(img->file);
+	if (!ret) {
+		ret = optsim_image_pread(img->file, &img->commit,
+					 sizeof(img->commit),
+					 OPTSIM_IMAGE_JOURNAL_COMMIT);
+		img->commit.flags = cpu_to_le32(OPTSIM_IMAGE_JOURNAL_F_APPLIED);
+	}
+	if (!ret)
+		ret = optsim_image_commit_write(img);
+	if (ret) {
+		*why = "the journal cannot be replayed";
+		return ret;
+	}
+	pr_info("image: replayed flush %llu from its journal (%llu metadata blocks)\n",
+		jr->seq, jr->blocks);
+	return 0;
 }
 
 /**
@@ -668,22 +806,20 @@ out_free:
 	return ERR_PTR(ret);
 }
 
-/* Read and check the header; fill in the image's layout. */
+/*
+ * Read and check the header, or the one of a flush the journal holds;
+ * fill in the image's layout.
+ */
 static int optsim_image_read_header(struct optsim_image *img, const char **why)
 {
-	u64 size = i_size_read(file_inode(img->file));
+	struct osm_image_io io = optsim_image_io(img);
 	int ret;
 
-	if (size < sizeof(*img->hdr)) {
+	if (io.file_bytes < sizeof(*img->hdr)) {
 		*why = "the file is shorter than an image header (truncated)";
 		return -EINVAL;
 	}
-	ret = optsim_image_pread(img->file, img->hdr, sizeof(*img->hdr), 0);
-	if (ret) {
-		*why = "the header cannot be read";
-		return ret;
-	}
-	ret = osm_image_header_check(img->hdr, size, &img->lo, why);
+	ret = osm_image_open(&io, img->hdr, &img->lo, &img->replay, why);
 	if (ret == -EOPNOTSUPP)
 		pr_warn("image refused: format version %u, this driver knows up to %u\n",
 			le32_to_cpu(img->hdr->version), OPTSIM_IMAGE_VERSION);
@@ -747,6 +883,8 @@ struct optsim_medium *optsim_image_load(struct optsim_dev *dev, int fd,
 	ret = optsim_image_header_apply(m, img->hdr, why);
 	if (!ret)
 		ret = optsim_image_meta_load(m, why);
+	if (!ret)
+		ret = optsim_image_load_finish(img, why);
 	if (ret) {
 		optsim_medium_destroy(m);
 		return ERR_PTR(ret);
@@ -848,12 +986,14 @@ out_free:
  * and makes it durable. Loading the image brings back the same medium:
  * data, quality records (uncorrectable clusters too), wear, tracks and
  * sessions, format, finalized, write parameters and seed. Data still in
- * the block device's page cache is written to the medium first; what the
- * MMC front holds in its open cluster is not in the image.
+ * the block device's page cache is written to the medium first, and the
+ * MMC front's open cluster is recorded, padded, as SYNCHRONIZE CACHE
+ * records it (a BD-R's NWA moves past the padding).
  *
  * Return: 0; -EBADF (no such descriptor, or not open for writing);
  * -EINVAL (not a regular file, not empty, opened for appending, or the
- * medium is an image already); -ENOMEDIUM; -ENOMEM; the file system's
+ * medium is an image already); -ENOMEDIUM; -EIO (the open cluster was
+ * refused); -ENOMEM; the file system's
  * error (the file is then incomplete: the caller removes it).
  */
 int optsim_image_save(struct optsim_dev *dev, struct block_device *bdev,
@@ -898,6 +1038,11 @@ int optsim_image_save(struct optsim_dev *dev, struct block_device *bdev,
 		sync_blockdev(bdev);
 	}
 	mutex_unlock(&dev->lock);
+	/* What MMC wrote and the drive still buffers, as SYNCHRONIZE CACHE. */
+	if (!ret && optsim_mmc_flush_open(dev, m, true)) {
+		*why = "the drive's buffered cluster cannot be recorded";
+		ret = -EIO;
+	}
 	if (!ret)
 		ret = optsim_image_save_medium(m, file, why);
 out_fput:

@@ -3,6 +3,10 @@
  * The ioctl interface (uapi/linux/optsim.h). Each request copies its
  * argument in, validates all of it, and only then changes anything: a
  * refused request leaves the drive as it was.
+ *
+ * A request that waits for the drive's model_lock waits interruptibly: an
+ * OPC or a full erase holds it for seconds (minutes on a debug kernel),
+ * and a signal ends the wait with -EINTR, nothing changed.
  */
 #include "optsim.h"
 
@@ -48,7 +52,7 @@ static int optsim_ioc_get_params(struct optsim_dev *dev, void __user *argp)
 
 	if (copy_from_user(&p, argp, sizeof(p)))
 		return -EFAULT;
-	if (p.reserved0 || p.reserved[0] || p.reserved[1])
+	if (p.mode || p.current_ua || p.reserved1 || p.reserved)
 		return -EINVAL;
 
 	mutex_lock(&dev->lock);
@@ -86,52 +90,13 @@ static int optsim_ioc_set_params(struct optsim_dev *dev, void __user *argp)
 static int optsim_ioc_load(struct optsim_dev *dev, struct block_device *bdev,
 			   void __user *argp)
 {
-	const struct optsim_media_type *type;
-	struct optsim_medium *m, *old;
 	struct optsim_load req;
 	const char *why;
-	int ret;
 
 	if (copy_from_user(&req, argp, sizeof(req)))
 		return -EFAULT;
-	if (req.reserved0 || req.reserved || (req.flags & ~OPTSIM_LOAD_F_IMAGE))
-		return -EINVAL;
-	if (req.flags & OPTSIM_LOAD_F_IMAGE) {
-		/* The image says what the medium is. */
-		if (req.media || req.layer_sectors)
-			return -EINVAL;
-		m = optsim_image_load(dev, req.image_fd, &why);
-		if (IS_ERR(m)) {
-			pr_warn("image refused: %s (%ld)\n", why, PTR_ERR(m));
-			return PTR_ERR(m);
-		}
-	} else {
-		if (req.image_fd)
-			return -EINVAL;
-		type = optsim_media_type_get(req.media);
-		if (!type)
-			return -EINVAL;
-		m = optsim_medium_create(dev, type, req.layer_sectors ?
-					 req.layer_sectors :
-					 optsim_layer_sectors_default());
-		if (IS_ERR(m))
-			return PTR_ERR(m);
-	}
-
-	mutex_lock(&dev->model_lock);
-	mutex_lock(&dev->lock);
-	ret = optsim_check_exclusive(dev);
-	if (ret)
-		goto out_unlock;
-	/* Buffered writes still in the page cache belong to the old disc. */
-	sync_blockdev(bdev);
-	old = optsim_dev_replace_medium(dev, m);
-	m = old;
-out_unlock:
-	mutex_unlock(&dev->lock);
-	mutex_unlock(&dev->model_lock);
-	optsim_medium_destroy(m);
-	return ret;
+	/* The caller's own open of the drive is the one allowed. */
+	return optsim_dev_load(dev, bdev, &req, 1, &why);
 }
 
 static int optsim_ioc_eject(struct optsim_dev *dev, struct block_device *bdev,
@@ -146,7 +111,8 @@ static int optsim_ioc_eject(struct optsim_dev *dev, struct block_device *bdev,
 	if (!optsim_zeroed(&req, sizeof(req)))
 		return -EINVAL;
 
-	mutex_lock(&dev->model_lock);
+	if (mutex_lock_interruptible(&dev->model_lock))
+		return -EINTR;
 	mutex_lock(&dev->lock);
 	ret = dev->medium ? optsim_check_exclusive(dev) : -ENOMEDIUM;
 	if (!ret) {
@@ -172,7 +138,8 @@ static int optsim_ioc_finalize(struct optsim_dev *dev,
 		return -EINVAL;
 
 	/* model_lock keeps the medium in the drive, and the MMC front still. */
-	mutex_lock(&dev->model_lock);
+	if (mutex_lock_interruptible(&dev->model_lock))
+		return -EINTR;
 	mutex_lock(&dev->lock);
 	m = dev->medium;
 	mutex_unlock(&dev->lock);
@@ -211,7 +178,8 @@ static int optsim_ioc_erase(struct optsim_dev *dev, struct block_device *bdev,
 		return -EINVAL;
 	quick = req.flags & OPTSIM_ERASE_F_QUICK;
 
-	mutex_lock(&dev->model_lock);
+	if (mutex_lock_interruptible(&dev->model_lock))
+		return -EINTR;
 	mutex_lock(&dev->lock);
 	m = dev->medium;
 	mutex_unlock(&dev->lock);
@@ -246,7 +214,8 @@ static int optsim_ioc_save(struct optsim_dev *dev, struct block_device *bdev,
 	if (req.flags || !optsim_zeroed(req.reserved, sizeof(req.reserved)))
 		return -EINVAL;
 	/* model_lock keeps the medium in the drive, and the MMC front still. */
-	mutex_lock(&dev->model_lock);
+	if (mutex_lock_interruptible(&dev->model_lock))
+		return -EINTR;
 	ret = optsim_image_save(dev, bdev, req.image_fd, &why);
 	mutex_unlock(&dev->model_lock);
 	if (ret)
@@ -332,7 +301,8 @@ static int optsim_ioc_opc(struct optsim_dev *dev, void __user *argp)
 	if (req.flags || !optsim_zeroed(req.reserved, sizeof(req.reserved)))
 		return -EINVAL;
 
-	mutex_lock(&dev->model_lock);
+	if (mutex_lock_interruptible(&dev->model_lock))
+		return -EINTR;
 	ret = optsim_dev_opc_locked(dev, &req, optsim_ioc_opc_answer,
 				    (void __force *)argp);
 	mutex_unlock(&dev->model_lock);
@@ -350,7 +320,8 @@ static int optsim_ioc_tray(struct optsim_dev *dev, struct block_device *bdev,
 
 	if (open)
 		sync_blockdev(bdev);
-	mutex_lock(&dev->model_lock);
+	if (mutex_lock_interruptible(&dev->model_lock))
+		return -EINTR;
 	/* The caller's own open does not keep the disc in. */
 	ret = optsim_mmc_tray(dev, open, 1);
 	mutex_unlock(&dev->model_lock);
@@ -365,7 +336,8 @@ static int optsim_ioc_lockdoor(struct optsim_dev *dev, unsigned long arg)
 {
 	int ret = 0;
 
-	mutex_lock(&dev->model_lock);
+	if (mutex_lock_interruptible(&dev->model_lock))
+		return -EINTR;
 	mutex_lock(&dev->lock);
 	if (!arg && dev->open_count > 1 && !capable(CAP_SYS_ADMIN))
 		ret = -EBUSY;
@@ -381,7 +353,8 @@ static int optsim_ioc_drive_status(struct optsim_dev *dev)
 {
 	int ret;
 
-	mutex_lock(&dev->model_lock);
+	if (mutex_lock_interruptible(&dev->model_lock))
+		return -EINTR;
 	if (dev->mmc.tray_open)
 		ret = CDS_TRAY_OPEN;
 	else
@@ -403,7 +376,8 @@ static int optsim_ioc_drive_status(struct optsim_dev *dev)
  *
  * Return: 0 or a negative errno: -ENOTTY for an unknown request, -EPERM,
  * -EFAULT, -EINVAL, -ENOMEDIUM, -EMEDIUMTYPE, -EALREADY, -EBUSY, -EROFS,
- * -ENOMEM; for LOAD and SAVE of images also -EBADF, -EBADMSG, -EOPNOTSUPP
+ * -ENOMEM, -EINTR (a signal while waiting for another request); for LOAD
+ * and SAVE of images also -EBADF, -EBADMSG, -EOPNOTSUPP
  * and the file system's errors.
  */
 int optsim_ioctl(struct optsim_dev *dev, struct block_device *bdev,

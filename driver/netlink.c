@@ -44,8 +44,17 @@ static struct netlink_range_validation optsim_nl_bias_range = {
 	.max	= OPTSIM_POWER_MAX_UW,
 };
 
-/* The values of a layer that params-set can change. */
-static const struct nla_policy optsim_nl_layer_policy[OPTSIM_A_LAYER_BIAS_POWER + 1] = {
+static struct netlink_range_validation optsim_nl_current_range = {
+	.min	= 0,
+	.max	= OPTSIM_CURRENT_MAX_UA,
+};
+
+/*
+ * The values of a layer that params-set can change; the attributes between
+ * them that it cannot (counters, strategy-used) have no entry, which strict
+ * validation refuses.
+ */
+static const struct nla_policy optsim_nl_layer_policy[OPTSIM_A_LAYER_CURRENT + 1] = {
 	[OPTSIM_A_LAYER_INDEX] = NLA_POLICY_MAX(NLA_U32, OPTSIM_MAX_LAYERS - 1),
 	[OPTSIM_A_LAYER_STRATEGY] = NLA_POLICY_MAX(NLA_U32, OPTSIM_STRATEGY_CASTLE),
 	[OPTSIM_A_LAYER_VELOCITY] =
@@ -54,6 +63,9 @@ static const struct nla_policy optsim_nl_layer_policy[OPTSIM_A_LAYER_BIAS_POWER 
 		NLA_POLICY_FULL_RANGE(NLA_U32, &optsim_nl_power_range),
 	[OPTSIM_A_LAYER_BIAS_POWER] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &optsim_nl_bias_range),
+	[OPTSIM_A_LAYER_MODE] = NLA_POLICY_MAX(NLA_U32, OPTSIM_MODE_CURRENT),
+	[OPTSIM_A_LAYER_CURRENT] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &optsim_nl_current_range),
 };
 
 /* dev-get, dev-del, params-get, stats-get */
@@ -67,6 +79,15 @@ static const struct nla_policy optsim_nl_dev_new_policy[OPTSIM_A_LAYER_SECTORS +
 					    OPTSIM_MEDIA_BD_RE_DL),
 	[OPTSIM_A_LAYER_SECTORS] =
 		NLA_POLICY_FULL_RANGE(NLA_U64, &optsim_nl_layer_sectors_range),
+};
+
+static const struct nla_policy optsim_nl_load_policy[OPTSIM_A_IMAGE_FD + 1] = {
+	[OPTSIM_A_DEV_INDEX] = NLA_POLICY_MAX(NLA_U32, OPTSIM_MAX_DEVICES - 1),
+	[OPTSIM_A_MEDIA] = NLA_POLICY_RANGE(NLA_U32, OPTSIM_MEDIA_BD_R,
+					    OPTSIM_MEDIA_BD_RE_DL),
+	[OPTSIM_A_LAYER_SECTORS] =
+		NLA_POLICY_FULL_RANGE(NLA_U64, &optsim_nl_layer_sectors_range),
+	[OPTSIM_A_IMAGE_FD] = { .type = NLA_S32 },
 };
 
 static const struct nla_policy optsim_nl_params_set_policy[OPTSIM_A_LAYER + 1] = {
@@ -150,7 +171,9 @@ static struct nlattr *optsim_nl_layer_params(struct sk_buff *skb,
 	    nla_put_u32(skb, OPTSIM_A_LAYER_VELOCITY, p->velocity) ||
 	    nla_put_u32(skb, OPTSIM_A_LAYER_WRITE_POWER, p->write_power) ||
 	    nla_put_u32(skb, OPTSIM_A_LAYER_BIAS_POWER, p->bias_power) ||
-	    nla_put_u32(skb, OPTSIM_A_LAYER_STRATEGY_USED, used)) {
+	    nla_put_u32(skb, OPTSIM_A_LAYER_STRATEGY_USED, used) ||
+	    nla_put_u32(skb, OPTSIM_A_LAYER_MODE, p->mode) ||
+	    nla_put_u32(skb, OPTSIM_A_LAYER_CURRENT, p->current_ua)) {
 		nla_nest_cancel(skb, nest);
 		return NULL;
 	}
@@ -553,6 +576,48 @@ static int optsim_nl_dev_del_doit(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
+ * load: OPTSIM_IOC_LOAD's request, from attributes. The image's descriptor
+ * is looked up in the sender's file table: the request runs in its
+ * sendmsg() call.
+ */
+static int optsim_nl_load_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **tb = info->attrs;
+	struct optsim_load req = {};
+	struct optsim_dev *dev;
+	const char *why;
+	int ret;
+
+	if (!!tb[OPTSIM_A_IMAGE_FD] == !!tb[OPTSIM_A_MEDIA]) {
+		optsim_nl_why(info->extack, NULL,
+			      "give either a media type or an image descriptor");
+		return -EINVAL;
+	}
+	if (tb[OPTSIM_A_IMAGE_FD]) {
+		if (tb[OPTSIM_A_LAYER_SECTORS]) {
+			optsim_nl_why(info->extack, tb[OPTSIM_A_LAYER_SECTORS],
+				      "an image says its own geometry");
+			return -EINVAL;
+		}
+		req.flags = OPTSIM_LOAD_F_IMAGE;
+		req.image_fd = nla_get_s32(tb[OPTSIM_A_IMAGE_FD]);
+	} else {
+		req.media = nla_get_u32(tb[OPTSIM_A_MEDIA]);
+		if (tb[OPTSIM_A_LAYER_SECTORS])
+			req.layer_sectors =
+				nla_get_u64(tb[OPTSIM_A_LAYER_SECTORS]);
+	}
+	optsim_devs_lock();
+	dev = optsim_nl_dev(info);
+	ret = IS_ERR(dev) ? PTR_ERR(dev) :
+			    optsim_dev_load(dev, dev->disk->part0, &req, 0, &why);
+	if (!IS_ERR(dev) && ret)
+		optsim_nl_why(info->extack, tb[OPTSIM_A_IMAGE_FD], why);
+	optsim_devs_unlock();
+	return ret;
+}
+
+/*
  * Apply one OPTSIM_A_LAYER nest of a params-set over @p, the layer's
  * current parameters, and add the layer to @layers.
  */
@@ -560,12 +625,12 @@ static int optsim_nl_parse_layer(const struct nlattr *nest, u32 nr_layers,
 				 struct optsim_params p[OPTSIM_MAX_LAYERS],
 				 u32 *layers, struct netlink_ext_ack *extack)
 {
-	struct nlattr *tb[OPTSIM_A_LAYER_BIAS_POWER + 1];
+	struct nlattr *tb[OPTSIM_A_LAYER_CURRENT + 1];
 	u32 layer;
 	int ret;
 
 	/* Validated against optsim_nl_layer_policy already. */
-	ret = nla_parse_nested(tb, OPTSIM_A_LAYER_BIAS_POWER, nest,
+	ret = nla_parse_nested(tb, OPTSIM_A_LAYER_CURRENT, nest,
 			       optsim_nl_layer_policy, extack);
 	if (ret)
 		return ret;
@@ -591,6 +656,10 @@ static int optsim_nl_parse_layer(const struct nlattr *nest, u32 nr_layers,
 			nla_get_u32(tb[OPTSIM_A_LAYER_WRITE_POWER]);
 	if (tb[OPTSIM_A_LAYER_BIAS_POWER])
 		p[layer].bias_power = nla_get_u32(tb[OPTSIM_A_LAYER_BIAS_POWER]);
+	if (tb[OPTSIM_A_LAYER_MODE])
+		p[layer].mode = nla_get_u32(tb[OPTSIM_A_LAYER_MODE]);
+	if (tb[OPTSIM_A_LAYER_CURRENT])
+		p[layer].current_ua = nla_get_u32(tb[OPTSIM_A_LAYER_CURRENT]);
 	return 0;
 }
 
@@ -612,8 +681,14 @@ static int optsim_nl_params_set_doit(struct sk_buff *skb,
 		ret = PTR_ERR(dev);
 		goto out_unlock;
 	}
-	/* Absent values stay: start from what is set, with nothing racing. */
-	mutex_lock(&dev->model_lock);
+	/*
+	 * Absent values stay: start from what is set, with nothing racing.
+	 * An OPC may hold model_lock for seconds: a signal ends the wait.
+	 */
+	if (mutex_lock_interruptible(&dev->model_lock)) {
+		ret = -EINTR;
+		goto out_unlock;
+	}
 	mutex_lock(&dev->lock);
 	if (dev->medium) {
 		nr_layers = dev->medium->geo.layers;
@@ -678,6 +753,13 @@ static const struct genl_ops optsim_nl_ops[] = {
 		.doit		= optsim_nl_params_set_doit,
 		.policy		= optsim_nl_params_set_policy,
 		.maxattr	= ARRAY_SIZE(optsim_nl_params_set_policy) - 1,
+	},
+	{
+		.cmd		= OPTSIM_CMD_LOAD,
+		.flags		= GENL_ADMIN_PERM,
+		.doit		= optsim_nl_load_doit,
+		.policy		= optsim_nl_load_policy,
+		.maxattr	= ARRAY_SIZE(optsim_nl_load_policy) - 1,
 	},
 	{
 		.cmd		= OPTSIM_CMD_STATS_GET,

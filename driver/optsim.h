@@ -100,12 +100,19 @@ static inline u8 optsim_quality_model_flags(u32 flags)
  * struct optsim_cluster - one 64 KiB ECC cluster that has ever been written
  * @pages: the cluster's data; present only while the cluster is recorded,
  *	and only on a medium in memory: the entries of an image-backed medium
- *	are allocated without the array (their data is in the file)
+ *	are allocated without the array (their data is in the file). Set,
+ *	to pages the write staged, under the medium's write_lock just before
+ *	@recorded; a rewrite copies into them under write_lock; freed only
+ *	with the queue frozen.
  * @recorded: the cluster holds data. Set with release semantics after the
  *	data and @quality are in place, so the lockless read path that sees
  *	it true with an acquire load also sees both.
  * @writes: times the cluster was recorded; its direct-overwrite count is
- *	this plus the medium's full erases
+ *	this plus the medium's full erases. Goes up under the medium's
+ *	write_lock, with release, as the last store of each recording
+ *	(optsim_store_publish()): a write staged without the lock reads it
+ *	with acquire before the cluster's data and state, and finds under
+ *	the lock whether another recording came in between.
  * @quality: how the last recording came out: a struct osm_quality (jitter,
  *	error counts, flags) held as one word, union optsim_quality_word;
  *	valid while @recorded. Written under the medium's write_lock in one
@@ -172,6 +179,9 @@ struct optsim_dev;
  * @bounce: room for OPTSIM_RQ_CLUSTERS clusters: a write's clusters on
  *	their way to the file; under write_lock
  * @meta: one metadata block on its way to the file; under write_lock
+ * @commit: the journal's commit record, as the last flush wrote it;
+ *	under write_lock
+ * @replay: the journaled flush the load found cut short and replayed
  * @old_gfp: the allocation flags of the file's page cache before the load,
  *	given back when the medium goes
  * @node: in the list of images in use, under optsim_images_lock (image.c)
@@ -187,6 +197,8 @@ struct optsim_image {
 	unsigned long *meta_dirty;
 	void *bounce;
 	struct optsim_image_meta_block *meta;
+	struct optsim_image_journal commit;
+	struct osm_image_replay replay;
 	gfp_t old_gfp;
 	struct list_head node;
 };
@@ -201,11 +213,15 @@ struct optsim_image {
  *	because entries, and the pages of recorded clusters, are only freed
  *	with the queue frozen; a write that fails frees, under @write_lock,
  *	only pages of clusters not marked recorded, which readers never touch.
- * @write_lock: serialises writes: the check of the write-once and
- *	finalize rules, the allocation and the recording of a request happen
- *	as one step, so a refused request changes nothing. Also protects
- *	@recorded, @nwa_cluster, @mem_bytes and @hist, and is held to replace
- *	a layer's @table. Taken after the device's lock.
+ * @write_lock: serialises the commit of writes: the check of the
+ *	write-once and finalize rules and the recording of a request's
+ *	clusters (their pages, records, write counts and states) happen as
+ *	one step, so a refused request changes nothing and no request is
+ *	half recorded. A write to a medium in memory stages its clusters and
+ *	runs the model before it takes the lock (store.c); an image-backed
+ *	medium's write does everything under it. Also protects @recorded,
+ *	@nwa_cluster, @mem_bytes and @hist, and is held to replace a layer's
+ *	@table. Taken after the device's lock.
  * @recorded: clusters holding data, per layer
  * @nwa_cluster: one past the highest recorded cluster (0 when blank)
  * @mem_bytes: bytes of cluster data this medium holds
@@ -216,17 +232,18 @@ struct optsim_image {
  *	the medium is created, from the seed module parameter
  * @params: write parameters per layer; protected by the device's lock
  * @stack: the physical make-up of the disc, for the recording model
- * @table: per layer, the model compiled for @params (recorder.c). Replaced
- *	with rcu_replace_pointer() holding both the device's lock and
- *	@write_lock (optsim_recorder_set_table()). The write path runs the
- *	model holding @write_lock, so it reads the pointer with
- *	rcu_dereference_protected() and needs neither rcu_read_lock() nor a
- *	reference: the table stays until it drops the lock. No reader runs
- *	without @write_lock today. The pointer stays __rcu, and a replaced
- *	table is still freed after a grace period, for the write path that
- *	will run the model before it takes the lock, from the data and a
- *	snapshot of the table under rcu_read_lock().
- * @hist: the model's run-length histogram; used under @write_lock
+ * @table: per layer, the model compiled for @params (recorder.c); each
+ *	table is immutable. Replaced with rcu_replace_pointer() holding both
+ *	the device's lock and @write_lock (optsim_recorder_set_table()); a
+ *	replaced table is freed after an RCU grace period once its last
+ *	reference goes. The write path of a medium in memory runs the model
+ *	without @write_lock: it reads the pointer under rcu_read_lock() and
+ *	takes a reference (optsim_recorder_snapshot()), and under @write_lock
+ *	compares it with the current one (optsim_recorder_current()). Readers
+ *	under @write_lock use rcu_dereference_protected().
+ * @hist: the model's scratch for writes to an image-backed medium, which
+ *	run the model under @write_lock; writes to a medium in memory bring
+ *	their own
  * @srm: a BD-R's tracks and sessions; under @write_lock
  * @fmt: a BD-RE's format; under @write_lock
  * @image: the file the medium lives in, or NULL for a medium in memory.
@@ -397,6 +414,9 @@ int optsim_dev_remove(struct optsim_dev *dev, const char **why);
 void optsim_dev_remove_all(void);
 int optsim_dev_init(void);
 void optsim_dev_exit(void);
+int optsim_dev_load(struct optsim_dev *dev, struct block_device *bdev,
+		    const struct optsim_load *req, unsigned int opens,
+		    const char **why);
 struct optsim_medium *optsim_dev_replace_medium(struct optsim_dev *dev,
 						struct optsim_medium *m);
 void optsim_dev_freeze(struct optsim_dev *dev);
@@ -482,8 +502,17 @@ int optsim_recorder_init(struct optsim_medium *m);
 void optsim_recorder_destroy(struct optsim_medium *m);
 void optsim_recorder_set_table(struct optsim_medium *m, u32 layer,
 			       struct optsim_table *tab);
-void optsim_recorder_record(struct optsim_medium *m, struct optsim_cluster *cl,
-			    const void *data, u64 index, u32 layer);
+struct optsim_table *optsim_recorder_snapshot(struct optsim_medium *m,
+					      u32 layer);
+bool optsim_recorder_current(struct optsim_medium *m, u32 layer,
+			     const struct optsim_table *tab);
+void optsim_recorder_run(const struct optsim_medium *m,
+			 const struct optsim_table *tab, const void *data,
+			 u64 index, u32 writes, struct osm_rll_hist *h,
+			 struct osm_quality *q);
+void optsim_recorder_record(struct optsim_medium *m,
+			    const struct optsim_cluster *cl, const void *data,
+			    u64 index, u32 layer, struct osm_quality *q);
 void optsim_recorder_compile_in(const struct optsim_medium *m,
 				const struct optsim_params *p, u32 layer,
 				struct osm_compile_in *in);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Write parameters: linear velocity, pulse strategy and laser powers of each
- * layer. Both interfaces that set them, the ioctl and netlink, go through
+ * layer, or its recording by current pulses (OPTSIM_MODE_CURRENT). Both
+ * interfaces that set them, the ioctl and netlink, go through
  * optsim_dev_set_params() and the same validation, and apply only what was
  * validated.
  *
@@ -28,7 +29,7 @@ static int optsim_params_refuse(const char **why, const char *msg)
 int optsim_params_validate(const struct optsim_medium *m,
 			   const struct optsim_params *p, const char **why)
 {
-	if (p->reserved0 || p->reserved[0] || p->reserved[1])
+	if (p->reserved1 || p->reserved)
 		return optsim_params_refuse(why, "reserved fields must be zero");
 	if (p->layer != OPTSIM_LAYER_ALL && p->layer >= m->geo.layers)
 		return optsim_params_refuse(why, "the medium has no such layer");
@@ -46,6 +47,18 @@ int optsim_params_validate(const struct optsim_medium *m,
 					    __stringify(OPTSIM_POWER_MAX_UW) " uW)");
 	if (p->bias_power > p->write_power)
 		return optsim_params_refuse(why, "bias power above the write power");
+	if (p->mode > OPTSIM_MODE_CURRENT)
+		return optsim_params_refuse(why, "unknown recording mode");
+	if (p->mode == OPTSIM_MODE_LASER && p->current_ua)
+		return optsim_params_refuse(why, "a current needs the current mode");
+	if (p->mode == OPTSIM_MODE_CURRENT && !m->stack.rewritable)
+		return optsim_params_refuse(why,
+					    "current recording needs rewritable media");
+	if (p->current_ua && (p->current_ua < OPTSIM_CURRENT_MIN_UA ||
+			      p->current_ua > OPTSIM_CURRENT_MAX_UA))
+		return optsim_params_refuse(why, "current out of range ("
+					    __stringify(OPTSIM_CURRENT_MIN_UA) " to "
+					    __stringify(OPTSIM_CURRENT_MAX_UA) " uA)");
 	return 0;
 }
 

@@ -17,18 +17,20 @@
  * - A medium holds a reference to each of its layers' tables; the cache
  *   holds one to each table it keeps. The last reference frees a table,
  *   after an RCU grace period.
- * - optsim_recorder_set_table() replaces a layer's table holding the
- *   device's lock and the medium's write_lock, and drops the medium's
- *   reference to the old one after it has released write_lock.
- * - optsim_recorder_record() runs the model holding write_lock: no
- *   replacement can happen meanwhile, so it uses the table it finds
- *   without rcu_read_lock() or a reference of its own.
- * - No reader runs without write_lock today. The grace period before a
- *   table is freed is kept for one that will: a write path that runs the
- *   model before it takes the lock, from an immutable snapshot of the
- *   table, would read the pointer with rcu_dereference() under
- *   rcu_read_lock() and use the table inside the read-side section, or
- *   take a reference with kref_get_unless_zero().
+ * - optsim_recorder_set_table() replaces a layer's table with
+ *   rcu_replace_pointer() holding the device's lock and the medium's
+ *   write_lock, and drops the medium's reference to the old one after it
+ *   has released write_lock.
+ * - The write path of a medium in memory (store.c) runs the model before
+ *   it takes write_lock: optsim_recorder_snapshot() reads the pointer under
+ *   rcu_read_lock() and takes a reference (kref_get_unless_zero(): a table
+ *   whose last reference is gone was replaced already, so the pointer is
+ *   read again). The table is immutable, so the record worked out from it
+ *   outside any lock is the one the write path would work out under it.
+ *   Under write_lock, optsim_recorder_current() says whether the snapshot
+ *   is still the layer's table; if not, the record is worked out again.
+ * - optsim_recorder_record() (image-backed media) runs the model holding
+ *   write_lock and uses the table it finds without a reference.
  */
 #include "optsim.h"
 
@@ -51,6 +53,8 @@ struct optsim_table_key {
 	u32 write_power;
 	u32 bias_power;
 	u32 channel_bit_pm;
+	u32 mode;
+	u32 current_ua;
 };
 
 /**
@@ -135,6 +139,8 @@ void optsim_recorder_compile_in(const struct optsim_medium *m,
 		.write_uw	= p->write_power,
 		.bias_uw	= p->bias_power,
 		.channel_bit_pm	= osm_geometry_channel_bit_pm(&m->geo),
+		.mode		= p->mode,
+		.current_ua	= p->current_ua,
 	};
 }
 
@@ -160,6 +166,8 @@ struct optsim_table *optsim_table_get(const struct optsim_medium *m,
 		.write_power	= p->write_power,
 		.bias_power	= p->bias_power,
 		.channel_bit_pm	= osm_geometry_channel_bit_pm(&m->geo),
+		.mode		= p->mode,
+		.current_ua	= p->current_ua,
 	};
 	struct optsim_table *tab, *old;
 	struct osm_compile_in in;
@@ -286,33 +294,102 @@ void optsim_recorder_set_table(struct optsim_medium *m, u32 layer,
 }
 
 /**
- * optsim_recorder_record() - work out how a cluster was recorded
+ * optsim_recorder_snapshot() - a reference to a layer's current table
  * @m: the medium
+ * @layer: the layer
+ *
+ * Takes no lock but rcu_read_lock(); the table cannot change under the
+ * caller, who drops it with optsim_table_put().
+ *
+ * Return: the referenced table.
+ */
+struct optsim_table *optsim_recorder_snapshot(struct optsim_medium *m,
+					      u32 layer)
+{
+	struct optsim_table *tab;
+
+	rcu_read_lock();
+	do {
+		tab = rcu_dereference(m->table[layer]);
+		/* Zero references: replaced meanwhile; read the new one. */
+	} while (!kref_get_unless_zero(&tab->ref));
+	rcu_read_unlock();
+	return tab;
+}
+
+/**
+ * optsim_recorder_current() - whether a snapshot is still a layer's table
+ * @m: the medium; the caller holds its write_lock
+ * @layer: the layer
+ * @tab: the snapshot, from optsim_recorder_snapshot()
+ *
+ * The snapshot's reference keeps its address from being reused, so the
+ * comparison cannot be fooled by a new table in the same memory.
+ *
+ * Return: true when @tab is the layer's table.
+ */
+bool optsim_recorder_current(struct optsim_medium *m, u32 layer,
+			     const struct optsim_table *tab)
+	__must_hold(&m->write_lock)
+{
+	return rcu_dereference_protected(m->table[layer],
+					 lockdep_is_held(&m->write_lock)) == tab;
+}
+
+/**
+ * optsim_recorder_run() - work out how a cluster records
+ * @m: the medium
+ * @tab: the layer's table: a snapshot, or the table under write_lock
+ * @data: the cluster's data as it will read back, mapped contiguously
+ *	(OPTSIM_CLUSTER_BYTES)
+ * @index: its index on the medium
+ * @writes: times the cluster was recorded before
+ * @h: scratch of the model, the caller's own
+ * @q: the record
+ *
+ * Needs no lock: the result depends only on its arguments and on the
+ * medium's seed and full erases, which do not change while a request is
+ * in flight. The same data written with the same parameters after the
+ * same number of cycles always gives the same record.
+ */
+void optsim_recorder_run(const struct optsim_medium *m,
+			 const struct optsim_table *tab, const void *data,
+			 u64 index, u32 writes, struct osm_rll_hist *h,
+			 struct osm_quality *q)
+{
+	/* Distinct draws per disc seed, cluster and overwrite cycle. */
+	u64 seed = m->seed + index * 0x9e3779b97f4a7c15ULL + writes;
+
+	*q = (struct osm_quality) {};
+	osm_model_cluster(&tab->t, data, OPTSIM_CLUSTER_BYTES,
+			  writes + (u32)m->full_erases, seed, q, h);
+}
+
+/**
+ * optsim_recorder_record() - work out how a cluster was recorded, under
+ *	the medium's lock
+ * @m: the medium; the caller holds its write_lock
  * @cl: the cluster, its data in place
  * @data: the cluster's data, mapped contiguously (OPTSIM_CLUSTER_BYTES)
  * @index: its index on the medium
  * @layer: its layer
+ * @q: the record
  *
- * Runs the model on the cluster's data with the layer's current table and
- * publishes the record with the cluster. The same data written with the
- * same parameters after the same number of cycles always gives the same
- * record.
+ * Runs the model on the cluster's data with the layer's current table, in
+ * the medium's scratch. The write path of image-backed media uses it; see
+ * optsim_recorder_run().
  */
-void optsim_recorder_record(struct optsim_medium *m, struct optsim_cluster *cl,
-			    const void *data, u64 index, u32 layer)
+void optsim_recorder_record(struct optsim_medium *m,
+			    const struct optsim_cluster *cl, const void *data,
+			    u64 index, u32 layer, struct osm_quality *q)
 	__must_hold(&m->write_lock)
 {
 	/* set_table() replaces it under write_lock only: see the top. */
 	const struct optsim_table *tab =
 		rcu_dereference_protected(m->table[layer],
 					  lockdep_is_held(&m->write_lock));
-	/* Distinct draws per disc seed, cluster and overwrite cycle. */
-	u64 seed = m->seed + index * 0x9e3779b97f4a7c15ULL + cl->writes;
-	struct osm_quality q = {};
 
-	osm_model_cluster(&tab->t, data, OPTSIM_CLUSTER_BYTES,
-			  cl->writes + (u32)m->full_erases, seed, &q, m->hist);
-	optsim_cluster_set_quality(cl, &q);
+	optsim_recorder_run(m, tab, data, index, cl->writes, m->hist, q);
 }
 
 /**

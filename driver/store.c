@@ -10,6 +10,15 @@
  * An image-backed medium (image.c) keeps only the entries here, without
  * pages: its data moves between the request and the file, and the cap
  * does not apply. The rules and the recording are the same for both.
+ *
+ * A write to a medium in memory is staged before the medium's write_lock
+ * is taken (struct optsim_stage): each cluster's new content is put
+ * together in pages of the writer's own and the recording model runs on
+ * it with a snapshot of the layer's table, so writers on different CPUs
+ * run the model at the same time. Under write_lock the rules are checked
+ * again, a cluster another write recorded meanwhile, or whose layer got a
+ * new table, is staged again, and the clusters are committed: a few
+ * stores each, a page copy when the cluster was recorded already.
  */
 #include "optsim.h"
 
@@ -55,13 +64,54 @@ u64 optsim_store_mem_limit(void)
 	return optsim_mem_limit;
 }
 
+/**
+ * struct optsim_staged - one cluster of a write, made ready outside the
+ *	medium's write_lock
+ * @pages: the cluster's whole new content: the request's bytes, and
+ *	around them what the cluster held (zeros when it held nothing).
+ *	The writer's own until the commit makes them the cluster's pages, or
+ *	copies them into the cluster's pages when it is recorded already.
+ * @charged: @pages count against the memory cap: the cluster was not
+ *	recorded when they were allocated, so they may become its pages
+ * @cl: the cluster's entry, found or made under write_lock
+ * @tab: the table of the cluster's layer that @q was worked out with; a
+ *	reference (optsim_recorder_snapshot())
+ * @writes: the cluster's write count that @q was worked out for, read
+ *	before what the cluster held. It goes up last in every recording of
+ *	the cluster (optsim_store_publish()), so if it is the same under
+ *	write_lock, @pages hold what the cluster holds around the request.
+ * @q: the recording model's verdict on @pages
+ */
+struct optsim_staged {
+	struct page *pages[OPTSIM_CLUSTER_PAGES];
+	bool charged;
+	struct optsim_cluster *cl;
+	struct optsim_table *tab;
+	u32 writes;
+	struct osm_quality q;
+};
+
+/**
+ * struct optsim_stage - a write to a medium in memory, staged
+ * @hist: the recording model's scratch, the writer's own
+ * @c: the request's clusters, in order
+ *
+ * Allocated per write: the model's scratch is too big for the stack.
+ */
+struct optsim_stage {
+	struct osm_rll_hist hist;
+	struct optsim_staged c[OPTSIM_RQ_CLUSTERS];
+};
+
 /*
  * Copy @len bytes between @buf and the store. @pos is the byte address on
- * the medium. Clusters that are not recorded read as zeros; writes only ever
- * see clusters whose pages optsim_store_prepare() has provided.
+ * the medium. A read (@st NULL) copies from recorded clusters, and reads
+ * clusters that are not recorded as zeros; a write copies into the pages
+ * of the clusters staged in @st, whose first is cluster @first.
  */
 static void optsim_copy_buf(struct optsim_medium *m, u64 pos, void *buf,
-			    unsigned int len, bool write)
+			    unsigned int len, struct optsim_stage *st,
+			    u64 first)
 {
 	unsigned int done = 0;
 
@@ -70,39 +120,47 @@ static void optsim_copy_buf(struct optsim_medium *m, u64 pos, void *buf,
 		unsigned int poff = offset_in_page(off);
 		unsigned int n = min_t(unsigned int, len - done,
 				       PAGE_SIZE - poff);
+		u64 index = pos >> OPTSIM_CLUSTER_SHIFT;
 		struct optsim_cluster *cl;
 
-		cl = xa_load(&m->clusters, pos >> OPTSIM_CLUSTER_SHIFT);
-		if (write)
-			memcpy_to_page(cl->pages[off >> PAGE_SHIFT], poff,
-				       buf + done, n);
-		/* Pairs with the release in optsim_store_commit(). */
-		else if (cl && smp_load_acquire(&cl->recorded))
+		if (st) {
+			memcpy_to_page(st->c[index - first].pages[off >> PAGE_SHIFT],
+				       poff, buf + done, n);
+			goto next;
+		}
+		cl = xa_load(&m->clusters, index);
+		/* Pairs with the release in optsim_store_publish(). */
+		if (cl && smp_load_acquire(&cl->recorded))
 			memcpy_from_page(buf + done,
 					 cl->pages[off >> PAGE_SHIFT], poff, n);
 		else
 			memset(buf + done, 0, n);
+next:
 		done += n;
 		pos += n;
 	}
 }
 
-/* Copy a whole transfer between its request's pages or its buffer and the store. */
+/*
+ * Copy a whole transfer between its request's pages or its buffer and the
+ * store: a read when @st is NULL, else a write into the staged clusters.
+ */
 static void optsim_copy(struct optsim_medium *m, const struct optsim_xfer *x,
-			bool write)
+			struct optsim_stage *st)
 {
+	u64 first = x->pos >> OPTSIM_CLUSTER_SHIFT;
 	struct req_iterator iter;
 	u64 pos = x->pos;
 	struct bio_vec bv;
 	void *buf;
 
 	if (!x->rq) {
-		optsim_copy_buf(m, pos, x->buf, x->bytes, write);
+		optsim_copy_buf(m, pos, x->buf, x->bytes, st, first);
 		return;
 	}
 	rq_for_each_segment(bv, x->rq, iter) {
 		buf = bvec_kmap_local(&bv);
-		optsim_copy_buf(m, pos, buf, bv.bv_len, write);
+		optsim_copy_buf(m, pos, buf, bv.bv_len, st, first);
 		kunmap_local(buf);
 		pos += bv.bv_len;
 	}
@@ -134,7 +192,7 @@ blk_status_t optsim_store_read(struct optsim_medium *m,
 	/* A cluster the ECC cannot correct fails the read, as on a real drive. */
 	for (index = pos >> OPTSIM_CLUSTER_SHIFT; index <= last; index++) {
 		cl = xa_load(&m->clusters, index);
-		/* Pairs with the release in optsim_store_commit(). */
+		/* Pairs with the release in optsim_store_publish(). */
 		if (!cl || !smp_load_acquire(&cl->recorded))
 			continue;
 		/* One load: a record being replaced is seen whole. */
@@ -150,7 +208,7 @@ blk_status_t optsim_store_read(struct optsim_medium *m,
 
 	if (m->image)
 		return optsim_image_read(m, x);
-	optsim_copy(m, x, false);
+	optsim_copy(m, x, NULL);
 	return BLK_STS_OK;
 }
 
@@ -167,7 +225,7 @@ bool optsim_store_recorded(struct optsim_medium *m, u64 index)
 {
 	struct optsim_cluster *cl = xa_load(&m->clusters, index);
 
-	/* Pairs with the release in optsim_store_commit(). */
+	/* Pairs with the release in optsim_store_publish(). */
 	return cl && smp_load_acquire(&cl->recorded);
 }
 
@@ -186,12 +244,6 @@ static void optsim_free_pages(struct optsim_medium *m, struct optsim_cluster *cl
 	m->mem_bytes -= OPTSIM_CLUSTER_BYTES;
 }
 
-/*
- * Give cluster @index an entry and, unless it is recorded, zeroed pages to
- * record into, and map its pages contiguously at *@data for the recording
- * model. The pages stay invisible to readers until the cluster is marked
- * recorded.
- */
 /**
  * optsim_store_entry() - the entry of a cluster, made when it has none
  * @m: the medium; the caller holds its write_lock, or is the only user of
@@ -224,73 +276,6 @@ struct optsim_cluster *optsim_store_entry(struct optsim_medium *m, u64 index,
 	return cl;
 }
 
-static int optsim_store_prepare(struct optsim_medium *m, u64 index,
-				void **data)
-	__must_hold(&m->write_lock)
-{
-	struct optsim_cluster *cl;
-	unsigned int i, noio;
-
-	cl = optsim_store_entry(m, index, GFP_NOIO);
-	if (IS_ERR(cl))
-		return PTR_ERR(cl);
-	if (cl->recorded || cl->pages[0])
-		goto map;
-
-	if (atomic64_add_return(OPTSIM_CLUSTER_BYTES, &optsim_mem_used) >
-	    optsim_mem_limit) {
-		atomic64_sub(OPTSIM_CLUSTER_BYTES, &optsim_mem_used);
-		pr_warn_ratelimited("memory cap of %llu MiB reached; write refused\n",
-				    optsim_mem_limit >> 20);
-		return -ENOSPC;
-	}
-	m->mem_bytes += OPTSIM_CLUSTER_BYTES;
-	for (i = 0; i < OPTSIM_CLUSTER_PAGES; i++) {
-		cl->pages[i] = alloc_page(GFP_NOIO | __GFP_ZERO | __GFP_NOWARN);
-		if (!cl->pages[i])
-			goto out_free;
-	}
-
-map:
-	/* vm_map_ram() allocates with GFP_KERNEL: keep it off the I/O path. */
-	noio = memalloc_noio_save();
-	*data = vm_map_ram(cl->pages, OPTSIM_CLUSTER_PAGES, NUMA_NO_NODE);
-	memalloc_noio_restore(noio);
-	if (*data)
-		return 0;
-	/* optsim_store_unprepare() frees the pages of an unrecorded cluster. */
-	return -ENOMEM;
-
-out_free:
-	while (i--) {
-		__free_page(cl->pages[i]);
-		cl->pages[i] = NULL;
-	}
-	atomic64_sub(OPTSIM_CLUSTER_BYTES, &optsim_mem_used);
-	m->mem_bytes -= OPTSIM_CLUSTER_BYTES;
-	return -ENOMEM;
-}
-
-/*
- * Undo optsim_store_prepare() for clusters @first to @last: unmap them and
- * free the pages of those not recorded.
- */
-static void optsim_store_unprepare(struct optsim_medium *m, u64 first, u64 last,
-				   void **data)
-	__must_hold(&m->write_lock)
-{
-	struct optsim_cluster *cl;
-	u64 index;
-
-	for (index = first; index <= last; index++) {
-		if (data[index - first])
-			vm_unmap_ram(data[index - first], OPTSIM_CLUSTER_PAGES);
-		cl = xa_load(&m->clusters, index);
-		if (cl && !cl->recorded)
-			optsim_free_pages(m, cl);
-	}
-}
-
 /* Refuse a write: say why, and which cluster. Return: -EIO. */
 static int optsim_store_refuse(struct optsim_refusal *why, u32 reason,
 			       u64 cluster)
@@ -300,10 +285,16 @@ static int optsim_store_refuse(struct optsim_refusal *why, u32 reason,
 	return -EIO;
 }
 
-/* Check the medium's recording rules. Return: 0 or -EIO. */
+/*
+ * Check the medium's recording rules. Return: 0 or -EIO.
+ *
+ * Under write_lock, or without it before a write is staged: a refusal it
+ * finds then stands, since what it reads can only change towards one
+ * (a cluster once recorded stays so, and the rest change with the queue
+ * frozen, never while a request is in flight).
+ */
 static int optsim_store_check(struct optsim_medium *m, u64 first, u64 last,
 			      struct optsim_refusal *why)
-	__must_hold(&m->write_lock)
 {
 	struct optsim_cluster *cl;
 	u64 index;
@@ -324,7 +315,8 @@ static int optsim_store_check(struct optsim_medium *m, u64 first, u64 last,
 		return 0;
 	for (index = first; index <= last; index++) {
 		cl = xa_load(&m->clusters, index);
-		if (cl && cl->recorded) {
+		/* Pairs with the release in optsim_store_publish(). */
+		if (cl && smp_load_acquire(&cl->recorded)) {
 			pr_info_ratelimited("write to cluster %llu refused: already recorded on write-once medium\n",
 					    index);
 			return optsim_store_refuse(why, OPTSIM_REASON_RECORDED,
@@ -334,50 +326,316 @@ static int optsim_store_check(struct optsim_medium *m, u64 first, u64 last,
 	return 0;
 }
 
+/*
+ * Publish a recording of cluster @index, whose data is in place: its
+ * record, then its state, then its write count, last and with release, so
+ * that a writer staging the cluster without the lock who sees the new
+ * count also sees the data and the state that go with it.
+ */
+static void optsim_store_publish(struct optsim_medium *m,
+				 struct optsim_cluster *cl, u64 index,
+				 const struct osm_quality *q)
+	__must_hold(&m->write_lock)
+{
+	optsim_cluster_set_quality(cl, q);
+	if (index + 1 > m->nwa_cluster)
+		m->nwa_cluster = index + 1;
+	if (!cl->recorded) {
+		/* Publish the data and the record: see optsim_copy(). */
+		smp_store_release(&cl->recorded, true);
+		m->recorded[optsim_medium_cluster_layer(m, index)]++;
+	}
+	/* Pairs with the acquire in optsim_stage_cluster(). */
+	smp_store_release(&cl->writes, cl->writes + 1);
+}
+
 /**
  * optsim_store_record() - record one cluster whose data is in place
  * @m: the medium; the caller holds its write_lock
  * @index: the cluster; it has an entry
  * @data: the cluster's 64 KiB, as they will read back
  *
- * Lets the recording model say how the cluster came out, counts the
- * write, and marks the cluster recorded: the last step, so that a reader
- * who sees it recorded sees its data and record.
+ * Lets the recording model say how the cluster came out, under the lock,
+ * counts the write, and marks the cluster recorded. The write path of
+ * image-backed media uses it.
  */
 void optsim_store_record(struct optsim_medium *m, u64 index, const void *data)
 	__must_hold(&m->write_lock)
 {
 	struct optsim_cluster *cl = xa_load(&m->clusters, index);
-	u32 layer = optsim_medium_cluster_layer(m, index);
+	struct osm_quality q;
 
-	optsim_recorder_record(m, cl, data, index, layer);
-	cl->writes++;
-	if (index + 1 > m->nwa_cluster)
-		m->nwa_cluster = index + 1;
-	if (cl->recorded)
-		return;
-	/* Publish the data and the record: see optsim_copy(). */
-	smp_store_release(&cl->recorded, true);
-	m->recorded[layer]++;
+	optsim_recorder_record(m, cl, data, index,
+			       optsim_medium_cluster_layer(m, index), &q);
+	optsim_store_publish(m, cl, index, &q);
+}
+
+/* Give back what a staged write holds: pages, charge, table references. */
+static void optsim_stage_free(struct optsim_stage *st, unsigned int n)
+{
+	struct optsim_staged *sc;
+	unsigned int i, j;
+
+	for (i = 0; i < n; i++) {
+		sc = &st->c[i];
+		for (j = 0; j < OPTSIM_CLUSTER_PAGES; j++)
+			if (sc->pages[j])
+				__free_page(sc->pages[j]);
+		if (sc->charged)
+			atomic64_sub(OPTSIM_CLUSTER_BYTES, &optsim_mem_used);
+		optsim_table_put(sc->tab);
+	}
+	kfree(st);
 }
 
 /*
- * Clusters @first to @last have their data in place, mapped at @data:
- * record them and unmap them.
+ * Put into bytes @from to @to of a staged cluster what cluster @cl holds
+ * there: its data when @recorded, else zeros. Without write_lock this
+ * reads a recorded cluster's pages as the read path does; the caller read
+ * the cluster's write count first, and checks it again under the lock.
  */
-static void optsim_store_commit(struct optsim_medium *m, u64 first, u64 last,
-				void **data)
+static void optsim_stage_keep(const struct optsim_cluster *cl, bool recorded,
+			      struct optsim_staged *sc, unsigned int from,
+			      unsigned int to)
+{
+	unsigned int i, off, n;
+
+	while (from < to) {
+		i = from >> PAGE_SHIFT;
+		off = offset_in_page(from);
+		n = min_t(unsigned int, to - from, PAGE_SIZE - off);
+		if (recorded)
+			memcpy_page(sc->pages[i], off, cl->pages[i], off, n);
+		else
+			memzero_page(sc->pages[i], off, n);
+		from += n;
+	}
+}
+
+/* Stage the parts of cluster @index that the write @x leaves as they are. */
+static void optsim_stage_around(const struct optsim_xfer *x, u64 index,
+				const struct optsim_cluster *cl, bool recorded,
+				struct optsim_staged *sc)
+{
+	u64 base = index << OPTSIM_CLUSTER_SHIFT;
+	u64 end = x->pos + x->bytes;
+
+	if (x->pos > base)
+		optsim_stage_keep(cl, recorded, sc, 0, x->pos - base);
+	if (end < base + OPTSIM_CLUSTER_BYTES)
+		optsim_stage_keep(cl, recorded, sc, end - base,
+				  OPTSIM_CLUSTER_BYTES);
+}
+
+/*
+ * Stage cluster @index of the write @x, without write_lock: pages of its
+ * own, charged to the cap unless the cluster is recorded (then they only
+ * pass through), holding what the cluster holds around the request.
+ * Return: 0, -ENOSPC at the memory cap, -ENOMEM.
+ */
+static int optsim_stage_cluster(struct optsim_medium *m,
+				const struct optsim_xfer *x, u64 index,
+				struct optsim_staged *sc)
+{
+	struct optsim_cluster *cl = xa_load(&m->clusters, index);
+	bool recorded = false;
+	unsigned int i;
+
+	if (cl) {
+		/* Pairs with the last release in optsim_store_publish(). */
+		sc->writes = smp_load_acquire(&cl->writes);
+		/* After the count: the state and data that go with it. */
+		recorded = smp_load_acquire(&cl->recorded);
+	}
+	if (!recorded) {
+		if (atomic64_add_return(OPTSIM_CLUSTER_BYTES, &optsim_mem_used) >
+		    optsim_mem_limit) {
+			atomic64_sub(OPTSIM_CLUSTER_BYTES, &optsim_mem_used);
+			pr_warn_ratelimited("memory cap of %llu MiB reached; write refused\n",
+					    optsim_mem_limit >> 20);
+			return -ENOSPC;
+		}
+		sc->charged = true;
+	}
+	for (i = 0; i < OPTSIM_CLUSTER_PAGES; i++) {
+		sc->pages[i] = alloc_page(GFP_NOIO | __GFP_NOWARN);
+		if (!sc->pages[i])
+			return -ENOMEM;
+	}
+	optsim_stage_around(x, index, cl, recorded, sc);
+	return 0;
+}
+
+/*
+ * Let the recording model say how staged cluster @index will record, with
+ * the table and write count in @sc. Return: 0 or -ENOMEM.
+ */
+static int optsim_stage_model(struct optsim_medium *m, struct optsim_stage *st,
+			      struct optsim_staged *sc, u64 index)
+{
+	unsigned int noio;
+	void *data;
+
+	/* vm_map_ram() allocates with GFP_KERNEL: keep it off the I/O path. */
+	noio = memalloc_noio_save();
+	data = vm_map_ram(sc->pages, OPTSIM_CLUSTER_PAGES, NUMA_NO_NODE);
+	memalloc_noio_restore(noio);
+	if (!data)
+		return -ENOMEM;
+	/* The data went in through the pages' own mappings. */
+	invalidate_kernel_vmap_range(data, OPTSIM_CLUSTER_BYTES);
+	optsim_recorder_run(m, sc->tab, data, index, sc->writes, &st->hist,
+			    &sc->q);
+	vm_unmap_ram(data, OPTSIM_CLUSTER_PAGES);
+	return 0;
+}
+
+/*
+ * Under write_lock: if cluster @index was recorded since it was staged
+ * (its write count moved) or its layer got a new table, stage it again
+ * from what it holds now, with the current table. Return: 0 or -ENOMEM.
+ */
+static int optsim_stage_recheck(struct optsim_medium *m,
+				const struct optsim_xfer *x,
+				struct optsim_stage *st, u64 index,
+				struct optsim_staged *sc)
 	__must_hold(&m->write_lock)
 {
-	u64 index;
+	struct optsim_cluster *cl = sc->cl;
+	u32 layer = optsim_medium_cluster_layer(m, index);
 
-	for (index = first; index <= last; index++) {
-		/* The data went in through the pages' own mappings. */
-		invalidate_kernel_vmap_range(data[index - first],
-					     OPTSIM_CLUSTER_BYTES);
-		optsim_store_record(m, index, data[index - first]);
-		vm_unmap_ram(data[index - first], OPTSIM_CLUSTER_PAGES);
+	if (cl->writes == sc->writes &&
+	    optsim_recorder_current(m, layer, sc->tab))
+		return 0;
+	optsim_table_put(sc->tab);
+	sc->tab = optsim_recorder_snapshot(m, layer);
+	sc->writes = cl->writes;
+	optsim_stage_around(x, index, cl, cl->recorded, sc);
+	return optsim_stage_model(m, st, sc, index);
+}
+
+/*
+ * Under write_lock, with every check passed: make staged cluster @index
+ * the cluster's content, and publish it. Cannot fail.
+ */
+static void optsim_stage_commit(struct optsim_medium *m, u64 index,
+				struct optsim_staged *sc)
+	__must_hold(&m->write_lock)
+{
+	struct optsim_cluster *cl = sc->cl;
+	unsigned int i;
+
+	if (cl->recorded) {
+		/* Readers may be in the pages: fill them, keep them. */
+		for (i = 0; i < OPTSIM_CLUSTER_PAGES; i++)
+			copy_highpage(cl->pages[i], sc->pages[i]);
+	} else {
+		/* Never recorded, or erased: the cluster has no pages. */
+		for (i = 0; i < OPTSIM_CLUSTER_PAGES; i++) {
+			cl->pages[i] = sc->pages[i];
+			sc->pages[i] = NULL;
+		}
+		if (!sc->charged)
+			atomic64_add(OPTSIM_CLUSTER_BYTES, &optsim_mem_used);
+		sc->charged = false;
+		m->mem_bytes += OPTSIM_CLUSTER_BYTES;
 	}
+	optsim_store_publish(m, cl, index, &sc->q);
+}
+
+/* A write to a medium in memory: see the top of the file. */
+static int optsim_store_write_mem(struct optsim_medium *m,
+				  const struct optsim_xfer *x, u64 first,
+				  u64 last, struct optsim_refusal *why)
+{
+	unsigned int n = last - first + 1;
+	struct optsim_staged *sc;
+	struct optsim_stage *st;
+	u64 index;
+	u32 layer;
+	int ret;
+
+	/* A refusal no write in flight can lift is given at once. */
+	ret = optsim_store_check(m, first, last, why);
+	if (ret)
+		return ret;
+	st = kzalloc(sizeof(*st), GFP_NOIO);
+	if (!st) {
+		optsim_store_refuse(why, OPTSIM_REASON_NO_MEMORY, first);
+		return -ENOMEM;
+	}
+
+	/* Outside the lock: the new content and the model's verdict. */
+	for (index = first; index <= last; index++) {
+		ret = optsim_stage_cluster(m, x, index, &st->c[index - first]);
+		if (ret)
+			goto out_refuse;
+	}
+	/* The request's data, copied once. */
+	optsim_copy(m, x, st);
+	for (index = first; index <= last; index++) {
+		layer = optsim_medium_cluster_layer(m, index);
+		sc = &st->c[index - first];
+		sc->tab = optsim_recorder_snapshot(m, layer);
+		ret = optsim_stage_model(m, st, sc, index);
+		if (ret)
+			goto out_refuse;
+	}
+
+	/* Under the lock: the rules again, then the commit, all or nothing. */
+	mutex_lock(&m->write_lock);
+	ret = optsim_store_check(m, first, last, why);
+	if (ret)
+		goto out_unlock;
+	for (index = first; index <= last; index++) {
+		sc = &st->c[index - first];
+		sc->cl = optsim_store_entry(m, index, GFP_NOIO);
+		ret = PTR_ERR_OR_ZERO(sc->cl);
+		if (!ret)
+			ret = optsim_stage_recheck(m, x, st, index, sc);
+		if (ret) {
+			mutex_unlock(&m->write_lock);
+			goto out_refuse;
+		}
+	}
+	for (index = first; index <= last; index++)
+		optsim_stage_commit(m, index, &st->c[index - first]);
+	/* The first write to an unformatted BD-RE formats it: quick, no spares. */
+	if (!m->type->write_once)
+		m->fmt.formatted = true;
+out_unlock:
+	mutex_unlock(&m->write_lock);
+	optsim_stage_free(st, n);
+	return ret;
+
+out_refuse:
+	optsim_store_refuse(why, OPTSIM_REASON_NO_MEMORY, index);
+	optsim_stage_free(st, n);
+	return ret;
+}
+
+/* A write to an image-backed medium: all under write_lock (image.c). */
+static int optsim_store_write_image(struct optsim_medium *m,
+				    const struct optsim_xfer *x, u64 first,
+				    u64 last, struct optsim_refusal *why)
+{
+	int ret;
+
+	mutex_lock(&m->write_lock);
+	ret = optsim_store_check(m, first, last, why);
+	if (ret)
+		goto out_unlock;
+	ret = optsim_image_write(m, x, first, last);
+	if (ret) {
+		optsim_store_refuse(why, OPTSIM_REASON_IMAGE_ERROR, first);
+		goto out_unlock;
+	}
+	/* The first write to an unformatted BD-RE formats it: quick, no spares. */
+	if (!m->type->write_once)
+		m->fmt.formatted = true;
+out_unlock:
+	mutex_unlock(&m->write_lock);
+	return ret;
 }
 
 /**
@@ -387,11 +645,14 @@ static void optsim_store_commit(struct optsim_medium *m, u64 first, u64 last,
  * @why: set to why the write was refused when it is
  *
  * Validates the whole request against the medium's rules and allocates all
- * it needs before it records anything: a refused request changes nothing.
- * Every cluster the request touches is recorded; on a blank cluster the
- * bytes the request does not cover read back as zeros. How well each
- * cluster records is the recording model's verdict, kept with the cluster:
- * the write itself succeeds, as on a drive that does not verify.
+ * it needs before it records anything: a refused request changes nothing,
+ * and a request is committed whole or not at all. Every cluster the
+ * request touches is recorded; on a blank cluster the bytes the request
+ * does not cover read back as zeros. How well each cluster records is the
+ * recording model's verdict, kept with the cluster: the write itself
+ * succeeds, as on a drive that does not verify. Concurrent writes are
+ * ordered by the medium's write_lock: the one that takes it later is
+ * checked against what the earlier one recorded.
  *
  * Return: BLK_STS_OK; BLK_STS_IOERR when the medium refuses the write
  * (finalized, read-only, or a recorded cluster on write-once media) or an
@@ -405,8 +666,6 @@ blk_status_t optsim_store_write(struct optsim_medium *m,
 {
 	u64 first = x->pos >> OPTSIM_CLUSTER_SHIFT;
 	u64 last = (x->pos + x->bytes - 1) >> OPTSIM_CLUSTER_SHIFT;
-	void *data[OPTSIM_RQ_CLUSTERS] = {};
-	u64 index;
 	int ret;
 
 	if (!x->bytes)
@@ -416,38 +675,10 @@ blk_status_t optsim_store_write(struct optsim_medium *m,
 		why->err = optsim_store_refuse(why, OPTSIM_REASON_UNSPEC, first);
 		return BLK_STS_IOERR;
 	}
-
-	mutex_lock(&m->write_lock);
-	ret = optsim_store_check(m, first, last, why);
-	if (ret)
-		goto out_unlock;
-	if (m->image) {
-		ret = optsim_image_write(m, x, first, last);
-		if (ret) {
-			optsim_store_refuse(why, OPTSIM_REASON_IMAGE_ERROR, first);
-			goto out_unlock;
-		}
-		goto formatted;
-	}
-	for (index = first; index <= last; index++) {
-		ret = optsim_store_prepare(m, index, &data[index - first]);
-		if (ret) {
-			optsim_store_unprepare(m, first, index, data);
-			optsim_store_refuse(why, OPTSIM_REASON_NO_MEMORY, index);
-			goto out_unlock;
-		}
-	}
-
-	/* The only copy of the data: the model reads it where it lies. */
-	optsim_copy(m, x, true);
-	optsim_store_commit(m, first, last, data);
-formatted:
-	/* The first write to an unformatted BD-RE formats it: quick, no spares. */
-	if (!m->type->write_once)
-		m->fmt.formatted = true;
-
-out_unlock:
-	mutex_unlock(&m->write_lock);
+	if (m->image)
+		ret = optsim_store_write_image(m, x, first, last, why);
+	else
+		ret = optsim_store_write_mem(m, x, first, last, why);
 	why->err = ret;
 	return errno_to_blk_status(ret);
 }

@@ -14,6 +14,9 @@
 #
 #   $OPTSIM_DEBUG_KERNEL_CACHE (default /var/cache/optsim/debug-kernel)/KEY/
 #
+# or, when that default cannot be written (no root, a read-only /var),
+# ${XDG_CACHE_HOME:-~/.cache}/optsim/debug-kernel/KEY/.
+#
 # KEY is the source package's version and the sha256 of the fragment: a
 # change of either builds a new kernel; the old ones stay until removed by
 # hand. The directory holds:
@@ -64,11 +67,17 @@ pkgver=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null) ||
 sum=$(sha256sum "$frag" | cut -c1-16)
 key=$pkgver-$sum
 dir=$root/$key
+# Where the kernel goes when $root cannot be written (see below).
+alt=${XDG_CACHE_HOME:-$HOME/.cache}/optsim/debug-kernel
 
-if [ -r "$dir/vmlinux" ]; then
-	echo "$dir"
-	exit 0
-fi
+cands=$dir
+[ -n "${OPTSIM_DEBUG_KERNEL_CACHE:-}" ] || cands="$dir $alt/$key"
+for d in $cands; do
+	if [ -r "$d/vmlinux" ]; then
+		echo "$d"
+		exit 0
+	fi
+done
 [ "$mode" = build ] || exit 1
 
 for t in flex bison bc gcc make; do
@@ -76,7 +85,16 @@ for t in flex bison bc gcc make; do
 done
 [ -r /usr/include/libelf.h ] || die "libelf-dev is missing (scripts/install-deps.sh)"
 
-mkdir -p "$root"
+# A machine where the system cache cannot be written (no root, a fresh CI
+# runner with a read-only /var): the user's cache instead.
+if ! mkdir -p "$root" 2>/dev/null || ! [ -w "$root" ]; then
+	[ -z "${OPTSIM_DEBUG_KERNEL_CACHE:-}" ] ||
+		die "cannot write $root (OPTSIM_DEBUG_KERNEL_CACHE)"
+	root=$alt
+	dir=$root/$key
+	msg "cannot write the system cache; using $root"
+	mkdir -p "$root" || die "cannot create $root"
+fi
 exec 8>"$root/.lock-$key"
 if ! flock -n 8; then
 	msg "another build of $key is running; waiting for it"

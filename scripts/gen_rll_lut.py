@@ -67,6 +67,19 @@ def runs_entry(v):
     return n | len(t) << 28
 
 
+def pos_entry(v):
+    """Runs closed by the 12 bits v for the AVX2 path of rll.c, one
+    nibble each: the first transition's bit (0-11; the open run carried
+    in completes the first run), then the codes (run length - 2) of the
+    runs closed after it; the open run left (bits after the last
+    transition) in bits 24-27; the number of runs in bits 28-30."""
+    t = [k for k in range(12) if (v >> k) & 1]
+    n = t[0]
+    for j in range(1, len(t)):
+        n |= (t[j] - t[j - 1] - 2) << (4 * j)
+    return n | (12 - t[-1]) << 24 | len(t) << 28
+
+
 def tri_bin(key):
     a, b, c = key & 15, (key >> 4) & 15, key >> 8
     if a > 7 or b > 7 or c > 7:
@@ -86,12 +99,14 @@ def table(comment, decl, items, per_line):
 
 def main():
     out = []
+    pos = []
     nx = []
     for s in range(5):
         for b in range(256):
             for c in range(6):
                 v, n = entry(s, b, c)
                 out.append(runs_entry(v))
+                pos.append(pos_entry(v))
     for b in range(256):
         for c in range(6):
             p = 0
@@ -114,6 +129,16 @@ def main():
  * number of runs in bits 28-30.
  */""", "static const u32 osm_rll_runs[5 * 256 * 6]",
           ["0x%08x" % v for v in out], 6)
+    print("#ifdef OSM_SIMD_X86")
+    table("""/*
+ * The same runs as bytes for the AVX2 path: [tail state][byte][class]
+ * gives the bit of the first transition, then the codes of the runs
+ * after it, a nibble each; the open run left in bits 24-27; the number
+ * of runs in bits 28-30.
+ */""", "static const u32 osm_rll_pos[5 * 256 * 6]",
+          ["0x%08x" % v for v in pos], 6)
+    print("#endif")
+    print()
     table("/* histogram bin of run codes (space | mark << 4 | space << 8) */",
           "static const u8 osm_rll_tri[4096]",
           [str(tri_bin(x)) for x in range(4096)], 16)

@@ -21,9 +21,10 @@ ksft_dir=$(cd "$(dirname "$0")" && pwd -P)
 . "$ksft_dir/lib.sh"
 
 LAYER=32768
-FUZZ=400
+# Mutated images loaded through the kernel (OPTSIM_IMAGE_FUZZ overrides).
+FUZZ=${OPTSIM_IMAGE_FUZZ:-400}
 
-tap_plan 62
+tap_plan 81
 
 need_tools insmod rmmod python3 sha256sum dd mount "$OPTSIMCTL"
 if ! [ -r "$OPTSIM_KO" ]; then
@@ -281,8 +282,18 @@ spoilable() {
 }
 tap_check "image: a good image to spoil" spoilable "$good"
 
+# geometry_bytes FILE: the least size of an image, from its header: the
+# data area's offset plus the medium's capacity.
+geometry_bytes() {
+	python3 -c '
+import struct, sys
+h = open(sys.argv[1], "rb").read(72)
+layers, layer_sectors = struct.unpack_from("<IQ", h, 28)
+print(struct.unpack_from("<Q", h, 64)[0] + layers * layer_sectors * 2048)
+' "$1"
+}
 cp "$good" "$work/trunc.img"
-truncate -s -1 "$work/trunc.img"
+truncate -s $(($(geometry_bytes "$good") - 1)) "$work/trunc.img"
 expect_refused "truncated by one byte" EINVAL "$work/trunc.img"
 head -c 4096 "$good" >"$work/short.img"
 expect_refused "shorter than a header" EINVAL "$work/short.img"
@@ -296,14 +307,14 @@ cp "$good" "$work/mcrc.img"
 patch "$work/mcrc.img" $((65536 + 20)) 01
 expect_refused "metadata block checksum mismatch" EBADMSG "$work/mcrc.img"
 cp "$good" "$work/future.img"
-patch "$work/future.img" 8 02000000
+patch "$work/future.img" 8 03000000
 recrc "$work/future.img"
 expect_refused "a version from the future" ENOTSUP "$work/future.img"
 logged() {
 	dmesg | grep -q "$1"
 }
 tap_check "image: the kernel names both versions" \
-	logged "format version 2, this driver knows up to 1"
+	logged "format version 3, this driver knows up to 2"
 expect_refused "a directory" EINVAL "$work" dir
 expect_refused "a device node" EINVAL /dev/null
 expect_refused "a pipe" EINVAL /dev/null pipe
@@ -355,6 +366,19 @@ tap_check_fails "image: erase of the read-only image fails" ctl erase
 tap_check "image: eject; the read-only image is unchanged" \
 	unchanged "$good" "$sum"
 
+# A read-only mount: optsimctl opens the file read-only, the drive loads
+# it read-only.
+ro_mount() {
+	mount -t tmpfs -o size=16m none "$small" && cp "$good" "$small/ro.img" &&
+		mount -o remount,ro "$small" &&
+		ctl load --image "$small/ro.img" 2>&1 | grep -q "read-only"
+}
+tap_check "image: a file on a read-only mount loads, read-only" ro_mount
+tap_check "image: info says read-only" test "$(info_get read_only)" = true
+tap_check "image: eject; the file on the read-only mount is unchanged" \
+	unchanged "$small/ro.img" "$sum"
+umount "$small"
+
 # A full file system: the write fails, what was recorded stays.
 full_fs() {
 	mount -t tmpfs -o size=16m none "$small" &&
@@ -375,6 +399,83 @@ tap_check "image: what was recorded reads back, then eject, load" \
 	recorded_stays "$(info_get recorded_clusters)"
 ctl eject
 umount "$small"
+
+# ---- a flush cut short: the journal ---------------------------------------------
+
+# Flush 1 records 4 clusters (kept as jA.img), flush 2 six more. The crash
+# images are flush 2's file with its commit record not applied and what
+# was in place before it, as a crash at some point of flush 2 leaves them.
+jimg=$work/j.img
+journal_setup() {
+	ctl load --image "$jimg" --create --media bd-re --layer-sectors 4096 &&
+		write "$work/data" "$OPTSIM_DEV" count=4 && ctl eject &&
+		cp "$jimg" "$work/jA.img" && ctl load --image "$jimg" &&
+		write "$work/data" "$OPTSIM_DEV" skip=4 seek=4 count=6 &&
+		ctl eject
+}
+# crash MODE OUT: torn-in-place (the journal whole, the header and a
+# metadata block in place torn), torn-journal (the journal torn, the old
+# metadata in place whole), both.
+crash() {
+	python3 - "$1" "$jimg" "$work/jA.img" "$2" <<'PY'
+import struct, sys
+mode, b_path, a_path, out = sys.argv[1:5]
+def crc32c(b):
+    c = 0xffffffff
+    for x in b:
+        c ^= x
+        for _ in range(8):
+            c = (c >> 1) ^ (0x82f63b78 if c & 1 else 0)
+    return c ^ 0xffffffff
+B = bytearray(open(b_path, "rb").read())
+A = open(a_path, "rb").read()
+hb = struct.unpack_from("<I", B, 12)[0]
+C = 61440                      # OPTSIM_IMAGE_JOURNAL_COMMIT, 80 bytes
+rec = bytearray(B[C:C + 80])
+assert rec[:8] == b"OPTSIMJL"
+rec[8:16] = bytes(8)           # crc 0, flags 0: not applied
+rec[8:12] = struct.pack("<I", crc32c(rec))
+B[C:C + 80] = rec
+joff = struct.unpack_from("<Q", rec, 24)[0]
+if mode in ("torn-in-place", "both"):
+    B[0:hb // 2] = A[0:hb // 2]
+    B[4096:4104] = b"\xff" * 8
+    B[65536:65536 + 2048] = A[65536:65536 + 2048]
+if mode == "torn-journal":
+    B[0:hb] = A[0:hb]
+    B[65536:65536 + 4096] = A[65536:65536 + 4096]
+if mode in ("torn-journal", "both"):
+    B[joff + 65536 + 100] ^= 0xff
+open(out, "wb").write(B)
+PY
+}
+recorded_is() {
+	[ "$(info_get recorded_clusters)" = "$1" ]
+}
+head -c $((10 * 65536)) "$work/data" >"$work/c10"
+tap_check "image: flush 1 records 4 clusters, flush 2 six more" journal_setup
+tap_check "image: a crash in the middle of writing metadata in place" \
+	crash torn-in-place "$work/c1.img"
+tap_check "image: optsimctl image info replays its journal: 10 recorded" \
+	image_json "$work/c1.img" 'v["recorded_clusters"] == [10]'
+tap_check "image: it loads" test "$(kload "$work/c1.img")" = ok
+tap_check "image: flush 2 replayed: 10 clusters recorded" recorded_is 10
+tap_check "image: they read back" same_data "$OPTSIM_DEV" "$work/c10"
+tap_check "image: the kernel says it replayed flush 2" \
+	logged "replayed flush 2 from its journal"
+tap_check "image: eject; the file is whole again, no journal to replay" \
+	sh -c "$OPTSIMCTL eject && $OPTSIMCTL image info $work/c1.img"
+tap_check "image: a crash in the middle of writing the journal" \
+	crash torn-journal "$work/c2.img"
+as_of_flush_1() {
+	test "$(kload "$1")" = ok && recorded_is 4
+}
+tap_check "image: it loads as of flush 1: 4 clusters recorded" \
+	as_of_flush_1 "$work/c2.img"
+ctl eject
+crash both "$work/c3.img"
+expect_refused "the header in place and the journal both torn" EBADMSG \
+	"$work/c3.img"
 
 # ---- two drives, two images ---------------------------------------------------
 
@@ -402,6 +503,29 @@ tap_check "image: swapped between the drives, each reads back its data" \
 	swapped
 "$OPTSIMCTL" remove 1
 
+# ---- netlink: load with an image descriptor ------------------------------------
+
+# nlload ARGS...: nl_request.py's load or load-image; the errno name.
+nlload() {
+	python3 "$ksft_dir/nl_request.py" "$@" | cut -f1
+}
+nl_image_loads() {
+	[ "$(nlload load-image 0 "$good" w)" = 0 ] &&
+		[ "$(info_get image)" = true ] && ctl eject
+}
+tap_check "image: netlink load with image-fd loads the image" nl_image_loads
+tap_check "image: netlink image-fd of a directory: EINVAL" \
+	test "$(nlload load-image 0 "$work" dir)" = EINVAL
+tap_check "image: netlink image-fd not open: EBADF" \
+	test "$(nlload load-image 0 "$good" closed)" = EBADF
+tap_check "image: netlink image-fd with a media type: EINVAL" \
+	test "$(nlload load-image 0 "$good" media)" = EINVAL
+nl_media_loads() {
+	[ "$(nlload load 0 3)" = 0 ] && [ "$(info_get media)" = bd-re ] &&
+		[ "$(info_get image)" = false ] && ctl eject
+}
+tap_check "image: netlink load of a blank bd-re in memory" nl_media_loads
+
 # ---- fuzz -------------------------------------------------------------------
 
 tap_check "image: $FUZZ mutated headers and metadata blocks: clean refusals" \
@@ -413,25 +537,41 @@ EJECT = 0x40000000 | (16 << 16) | (0xBD << 8) | 0x04
 ok = {errno.EINVAL, errno.EBADMSG, errno.EOPNOTSUPP}
 rnd = random.Random(1)
 path = good + ".fuzz"
+shutil.copyfile(good, path)
 d = os.open("/dev/optsim", os.O_RDONLY | os.O_NONBLOCK)
 loaded = 0
 for i in range(n):
-    shutil.copyfile(good, path)
+    # A few bytes changed in the copy, put back after the case.
+    base = 0 if i % 2 else 65536
+    saved = []
     with open(path, "r+b") as f:
-        base = 0 if i % 2 else 65536
         for _ in range(rnd.randint(1, 4)):
-            f.seek(base + rnd.randrange(320 if i % 4 < 2 else 4096))
+            off = base + rnd.randrange(320 if i % 4 < 2 else 4096)
+            f.seek(off)
+            saved.append((off, f.read(1)))
+            f.seek(off)
             f.write(bytes([rnd.randrange(256)]))
     fd = os.open(path, os.O_RDWR)
+    took = False
     try:
         fcntl.ioctl(d, LOAD, struct.pack("<IIQIiQ", 0, 0, 0, 1, fd, 0))
         loaded += 1
+        took = True
         fcntl.ioctl(d, EJECT, bytes(16))
     except OSError as e:
         if e.errno not in ok:
             print("case %d: unexpected %s" % (i, errno.errorcode[e.errno]))
             sys.exit(1)
     os.close(fd)
+    if took:
+        # a loaded image is the drive's to rewrite: start again
+        shutil.copyfile(good, path)
+    else:
+        # a refused one is left as it was: put the bytes back
+        with open(path, "r+b") as f:
+            for off, b in reversed(saved):
+                f.seek(off)
+                f.write(b)
 print("%d cases, %d loaded" % (n, loaded))
 PY
 

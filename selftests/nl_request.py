@@ -10,9 +10,16 @@ command, missing, or a layer the medium lacks. Used by netlink.sh.
 
 nl_request.py tracks INDEX - dev-get drive INDEX, as a do and as a dump,
 and print "do=N dump=M": the track nests each reply holds (the dump's of
-drive INDEX), or the errno a request failed with."""
+drive INDEX), or the errno a request failed with.
+
+nl_request.py load INDEX MEDIA - load a new blank medium of type MEDIA.
+nl_request.py load-image INDEX PATH HOW - load the image PATH, open in this
+process (HOW: w read-write, r read-only, dir a directory, closed a
+descriptor number not open, media with a media attribute too); print as
+the cases do."""
 
 import errno
+import os
 import socket
 import struct
 import sys
@@ -36,6 +43,8 @@ NLA_F_NESTED = 0x8000
 # enum optsim_cmd, optsim_a and optsim_a_layer (uapi/linux/optsim.h)
 CMD_DEV_GET, CMD_DEV_NEW, CMD_DEV_DEL = 1, 2, 3
 CMD_PARAMS_SET = 5
+CMD_LOAD = 18
+A_IMAGE_FD = 25
 A_DEV_INDEX, A_MEDIA, A_LAYER_SECTORS, A_LAYER = 2, 4, 6, 12
 A_LAYER_INDEX, A_LAYER_VELOCITY = 2, 4
 A_TRACK = 21
@@ -195,6 +204,32 @@ def main():
         print("do=%s dump=%s" % (dev_get_tracks(sock, fam, index, False, 2),
                                  dev_get_tracks(sock, fam, index, True, 3)))
         return
+    if len(sys.argv) in (4, 5) and sys.argv[1] in ("load", "load-image"):
+        index = int(sys.argv[2])
+        if sys.argv[1] == "load":
+            payload = u32(A_DEV_INDEX, index) + u32(A_MEDIA, int(sys.argv[3]))
+        else:
+            how = sys.argv[4]
+            if how == "dir":
+                fd = os.open(sys.argv[3], os.O_RDONLY | os.O_DIRECTORY)
+            elif how == "closed":
+                # A number no descriptor of this process has (the socket
+                # below would take a low one that was closed).
+                fd = 999
+                try:
+                    os.fstat(fd)
+                    sys.exit("nl_request: descriptor 999 is open")
+                except OSError:
+                    pass
+            else:
+                fd = os.open(sys.argv[3], os.O_RDONLY if how == "r"
+                             else os.O_RDWR)
+            payload = u32(A_DEV_INDEX, index) + attr(A_IMAGE_FD,
+                                                     struct.pack("=i", fd))
+            if how == "media":
+                payload += u32(A_MEDIA, 1)
+        CASES["load"] = (CMD_LOAD, payload)
+        sys.argv[1:] = ["load"]
     if len(sys.argv) != 2 or sys.argv[1] not in CASES:
         sys.exit("usage: nl_request.py CASE\ncases: " + " ".join(CASES))
     cmd, payload = CASES[sys.argv[1]]

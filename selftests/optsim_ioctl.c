@@ -6,7 +6,10 @@
  */
 #include "optsim_utils.h"
 
+#include <signal.h>
+#include <time.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <linux/capability.h>
 
@@ -262,18 +265,22 @@ TEST_F(ioctl, reserved_words)
 	for (i = 0; i < ARRAY_SIZE(vals); i++) {
 		__u64 v = vals[i];
 
-		/* GET_PARAMS */
-		for (w = 0; w < 3; w++) {
+		/* GET_PARAMS: every input word but the layer */
+		for (w = 0; w < 4; w++) {
 			memset(&p, 0, sizeof(p));
 			if (w == 0)
-				p.reserved0 = (__u32)(v | 1);
+				p.mode = (__u32)(v | 1);
+			else if (w == 1)
+				p.current_ua = (__u32)(v | 1);
+			else if (w == 2)
+				p.reserved1 = (__u32)(v | 1);
 			else
-				p.reserved[w - 1] = v;
+				p.reserved = v;
 			ASSERT_ERRNO(EINVAL, ioctl(self->fd,
 						   OPTSIM_IOC_GET_PARAMS, &p));
 		}
 		/* SET_PARAMS, with values that are otherwise valid */
-		for (w = 0; w < 3; w++) {
+		for (w = 0; w < 2; w++) {
 			p = (struct optsim_params){
 				.layer = OPTSIM_LAYER_ALL,
 				.strategy = OPTSIM_STRATEGY_CASTLE,
@@ -282,9 +289,9 @@ TEST_F(ioctl, reserved_words)
 				.bias_power = 3333,
 			};
 			if (w == 0)
-				p.reserved0 = (__u32)(v | 1);
+				p.reserved1 = (__u32)(v | 1);
 			else
-				p.reserved[w - 1] = v;
+				p.reserved = v;
 			ASSERT_ERRNO(EINVAL, do_set_params(self->fd, &p));
 		}
 		/* LOAD */
@@ -394,11 +401,11 @@ TEST_F(ioctl, outputs_ignored_on_input)
 
 	memset(&p, 0xff, sizeof(p));
 	p.layer = 1;
-	p.reserved0 = 0;
-	p.reserved[0] = p.reserved[1] = 0;
+	p.mode = p.current_ua = p.reserved1 = 0;
+	p.reserved = 0;
 	ASSERT_OK(ioctl(self->fd, OPTSIM_IOC_GET_PARAMS, &p));
 	expect_same_params(_metadata, &self->params[1], &p);
-	EXPECT_EQ(0U, p.reserved0);
+	EXPECT_EQ(0U, p.reserved1);
 
 	memset(&ci, 0xff, sizeof(ci));
 	ci.lba = 5;
@@ -892,6 +899,64 @@ TEST_F(ioctl, eperm_empty)
 	get_info(_metadata, self->fd, &info);
 	EXPECT_EQ((__u32)OPTSIM_MEDIA_NONE, info.media);
 	EXPECT_EQ(0ULL, info.capacity);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * A request waiting for the drive while an OPC holds it (seconds under
+ * TCG, minutes on the debug kernel) is ended by a signal with EINTR,
+ * changing nothing; the OPC goes on. The debug kernel's hung-task check
+ * found FINALIZE asleep uninterruptibly for over 120 s behind an OPC.
+ */
+TEST_F_TIMEOUT(ioctl, wait_interruptible, Q_OPC_TIMEOUT)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
+	struct itimerval it = { .it_value = { .tv_usec = 500000 } };
+	struct timespec t0, t1;
+	struct optsim_info info;
+	struct optsim_opc o;
+	int status, ret, err;
+	long ms;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int fd = open(DEV_PATH, DEV_FLAGS);
+
+		_exit(fd >= 0 && !do_opc(fd, OPTSIM_LAYER_ALL, &o) ? 0 : 1);
+	}
+	/* The OPC takes the drive. */
+	usleep(200000);
+	ASSERT_OK(sigaction(SIGALRM, &sa, NULL));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_OK(setitimer(ITIMER_REAL, &it, NULL));
+	ret = do_finalize(self->fd);
+	err = errno;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		TH_LOG("the OPC failed");
+	}
+	if (ms < 450)
+		SKIP(return, "the OPC ended within %ld ms, before the signal", ms);
+	/* It waited for the drive: the signal ended the wait. */
+	EXPECT_EQ(-1, ret);
+	EXPECT_EQ(EINTR, err) {
+		TH_LOG("FINALIZE waited %ld ms and gave %s", ms,
+		       ret ? strerror(err) : "success");
+	}
+	EXPECT_GT(2500, ms);
+	/* Nothing changed but what the OPC did. */
+	get_info(_metadata, self->fd, &info);
+	EXPECT_EQ(self->info.flags, info.flags);
+	EXPECT_EQ(self->info.recorded_clusters[0], info.recorded_clusters[0]);
+	EXPECT_EQ(self->info.recorded_clusters[1], info.recorded_clusters[1]);
 }
 
 TEST_HARNESS_MAIN

@@ -309,8 +309,8 @@ TEST_F(load, eject)
 	ASSERT_ERRNO(ENOMEDIUM, do_get_params(self->fd, 0, &p));
 	p.layer = 0;
 	p.strategy = 0;
-	p.reserved0 = 0;
-	p.reserved[0] = p.reserved[1] = 0;
+	p.mode = p.current_ua = p.reserved1 = 0;
+	p.reserved = 0;
 	p.velocity = 4917;
 	p.write_power = 1000;
 	p.bias_power = 100;

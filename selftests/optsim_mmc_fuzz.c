@@ -26,7 +26,6 @@
  */
 #include "optsim_utils.h"
 
-#include <dirent.h>
 #include <time.h>
 #include <scsi/sg.h>
 
@@ -90,18 +89,14 @@ struct fuzz_res {
 
 static uint64_t rng;
 
-/* xorshift64*: the same commands for the same seed, on every machine. */
 static uint64_t rnd(void)
 {
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return rng * 0x2545f4914f6cdd1dULL;
+	return fuzz_rnd(&rng);
 }
 
 static uint32_t rnd_below(uint32_t n)
 {
-	return n ? (uint32_t)(rnd() >> 32) % n : 0;
+	return fuzz_below(&rng, n);
 }
 
 static void put_be16(uint8_t *p, uint32_t v)
@@ -146,53 +141,6 @@ static uint8_t group_len(uint8_t op)
 	default:
 		return 10;
 	}
-}
-
-/*
- * find_sg() - the sg node of drive 0's LUN: "/dev/sgN" in @path. Waits a
- * little for sg to bind. 0, or -1 when there is none.
- */
-static int find_sg(char *path, size_t len)
-{
-	char f[PATH_MAX], name[64];
-	struct dirent *e;
-	int host = -1, tries;
-	DIR *d;
-
-	for (tries = 0; tries < 50; tries++) {
-		d = opendir("/sys/class/scsi_host");
-		while (d && host < 0 && (e = readdir(d))) {
-			if (strncmp(e->d_name, "host", 4))
-				continue;
-			snprintf(f, sizeof(f), "/sys/class/scsi_host/%s/proc_name",
-				 e->d_name);
-			if (!read_str_file(f, name, sizeof(name)) &&
-			    !strcmp(name, "optsim"))
-				host = atoi(e->d_name + 4);
-		}
-		if (d)
-			closedir(d);
-		if (host >= 0) {
-			snprintf(f, sizeof(f),
-				 "/sys/bus/scsi/devices/%d:0:0:0/scsi_generic", host);
-			d = opendir(f);
-			while (d && (e = readdir(d))) {
-				if (e->d_name[0] == '.')
-					continue;
-				if (snprintf(path, len, "/dev/%s", e->d_name) >=
-				    (int)len)
-					continue;
-				closedir(d);
-				if (!access(path, R_OK | W_OK))
-					return 0;
-				d = NULL;
-			}
-			if (d)
-				closedir(d);
-		}
-		usleep(100000);
-	}
-	return -1;
 }
 
 static void sg_exec(int fd, const struct fuzz_cmd *c, void *buf,
@@ -601,20 +549,13 @@ static void tray_in(int sg)
  */
 static int load_fresh(int sg, __u32 media)
 {
-	struct optsim_params p;
 	int fd, ret;
-	__u32 l;
 
 	tray_in(sg);
 	fd = open(DEV_PATH, O_RDWR | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return -1;
-	ret = do_load(fd, media, FUZZ_LAYER);
-	for (l = 0; !ret && l < media_layers(media); l++) {
-		ret = do_get_params(fd, l, &p);
-		if (!ret)
-			ret = do_set_params(fd, &p);
-	}
+	ret = load_hand_set(fd, media, FUZZ_LAYER);
 	close(fd);
 	return ret;
 }
@@ -715,7 +656,7 @@ FIXTURE_SETUP(mmc)
 	self->out = malloc(FUZZ_MAX_XFER);
 	ASSERT_NE(NULL, self->in);
 	ASSERT_NE(NULL, self->out);
-	ASSERT_EQ(0, find_sg(self->sg_path, sizeof(self->sg_path))) {
+	ASSERT_EQ(0, find_optsim_sg(self->sg_path, sizeof(self->sg_path))) {
 		TH_LOG("no sg node for drive 0 on the SCSI host \"optsim\" (is the MMC front on, sg loaded?)");
 	}
 	self->sg = open(self->sg_path, O_RDWR | O_CLOEXEC);
@@ -746,17 +687,12 @@ TEST_F_TIMEOUT(mmc, fuzz, 1800)
 	uint64_t seed = FUZZ_DEFAULT_SEED;
 	struct fuzz_cmd c;
 	struct fuzz_res r;
-	const char *why, *env;
+	const char *why;
 	unsigned int t_start = now_ms();
 	uint8_t *back;
 	int fd, k;
 
-	env = getenv("OPTSIM_FUZZ_SEED");
-	if (env && *env)
-		seed = strtoull(env, NULL, 0);
-	env = getenv("OPTSIM_FUZZ_COUNT");
-	if (env && *env)
-		count = strtoul(env, NULL, 0);
+	fuzz_knobs(&seed, &count);
 	rng = seed ? seed : 1;
 	TH_LOG("%s: %lu commands, seed 0x%llx (OPTSIM_FUZZ_SEED=0x%llx to repeat)",
 	       self->sg_path, count, (unsigned long long)seed,

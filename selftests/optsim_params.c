@@ -196,9 +196,11 @@ TEST_F(params, set_invalid)
 	BAD(layer, 2);
 	BAD(layer, 0xfffffffeU);
 	BAD(layer, 0x80000000U);
-	BAD(reserved0, 1);
-	BAD(reserved[0], 1);
-	BAD(reserved[1], 1ULL << 63);
+	BAD(reserved1, 1);
+	BAD(reserved, 1ULL << 63);
+	BAD(mode, 2);
+	BAD(mode, UINT32_MAX);
+	BAD(current_ua, 2000);		/* a current in laser mode */
 #undef BAD
 	/* one layer, bad value */
 	bad[n] = good;
@@ -217,6 +219,37 @@ TEST_F(params, set_invalid)
 	}
 	/* and the good one works */
 	ASSERT_OK(do_set_params(self->fd, &good));
+}
+
+/*
+ * Current mode (P4's Joule recording): validated like the rest; only
+ * rewritable media take it, with a current in range or 0 (the optimum).
+ */
+TEST_F(params, current_mode)
+{
+	struct optsim_params p, got;
+	bool rw = variant->media == OPTSIM_MEDIA_BD_RE ||
+		  variant->media == OPTSIM_MEDIA_BD_RE_DL;
+
+	get_params(_metadata, self->fd, 0, &p);
+	p.mode = OPTSIM_MODE_CURRENT;
+	p.current_ua = OPTSIM_CURRENT_MAX_UA + 1;
+	ASSERT_ERRNO(EINVAL, do_set_params(self->fd, &p));
+	p.current_ua = OPTSIM_CURRENT_MIN_UA - 1;
+	ASSERT_ERRNO(EINVAL, do_set_params(self->fd, &p));
+	expect_params_unchanged(_metadata, self);
+	p.current_ua = 0;
+	if (!rw) {
+		ASSERT_ERRNO(EINVAL, do_set_params(self->fd, &p));
+		expect_params_unchanged(_metadata, self);
+		return;
+	}
+	ASSERT_OK(do_set_params(self->fd, &p));
+	get_params(_metadata, self->fd, 0, &got);
+	expect_same_params(_metadata, &p, &got);
+	/* at the optimum current the marks form and read back */
+	write_ok(_metadata, self->fd, 0, CLUSTER, 7);
+	expect_content(_metadata, self->fd, 0, CLUSTER, 7);
 }
 
 TEST_F(params, load_resets)

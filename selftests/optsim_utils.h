@@ -25,6 +25,7 @@
 #define OPTSIM_UTILS_H
 
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -37,6 +38,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <limits.h>
 #include <linux/fs.h>
 #include <linux/optsim.h>
 
@@ -99,9 +101,10 @@ static inline int do_get_params(int fd, __u32 layer, struct optsim_params *p)
 {
 	memset(p, POISON, sizeof(*p));
 	p->layer = layer;
-	p->reserved0 = 0;
-	p->reserved[0] = 0;
-	p->reserved[1] = 0;
+	p->mode = 0;
+	p->current_ua = 0;
+	p->reserved1 = 0;
+	p->reserved = 0;
 	return ioctl(fd, OPTSIM_IOC_GET_PARAMS, p);
 }
 
@@ -340,6 +343,104 @@ static inline ssize_t write_sectors(int fd, __u64 lba, size_t nsect, __u32 seed)
 	return ret;
 }
 
+/*
+ * find_optsim_sg() - the sg node of drive 0's LUN: "/dev/sgN" in @path. Waits a
+ * little for sg to bind. 0, or -1 when there is none.
+ */
+static inline int find_optsim_sg(char *path, size_t len)
+{
+	char f[PATH_MAX], name[64];
+	struct dirent *e;
+	int host = -1, tries;
+	DIR *d;
+
+	for (tries = 0; tries < 50; tries++) {
+		d = opendir("/sys/class/scsi_host");
+		while (d && host < 0 && (e = readdir(d))) {
+			if (strncmp(e->d_name, "host", 4))
+				continue;
+			snprintf(f, sizeof(f), "/sys/class/scsi_host/%s/proc_name",
+				 e->d_name);
+			if (!read_str_file(f, name, sizeof(name)) &&
+			    !strcmp(name, "optsim"))
+				host = atoi(e->d_name + 4);
+		}
+		if (d)
+			closedir(d);
+		if (host >= 0) {
+			snprintf(f, sizeof(f),
+				 "/sys/bus/scsi/devices/%d:0:0:0/scsi_generic", host);
+			d = opendir(f);
+			while (d && (e = readdir(d))) {
+				if (e->d_name[0] == '.')
+					continue;
+				if (snprintf(path, len, "/dev/%s", e->d_name) >=
+				    (int)len)
+					continue;
+				closedir(d);
+				if (!access(path, R_OK | W_OK))
+					return 0;
+				d = NULL;
+			}
+			if (d)
+				closedir(d);
+		}
+		usleep(100000);
+	}
+	return -1;
+}
+
+/* ---- fuzzing --------------------------------------------------------- */
+
+/* xorshift64* on *state: the same sequence for the same seed, everywhere. */
+static inline uint64_t fuzz_rnd(uint64_t *state)
+{
+	*state ^= *state >> 12;
+	*state ^= *state << 25;
+	*state ^= *state >> 27;
+	return *state * 0x2545f4914f6cdd1dULL;
+}
+
+/* A number below n (0 when n is 0). */
+static inline uint32_t fuzz_below(uint64_t *state, uint32_t n)
+{
+	return n ? (uint32_t)(fuzz_rnd(state) >> 32) % n : 0;
+}
+
+/*
+ * fuzz_knobs() - the fuzzers' knobs: OPTSIM_FUZZ_SEED and
+ * OPTSIM_FUZZ_COUNT override *seed and *count when set.
+ */
+static inline void fuzz_knobs(uint64_t *seed, unsigned long *count)
+{
+	const char *env = getenv("OPTSIM_FUZZ_SEED");
+
+	if (env && *env)
+		*seed = strtoull(env, NULL, 0);
+	env = getenv("OPTSIM_FUZZ_COUNT");
+	if (env && *env)
+		*count = strtoul(env, NULL, 0);
+}
+
+/*
+ * load_hand_set() - load a blank medium on fd, then set each layer's write
+ * parameters by hand, as they are: a power set by hand is kept, so the
+ * first write runs no OPC (seconds under TCG). Returns 0 or -1 (errno).
+ */
+static inline int load_hand_set(int fd, __u32 media, __u64 layer_sectors)
+{
+	struct optsim_params p;
+	int ret = do_load(fd, media, layer_sectors);
+	__u32 l;
+
+	for (l = 0; !ret && l < media_layers(media); l++) {
+		ret = do_get_params(fd, l, &p);
+		if (!ret)
+			ret = do_set_params(fd, &p);
+	}
+	return ret;
+}
+
 /* ---- assertion helpers (usable from fixtures and tests) ---------------- */
 
 /*
@@ -466,9 +567,8 @@ static inline void get_params(struct __test_metadata *_metadata, int fd, __u32 l
 {
 	ASSERT_OK(do_get_params(fd, layer, p));
 	EXPECT_EQ(layer, p->layer);
-	EXPECT_EQ(0U, p->reserved0);
-	EXPECT_EQ(0ULL, p->reserved[0]);
-	EXPECT_EQ(0ULL, p->reserved[1]);
+	EXPECT_EQ(0U, p->reserved1);
+	EXPECT_EQ(0ULL, p->reserved);
 }
 
 /*
@@ -649,6 +749,8 @@ static inline void expect_same_params(struct __test_metadata *_metadata,
 	EXPECT_EQ(a->velocity, b->velocity);
 	EXPECT_EQ(a->write_power, b->write_power);
 	EXPECT_EQ(a->bias_power, b->bias_power);
+	EXPECT_EQ(a->mode, b->mode);
+	EXPECT_EQ(a->current_ua, b->current_ua);
 }
 
 /*

@@ -14,7 +14,7 @@
 # status 0 when everything passed.
 #
 # NAME runs one thing only: a shell test (udf, ext4, iso, fio, module, mmc,
-# quality, image) or a kselftest selection: a fixture (write_once),
+# quality, image, stress) or a kselftest selection: a fixture (write_once),
 # FIXTURE.VARIANT, FIXTURE.TEST, FIXTURE.VARIANT.TEST, a test or a variant
 # name. A NAME that is both (quality: the kselftest fixture and
 # quality.sh) runs both. The kselftest harness of Linux 6.1 runs all of a
@@ -26,7 +26,7 @@
 ksft_dir=$(cd "$(dirname "$0")" && pwd -P)
 repo=$(cd "$ksft_dir/.." && pwd -P)
 
-SHELL_TESTS="udf ext4 iso fio module quality netlink netlink_spec udev mmc image"
+SHELL_TESTS="udf ext4 iso fio module quality netlink netlink_spec udev mmc image current stress"
 
 usage() {
 	echo "usage: $0 OUTDIR [NAME] | $0 -l" >&2

@@ -18,6 +18,7 @@
  * grid, read ISI) remains in the edge shifts.
  */
 #include "compile.h"
+#include "joule.h"
 #include "strategy.h"
 #include "thermal.h"
 #include "mark.h"
@@ -497,19 +498,21 @@ static u32 osm_erase_at(struct osm_work *w, u32 bias, u32 width_nm,
 /*
  * The erase level of a rewritable layer, epsilon = Pe/Pw, as a disc's
  * tables carry it per speed: the middle of the erase window, the levels of
- * 0.30 .. 0.90 Pw (steps of 0.05) whose long stretch erases at least 99 %
- * of an old mark as wide as the spot without melting the film (the
- * kinetics decide: time above Tx against the complete-erase time, or the
- * rim's growth against the mark's half-width). Without such a window, the
- * level that erases most. Q16.
+ * 0.30 .. 0.90 Pw (steps of 0.01, the resolution of the disc's epsilon
+ * field) whose long stretch erases at least 99 % of an old mark as wide as
+ * the spot without melting the film (the kinetics decide: time above Tx
+ * against the complete-erase time, or the rim's growth against the mark's
+ * half-width). A level that melts the film erases only what recrystallises
+ * as it cools (osm_mark_erase_q16()). Without such a window, the level that
+ * erases most. Q16.
  */
 static u32 osm_compile_epsilon(struct osm_work *w, const struct osm_stack *st)
 {
-	u32 k, e, lo = 0, hi = 0, best = 13, beste = 0;
+	u32 k, e, lo = 0, hi = 0, best = 65, beste = 0;
 	bool melted;
 
-	for (k = 6; k <= 18; k++) {
-		e = osm_erase_at(w, w->lv.write * k / 20, osm_stack_spot_nm(st),
+	for (k = 30; k <= 90; k++) {
+		e = osm_erase_at(w, w->lv.write * k / 100, osm_stack_spot_nm(st),
 				 &melted);
 		if (e >= OSM_Q16 * 99 / 100 && !melted) {
 			if (!lo)
@@ -522,8 +525,8 @@ static u32 osm_compile_epsilon(struct osm_work *w, const struct osm_stack *st)
 		}
 	}
 	if (lo)
-		return (OSM_Q16 * (lo + hi)) / 40;
-	return (OSM_Q16 * best) / 20;
+		return (OSM_Q16 * (lo + hi)) / 200;
+	return (OSM_Q16 * best) / 100;
 }
 
 /*
@@ -603,7 +606,10 @@ int osm_compile(const struct osm_compile_in *in, struct osm_table *out,
 	u32 sp, n, sn;
 	int ret;
 
-	if (!st || !w || osm_stack_validate(st) || in->layer >= st->layers)
+	if (in->mode == OSM_MODE_CURRENT)
+		return osm_joule_compile(in, out, work);
+	if (in->mode != OSM_MODE_LASER || !st || !w || osm_stack_validate(st) ||
+	    in->layer >= st->layers)
 		return -EINVAL;
 	if (in->velocity_mms < 1000 || in->velocity_mms > 60000 ||
 	    !osm_power_valid(in->write_uw) ||

@@ -86,6 +86,8 @@ struct osm_tune {
  * @channel_bit_pm: channel bit (74,500 pm at 25 GB)
  * @tune: the strategy tuned for this medium, layer, speed and strategy
  *	(osm_opc()), used as it is; NULL: tuned at @write_uw itself
+ * @mode: OSM_MODE_* (joule.h): laser, or current pulses (joule.c)
+ * @current_ua: current mode: amorphizing current, 0 for the optimum
  */
 struct osm_compile_in {
 	const struct osm_stack *stack;
@@ -96,6 +98,8 @@ struct osm_compile_in {
 	u32 bias_uw;
 	u32 channel_bit_pm;
 	const struct osm_tune *tune;
+	u32 mode;
+	u32 current_ua;
 };
 
 /**

@@ -249,7 +249,8 @@ int osm_image_header_check(const struct optsim_image_header *h,
 		*why = "the file is shorter than its geometry (truncated)";
 		return -EINVAL;
 	}
-	if (h->reserved0 || !osm_image_zero(h->reserved, sizeof(h->reserved))) {
+	if (h->reserved0 || !osm_image_zero(h->reserved, sizeof(h->reserved)) ||
+	    (version < 2 && h->seq)) {
 		*why = "reserved header fields are not zero";
 		return -EINVAL;
 	}
@@ -316,6 +317,258 @@ int osm_image_meta_check(const struct optsim_image_meta_block *b, u64 block,
 			*why = "a cluster record is out of range";
 			return -EINVAL;
 		}
+	}
+	return 0;
+}
+
+/**
+ * osm_image_journal_crc() - the checksum a commit record should carry
+ * @j: the record
+ *
+ * Return: CRC-32C of the record with its @crc field zero.
+ */
+u32 osm_image_journal_crc(const struct optsim_image_journal *j)
+{
+	return osm_image_crc(j, sizeof(*j),
+			     offsetof(struct optsim_image_journal, crc));
+}
+
+/**
+ * osm_image_journal_new() - the commit record of a flush
+ * @j: filled in, checksum included
+ * @seq: the flush's number
+ * @offset: where its journal lies (the layout's @file_bytes)
+ * @blocks: metadata blocks in it
+ * @payload_crc: osm_image_payload_crc() over the header copy, then each
+ *	block, then osm_image_payload_end()
+ */
+void osm_image_journal_new(struct optsim_image_journal *j, u64 seq, u64 offset,
+			   u64 blocks, u32 payload_crc)
+{
+	osm_memset(j, 0, sizeof(*j));
+	osm_memcpy(j->magic, OPTSIM_IMAGE_JOURNAL_MAGIC, OPTSIM_IMAGE_MAGIC_LEN);
+	j->seq = cpu_to_le64(seq);
+	j->offset = cpu_to_le64(offset);
+	j->blocks = cpu_to_le64(blocks);
+	j->payload_crc = cpu_to_le32(payload_crc);
+	j->crc = cpu_to_le32(osm_image_journal_crc(j));
+}
+
+/**
+ * osm_image_payload_crc() - add bytes to a journal's payload checksum
+ * @crc: ~0U to start, or what the last call returned
+ * @p: the bytes
+ * @len: their count
+ *
+ * Return: the running checksum; osm_image_payload_end() finishes it.
+ */
+u32 osm_image_payload_crc(u32 crc, const void *p, size_t len)
+{
+	return osm_crc32c_raw(crc, p, len);
+}
+
+/**
+ * osm_image_payload_end() - finish a journal's payload checksum
+ * @crc: what the last osm_image_payload_crc() returned
+ *
+ * Return: the checksum, as @payload_crc holds it.
+ */
+u32 osm_image_payload_end(u32 crc)
+{
+	return ~crc;
+}
+
+/*
+ * Whether the journal @j names is whole: its header copy (read into @h)
+ * checks out against the file and the commit, and so does every block.
+ */
+static int osm_image_journal_valid(const struct osm_image_io *io,
+				   const struct optsim_image_journal *j,
+				   struct optsim_image_header *h,
+				   struct osm_image_layout *lo,
+				   const char **why)
+{
+	u64 off = le64_to_cpu(j->offset), n = le64_to_cpu(j->blocks);
+	struct optsim_image_meta_block *b = io->block;
+	u64 i, block, prev = 0;
+	u32 crc;
+	int ret;
+
+	if (off > io->file_bytes ||
+	    io->file_bytes - off < OPTSIM_IMAGE_HEADER_BYTES ||
+	    n > osm_div64_u32(io->file_bytes - off - OPTSIM_IMAGE_HEADER_BYTES,
+			      OPTSIM_IMAGE_META_BLOCK_BYTES)) {
+		*why = "the journal lies past the end of the file";
+		return -EINVAL;
+	}
+	ret = io->read(io->ctx, h, sizeof(*h), off);
+	if (ret)
+		return ret;
+	ret = osm_image_header_check(h, io->file_bytes, lo, why);
+	if (ret)
+		return ret;
+	if (off != lo->file_bytes || n > lo->meta_blocks ||
+	    le64_to_cpu(h->seq) != le64_to_cpu(j->seq)) {
+		*why = "the journal does not match its image";
+		return -EINVAL;
+	}
+	crc = osm_image_payload_crc(~0U, h, sizeof(*h));
+	for (i = 0; i < n; i++) {
+		ret = io->read(io->ctx, b, sizeof(*b), off +
+			       OPTSIM_IMAGE_HEADER_BYTES +
+			       i * OPTSIM_IMAGE_META_BLOCK_BYTES);
+		if (ret)
+			return ret;
+		crc = osm_image_payload_crc(crc, b, sizeof(*b));
+		block = osm_div64_u32(le64_to_cpu(b->first_cluster),
+				      OPTSIM_IMAGE_META_RECORDS);
+		if (block >= lo->meta_blocks || (i && block <= prev)) {
+			*why = "the journal's blocks are out of place";
+			return -EINVAL;
+		}
+		ret = osm_image_meta_check(b, block, lo, why);
+		if (ret)
+			return ret;
+		prev = block;
+	}
+	if (osm_image_payload_end(crc) != le32_to_cpu(j->payload_crc)) {
+		*why = "journal checksum mismatch (a torn flush)";
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+/**
+ * osm_image_open() - read and check an image's header, replaying its
+ *	journal when a flush was cut short
+ * @io: how to read the file; its @block is room for one metadata block
+ * @h: filled in with the header the image stands for: the one in place, or
+ *	the one of a flush the journal holds
+ * @lo: filled in with the image's layout
+ * @jr: filled in with the journal to replay, if any (@blocks 0: none)
+ * @why: set to what is wrong on failure
+ *
+ * The header in place is taken unless the commit record at
+ * OPTSIM_IMAGE_JOURNAL_COMMIT checks out, is not applied, is not older than
+ * the header in place (or that is damaged), and the journal it names is
+ * whole: then
+ * that flush is replayed, its header taken, and osm_image_meta_read()
+ * reads its blocks from the journal. A torn journal is a flush that never
+ * reached the blocks in place: the header in place stands.
+ *
+ * Return: 0, or as osm_image_header_check(): the header in place's
+ * error when there is no journal to replay.
+ */
+int osm_image_open(const struct osm_image_io *io, struct optsim_image_header *h,
+		   struct osm_image_layout *lo, struct osm_image_replay *jr,
+		   const char **why)
+{
+	struct optsim_image_journal jc, *j = &jc;
+	const char *jwhy = NULL;
+	int ret, hret;
+	u64 seq = 0;
+
+	osm_memset(jr, 0, sizeof(*jr));
+	ret = io->read(io->ctx, h, sizeof(*h), 0);
+	if (ret) {
+		*why = "the header cannot be read";
+		return ret;
+	}
+	hret = osm_image_header_check(h, io->file_bytes, lo, why);
+	/* A newer version is refused whatever its journal says. */
+	if (hret == -EOPNOTSUPP)
+		return hret;
+	if (!hret)
+		seq = le64_to_cpu(h->seq);
+	if (io->file_bytes < OPTSIM_IMAGE_JOURNAL_COMMIT + sizeof(*j))
+		return hret;
+	ret = io->read(io->ctx, j, sizeof(*j), OPTSIM_IMAGE_JOURNAL_COMMIT);
+	if (ret) {
+		*why = "the journal cannot be read";
+		return ret;
+	}
+	if (osm_memcmp(j->magic, OPTSIM_IMAGE_JOURNAL_MAGIC,
+		       OPTSIM_IMAGE_MAGIC_LEN) ||
+	    le32_to_cpu(j->crc) != osm_image_journal_crc(j) ||
+	    (le32_to_cpu(j->flags) & ~OPTSIM_IMAGE_JOURNAL_F_APPLIED) ||
+	    j->reserved0 || !osm_image_zero(j->reserved, sizeof(j->reserved)))
+		return hret;
+	/*
+	 * An applied flush is in place, whole: damage to the header in place
+	 * is none of a crash's, and is refused.
+	 */
+	if ((le32_to_cpu(j->flags) & OPTSIM_IMAGE_JOURNAL_F_APPLIED) ||
+	    (!hret && le64_to_cpu(j->seq) < seq))
+		return hret;
+	jr->seq = le64_to_cpu(j->seq);
+	jr->offset = le64_to_cpu(j->offset);
+	jr->blocks = le64_to_cpu(j->blocks);
+	ret = osm_image_journal_valid(io, j, h, lo, &jwhy);
+	if (!ret)
+		return 0;
+	osm_memset(jr, 0, sizeof(*jr));
+	if (hret)
+		return hret;
+	/* The header was overwritten by the journal's copy: read it again. */
+	ret = io->read(io->ctx, h, sizeof(*h), 0);
+	if (ret) {
+		*why = "the header cannot be read";
+		return ret;
+	}
+	return osm_image_header_check(h, io->file_bytes, lo, why);
+}
+
+/**
+ * osm_image_meta_read() - read and check metadata blocks, the journal's
+ *	where it has them
+ * @io: how to read the file
+ * @lo: the image's layout
+ * @jr: the journal osm_image_open() found; its cursor moves on
+ * @block: the first block
+ * @n: blocks to read; @block + @n at most @lo's meta_blocks
+ * @buf: room for @n blocks
+ * @why: set to what is wrong on failure
+ *
+ * Callers read the blocks in rising order, each once.
+ *
+ * Return: 0; the read's error; or as osm_image_meta_check().
+ */
+int osm_image_meta_read(const struct osm_image_io *io,
+			const struct osm_image_layout *lo,
+			struct osm_image_replay *jr, u64 block, u64 n,
+			void *buf, const char **why)
+{
+	struct optsim_image_meta_block *b = io->block;
+	u64 i, at;
+	int ret;
+
+	ret = io->read(io->ctx, buf, n * OPTSIM_IMAGE_META_BLOCK_BYTES,
+		       OPTSIM_IMAGE_META_OFFSET +
+		       block * OPTSIM_IMAGE_META_BLOCK_BYTES);
+	while (!ret && jr->next < jr->blocks) {
+		ret = io->read(io->ctx, b, sizeof(*b), jr->offset +
+			       OPTSIM_IMAGE_HEADER_BYTES +
+			       jr->next * OPTSIM_IMAGE_META_BLOCK_BYTES);
+		if (ret)
+			break;
+		at = osm_div64_u32(le64_to_cpu(b->first_cluster),
+				   OPTSIM_IMAGE_META_RECORDS);
+		if (at >= block + n)
+			break;
+		if (at >= block)
+			osm_memcpy((char *)buf + (at - block) *
+				   OPTSIM_IMAGE_META_BLOCK_BYTES, b, sizeof(*b));
+		jr->next++;
+	}
+	if (ret) {
+		*why = "the metadata cannot be read";
+		return ret;
+	}
+	for (i = 0; i < n; i++) {
+		ret = osm_image_meta_check((const void *)((const char *)buf + i *
+				OPTSIM_IMAGE_META_BLOCK_BYTES), block + i, lo, why);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }

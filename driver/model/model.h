@@ -22,6 +22,7 @@
 #include "quality.h"
 #include "opc.h"
 #include "rll.h"
+#include "joule.h"
 
 /**
  * struct osm_sim_params - one simulated write setting
@@ -38,6 +39,8 @@
  * @cycles: overwrites before this write (rewritable media)
  * @clusters: clusters of random data to write (0 for 4)
  * @seed: seed of data and error draws
+ * @mode: OSM_MODE_LASER or OSM_MODE_CURRENT
+ * @current_ua: current mode: amorphizing current, 0 for the optimum
  */
 struct osm_sim_params {
 	const struct osm_stack *stack;
@@ -51,6 +54,8 @@ struct osm_sim_params {
 	u32 cycles;
 	u32 clusters;
 	u64 seed;
+	u32 mode;
+	u32 current_ua;
 };
 
 /**
@@ -73,6 +78,9 @@ struct osm_sim_params {
  *	none, or OPC not run)
  * @window_hi_uw: its highest power
  * @tune_uw: the power the strategy was tuned at (0: at the write power)
+ * @joule: current mode: the pulses written with (Ia, ta, Ic, tc) and the
+ *	optimum's window
+ * @optimum_current_ua: current mode: the optimum Ia
  */
 struct osm_sim_result {
 	u32 jitter_cpct;
@@ -92,6 +100,8 @@ struct osm_sim_result {
 	u32 window_lo_uw;
 	u32 window_hi_uw;
 	u32 tune_uw;
+	struct osm_joule joule;
+	u32 optimum_current_ua;
 };
 
 int osm_model_compile(const struct osm_compile_in *in, struct osm_table *out);

@@ -60,23 +60,26 @@ size_t osm_rll_encoded_bits(size_t len)
  * nibble) and the mark after it (high nibble), and the following space is
  * the low nibble of the next byte.
  *
- * Counting is the second pass over each buffer, in one of two ways that
- * give the same counts:
+ * Counting is the second pass over each buffer: the three codes around
+ * each mark, twelve bits, index the table of bins, and one is added per
+ * mark to OSM_RLL_PARTS histograms in turn, so that consecutive marks of
+ * one pattern do not wait on each other's increment; they are summed at
+ * the end. That is the scalar path.
  *
- * - scalar: the three codes around each mark, twelve bits, index the
- *   table of histogram bins;
- * - AVX2: the bins of 32 marks at a time are worked out with byte
- *   arithmetic, (min(space, 3) * 8 + mark) * 4 + min(space, 3), as the
- *   table holds them (codes never exceed 7: runs are 2T..9T).
- *
- * Both then add one per mark to OSM_RLL_PARTS histograms in turn, so that
- * consecutive marks of one pattern do not wait on each other's increment,
- * and sum them at the end. The AVX2 path is the same C compiled for AVX2
- * and BMI2 (which also speeds up the variable shifts of the first pass),
- * and works out the run-table index of each byte of a frame 16 bytes at a
- * time before the first pass. osm_rll_histogram() takes it when the shim
- * says it may (osm_simd_begin(): CPU features, the knob that forces the
- * scalar path, and in the kernel kernel_fpu_begin()).
+ * The AVX2 path (osm_rll_hist_avx2()) gives the same counts with fewer
+ * instructions per byte, which is what bounds both: the run-table index
+ * of each byte of a frame is worked out 16 bytes at a time; a second
+ * table (osm_rll_pos) holds each byte's runs so that they can be stored
+ * one a byte with a single 8-byte store (PDEP spreads the nibbles), with
+ * no accumulator to shift; and the marks are counted in pairs of
+ * consecutive marks, (space, mark, space, mark, space), one increment of
+ * a 4096-entry table per two marks, whose index is worked out 8 pairs at
+ * a time. The pair table (16-bit counters) is added into the histogram
+ * every OSM_RLL_FOLD_FRAMES frames and at the end: the first mark's bin
+ * is its index's high 7 bits, the second's its low 7.
+ * osm_rll_histogram() takes this path when the shim says it may
+ * (osm_simd_begin(): CPU features, the knob that forces the scalar path,
+ * and in the kernel kernel_fpu_begin()).
  */
 #include "rll_lut.h"
 
@@ -114,45 +117,6 @@ static __always_inline void osm_rll_count_table(const u8 *buf, u32 first, u32 m,
 		part[0][osm_rll_tri[(buf[j] | (u32)buf[j + 1] << 8) & 0xfff]]++;
 }
 
-#ifdef OSM_SIMD_X86
-typedef u8 osm_v32 __attribute__((vector_size(32)));
-
-/* The same count with the bins worked out 32 marks at a time. */
-static __always_inline void osm_rll_count_avx2(const u8 *buf, u32 first, u32 m,
-					       u32 (*part)[OSM_RLL_BINS], u8 *bins)
-{
-	const osm_v32 three = {
-		3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
-		3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
-	};
-	osm_v32 x, y, c;
-	u32 j;
-
-	for (j = 0; j < m; j += 32) {
-		/* loads and stores at any address: vmovdqu */
-		__builtin_memcpy(&x, &buf[j], sizeof(x));
-		__builtin_memcpy(&y, &buf[j + 1], sizeof(y));
-		y &= 15;
-		c = (osm_v32)(y > three);
-		y = (y & ~c) | (three & c);
-		y |= (x >> 4) << 2;
-		x &= 15;
-		c = (osm_v32)(x > three);
-		x = (x & ~c) | (three & c);
-		y |= x << 5;
-		__builtin_memcpy(&bins[j], &y, sizeof(y));
-	}
-	for (j = first; j + 4 <= m; j += 4) {
-		part[0][bins[j]]++;
-		part[1][bins[j + 1]]++;
-		part[2][bins[j + 2]]++;
-		part[3][bins[j + 3]]++;
-	}
-	for (; j < m; j++)
-		part[0][bins[j]]++;
-}
-#endif
-
 /*
  * Count the complete marks of the @n codes at @buf, the first @first of
  * them counted before; keep the codes whose triples are still open at the
@@ -161,16 +125,11 @@ static __always_inline void osm_rll_count_avx2(const u8 *buf, u32 first, u32 m,
  * Return: the marks counted.
  */
 static __always_inline u32 osm_rll_count(u8 *buf, u32 n, u32 *first,
-					 struct osm_rll_hist *h, bool avx2)
+					 struct osm_rll_hist *h)
 {
 	u32 m = (n - 1) / 2, f = *first;
 
-#ifdef OSM_SIMD_X86
-	if (avx2)
-		osm_rll_count_avx2(buf, f, m, h->part, h->bins);
-	else
-#endif
-		osm_rll_count_table(buf, f, m, h->part);
+	osm_rll_count_table(buf, f, m, h->part);
 	/* mark m's following space is open; with n odd, mark m - 1 is done */
 	*first = n & 1;
 	return m - f;
@@ -197,16 +156,87 @@ static __always_inline u32 osm_rll_count(u8 *buf, u32 n, u32 *first,
 #define OSM_RLL_BYTE(p)							\
 	do {								\
 		const u8 *p_ = (p);					\
-		OSM_RLL_STEP(p_[0] * 6 + osm_rll_cls[p_[1]]);		\
-	} while (0)
-
-/* code the byte of index @i_ (byte * 6 + class of the next byte) */
-#define OSM_RLL_STEP(i)							\
-	do {								\
-		u32 i_ = (i);						\
+		u32 i_ = p_[0] * 6 + osm_rll_cls[p_[1]];		\
 		OSM_RLL_ADD(osm_rll_runs[(s6 << 8) + i_]);		\
 		s6 = (osm_rll_next[i_] >> s6) & 31;			\
 	} while (0)
+
+/* osm_rll_histogram() on the scalar path */
+static void osm_rll_hist_scalar(const u8 *data, size_t len,
+				struct osm_rll_hist *h)
+{
+	u8 *buf = h->codes;	/* run codes, two a byte, first low */
+	u32 nb = 0;		/* buffer bytes complete */
+	/*
+	 * codes not yet stored (abits bits) and the partial one above them,
+	 * at first 8 so that the run ending at the sync's bit 1 gets code 7:
+	 * the virtual space before the stream
+	 */
+	u64 acc = 8;
+	u32 abits = 0, first = 0, n, kb, b, k;
+	size_t off;
+
+	/* the scratch too: the codes' slack is read, if never used */
+	osm_memset(h, 0, sizeof(*h));
+	if (!len)
+		return;
+	for (off = 0; off < len; off += OSM_RLL_FRAME_BYTES) {
+		size_t fl = len - off < OSM_RLL_FRAME_BYTES ?
+			    len - off : OSM_RLL_FRAME_BYTES;
+		const u8 *d = data + off;
+		u32 s6 = 0, end;
+
+		k = 0;
+		OSM_RLL_ADD(OSM_RLL_SYNC_RUNS);
+		OSM_RLL_FLUSH();
+		while (k < fl) {
+			end = fl - k > OSM_RLL_CHUNK ? k + OSM_RLL_CHUNK : fl - 1;
+			for (; k + 3 < end; k += 4) {
+				OSM_RLL_BYTE(d + k);
+				OSM_RLL_BYTE(d + k + 1);
+				OSM_RLL_FLUSH();
+				OSM_RLL_BYTE(d + k + 2);
+				OSM_RLL_BYTE(d + k + 3);
+				OSM_RLL_FLUSH();
+			}
+			for (; k + 1 < end; k += 2) {
+				OSM_RLL_BYTE(d + k);
+				OSM_RLL_BYTE(d + k + 1);
+				OSM_RLL_FLUSH();
+			}
+			if (k < end) {
+				OSM_RLL_BYTE(d + k);
+				k++;
+			}
+			if (k == fl - 1) {
+				/* the frame's last byte has no look-ahead: class 3 */
+				OSM_RLL_ADD(osm_rll_runs[(s6 << 8) + d[k] * 6 + 3]);
+				k++;
+			}
+			OSM_RLL_FLUSH();
+			n = nb * 2 + abits / 4;
+			h->marks += osm_rll_count(buf, n, &first, h);
+			/*
+			 * keep the codes from the space before the last
+			 * uncounted mark on, with the partial one above them
+			 */
+			kb = (n - 2) & ~1U;
+			acc = get_unaligned_le64(&buf[kb >> 1]) &
+			      ((1ULL << (4 * (n - kb + 1))) - 1);
+			abits = 4 * (n - kb);
+			nb = 0;
+		}
+	}
+	/* the open run ends the stream as a >= 5T space, code 7 */
+	acc = (acc & ((1ULL << abits) - 1)) | 7ULL << abits;
+	abits += 4;
+	OSM_RLL_FLUSH();
+	h->marks += osm_rll_count(buf, nb * 2 + abits / 4, &first, h);
+	for (k = 0; k < OSM_RLL_PARTS; k++)
+		for (b = 0; b < OSM_RLL_BINS; b++)
+			h->count[b] += h->part[k][b];
+	h->bits = (u32)osm_rll_encoded_bits(len);
+}
 
 #ifdef OSM_SIMD_X86
 typedef u8 osm_v16 __attribute__((vector_size(16)));
@@ -242,30 +272,109 @@ static __always_inline void osm_rll_index_avx2(const u8 *d, u32 n, u16 *ix)
 	for (; k < n; k++)
 		ix[k] = d[k] * 6 + osm_rll_cls[d[k + 1]];
 }
-#endif
+
+typedef s16 osm_v16s __attribute__((vector_size(32)));
+typedef s32 osm_v8i __attribute__((vector_size(32)));
+
+/* the sync's runs, a byte each: bit 1 (less 2), 9T 9T 3T 3T 3T; 2 bits open */
+#define OSM_RLL_SYNC_POS	0x0000010101070701ULL
+#define OSM_RLL_SYNC_OPEN	2
+
+/* the nibbles of an osm_rll_pos entry's runs, one a byte */
+#define OSM_RLL_POS_NIBBLES	0x0f0f0f0f0f0fULL
 
 /*
- * osm_rll_histogram() on one code path: @avx2 is a constant, so that each
- * caller below gets its own copy of the loop, compiled for its target.
+ * code the byte of run-table index @i: store its runs at p, the first
+ * completed by the open run, and advance p past them
  */
-static __always_inline void osm_rll_hist_path(const u8 *data, size_t len,
-					      struct osm_rll_hist *h, bool avx2)
-{
-	u8 *buf = h->codes;	/* run codes, two a byte, first low */
-	u32 nb = 0;		/* buffer bytes complete */
-	/*
-	 * codes not yet stored (abits bits) and the partial one above them,
-	 * at first 8 so that the run ending at the sync's bit 1 gets code 7:
-	 * the virtual space before the stream
-	 */
-	u64 acc = 8;
-	u32 abits = 0, first = 0, n, kb, b, k;
-	size_t off;
-#ifdef OSM_SIMD_X86
-	u16 *ix = h->index;	/* run-table indices of the chunk */
-#endif
+#define OSM_RLL_POS_STEP(i)						\
+	do {								\
+		u32 i_ = (i), e_ = osm_rll_pos[(s6 << 8) + i_];		\
+		put_unaligned_le64(__builtin_ia32_pdep_di(e_, OSM_RLL_POS_NIBBLES) + \
+				   open - 2, p);			\
+		open = (e_ >> 24) & 15;					\
+		p += e_ >> 28;						\
+		s6 = (osm_rll_next[i_] >> s6) & 31;			\
+	} while (0)
 
-	/* the scratch too: the codes' slack is read, if never used */
+/*
+ * Count the pairs of marks that the @n run codes at @r (a space first)
+ * complete, into &struct osm_rll_hist.pair: pair k is runs 4k .. 4k + 4.
+ *
+ * Return: the pairs counted.
+ */
+static OSM_TARGET_AVX2 __always_inline u32
+osm_rll_pairs_avx2(const u8 *r, u32 n, struct osm_rll_hist *h)
+{
+	char __attribute__((vector_size(32))) x;
+	/*
+	 * vectors of plain char, as GCC's byte builtins take them: 3, 255
+	 * caps the spaces (runs 0, 2 of a pair) at class 3; 8, 1 makes the
+	 * 16-bit words sp * 8 + m1 and s * 8 + m2, which mul2 times 128 and 4
+	 * adds in pairs
+	 */
+	const char cap __attribute__((vector_size(32))) = {
+		3, -1, 3, -1, 3, -1, 3, -1, 3, -1, 3, -1, 3, -1, 3, -1,
+		3, -1, 3, -1, 3, -1, 3, -1, 3, -1, 3, -1, 3, -1, 3, -1,
+	};
+	const char mul __attribute__((vector_size(32))) = {
+		8, 1, 8, 1, 8, 1, 8, 1, 8, 1, 8, 1, 8, 1, 8, 1,
+		8, 1, 8, 1, 8, 1, 8, 1, 8, 1, 8, 1, 8, 1, 8, 1,
+	};
+	const osm_v16s mul2 = {
+		128, 4, 128, 4, 128, 4, 128, 4, 128, 4, 128, 4, 128, 4, 128, 4,
+	};
+	const osm_v8i three = { 3, 3, 3, 3, 3, 3, 3, 3 };
+	const osm_v8i byte = { 255, 255, 255, 255, 255, 255, 255, 255 };
+	osm_v8i y;
+	u32 np = n < 5 ? 0 : (n - 1) / 4, k;
+
+	for (k = 0; k < np; k += 8) {
+		/* loads and stores at any address: vmovdqu */
+		__builtin_memcpy(&x, &r[4 * k], sizeof(x));
+		__builtin_memcpy(&y, &r[4 * k + 4], sizeof(y));
+		x = __builtin_ia32_pminub256(x, cap);
+		y = __builtin_ia32_pmaddwd256(__builtin_ia32_pmaddubsw256(x, mul),
+					      mul2) +
+		    __builtin_ia32_pminud256(y & byte, three);
+		__builtin_memcpy(&h->pidx[k], &y, sizeof(y));
+	}
+	for (k = 0; k < np; k++)
+		h->pair[h->pidx[k]]++;
+	return np;
+}
+
+/* Add the pair counts to the histogram and clear them. */
+static __always_inline void osm_rll_fold(struct osm_rll_hist *h)
+{
+	u32 b, k, sum;
+
+	/* the first mark of pair i: bin i >> 5 */
+	for (b = 0; b < OSM_RLL_BINS; b++) {
+		sum = 0;
+		for (k = 0; k < OSM_RLL_PAIRS / OSM_RLL_BINS; k++)
+			sum += h->pair[b * (OSM_RLL_PAIRS / OSM_RLL_BINS) + k];
+		h->count[b] += sum;
+	}
+	/* the second: bin i & 127 */
+	for (k = 0; k < OSM_RLL_PAIRS / OSM_RLL_BINS; k++)
+		for (b = 0; b < OSM_RLL_BINS; b++)
+			h->count[b] += h->pair[k * OSM_RLL_BINS + b];
+	osm_memset(h->pair, 0, sizeof(h->pair));
+}
+
+/* osm_rll_histogram() on the AVX2 path (see the top of this file) */
+static OSM_TARGET_AVX2 void osm_rll_hist_avx2(const u8 *data, size_t len,
+					      struct osm_rll_hist *h)
+{
+	u8 *run = h->runs;	/* run codes, a space first */
+	u16 *ix = h->index;
+	/* bits of the open run: at first the long space before the stream */
+	u64 open = 8;
+	u32 n = 0, frames = 0, np, k, s6;
+	size_t off;
+	u8 *p;
+
 	osm_memset(h, 0, sizeof(*h));
 	if (!len)
 		return;
@@ -273,86 +382,47 @@ static __always_inline void osm_rll_hist_path(const u8 *data, size_t len,
 		size_t fl = len - off < OSM_RLL_FRAME_BYTES ?
 			    len - off : OSM_RLL_FRAME_BYTES;
 		const u8 *d = data + off;
-		u32 s6 = 0, end;
 
-		k = 0;
-		OSM_RLL_ADD(OSM_RLL_SYNC_RUNS);
-		OSM_RLL_FLUSH();
-		while (k < fl) {
-			end = fl - k > OSM_RLL_CHUNK ? k + OSM_RLL_CHUNK : fl - 1;
-#ifdef OSM_SIMD_X86
-			if (avx2) {
-				const u16 *x = ix - k;
-
-				osm_rll_index_avx2(d + k, end - k, ix);
-				for (; k + 3 < end; k += 4) {
-					OSM_RLL_STEP(x[k]);
-					OSM_RLL_STEP(x[k + 1]);
-					OSM_RLL_FLUSH();
-					OSM_RLL_STEP(x[k + 2]);
-					OSM_RLL_STEP(x[k + 3]);
-					OSM_RLL_FLUSH();
-				}
-			}
-#endif
-			for (; k + 3 < end; k += 4) {
-				OSM_RLL_BYTE(d + k);
-				OSM_RLL_BYTE(d + k + 1);
-				OSM_RLL_FLUSH();
-				OSM_RLL_BYTE(d + k + 2);
-				OSM_RLL_BYTE(d + k + 3);
-				OSM_RLL_FLUSH();
-			}
-			for (; k + 1 < end; k += 2) {
-				OSM_RLL_BYTE(d + k);
-				OSM_RLL_BYTE(d + k + 1);
-				OSM_RLL_FLUSH();
-			}
-			if (k < end) {
-				OSM_RLL_BYTE(d + k);
-				k++;
-			}
-			if (k == fl - 1) {
-				/* the frame's last byte has no look-ahead: class 3 */
-				OSM_RLL_ADD(osm_rll_runs[(s6 << 8) + d[k] * 6 + 3]);
-				k++;
-			}
-			OSM_RLL_FLUSH();
-			n = nb * 2 + abits / 4;
-			h->marks += osm_rll_count(buf, n, &first, h, avx2);
-			/*
-			 * keep the codes from the space before the last
-			 * uncounted mark on, with the partial one above them
-			 */
-			kb = (n - 2) & ~1U;
-			acc = get_unaligned_le64(&buf[kb >> 1]) &
-			      ((1ULL << (4 * (n - kb + 1))) - 1);
-			abits = 4 * (n - kb);
-			nb = 0;
+		/* each store's first run is completed by the open one */
+		put_unaligned_le64(OSM_RLL_SYNC_POS + open - 2, &run[n]);
+		p = &run[n + 6];
+		open = OSM_RLL_SYNC_OPEN;
+		osm_rll_index_avx2(d, fl - 1, ix);
+		/* the frame's last byte has no look-ahead: class 3 */
+		ix[fl - 1] = d[fl - 1] * 6 + 3;
+		s6 = 0;
+		for (k = 0; k + 4 <= fl; k += 4) {
+			OSM_RLL_POS_STEP(ix[k]);
+			OSM_RLL_POS_STEP(ix[k + 1]);
+			OSM_RLL_POS_STEP(ix[k + 2]);
+			OSM_RLL_POS_STEP(ix[k + 3]);
+		}
+		for (; k < fl; k++)
+			OSM_RLL_POS_STEP(ix[k]);
+		n = p - run;
+		/* the open run ends the stream as a >= 5T space */
+		if (off + fl == len)
+			run[n++] = 8;
+		np = osm_rll_pairs_avx2(run, n, h);
+		h->marks += 2 * np;
+		/* keep the runs of no counted pair, at most 4, a space first */
+		put_unaligned_le64(get_unaligned_le64(&run[4 * np]), run);
+		n -= 4 * np;
+		if (++frames == OSM_RLL_FOLD_FRAMES) {
+			osm_rll_fold(h);
+			frames = 0;
 		}
 	}
-	/* the open run ends the stream as a >= 5T space, code 7 */
-	acc = (acc & ((1ULL << abits) - 1)) | 7ULL << abits;
-	abits += 4;
-	OSM_RLL_FLUSH();
-	h->marks += osm_rll_count(buf, nb * 2 + abits / 4, &first, h, avx2);
-	for (k = 0; k < OSM_RLL_PARTS; k++)
-		for (b = 0; b < OSM_RLL_BINS; b++)
-			h->count[b] += h->part[k][b];
+	/* the marks left that have a following space, one at a time */
+	for (k = 1; k + 1 < n; k += 2) {
+		u32 sp = run[k - 1] > 3 ? 3 : run[k - 1];
+		u32 sn = run[k + 1] > 3 ? 3 : run[k + 1];
+
+		h->count[osm_rll_bin(sp, run[k] + 2, sn)]++;
+		h->marks++;
+	}
+	osm_rll_fold(h);
 	h->bits = (u32)osm_rll_encoded_bits(len);
-}
-
-static void osm_rll_hist_scalar(const u8 *data, size_t len,
-				struct osm_rll_hist *h)
-{
-	osm_rll_hist_path(data, len, h, false);
-}
-
-#ifdef OSM_SIMD_X86
-static OSM_TARGET_AVX2 void osm_rll_hist_avx2(const u8 *data, size_t len,
-					      struct osm_rll_hist *h)
-{
-	osm_rll_hist_path(data, len, h, true);
 }
 #endif
 

@@ -21,11 +21,26 @@
 #define OSM_RLL_PARTS		4
 
 /*
- * Scratch of osm_rll_histogram(), per frame: the run codes (at most six a
- * byte, three kept and a sync's six, two codes a byte) with slack for
- * 32-byte loads, and the run-table index of each byte.
+ * Scratch of the scalar osm_rll_histogram(), per frame: the run codes (at
+ * most six a byte, three kept and a sync's six, two codes a byte) with
+ * slack for 8-byte stores and loads.
  */
 #define OSM_RLL_CODE_BYTES	((3 + 6 + 6 * (OSM_RLL_FRAME_BYTES + 1)) / 2 + 48)
+/*
+ * Scratch of the AVX2 osm_rll_histogram(), per frame: the run codes, one a
+ * byte (at most six a byte and the sync's six, four kept, one ending the
+ * stream), with slack for 8-byte stores and 32-byte loads; the pairs of
+ * marks they complete (four runs a pair), with room for 8 at a time.
+ */
+#define OSM_RLL_RUN_BYTES	(6 * (OSM_RLL_FRAME_BYTES + 1) + 5 + 40)
+#define OSM_RLL_FRAME_PAIRS	((6 * (OSM_RLL_FRAME_BYTES + 1) + 5) / 4 + 8)
+/*
+ * Pairs of consecutive marks: (space, mark, space, mark, space) classes,
+ * 2 + 3 + 2 + 3 + 2 bits; the 16-bit counters take the pairs of
+ * OSM_RLL_FOLD_FRAMES frames (at most 235 each) before they are added up.
+ */
+#define OSM_RLL_PAIRS		4096
+#define OSM_RLL_FOLD_FRAMES	256
 
 /* Code paths of osm_rll_histogram_path(). */
 #define OSM_RLL_PATH_SCALAR	0
@@ -38,10 +53,13 @@
  *	space class), flattened as [sp][n - 2][sn]
  * @marks: marks counted
  * @bits: channel bits of the stream
- * @part: scratch of osm_rll_histogram(): the histograms it counts into in
- *	turn and sums into @count
+ * @part: scratch of the scalar osm_rll_histogram(): the histograms it
+ *	counts into in turn and sums into @count
  * @codes: scratch: run codes of a frame, two a byte, first low
- * @bins: scratch: histogram bin of each mark of @codes
+ * @pair: scratch of the AVX2 osm_rll_histogram(): counts of each pair of
+ *	consecutive marks, added to @count every OSM_RLL_FOLD_FRAMES frames
+ * @pidx: scratch: the pair (index into @pair) of each pair of marks of @runs
+ * @runs: scratch: run codes of a frame, one a byte
  * @index: scratch: run-table index of each byte of a frame
  *
  * The scratch keeps osm_rll_histogram()'s stack frame small: the kernel
@@ -51,9 +69,17 @@ struct osm_rll_hist {
 	u32 count[OSM_RLL_BINS];
 	u32 marks;
 	u32 bits;
-	u32 part[OSM_RLL_PARTS][OSM_RLL_BINS];
-	u8 codes[OSM_RLL_CODE_BYTES];
-	u8 bins[OSM_RLL_CODE_BYTES];
+	union {
+		struct {
+			u32 part[OSM_RLL_PARTS][OSM_RLL_BINS];
+			u8 codes[OSM_RLL_CODE_BYTES];
+		};
+		struct {
+			u16 pair[OSM_RLL_PAIRS];
+			u32 pidx[OSM_RLL_FRAME_PAIRS];
+			u8 runs[OSM_RLL_RUN_BYTES];
+		};
+	};
 	u16 index[OSM_RLL_FRAME_BYTES];
 };
 

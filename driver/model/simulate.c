@@ -28,10 +28,13 @@ int osm_stack_set_optics(struct osm_stack *st, u32 wavelength_nm, u32 na_milli)
 		st->wavelength_nm = wavelength_nm;
 	if (na_milli)
 		st->na_milli = na_milli;
-	ret = osm_stack_validate(st);
+	ret = osm_stack_optics(st);
+	if (!ret)
+		ret = osm_stack_validate(st);
 	if (ret) {
 		st->wavelength_nm = wl;
 		st->na_milli = na;
+		osm_stack_optics(st);
 	}
 	return ret;
 }
@@ -50,6 +53,7 @@ int osm_model_simulate(const struct osm_sim_params *p, struct osm_sim_result *r)
 		.velocity_mms = p->velocity_mms, .strategy = p->strategy,
 		.write_uw = p->write_uw, .bias_uw = p->bias_uw,
 		.channel_bit_pm = OSM_GEO_REF_CHANNEL_BIT_PM,
+		.mode = p->mode, .current_ua = p->current_ua,
 	};
 	struct osm_opc_result opc;
 	struct osm_table *t;
@@ -66,7 +70,20 @@ int osm_model_simulate(const struct osm_sim_params *p, struct osm_sim_result *r)
 	h = (struct osm_rll_hist *)(t + 1);
 	buf = (u8 *)(h + 1);
 	osm_memset(&opc, 0, sizeof(opc));
-	if (p->optimum_uw) {
+	if (p->mode == OSM_MODE_CURRENT) {
+		struct osm_joule_cell cell;
+
+		/* scratch: the buffer below, unused until the compile */
+		ret = osm_joule_optimum(p->stack, p->layer, &r->joule, t);
+		if (ret)
+			goto out;
+		r->optimum_current_ua = r->joule.ia_ua;
+		ret = osm_joule_pulses(p->stack, p->layer, p->current_ua,
+				       &r->joule, &cell, t);
+		if (ret)
+			goto out;
+		opc.power_uw = p->write_uw ? p->write_uw : OSM_POWER_MIN_UW;
+	} else if (p->optimum_uw) {
 		opc.power_uw = p->optimum_uw;
 		in.tune = p->tune;
 	} else {

@@ -8,6 +8,7 @@
 #define _OPTSIM_MODEL_STACK_H
 
 #include "shim.h"
+#include "film.h"
 
 /* Media types: enum optsim_media of the uapi. */
 #define OSM_MEDIA_BD_R		OPTSIM_MEDIA_BD_R
@@ -33,8 +34,21 @@ enum osm_kinetics {
  * @material: short name of the recording film
  * @kinetics: enum osm_kinetics
  * @thickness_nm: recording film thickness
+ * @films: the layer's thin-film stack (film.h); @absorb_q16, @refl_q16 and
+ *	@trans_q16 follow from it and @thickness_nm (osm_stack_optics())
+ * @optics_ref_nm: 0 when @absorb_q16 and @refl_q16 are the film
+ *	calculation's own values; else the thickness at which the preset's
+ *	@absorb_ref_q16 and @refl_ref_q16 hold, scaled by the calculation's
+ *	change from that thickness (far layers, see model.rst)
+ * @absorb_ref_q16: see @optics_ref_nm
+ * @refl_ref_q16: see @optics_ref_nm
+ * @rho_uohm_m: resistivity of the recording film in its conducting
+ *	state, uOhm m (current-pulse recording, joule.c); 0: none
+ * @heat_cap_nm: areal heat capacity of the recording film per nm of its
+ *	thickness, uJ/(m^2 K) (volumetric heat capacity x 1 nm)
  * @absorb_q16: share of the light reaching the layer that it absorbs (Q16)
- * @trans_q16: share it passes on to the layer behind it (Q16; 0 for L0)
+ * @trans_q16: share it passes on to the layer behind it (Q16; 0 for L0):
+ *	(Tc + Ta)/2 at the laser wavelength
  * @refl_q16: reflectance of the unrecorded layer, seen directly (Q16)
  * @contrast_q16: readback modulation of a fully formed wide mark (Q16)
  * @sink_g: thermal conductance from the film to its reflector or heat sink,
@@ -78,6 +92,12 @@ struct osm_layer_stack {
 	const char *material;
 	u32 kinetics;
 	u32 thickness_nm;
+	const struct osm_film_stack *films;
+	u32 optics_ref_nm;
+	u32 absorb_ref_q16;
+	u32 refl_ref_q16;
+	u32 heat_cap_nm;
+	u32 rho_uohm_m;
 	u32 absorb_q16;
 	u32 trans_q16;
 	u32 refl_q16;
@@ -118,6 +138,11 @@ struct osm_layer_stack {
  * @rewritable: phase change (DOW) rather than write-once
  * @cover: OSM_COVER_*
  * @cover_nm: cover thickness to the layer nearest the laser
+ * @cover_err_nm: error of the cover (or film) thickness against the one
+ *	the objective is corrected for; spherical aberration
+ *	(osm_stack_spot_nm())
+ * @gap_nm: near field (NA above 1): air gap between the solid immersion
+ *	lens and the film surface; 0 in contact
  * @land_groove: record both lands and grooves (P2)
  * @track_pitch_nm: distance between neighbouring recorded tracks
  * @groove_xt_q16: cross-talk left by the land/groove depth (Q16; 1.0 when
@@ -136,6 +161,8 @@ struct osm_stack {
 	bool rewritable;
 	u32 cover;
 	u32 cover_nm;
+	s32 cover_err_nm;
+	u32 gap_nm;
 	bool land_groove;
 	u32 track_pitch_nm;
 	u32 groove_xt_q16;
@@ -149,11 +176,30 @@ struct osm_stack {
 int osm_stack_preset(struct osm_stack *st, const char *name);
 int osm_stack_for_media(struct osm_stack *st, u32 media);
 int osm_stack_set_optics(struct osm_stack *st, u32 wavelength_nm, u32 na_milli);
+int osm_stack_optics(struct osm_stack *st);
+int osm_stack_set_cover(struct osm_stack *st, s32 err_nm, u32 gap_nm);
+u32 osm_stack_na_eff_milli(const struct osm_stack *st);
+int osm_stack_set_thickness(struct osm_stack *st, u32 layer, u32 nm);
+u32 osm_stack_near_trans_q16(const struct osm_stack *st);
 int osm_stack_validate(const struct osm_stack *st);
 u32 osm_stack_spot_nm(const struct osm_stack *st);
 u32 osm_stack_reach_q16(const struct osm_stack *st, u32 layer);
 const char *osm_stack_preset_name(u32 i);
 int osm_stack_default_power(const struct osm_stack *st, u32 layer,
 			    u32 *write_uw, u32 *bias_uw);
+
+/* Cover thickness errors and near-field gaps the model accepts, nm. */
+#define OSM_COVER_ERR_MAX_NM	30000
+#define OSM_GAP_MAX_NM		500
+/* Refractive index of cover and film, x 1000 */
+#define OSM_COVER_N_MILLI	1500
+
+/* Recording film thicknesses the model accepts, nm. */
+#define OSM_FILM_MIN_NM		2
+#define OSM_FILM_MAX_NM		40
+
+/* P4's band for the near layer's transmittance, nm. */
+#define OSM_P4_BAND_LO_NM	390
+#define OSM_P4_BAND_HI_NM	430
 
 #endif /* _OPTSIM_MODEL_STACK_H */

@@ -60,18 +60,33 @@ static int pwrite_full(int fd, const void *buf, size_t len, off_t pos)
 	return 0;
 }
 
+/* osm_image_io's read: @ctx points to the descriptor. */
+static int image_io_read(void *ctx, void *buf, size_t len, u64 pos)
+{
+	return pread_full(*(int *)ctx, buf, len, pos);
+}
+
 /*
  * image_check() - read and check an image's header, as the module does
  * @fd: the image, open for reading
  * @path: its name, for messages
- * @h: filled in with the header
+ * @h: filled in with the header: the one in place, or the one of a flush
+ *	cut short that the journal holds (as the module replays it)
  * @lo: filled in with the layout
+ * @jr: filled in with the journal to replay, NULL when not wanted
  *
  * Exits with the reason when the file is no image this version loads.
  */
 static void image_check(int fd, const char *path, struct optsim_image_header *h,
-		 struct osm_image_layout *lo)
+			struct osm_image_layout *lo, struct osm_image_replay *jr)
 {
+	struct optsim_image_meta_block block;
+	struct osm_image_replay replay;
+	struct osm_image_io io = {
+		.read	= image_io_read,
+		.ctx	= &fd,
+		.block	= &block,
+	};
 	const char *why = NULL;
 	struct stat st;
 	int ret;
@@ -84,15 +99,14 @@ static void image_check(int fd, const char *path, struct optsim_image_header *h,
 		errx(EXIT_FAILURE,
 		     "%s: the file is shorter than an image header (truncated)",
 		     path);
-	ret = pread_full(fd, h, sizeof(*h), 0);
-	if (ret)
-		errx(EXIT_FAILURE, "%s: reading the header: %s", path,
-		     strerror(-ret));
-	ret = osm_image_header_check(h, st.st_size, lo, &why);
+	io.file_bytes = st.st_size;
+	ret = osm_image_open(&io, h, lo, jr ? jr : &replay, &why);
 	if (ret == -EOPNOTSUPP)
 		errx(EXIT_FAILURE,
 		     "%s: image format version %u is newer than this optsimctl's %u",
 		     path, le32toh(h->version), OPTSIM_IMAGE_VERSION);
+	if (ret && !why)
+		errx(EXIT_FAILURE, "%s: reading: %s", path, strerror(-ret));
 	if (ret)
 		errx(EXIT_FAILURE, "%s: %s", path, why);
 }
@@ -160,9 +174,14 @@ struct image_summary {
 
 static void image_summarize(int fd, const char *path,
 			    const struct osm_image_layout *lo,
-			    struct image_summary *s)
+			    struct osm_image_replay *jr, struct image_summary *s)
 {
-	struct optsim_image_meta_block *b;
+	struct optsim_image_meta_block *b, block_buf;
+	struct osm_image_io io = {
+		.read	= image_io_read,
+		.ctx	= &fd,
+		.block	= &block_buf,
+	};
 	struct osm_geometry geo;
 	const char *why = NULL;
 	uint64_t block, c;
@@ -176,12 +195,8 @@ static void image_summarize(int fd, const char *path,
 	if (!b)
 		err(EXIT_FAILURE, "%s", path);
 	for (block = 0; block < lo->meta_blocks; block++) {
-		ret = pread_full(fd, b, sizeof(*b), OPTSIM_IMAGE_META_OFFSET +
-				 block * OPTSIM_IMAGE_META_BLOCK_BYTES);
+		ret = osm_image_meta_read(&io, lo, jr, block, 1, b, &why);
 		if (ret)
-			errx(EXIT_FAILURE, "%s: reading metadata block %llu: %s",
-			     path, (unsigned long long)block, strerror(-ret));
-		if (osm_image_meta_check(b, block, lo, &why))
 			errx(EXIT_FAILURE, "%s: metadata block %llu: %s", path,
 			     (unsigned long long)block, why);
 		for (i = 0; i < OPTSIM_IMAGE_META_RECORDS; i++) {
@@ -318,6 +333,7 @@ static void info_json(const char *path, const struct stat *st,
 static int image_info(struct optsimctl *ctl, const char *path)
 {
 	struct optsim_image_header *h = malloc(sizeof(*h));
+	struct osm_image_replay jr;
 	struct osm_image_layout lo;
 	struct image_summary s;
 	struct stat st;
@@ -328,8 +344,8 @@ static int image_info(struct optsimctl *ctl, const char *path)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		err(EXIT_FAILURE, "%s", path);
-	image_check(fd, path, h, &lo);
-	image_summarize(fd, path, &lo, &s);
+	image_check(fd, path, h, &lo, &jr);
+	image_summarize(fd, path, &lo, &jr, &s);
 	if (fstat(fd, &st))
 		err(EXIT_FAILURE, "%s", path);
 	if (ctl->json)
@@ -389,7 +405,7 @@ int image_open(const char *path, bool *read_only)
 	}
 	if (fd < 0)
 		err(EXIT_FAILURE, "%s", path);
-	image_check(fd, path, h, &lo);
+	image_check(fd, path, h, &lo, NULL);
 	free(h);
 	return fd;
 }

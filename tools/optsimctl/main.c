@@ -42,14 +42,19 @@ static const struct command commands[] = {
 		"set", cmd_set,
 		"change the write parameters of a layer or of all layers",
 		"[--layer N|all] [--velocity M/S | --speed NX] [--strategy S]\n"
-		"       [--power MW] [--bias-power MW]",
+		"       [--power MW] [--bias-power MW] [--mode M [--current MA]]",
 		"  -l, --layer N|all     layer to change (default: all)\n"
 		"  -v, --velocity M/S    linear velocity in m/s, {velocity}\n"
 		"  -s, --speed NX        velocity in multiples of 1x ({1x} m/s),\n"
 		"                        e.g. 2 or 1.5; not with --velocity\n"
 		"  -S, --strategy S      {strategies}\n"
 		"  -p, --power MW        write (peak) power in mW, {power}\n"
-		"  -b, --bias-power MW   bias power in mW, 0 to the write power\n",
+		"  -b, --bias-power MW   bias power in mW, 0 to the write power\n"
+		"  -M, --mode M          laser, or current: marks heated by\n"
+		"                        current pulses (rewritable media)\n"
+		"  -I, --current MA      with --mode current: the amorphizing\n"
+		"                        pulse in mA, {current} (default: the\n"
+		"                        model's optimum)\n",
 	},
 	{
 		"load", cmd_load,
@@ -126,7 +131,9 @@ static const struct command commands[] = {
 		"run the recording model without a device",
 		"--media TYPE [--layer N] [--velocity M/S | --speed NX]\n"
 		"       [--strategy S] [--power MW] [--bias-power MW]\n"
-		"       [--wavelength NM] [--na X] [--cycles N] [--json]\n"
+		"       [--wavelength NM] [--na X] [--layer-thickness NM]\n"
+		"       [--cover-error UM] [--gap NM]\n"
+		"       [--mode M [--current MA]] [--cycles N] [--json]\n"
 		"       [--sweep power:FROM:TO:STEP] [--svg FILE]",
 		"  -m, --media TYPE      {media-list}, or a model\n"
 		"                        preset: bd-re-dl-unbalanced, bd-r-nf\n"
@@ -142,6 +149,20 @@ static const struct command commands[] = {
 		"  -w, --wavelength NM   laser wavelength, {wavelength} nm (405)\n"
 		"  -a, --na X            numerical aperture, {na} (0.85);\n"
 		"                        above 1 only with --media bd-r-nf\n"
+		"  -T, --layer-thickness NM\n"
+		"                        the layer's recording film, {thickness}\n"
+		"                        nm (default: the preset's); its optics\n"
+		"                        follow (thin-film calculation)\n"
+		"  -E, --cover-error UM  cover (or film) thickness error against\n"
+		"                        the objective's correction, {cover-err}\n"
+		"                        um: spherical aberration widens the spot\n"
+		"  -G, --gap NM          near-field air gap, {gap} nm (NA above 1\n"
+		"                        only; default 0, in contact)\n"
+		"  -M, --mode M          laser, or current: current pulses\n"
+		"                        (rewritable media)\n"
+		"  -I, --current MA      with --mode current: the amorphizing\n"
+		"                        pulse in mA, {current} (default: the\n"
+		"                        optimum)\n"
 		"  -c, --cycles N        overwrite cycles before the write\n"
 		"                        (rewritable media)\n"
 		"  -W, --sweep power:FROM:TO:STEP\n"
@@ -259,6 +280,14 @@ static const char *help_value(const char *name, size_t len)
 			 WAVELENGTH_MAX_NM);
 	else if (HELP_IS("na"))
 		HELP_RANGE(NA_MIN_MILLI, NA_MAX_MILLI);
+	else if (HELP_IS("current"))	/* mA */
+		snprintf(buf, sizeof(buf), "%s to %s",
+			 fmt_fixed(a, sizeof(a), OPTSIM_CURRENT_MIN_UA, 3, true),
+			 fmt_fixed(b, sizeof(b), OPTSIM_CURRENT_MAX_UA, 3, true));
+	else if (HELP_IS("cover-err") || HELP_IS("gap"))
+		sim_cover_ranges(buf, sizeof(buf), HELP_IS("gap"));
+	else if (HELP_IS("thickness"))
+		sim_thickness_range(buf, sizeof(buf));
 	else if (HELP_IS("sweep"))
 		snprintf(buf, sizeof(buf), "%u", SWEEP_MAX_POINTS);
 	else if (HELP_IS("index"))

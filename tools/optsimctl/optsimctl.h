@@ -80,20 +80,26 @@ struct param_change {
 	bool strategy_set;
 	bool power_set;
 	bool bias_set;
+	bool mode_set;
+	bool current_set;
 	uint32_t velocity;		/* mm/s */
 	uint32_t strategy;		/* enum optsim_strategy */
 	uint32_t write_power;		/* uW */
 	uint32_t bias_power;		/* uW */
+	uint32_t mode;			/* enum optsim_rec_mode */
+	uint32_t current;		/* uA, 0: the model's optimum */
 };
 
 /* The write-parameter options of "set" and "simulate" ("burn": -s, -S). */
-#define PARAM_SHORTOPTS	"v:s:S:p:b:"
+#define PARAM_SHORTOPTS	"v:s:S:p:b:M:I:"
 #define PARAM_LONGOPTS \
 	{ "velocity", required_argument, NULL, 'v' }, \
 	{ "speed", required_argument, NULL, 's' }, \
 	{ "strategy", required_argument, NULL, 'S' }, \
 	{ "power", required_argument, NULL, 'p' }, \
-	{ "bias-power", required_argument, NULL, 'b' }
+	{ "bias-power", required_argument, NULL, 'b' }, \
+	{ "mode", required_argument, NULL, 'M' }, \
+	{ "current", required_argument, NULL, 'I' }
 
 bool param_opt(struct param_change *chg, int c, const char *arg);
 void param_check(const struct param_change *chg);
@@ -120,6 +126,10 @@ void opc_print(const struct optsim_opc *opc, const char *prefix);
 #define NA_MIN_MILLI		100
 #define NA_MAX_MILLI		2000
 #define SWEEP_MAX_POINTS	1000
+/* The recording film thicknesses the model accepts, "LO to HI". */
+void sim_thickness_range(char *buf, size_t len);
+/* The cover errors ("-LO to HI", um) or gaps ("0 to HI", nm) accepted. */
+void sim_cover_ranges(char *buf, size_t len, bool gap);
 
 /* command handlers */
 int cmd_info(struct optsimctl *ctl, int argc, char **argv);

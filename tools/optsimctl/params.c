@@ -136,6 +136,33 @@ static void param_opt_bias(struct param_change *chg, const char *arg)
 	chg->bias_set = true;
 }
 
+static void param_opt_mode(struct param_change *chg, const char *arg)
+{
+	if (!strcmp(arg, OPTSIM_MODE_NAME_LASER))
+		chg->mode = OPTSIM_MODE_LASER;
+	else if (!strcmp(arg, OPTSIM_MODE_NAME_CURRENT))
+		chg->mode = OPTSIM_MODE_CURRENT;
+	else
+		errx(EXIT_FAILURE, "unknown recording mode '%s' (expected %s or %s)",
+		     arg, OPTSIM_MODE_NAME_LASER, OPTSIM_MODE_NAME_CURRENT);
+	chg->mode_set = true;
+}
+
+static void param_opt_current(struct param_change *chg, const char *arg)
+{
+	uint64_t v;
+	int ret = parse_fixed(arg, 3, &v);
+
+	if (ret == -EINVAL)
+		errx(EXIT_FAILURE,
+		     "invalid current '%s' (expected mA with at most 3 decimals, e.g. 2.5)",
+		     arg);
+	if (ret || v < OPTSIM_CURRENT_MIN_UA || v > OPTSIM_CURRENT_MAX_UA)
+		errx(EXIT_FAILURE, "current %s mA out of range (0.01..100 mA)", arg);
+	chg->current = (uint32_t)v;
+	chg->current_set = true;
+}
+
 /*
  * param_opt() - apply one of the write-parameter options (PARAM_SHORTOPTS)
  * to @chg; false when @c is not one of them.
@@ -151,6 +178,8 @@ bool param_opt(struct param_change *chg, int c, const char *arg)
 		{ 'S', param_opt_strategy },
 		{ 'p', param_opt_power },
 		{ 'b', param_opt_bias },
+		{ 'M', param_opt_mode },
+		{ 'I', param_opt_current },
 	};
 	size_t i;
 
@@ -166,7 +195,7 @@ bool param_opt(struct param_change *chg, int c, const char *arg)
 bool param_any(const struct param_change *chg)
 {
 	return chg->velocity_set || chg->strategy_set || chg->power_set ||
-	       chg->bias_set;
+	       chg->bias_set || chg->mode_set || chg->current_set;
 }
 
 /* param_check() - the checks that need no device: bias above write power. */
@@ -179,6 +208,9 @@ void param_check(const struct param_change *chg)
 		errx(EXIT_FAILURE, "bias power %s mW exceeds write power %s mW",
 		     fmt_fixed(b, sizeof(b), chg->bias_power, 3, false),
 		     fmt_fixed(w, sizeof(w), chg->write_power, 3, false));
+	if (chg->current_set && (!chg->mode_set ||
+				 chg->mode != OPTSIM_MODE_CURRENT))
+		errx(EXIT_FAILURE, "--current needs --mode current");
 }
 
 /* Local copy of the driver's SET_PARAMS checks, for one layer. */
@@ -252,8 +284,12 @@ void params_apply(struct optsimctl *ctl, const struct optsim_info *info,
 			new[i].write_power = chg->write_power;
 		if (chg->bias_set)
 			new[i].bias_power = chg->bias_power;
-		new[i].reserved0 = 0;
-		memset(new[i].reserved, 0, sizeof(new[i].reserved));
+		if (chg->mode_set) {
+			new[i].mode = chg->mode;
+			new[i].current_ua = chg->current;
+		}
+		new[i].reserved1 = 0;
+		new[i].reserved = 0;
 		params_validate(ctl, &new[i]);
 	}
 
@@ -262,8 +298,8 @@ void params_apply(struct optsimctl *ctl, const struct optsim_info *info,
 		if (!ret)
 			continue;
 		while (i--) {
-			old[i].reserved0 = 0;
-			memset(old[i].reserved, 0, sizeof(old[i].reserved));
+			old[i].reserved1 = 0;
+			old[i].reserved = 0;
 			if (dev_ioctl(ctl, OPTSIM_IOC_SET_PARAMS, &old[i]))
 				warnx("%s: could not restore the parameters of layer %u",
 				      ctl->devname, old[i].layer);
@@ -338,6 +374,9 @@ static void get_json(const struct optsim_params *p, const uint32_t *used,
 				    strategy_name(used[p[i].layer]));
 		json_u64(&j, "write_power_uw", p[i].write_power);
 		json_u64(&j, "bias_power_uw", p[i].bias_power);
+		json_string(&j, "mode", p[i].mode == OPTSIM_MODE_CURRENT ?
+			    OPTSIM_MODE_NAME_CURRENT : OPTSIM_MODE_NAME_LASER);
+		json_u64(&j, "current_ua", p[i].current_ua);
 		json_object_end(&j);
 	}
 	json_array_end(&j);
@@ -373,6 +412,13 @@ static void get_human(const struct optsim_params *p, const uint32_t *used,
 			snprintf(s, sizeof(s), "%s", strategy_name(p[i].strategy));
 		printf("L%-5u %-12s %-8s %-13s %-13s %s\n", p[i].layer, v, x, s,
 		       w, b);
+		if (p[i].mode != OPTSIM_MODE_CURRENT)
+			continue;
+		if (p[i].current_ua)
+			printf("       recorded by current pulses of %s mA\n",
+			       fmt_fixed(w, sizeof(w), p[i].current_ua, 3, false));
+		else
+			printf("       recorded by current pulses at the optimum current\n");
 	}
 }
 

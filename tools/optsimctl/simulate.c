@@ -40,6 +40,9 @@ struct sim {
 	uint32_t layer;
 	uint32_t wavelength;		/* nm, 0: the preset's */
 	uint32_t na;			/* NA x 1000, 0: the preset's */
+	uint32_t thickness;		/* nm of the layer's film, 0: the preset's */
+	int32_t cover_err;		/* nm of cover thickness error */
+	uint32_t gap;			/* nm of near-field air gap */
 	uint32_t cycles;
 	bool sweep;
 	uint64_t from, to, step;	/* uW */
@@ -106,6 +109,64 @@ static void sim_opt_na(struct sim *s, const char *arg)
 	s->na = (uint32_t)v;
 }
 
+void sim_thickness_range(char *buf, size_t len)
+{
+	snprintf(buf, len, "%u to %u", OSM_FILM_MIN_NM, OSM_FILM_MAX_NM);
+}
+
+void sim_cover_ranges(char *buf, size_t len, bool gap)
+{
+	if (gap)
+		snprintf(buf, len, "0 to %u", OSM_GAP_MAX_NM);
+	else
+		snprintf(buf, len, "-%u to %u", OSM_COVER_ERR_MAX_NM / 1000,
+			 OSM_COVER_ERR_MAX_NM / 1000);
+}
+
+static void sim_opt_thickness(struct sim *s, const char *arg)
+{
+	uint64_t v;
+	int ret = parse_u64(arg, &v);
+
+	if (ret == -EINVAL)
+		errx(EXIT_FAILURE,
+		     "invalid layer thickness '%s' (expected whole nm, e.g. 9)", arg);
+	if (ret || v < OSM_FILM_MIN_NM || v > OSM_FILM_MAX_NM)
+		errx(EXIT_FAILURE, "layer thickness %s nm out of range (%u..%u nm)",
+		     arg, OSM_FILM_MIN_NM, OSM_FILM_MAX_NM);
+	s->thickness = (uint32_t)v;
+}
+
+static void sim_opt_cover_error(struct sim *s, const char *arg)
+{
+	bool neg = arg[0] == '-';
+	uint64_t v;
+	int ret = parse_fixed(arg + neg, 3, &v);
+
+	if (ret == -EINVAL)
+		errx(EXIT_FAILURE,
+		     "invalid cover error '%s' (expected um with at most 3 decimals, e.g. -5)",
+		     arg);
+	if (ret || v > OSM_COVER_ERR_MAX_NM)
+		errx(EXIT_FAILURE, "cover error %s um out of range (-%u..%u um)",
+		     arg, OSM_COVER_ERR_MAX_NM / 1000, OSM_COVER_ERR_MAX_NM / 1000);
+	s->cover_err = neg ? -(int32_t)v : (int32_t)v;
+}
+
+static void sim_opt_gap(struct sim *s, const char *arg)
+{
+	uint64_t v;
+	int ret = parse_u64(arg, &v);
+
+	if (ret == -EINVAL)
+		errx(EXIT_FAILURE, "invalid gap '%s' (expected whole nm, e.g. 20)",
+		     arg);
+	if (ret || v > OSM_GAP_MAX_NM)
+		errx(EXIT_FAILURE, "gap %s nm out of range (0..%u nm)", arg,
+		     OSM_GAP_MAX_NM);
+	s->gap = (uint32_t)v;
+}
+
 static void sim_opt_cycles(struct sim *s, const char *arg)
 {
 	uint64_t v;
@@ -166,6 +227,11 @@ static void sim_setup(struct sim *s)
 	if (s->sweep && s->chg.power_set)
 		errx(EXIT_FAILURE, "--sweep power and --power are mutually exclusive");
 	param_check(&s->chg);
+	if (s->chg.mode == OPTSIM_MODE_CURRENT && !s->stack.rewritable)
+		errx(EXIT_FAILURE, "--mode current needs rewritable media (%s is write-once)",
+		     s->stack.name);
+	if (s->chg.mode == OPTSIM_MODE_CURRENT && s->sweep)
+		errx(EXIT_FAILURE, "--sweep power does not apply to --mode current");
 	if (s->wavelength || s->na) {
 		uint32_t wl = s->wavelength ? s->wavelength : s->stack.wavelength_nm;
 		uint32_t na = s->na ? s->na : s->stack.na_milli;
@@ -181,6 +247,25 @@ static void sim_setup(struct sim *s)
 			     "outside the range the model accepts");
 	}
 
+	if (s->cover_err || s->gap) {
+		ret = osm_stack_set_cover(&s->stack, s->cover_err, s->gap);
+		if (ret)
+			errx(EXIT_FAILURE,
+			     "the model refused the cover: %d nm error, %u nm gap on %s (%s)",
+			     s->cover_err, s->gap, s->stack.name,
+			     s->gap && s->stack.na_milli <= 1000 ?
+			     "a gap needs near-field optics (NA above 1): --media bd-r-nf" :
+			     strerror(-ret));
+	}
+	if (s->thickness) {
+		ret = osm_stack_set_thickness(&s->stack, s->layer, s->thickness);
+		if (ret)
+			errx(EXIT_FAILURE,
+			     "the model refused a %u nm film on %s L%u: %s",
+			     s->thickness, s->stack.name, s->layer,
+			     strerror(-ret));
+	}
+
 	memset(&s->p, 0, sizeof(s->p));
 	s->p.stack = &s->stack;
 	s->p.layer = s->layer;
@@ -193,6 +278,8 @@ static void sim_setup(struct sim *s)
 	s->p.cycles = s->cycles;
 	s->p.clusters = SIM_CLUSTERS;
 	s->p.seed = 0;
+	s->p.mode = s->chg.mode;
+	s->p.current_ua = s->chg.current;
 }
 
 /* sim_die() - the model refused a run: say which setting and why. */
@@ -298,6 +385,18 @@ static double ser_of(const struct osm_sim_result *r)
 	return (double)r->ser_q32 / 4294967296.0;
 }
 
+/* 0.1 % units of a Q16 share */
+static uint32_t pct_of_q16(uint32_t q16)
+{
+	return (uint32_t)(((uint64_t)q16 * 1000 + 32768) >> 16);
+}
+
+/* the simulated layer passes light on to another one */
+static bool sim_near_layer(const struct sim *s)
+{
+	return s->stack.layers == 2 && s->layer == 1;
+}
+
 static void sim_json(const struct sim *s, const struct osm_sim_result *r)
 {
 	struct osm_limits lim;
@@ -315,13 +414,44 @@ static void sim_json(const struct sim *s, const struct osm_sim_result *r)
 	json_string(&j, "strategy_requested", strategy_name(s->p.strategy));
 	json_u64(&j, "wavelength_nm", s->stack.wavelength_nm);
 	json_fixed(&j, "na", s->stack.na_milli, 3);
+	json_fixed(&j, "na_eff", osm_stack_na_eff_milli(&s->stack), 3);
+	json_u64(&j, "spot_nm", osm_stack_spot_nm(&s->stack));
+	json_double(&j, "cover_error_um", s->stack.cover_err_nm / 1000.0);
+	json_u64(&j, "gap_nm", s->stack.gap_nm);
 	json_u64(&j, "lambda_na_nm", s->stack.wavelength_nm * 1000U /
 				     s->stack.na_milli);
 	json_u64(&j, "cycles", s->cycles);
-	json_u64(&j, "power_uw", r->power_uw);
-	json_fixed(&j, "power_mw", r->power_uw, 3);
-	json_u64(&j, "optimum_power_uw", r->optimum_uw);
-	json_fixed(&j, "optimum_power_mw", r->optimum_uw, 3);
+	json_string(&j, "mode", s->chg.mode == OPTSIM_MODE_CURRENT ?
+		    OPTSIM_MODE_NAME_CURRENT : OPTSIM_MODE_NAME_LASER);
+	if (s->chg.mode == OPTSIM_MODE_CURRENT) {
+		json_fixed(&j, "current_ma", r->joule.ia_ua, 3);
+		json_fixed(&j, "optimum_current_ma", r->optimum_current_ua, 3);
+		json_fixed(&j, "pulse_amorphize_ns", r->joule.ta_ps, 3);
+		json_fixed(&j, "crystallize_current_ma", r->joule.ic_ua, 3);
+		json_fixed(&j, "pulse_crystallize_ns", r->joule.tc_ps, 3);
+		json_fixed(&j, "melt_current_ma", r->joule.melt_ua, 3);
+		json_fixed(&j, "damage_current_ma", r->joule.max_ua, 3);
+	} else {
+		json_null(&j, "optimum_current_ma");
+	}
+	json_u64(&j, "layer_thickness_nm", s->stack.layer[s->layer].thickness_nm);
+	json_fixed(&j, "absorption_pct", pct_of_q16(s->stack.layer[s->layer].absorb_q16), 1);
+	if (sim_near_layer(s))
+		json_fixed(&j, "transmittance_pct",
+			   pct_of_q16(osm_stack_near_trans_q16(&s->stack)), 1);
+	else
+		json_null(&j, "transmittance_pct");
+	if (s->chg.mode == OPTSIM_MODE_CURRENT) {
+		json_null(&j, "power_uw");
+		json_null(&j, "power_mw");
+		json_null(&j, "optimum_power_uw");
+		json_null(&j, "optimum_power_mw");
+	} else {
+		json_u64(&j, "power_uw", r->power_uw);
+		json_fixed(&j, "power_mw", r->power_uw, 3);
+		json_u64(&j, "optimum_power_uw", r->optimum_uw);
+		json_fixed(&j, "optimum_power_mw", r->optimum_uw, 3);
+	}
 	if (r->window_hi_uw) {
 		json_array_begin(&j, "window_mw");
 		json_fixed(&j, NULL, r->window_lo_uw, 3);
@@ -389,20 +519,42 @@ static void sim_human(const struct sim *s, const struct osm_sim_result *r)
 	       s->stack.wavelength_nm,
 	       fmt_fixed(a, sizeof(a), s->stack.na_milli, 3, true),
 	       s->stack.wavelength_nm * 1000U / s->stack.na_milli);
-	printf("write power:       %s mW (optimum %s mW)\n",
-	       fmt_fixed(a, sizeof(a), r->power_uw, 3, false),
-	       fmt_fixed(b, sizeof(b), r->optimum_uw, 3, false));
-	if (r->window_hi_uw)
-		printf("power window:      %s-%s mW within the jitter limit\n",
-		       fmt_fixed(a, sizeof(a), r->window_lo_uw, 3, false),
-		       fmt_fixed(b, sizeof(b), r->window_hi_uw, 3, false));
-	else
-		printf("power window:      none within the jitter limit\n");
-	if (s->p.bias_uw)
-		printf("bias power:        %s mW\n",
-		       fmt_fixed(a, sizeof(a), s->p.bias_uw, 3, false));
-	else
-		printf("bias power:        the medium's default\n");
+	if (s->chg.mode == OPTSIM_MODE_CURRENT) {
+		printf("mode:              current pulses\n");
+		printf("amorphize:         %s mA for %s ns (optimum %s mA)\n",
+		       fmt_fixed(a, sizeof(a), r->joule.ia_ua, 3, false),
+		       fmt_fixed(b, sizeof(b), r->joule.ta_ps, 3, false),
+		       fmt_fixed(x, sizeof(x), r->optimum_current_ua, 3, false));
+		printf("crystallize:       %s mA for %s ns\n",
+		       fmt_fixed(a, sizeof(a), r->joule.ic_ua, 3, false),
+		       fmt_fixed(b, sizeof(b), r->joule.tc_ps, 3, false));
+	}
+	printf("recording film:    %u nm, absorbs %s %%\n",
+	       s->stack.layer[s->layer].thickness_nm,
+	       fmt_fixed(a, sizeof(a),
+			 pct_of_q16(s->stack.layer[s->layer].absorb_q16), 1,
+			 false));
+	if (sim_near_layer(s))
+		printf("transmittance:     %s %% ((Tc + Ta)/2, 390-430 nm)\n",
+		       fmt_fixed(a, sizeof(a),
+				 pct_of_q16(osm_stack_near_trans_q16(&s->stack)),
+				 1, false));
+	if (s->chg.mode != OPTSIM_MODE_CURRENT) {
+		printf("write power:       %s mW (optimum %s mW)\n",
+		       fmt_fixed(a, sizeof(a), r->power_uw, 3, false),
+		       fmt_fixed(b, sizeof(b), r->optimum_uw, 3, false));
+		if (r->window_hi_uw)
+			printf("power window:      %s-%s mW within the jitter limit\n",
+			       fmt_fixed(a, sizeof(a), r->window_lo_uw, 3, false),
+			       fmt_fixed(b, sizeof(b), r->window_hi_uw, 3, false));
+		else
+			printf("power window:      none within the jitter limit\n");
+		if (s->p.bias_uw)
+			printf("bias power:        %s mW\n",
+			       fmt_fixed(a, sizeof(a), s->p.bias_uw, 3, false));
+		else
+			printf("bias power:        the medium's default\n");
+	}
 	if (s->stack.rewritable)
 		printf("overwrite cycles:  %u\n", s->cycles);
 	printf("peak temperature:  %u C\n", r->peak_temp_c);
@@ -539,6 +691,9 @@ int cmd_simulate(struct optsimctl *ctl, int argc, char **argv)
 		PARAM_LONGOPTS,
 		{ "wavelength", required_argument, NULL, 'w' },
 		{ "na", required_argument, NULL, 'a' },
+		{ "layer-thickness", required_argument, NULL, 'T' },
+		{ "cover-error", required_argument, NULL, 'E' },
+		{ "gap", required_argument, NULL, 'G' },
 		{ "cycles", required_argument, NULL, 'c' },
 		{ "sweep", required_argument, NULL, 'W' },
 		{ "svg", required_argument, NULL, 'g' },
@@ -554,7 +709,7 @@ int cmd_simulate(struct optsimctl *ctl, int argc, char **argv)
 	int c, ret;
 
 	memset(&s, 0, sizeof(s));
-	while ((c = getopt_long(argc, argv, "m:l:" PARAM_SHORTOPTS "w:a:c:W:g:j"
+	while ((c = getopt_long(argc, argv, "m:l:" PARAM_SHORTOPTS "w:a:T:E:G:c:W:g:j"
 				COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
@@ -568,6 +723,15 @@ int cmd_simulate(struct optsimctl *ctl, int argc, char **argv)
 			break;
 		case 'a':
 			sim_opt_na(&s, optarg);
+			break;
+		case 'E':
+			sim_opt_cover_error(&s, optarg);
+			break;
+		case 'G':
+			sim_opt_gap(&s, optarg);
+			break;
+		case 'T':
+			sim_opt_thickness(&s, optarg);
 			break;
 		case 'c':
 			sim_opt_cycles(&s, optarg);

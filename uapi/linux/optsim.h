@@ -96,6 +96,30 @@ enum optsim_strategy {
 #define OPTSIM_STRATEGY_NAME_MULTI	"multi"
 #define OPTSIM_STRATEGY_NAME_CASTLE	"castle"
 
+/**
+ * enum optsim_mode - how a layer's marks are heated
+ * @OPTSIM_MODE_LASER: by the focused laser (the write strategy and powers)
+ * @OPTSIM_MODE_CURRENT: by Joule heat of a current pulse through
+ *	electrodes on both sides of the recording film (rewritable media
+ *	only): a short high pulse amorphizes, a longer lower one
+ *	crystallizes
+ */
+enum optsim_mode {
+	OPTSIM_MODE_LASER	= 0,
+	OPTSIM_MODE_CURRENT	= 1
+};
+
+/* Names of the recording modes, as tools show and accept them. */
+#define OPTSIM_MODE_NAME_LASER		"laser"
+#define OPTSIM_MODE_NAME_CURRENT	"current"
+
+/*
+ * Amorphizing current pulse amplitudes accepted in OPTSIM_MODE_CURRENT,
+ * microamperes; 0 selects the model's optimum current for the layer.
+ */
+#define OPTSIM_CURRENT_MIN_UA		10
+#define OPTSIM_CURRENT_MAX_UA		100000
+
 /* Flags of struct optsim_info. */
 /* The medium records each cluster once (BD-R). */
 #define OPTSIM_INFO_F_WRITE_ONCE	0x1U
@@ -154,7 +178,12 @@ struct optsim_info {
  * @write_power: peak write power in microwatts, OPTSIM_POWER_MIN_UW to
  *		 OPTSIM_POWER_MAX_UW
  * @bias_power: bias (erase/space) power in microwatts, 0 to @write_power
- * @reserved0: must be zero
+ * @mode: enum optsim_mode
+ * @current_ua: with OPTSIM_MODE_CURRENT, the amorphizing pulse amplitude
+ *		in microamperes, OPTSIM_CURRENT_MIN_UA to
+ *		OPTSIM_CURRENT_MAX_UA, or 0 for the model's optimum; must be
+ *		zero with OPTSIM_MODE_LASER
+ * @reserved1: must be zero
  * @reserved: must be zero
  *
  * GET_PARAMS reads @layer and fills in the rest. SET_PARAMS validates every
@@ -166,8 +195,10 @@ struct optsim_params {
 	__u32 velocity;
 	__u32 write_power;
 	__u32 bias_power;
-	__u32 reserved0;
-	__u64 reserved[2];
+	__u32 mode;
+	__u32 current_ua;
+	__u32 reserved1;
+	__u64 reserved;
 };
 
 /* Flags of struct optsim_load. */
@@ -444,6 +475,10 @@ enum optsim_reason {
  * @OPTSIM_CMD_ERASE_NTF: the disc was erased (OPTSIM_A_ERASE_QUICK)
  * @OPTSIM_CMD_PARAMS_NTF: write parameters changed (OPTSIM_A_LAYER nests
  *	of the layers that changed)
+ * @OPTSIM_CMD_LOAD: load a medium into drive OPTSIM_A_DEV_INDEX (admin),
+ *	as OPTSIM_IOC_LOAD does: a new blank one (OPTSIM_A_MEDIA, optional
+ *	OPTSIM_A_LAYER_SECTORS), or the one an image holds (OPTSIM_A_IMAGE_FD).
+ *	EBUSY while the drive is open or mounted.
  * @__OPTSIM_CMD_MAX: one past the last command
  */
 enum optsim_cmd {
@@ -465,6 +500,7 @@ enum optsim_cmd {
 	OPTSIM_CMD_FINALIZE_NTF,
 	OPTSIM_CMD_ERASE_NTF,
 	OPTSIM_CMD_PARAMS_NTF,
+	OPTSIM_CMD_LOAD,
 
 	__OPTSIM_CMD_MAX
 };
@@ -505,6 +541,10 @@ enum optsim_cmd {
  * @OPTSIM_A_FORMATTED: u8, 1 when a BD-RE is formatted
  * @OPTSIM_A_SPARE_SECTORS: u64, 2048-byte sectors a BD-RE's format sets
  *	aside as spare areas (0 when unformatted or formatted without spares)
+ * @OPTSIM_A_IMAGE_FD: s32, a file descriptor open on a disc image, a
+ *	number in the file table of the task that sends the request (a
+ *	generic netlink request is carried out inside its sender's sendmsg()
+ *	call); the kernel takes its own reference, as OPTSIM_IOC_LOAD does
  * @__OPTSIM_A_MAX: one past the last attribute
  */
 enum optsim_a {
@@ -533,6 +573,7 @@ enum optsim_a {
 	OPTSIM_A_CLOSED_SESSIONS,
 	OPTSIM_A_FORMATTED,
 	OPTSIM_A_SPARE_SECTORS,
+	OPTSIM_A_IMAGE_FD,
 
 	__OPTSIM_A_MAX
 };
@@ -565,6 +606,9 @@ enum optsim_a {
  *	the layer is written with, OPTSIM_A_LAYER_STRATEGY with auto resolved
  *	by the drive (never OPTSIM_STRATEGY_AUTO); in replies and
  *	notifications only
+ * @OPTSIM_A_LAYER_MODE: u32, enum optsim_mode: laser or current pulses
+ * @OPTSIM_A_LAYER_CURRENT: u32, current mode's amorphizing pulse in
+ *	microamperes (0: the model's optimum; 0 in laser mode)
  * @__OPTSIM_A_LAYER_MAX: one past the last attribute
  */
 enum optsim_a_layer {
@@ -587,6 +631,8 @@ enum optsim_a_layer {
 	OPTSIM_A_LAYER_MEDIUM_ERRORS,
 	OPTSIM_A_LAYER_COMPILES,
 	OPTSIM_A_LAYER_STRATEGY_USED,
+	OPTSIM_A_LAYER_MODE,
+	OPTSIM_A_LAYER_CURRENT,
 
 	__OPTSIM_A_LAYER_MAX
 };

@@ -9,12 +9,18 @@
  *
  *   0                          the header block, OPTSIM_IMAGE_HEADER_BYTES
  *                              (struct optsim_image_header, then zeros)
+ *   OPTSIM_IMAGE_JOURNAL_COMMIT
+ *                              in the header block: the journal's commit
+ *                              record, struct optsim_image_journal
  *   OPTSIM_IMAGE_META_OFFSET   the metadata: @meta_blocks blocks of
  *                              OPTSIM_IMAGE_META_BLOCK_BYTES, each a
  *                              struct optsim_image_meta_block
  *   @data_offset               the data area: cluster N at
  *                              @data_offset + N * OPTSIM_CLUSTER_BYTES,
  *                              sparse (clusters never recorded are holes)
+ *   the end of the data area   the journal (version 2): a copy of the
+ *                              header, then the metadata blocks a flush
+ *                              changes, before it writes them in place
  *
  * The header and every metadata block carry a CRC32C (Castagnoli,
  * initial value and final XOR 0xffffffff, as iSCSI and ext4 use it),
@@ -37,7 +43,7 @@
  * higher version; fields are only ever added in reserved space or past
  * @header_bytes, with a new version number.
  */
-#define OPTSIM_IMAGE_VERSION		1
+#define OPTSIM_IMAGE_VERSION		2
 
 /* Bytes of the header block at offset 0. */
 #define OPTSIM_IMAGE_HEADER_BYTES	65536
@@ -49,6 +55,16 @@
 #define OPTSIM_IMAGE_META_RECORDS	255
 /* The data area starts at a multiple of this, after the metadata. */
 #define OPTSIM_IMAGE_DATA_ALIGN		1048576
+/*
+ * Where the journal's commit record lies: in the header block, past the
+ * header, so that writing the header never touches it.
+ */
+#define OPTSIM_IMAGE_JOURNAL_COMMIT	61440
+/* The first eight bytes of a commit record. */
+#define OPTSIM_IMAGE_JOURNAL_MAGIC	"OPTSIMJL"
+/* Flags of struct optsim_image_journal. */
+/* The flush it commits is in place: a load need not replay it. */
+#define OPTSIM_IMAGE_JOURNAL_F_APPLIED	0x1U
 /* Tracks of a BD-R the header holds (Sequential Recording Mode). */
 #define OPTSIM_IMAGE_MAX_TRACKS		255
 
@@ -132,6 +148,8 @@ struct optsim_image_track {
  * @closed_sessions: sessions of a BD-R that are closed
  * @reserved0: zero
  * @layer: per layer, its write parameters
+ * @seq: the number of the flush that wrote this header (its journal
+ *	commit's @seq); 0 in a new image, and in every version 1 image
  * @reserved: zero
  * @track: a BD-R's tracks in disc order; entries past @nr_tracks are zero
  *
@@ -161,7 +179,8 @@ struct optsim_image_header {
 	__le32 closed_sessions;
 	__le32 reserved0;
 	struct optsim_image_layer layer[OPTSIM_MAX_LAYERS];
-	__le64 reserved[16];
+	__le64 seq;
+	__le64 reserved[15];
 	struct optsim_image_track track[OPTSIM_IMAGE_MAX_TRACKS];
 };
 
@@ -206,6 +225,44 @@ struct optsim_image_meta_block {
 	__le32 reserved0;
 	__le64 first_cluster;
 	struct optsim_image_cluster rec[OPTSIM_IMAGE_META_RECORDS];
+};
+
+/**
+ * struct optsim_image_journal - the journal's commit record, at
+ *	OPTSIM_IMAGE_JOURNAL_COMMIT
+ * @magic: OPTSIM_IMAGE_JOURNAL_MAGIC; all zero when no flush was ever
+ *	journaled
+ * @crc: CRC32C of this record with @crc zero
+ * @flags: OPTSIM_IMAGE_JOURNAL_F_* bits
+ * @seq: the number of the flush, one more than the last one's
+ * @offset: byte offset of the journal: the end of the data area. A copy
+ *	of the header (the one the flush writes, @seq in it) lies there, and
+ *	@blocks metadata blocks from @offset + OPTSIM_IMAGE_HEADER_BYTES on,
+ *	OPTSIM_IMAGE_META_BLOCK_BYTES apart, in rising order of their
+ *	@first_cluster, which says where each belongs
+ * @blocks: metadata blocks in the journal
+ * @payload_crc: CRC32C of the header copy (its header_bytes) followed by
+ *	the @blocks metadata blocks
+ * @reserved0: zero
+ * @reserved: zero
+ *
+ * A flush writes the journal and this record and makes them durable, then
+ * writes the same blocks and header in place, makes them durable, and
+ * sets OPTSIM_IMAGE_JOURNAL_F_APPLIED. A load replays a record that checks
+ * out, is not applied and is not older than the header in place; a torn
+ * journal (@payload_crc or @crc mismatch) is ignored, as its flush never
+ * touched the blocks in place.
+ */
+struct optsim_image_journal {
+	__u8 magic[OPTSIM_IMAGE_MAGIC_LEN];
+	__le32 crc;
+	__le32 flags;
+	__le64 seq;
+	__le64 offset;
+	__le64 blocks;
+	__le32 payload_crc;
+	__le32 reserved0;
+	__le64 reserved[4];
 };
 
 #endif /* _UAPI_LINUX_OPTSIM_IMAGE_H */

@@ -393,8 +393,9 @@ static int fake_ioctl(unsigned long req, void *arg)
 		    p->velocity > OPTSIM_VELOCITY_MAX_MMS ||
 		    p->write_power < OPTSIM_POWER_MIN_UW ||
 		    p->write_power > OPTSIM_POWER_MAX_UW ||
-		    p->bias_power > p->write_power || p->reserved0 ||
-		    p->reserved[0] || p->reserved[1])
+		    p->bias_power > p->write_power ||
+		    p->mode > OPTSIM_MODE_CURRENT || p->reserved1 ||
+		    p->reserved)
 			return -EINVAL;
 		for (l = 0; l < layers(); l++) {
 			if (p->layer != OPTSIM_LAYER_ALL && p->layer != l)

@@ -3,7 +3,8 @@
 #
 # debug-check.sh OUTDIR NAME... - the guest side of make check-debug: run
 # selftests/run.sh OUTDIR/NAME NAME for each NAME on the debug kernel
-# (scripts/debug-kernel.sh), then look for leaks with kmemleak.
+# (scripts/debug-kernel.sh), then look for leaks with kmemleak. NAME "all"
+# runs the whole suite (run.sh OUTDIR/all).
 #
 # Before the first suite, kmemleak is scanned and cleared: what the kernel
 # leaked while booting is not optsim's. After the last one (run.sh unloads
@@ -39,7 +40,11 @@ fi
 
 for name in "$@"; do
 	echo "debug-check: suite $name on $(uname -r)"
-	"$repo/selftests/run.sh" "$out/$name" "$name" || rc=1
+	if [ "$name" = all ]; then
+		"$repo/selftests/run.sh" "$out/$name" || rc=1
+	else
+		"$repo/selftests/run.sh" "$out/$name" "$name" || rc=1
+	fi
 done
 
 if [ -d /sys/module/optsim ]; then

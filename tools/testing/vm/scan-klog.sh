@@ -12,6 +12,13 @@
 # Everything here is a failure: an oops, BUG/WARNING splats, lockdep
 # reports, hung tasks, RCU stalls, KASAN/UBSAN/KFENCE/kmemleak reports,
 # refcount_t saturation, panics, and any stray "Call Trace:".
+#
+# One exception: selftests/optsim_fault fails allocations on purpose, and
+# the kernel reports a failed vmalloc or page allocation with a stack
+# trace (warn_alloc: "vmalloc error: ..." or "page allocation failure:
+# ..."). Between its markers "optsim_fault: injecting into ..." and
+# "optsim_fault: done injecting", the "Call Trace:" of such a report is
+# not trouble; everything else there still is.
 
 KLOG_PATTERN='Oops|BUG:|WARNING:|kernel BUG|general protection fault'
 KLOG_PATTERN="$KLOG_PATTERN|KASAN|UBSAN|KFENCE|unreferenced object 0x"
@@ -34,7 +41,13 @@ for f in "$@"; do
 		continue
 	fi
 	# tr: the serial console capture has CR LF line ends
-	hits=$(tr -d '\r' <"$f" | grep -n -E -e "$KLOG_PATTERN")
+	hits=$(tr -d '\r' <"$f" | awk '
+	/optsim_fault: injecting into / { win = 1; alloc = 0 }
+	/optsim_fault: done injecting/ { win = 0; alloc = 0 }
+	win && /(vmalloc error|page allocation failure): / { alloc = 1 }
+	# the trace of that report: up to the next "Call Trace:" only
+	win && alloc && /Call Trace:/ { alloc = 0; print ""; next }
+	{ print }' | grep -n -E -e "$KLOG_PATTERN")
 	if [ -n "$hits" ]; then
 		printf '%s\n' "$hits" | sed "s|^|$f:|"
 		[ $rc -eq 0 ] && rc=1

@@ -29,7 +29,7 @@ expect() {
 }
 
 echo "TAP version 13"
-tap_plan 16
+tap_plan 19
 
 expect clean "a normal boot log is clean" <<'EOF'
 [    0.000000] Linux version 6.1.0-56-amd64 (debian-kernel@lists.debian.org)
@@ -109,6 +109,31 @@ EOF
 
 expect dirty "a soft lockup" <<'EOF'
 [   30.000000] watchdog: BUG: soft lockup - CPU#0 stuck for 26s! [optsim_test:77]
+EOF
+
+expect clean "optsim_fault's injected vmalloc failure, inside its markers" <<'EOF'
+[   40.000000] optsim_fault: injecting into module load
+[   41.000000] optsim_fault: vmalloc error: size 798024, vm_struct allocation failed, mode:0xcc0(GFP_KERNEL), nodemask=(null)
+[   41.000001] CPU: 1 PID: 165 Comm: optsim_fault Tainted: G           O       6.1.192-optsim-debug #1
+[   41.000002] Call Trace:
+[   41.000003]  <TASK>
+[   41.000004]  warn_alloc+0x172/0x286
+[   42.000000] optsim_fault: done injecting
+EOF
+
+expect dirty "the same report outside the markers" <<'EOF'
+[   41.000000] optsim_fault: vmalloc error: size 798024, vm_struct allocation failed, mode:0xcc0(GFP_KERNEL), nodemask=(null)
+[   41.000002] Call Trace:
+[   41.000004]  warn_alloc+0x172/0x286
+EOF
+
+expect dirty "a WARNING inside optsim_fault's markers" <<'EOF'
+[   40.000000] optsim_fault: injecting into drive create (netlink)
+[   41.000000] optsim_fault: page allocation failure: order:0, mode:0xcc0(GFP_KERNEL)
+[   41.000002] Call Trace:
+[   41.000100] WARNING: CPU: 1 PID: 321 at block/genhd.c:42 device_add_disk+0x10/0x20
+[   41.000102] Call Trace:
+[   42.000000] optsim_fault: done injecting
 EOF
 
 printf 'optsim-vm: running\r\n[    9.000000] Oops: 0002 [#1] PREEMPT SMP NOPTI\r\n' \
