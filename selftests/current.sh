@@ -4,7 +4,8 @@
 # current.sh - current-pulse (Joule) recording through the driver: a
 # rewritable layer set to --mode current records at the model's optimum
 # current (marks form and read back) and not at half of it (the read fails
-# with a medium error, ENODATA); write-once media refuse the mode. TAP on
+# with a medium error, ENODATA); the mode and current survive a save to a
+# disc image and its reload; write-once media refuse the mode. TAP on
 # stdout.
 
 # Functions here run indirectly, through tap_check.
@@ -18,7 +19,7 @@ LAYER=4096
 CLUSTER_OK=3
 CLUSTER_HALF=5
 
-tap_plan 9
+tap_plan 12
 
 need_tools python3 dd cmp head "$OPTSIMCTL"
 
@@ -71,11 +72,24 @@ sys.exit(0 if l["mode"] == "current" and l["current_ua"] == int(sys.argv[1]) els
 ' "$1" <"$work/get.json"
 }
 
+# save_and_reload FILE: the disc to an image, ejected, and loaded back.
+save_and_reload() {
+	"$OPTSIMCTL" -d "$OPTSIM_DEV" save "$1" &&
+		"$OPTSIMCTL" -d "$OPTSIM_DEV" eject &&
+		"$OPTSIMCTL" -d "$OPTSIM_DEV" load --image "$1"
+}
+
+# After a reload, the good cluster reads back and the bad one fails.
+reads_as_before() {
+	read_same "$CLUSTER_OK" && read_fails "$CLUSTER_HALF"
+}
+
 tap_check "current: simulate --mode current: optimum, readable" \
 	optimum_current || tap_broken="no optimum current"
 opt=$(cat "$work/opt" 2>/dev/null)
 half=$(python3 -c "print('%.3f' % (float('${opt:-0}') / 2))")
 opt_ua=$(python3 -c "print(round(float('${opt:-0}') * 1000))")
+half_ua=$(python3 -c "print(round(float('$half') * 1000))")
 
 tap_check "current: load bd-re, $LAYER sectors" load_medium bd-re "$LAYER" ||
 	tap_broken="no medium"
@@ -92,6 +106,12 @@ tap_check "current: set --current $half, write cluster $CLUSTER_HALF" \
 	"$OPTSIMCTL" "$OPTSIM_DEV" && write_cluster "$CLUSTER_HALF"
 tap_check "current: at half the current it does not read back (ENODATA)" \
 	read_fails "$CLUSTER_HALF"
+tap_check "current: save the disc to an image, eject, load the image" \
+	save_and_reload "$work/disc.img"
+tap_check "current: the image kept --mode current --current $half" \
+	get_mode_current "$half_ua"
+tap_check "current: after the reload, cluster $CLUSTER_OK reads back and $CLUSTER_HALF fails" \
+	reads_as_before
 tap_check "current: bd-r refuses --mode current" \
 	sh -c "\"\$1\" -d \"\$2\" load --media bd-r --layer-sectors $LAYER &&
 		! \"\$1\" -d \"\$2\" set --mode current" sh \

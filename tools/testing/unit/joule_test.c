@@ -3,7 +3,8 @@
  * Unit tests of current-pulse (Joule) recording (driver/model/joule.c),
  * P4 claims 21 and 32: the pulses' order (Ic < Ia, tc >= ta, the far
  * Sb-Te layer's Ia below the near Ge-Sb-Te layer's), marks that form and
- * read back at the optimum current and do not at half of it.
+ * read back at the optimum current and do not at half of it, nor above the
+ * current whose heat boils the film.
  */
 #include <string.h>
 #include "kselftest_harness.h"
@@ -69,6 +70,28 @@ TEST(joule_marks_form_at_the_optimum_not_at_half)
 		/* below the melt threshold the peak stays below Tm */
 		EXPECT_LT(h.peak_temp_c, r.peak_temp_c);
 	}
+}
+
+/* Above the damage current the film boils off: no mark reads back. */
+TEST(joule_window_closes_at_the_damage_current)
+{
+	static struct osm_sim_result r, hi, over;
+	u32 top;
+
+	ASSERT_EQ(0, run("bd-re", 0, 0, &r));
+	top = r.joule.max_ua * 6 / 5;
+	ASSERT_LE(top, OPTSIM_CURRENT_MAX_UA);
+	ASSERT_EQ(0, run("bd-re", 0, r.joule.max_ua * 19 / 20, &hi));
+	ASSERT_EQ(0, run("bd-re", 0, top, &over));
+	TH_LOG("window %u-%u uA; 0.95 x max: peak %d C, %s; 1.2 x max: peak %d C, width %u nm, %s",
+	       r.joule.melt_ua, r.joule.max_ua, hi.peak_temp_c,
+	       hi.readable ? "readable" : "unreadable", over.peak_temp_c,
+	       over.mark_width_nm, over.readable ? "readable" : "unreadable");
+	EXPECT_TRUE(hi.readable);
+	EXPECT_GT(over.peak_temp_c, hi.peak_temp_c);
+	EXPECT_EQ(0, over.mark_width_nm);
+	EXPECT_FALSE(over.readable);
+	EXPECT_GT(over.unresolved, 0);
 }
 
 TEST(joule_needs_a_phase_change_layer)
