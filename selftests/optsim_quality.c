@@ -481,8 +481,10 @@ static void check_opc(struct __test_metadata *_metadata,
 	       o->jitter[l] / 100, o->jitter[l] % 100, o->steps[l]);
 	EXPECT_EQ(l, o->layer);
 	EXPECT_EQ(0U, o->flags);
-	EXPECT_EQ(0ULL, o->reserved[0]);
-	EXPECT_EQ(0ULL, o->reserved[1]);
+	EXPECT_EQ(0ULL, o->reserved);
+	/* laser layers: no current */
+	EXPECT_EQ(0U, o->current_ua[0]);
+	EXPECT_EQ(0U, o->current_ua[1]);
 	EXPECT_LE((__u32)OPTSIM_POWER_MIN_UW, o->power[l]);
 	EXPECT_GE((__u32)OPTSIM_POWER_MAX_UW, o->power[l]);
 	EXPECT_LT(0U, o->jitter[l]);

@@ -26,12 +26,38 @@
 #include "opc.h"
 #include "quality.h"
 #include "limits.h"
+#include "joule.h"
+
+/*
+ * Current-pulse ladder: 3 % steps, from half to twice the disc's
+ * recommended current (OSM_OPC_CUR_MID steps each way: 1.03^23 ~ 1.97).
+ */
+#define OSM_OPC_CUR_PCT		3
+#define OSM_OPC_CUR_MID		23
+#define OSM_OPC_CUR_N		(2 * OSM_OPC_CUR_MID + 1)
 
 /* Fine ladder: steps of 2 % of the tuning power, 0.8 to 1.3 times it. */
 #define OSM_OPC_FINE_LO		(-10)
 #define OSM_OPC_FINE_HI		15
 #define OSM_OPC_FINE_PCT	2
 #define OSM_OPC_FINE_N		(OSM_OPC_FINE_HI - OSM_OPC_FINE_LO + 1)
+
+/*
+ * What the test pattern reads back with, written over @dow earlier
+ * recordings: its jitter, Q16, with a mark decoded wrongly costing a whole
+ * T of jitter on its share; ~0 when no mark reads back.
+ */
+static u32 osm_opc_score(const struct osm_table *t,
+			 const struct osm_rll_hist *test, u32 dow)
+{
+	u32 j, u;
+
+	j = osm_quality_jitter(t, test, dow, &u);
+	if (u && test->marks)
+		j = u >= test->marks ? 0xffffffffU - 1 :
+		    j + (u32)osm_div64((u64)u << 16, test->marks);
+	return j;
+}
 
 /* jitter of one test write, Q16; ~0 for a setting that records nothing */
 static int osm_opc_jitter(const struct osm_compile_in *in, u32 p,
@@ -40,7 +66,6 @@ static int osm_opc_jitter(const struct osm_compile_in *in, u32 p,
 			  u32 *jitter)
 {
 	struct osm_compile_in c = *in;
-	u32 j, u;
 	int ret;
 
 	osm_resched();
@@ -59,12 +84,7 @@ static int osm_opc_jitter(const struct osm_compile_in *in, u32 p,
 	/* never a setting whose longest marks do not read back as marks */
 	if (t->hollow)
 		return 0;
-	j = osm_quality_jitter(t, test, 0, &u);
-	/* a mark decoded wrongly costs a whole T of jitter on its share */
-	if (u && test->marks)
-		j = u >= test->marks ? 0xffffffffU - 1 :
-		    j + (u32)osm_div64((u64)u << 16, test->marks);
-	*jitter = j;
+	*jitter = osm_opc_score(t, test, 0);
 	return 0;
 }
 
@@ -143,6 +163,98 @@ static int osm_opc_window(const struct osm_compile_in *in,
 	return 0;
 }
 
+/* one current of the ladder: the test pattern written fresh and over itself */
+static int osm_opc_current_try(const struct osm_compile_in *in, u32 ua,
+			       const struct osm_rll_hist *test,
+			       struct osm_table *t, void *work,
+			       struct osm_opc_result *res, u32 *jitter)
+{
+	struct osm_compile_in c = *in;
+	u32 fresh, over;
+	int ret;
+
+	osm_resched();
+	c.current_ua = ua;
+	*jitter = 0xffffffffU;
+	ret = osm_compile(&c, t, work);
+	if (ret)
+		return ret;
+	res->steps++;
+	fresh = osm_opc_score(t, test, 0);
+	over = osm_opc_score(t, test, 1);
+	*jitter = fresh > over ? fresh : over;
+	return 0;
+}
+
+/*
+ * OPC of a layer recorded by current pulses (joule.c): the same procedure
+ * with the pulse current in place of the power. The ladder starts from the
+ * disc's recommended current (the model's optimum, osm_joule_optimum());
+ * each step writes the test pattern once fresh and once over itself, so
+ * that a current whose crystallizing pulse erases badly (too low) or
+ * melts the cell again (too high) scores by its overwrite; a current too
+ * low to melt the cell or high enough to ablate it scores by its lost
+ * marks. The window of currents within the layer's jitter limit around the
+ * best step gives the current chosen: its geometric centre, the most
+ * margin both ways (the heat goes with the current's square). The laser
+ * power and bias stay as they are.
+ */
+static int osm_opc_current(const struct osm_compile_in *in,
+			   const struct osm_rll_hist *test,
+			   struct osm_table *t, void *work,
+			   struct osm_opc_result *res)
+{
+	u32 ua[OSM_OPC_CUR_N], jit[OSM_OPC_CUR_N], limit = 0xffffffffU;
+	struct osm_limits lim;
+	struct osm_joule j;
+	s32 k, best = -1, lo, hi;
+	int ret;
+
+	ret = osm_joule_optimum(in->stack, in->layer, &j, work);
+	if (ret)
+		return ret;
+	ua[OSM_OPC_CUR_MID] = j.ia_ua;
+	for (k = OSM_OPC_CUR_MID + 1; k < OSM_OPC_CUR_N; k++)
+		ua[k] = ua[k - 1] * (100 + OSM_OPC_CUR_PCT) / 100;
+	for (k = OSM_OPC_CUR_MID - 1; k >= 0; k--)
+		ua[k] = ua[k + 1] * 100 / (100 + OSM_OPC_CUR_PCT);
+	if (!osm_limits_get(in->stack->media, in->stack->layers, in->layer,
+			    &lim))
+		limit = (u32)osm_div64((u64)lim.jitter_cpct << 16, 10000);
+	for (k = 0; k < OSM_OPC_CUR_N; k++) {
+		jit[k] = 0xffffffffU;
+		if (ua[k] < OPTSIM_CURRENT_MIN_UA ||
+		    ua[k] > OPTSIM_CURRENT_MAX_UA)
+			continue;
+		ret = osm_opc_current_try(in, ua[k], test, t, work, res,
+					  &jit[k]);
+		if (ret)
+			return ret;
+		if (best < 0 || jit[k] < jit[best])
+			best = k;
+	}
+	if (best < 0 || jit[best] >= 0xffffffffU - 1)
+		return -EINVAL;
+	lo = best;
+	hi = best;
+	if (jit[best] <= limit) {
+		while (lo > 0 && jit[lo - 1] <= limit)
+			lo--;
+		while (hi + 1 < OSM_OPC_CUR_N && jit[hi + 1] <= limit)
+			hi++;
+		res->window_lo_ua = ua[lo];
+		res->window_hi_ua = ua[hi];
+	}
+	res->current_ua = (u32)int_sqrt64((u64)ua[lo] * ua[hi]);
+	ret = osm_opc_current_try(in, res->current_ua, test, t, work, res,
+				  &res->jitter_q16);
+	if (ret)
+		return ret;
+	res->power_uw = in->write_uw;
+	res->bias_uw = in->bias_uw;
+	return 0;
+}
+
 /**
  * osm_opc() - find the write power and the strategy tables of a setting
  * @in: the write setting; @in->write_uw, when it is a valid power, is
@@ -152,7 +264,8 @@ static int osm_opc_window(const struct osm_compile_in *in,
  * @scratch: a table to compile into (left holding the last test)
  * @work: osm_compile_workspace_size() bytes
  * @res: the result: the power at the centre of the window within the
- *	jitter limit (or the lowest jitter), the window, the strategy tuned
+ *	jitter limit (or the lowest jitter), the window, the strategy tuned;
+ *	for a setting in current mode the current instead (osm_opc_current())
  *
  * Return: 0, or -EINVAL when no power formed readable marks.
  */
@@ -166,6 +279,8 @@ int osm_opc(const struct osm_compile_in *in, const struct osm_rll_hist *test,
 
 	osm_memset(res, 0, sizeof(*res));
 	res->jitter_q16 = 0xffffffffU;
+	if (in->mode == OSM_MODE_CURRENT)
+		return osm_opc_current(in, test, scratch, work, res);
 	if (osm_power_valid(in->write_uw)) {
 		ret = osm_opc_try(in, in->write_uw, test, scratch, work, res);
 		if (ret)

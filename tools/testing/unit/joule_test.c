@@ -9,6 +9,7 @@
 #include <string.h>
 #include "kselftest_harness.h"
 #include "model.h"
+#include "geometry.h"
 
 static int run(const char *media, u32 layer, u32 current_ua,
 	       struct osm_sim_result *r)
@@ -92,6 +93,47 @@ TEST(joule_window_closes_at_the_damage_current)
 	EXPECT_EQ(0, over.mark_width_nm);
 	EXPECT_FALSE(over.readable);
 	EXPECT_GT(over.unresolved, 0);
+}
+
+/*
+ * OPC on a layer in current mode searches the current: the window it
+ * finds lies inside the one the model's pulses span (melt to damage), the
+ * current chosen inside that, and it records readable marks.
+ */
+TEST(joule_opc_searches_the_current)
+{
+	static const char * const media[] = { "bd-re", "bd-re-dl", "bd-re-dl" };
+	static const u32 layer[] = { 0, 0, 1 };
+	static struct osm_stack st;
+	struct osm_sim_result r, at;
+	struct osm_opc_result o;
+	u32 i;
+
+	for (i = 0; i < 3; i++) {
+		struct osm_compile_in in = { .stack = &st, .layer = layer[i],
+			.velocity_mms = OSM_1X_MMS, .strategy = OSM_STRAT_AUTO,
+			.write_uw = 6000, .bias_uw = 2000,
+			.channel_bit_pm = OSM_GEO_REF_CHANNEL_BIT_PM,
+			.mode = OSM_MODE_CURRENT };
+
+		ASSERT_EQ(0, osm_stack_preset(&st, media[i]));
+		ASSERT_EQ(0, osm_model_opc(&in, &o));
+		ASSERT_EQ(0, run(media[i], layer[i], 0, &r));
+		ASSERT_EQ(0, run(media[i], layer[i], o.current_ua, &at));
+		TH_LOG("%s L%u: OPC %u uA (window %u-%u, pulses' %u-%u), jitter %.2f %% after %u test writes; written there: %s",
+		       media[i], layer[i], o.current_ua, o.window_lo_ua,
+		       o.window_hi_ua, r.joule.melt_ua, r.joule.max_ua,
+		       o.jitter_q16 * 100.0 / 65536, o.steps,
+		       at.readable ? "readable" : "unreadable");
+		EXPECT_GT(o.window_lo_ua, r.joule.melt_ua);
+		EXPECT_LT(o.window_hi_ua, r.joule.max_ua);
+		EXPECT_GE(o.current_ua, o.window_lo_ua);
+		EXPECT_LE(o.current_ua, o.window_hi_ua);
+		EXPECT_TRUE(at.readable);
+		/* the laser's settings are left as they were */
+		EXPECT_EQ(6000, o.power_uw);
+		EXPECT_EQ(2000, o.bias_uw);
+	}
 }
 
 TEST(joule_needs_a_phase_change_layer)
