@@ -369,7 +369,8 @@ int optsim_dev_set_params(struct optsim_dev *dev,
  *
  * Every layer is validated and compiled before any changes, so a failure
  * changes nothing. The bias goes with the power at the layer's ratio, as
- * the ladder tested it. Clears the layers' pending implicit OPC.
+ * the ladder tested it; a layer in current mode takes the current found,
+ * its powers unchanged. Clears the layers' pending implicit OPC.
  *
  * Return: 0, -EINVAL, -ENOMEM, or an error of @answer.
  */
@@ -389,12 +390,15 @@ int optsim_dev_opc_apply_locked(struct optsim_dev *dev,
 	memset(req->power, 0, sizeof(req->power));
 	memset(req->jitter, 0, sizeof(req->jitter));
 	memset(req->steps, 0, sizeof(req->steps));
+	memset(req->current_ua, 0, sizeof(req->current_ua));
 	for (layer = 0; layer < m->geo.layers; layer++) {
 		if (!(layers & BIT(layer)))
 			continue;
 		p[layer] = m->params[layer];
 		p[layer].write_power = res[layer].power_uw;
 		p[layer].bias_power = res[layer].bias_uw;
+		if (p[layer].mode == OPTSIM_MODE_CURRENT)
+			p[layer].current_ua = res[layer].current_ua;
 		ret = optsim_params_validate(m, &p[layer], &why);
 		if (ret)
 			goto out_put;
@@ -408,6 +412,8 @@ int optsim_dev_opc_apply_locked(struct optsim_dev *dev,
 		req->jitter[layer] =
 			(u32)(((u64)res[layer].jitter_q16 * 10000) >> 16);
 		req->steps[layer] = res[layer].steps;
+		req->current_ua[layer] = p[layer].mode == OPTSIM_MODE_CURRENT ?
+					 res[layer].current_ua : 0;
 	}
 	if (answer) {
 		ret = answer(ctx, req);

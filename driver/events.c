@@ -255,7 +255,10 @@ void optsim_events_opc(struct optsim_dev *dev, u32 layer,
 	    nla_put_u32(skb, OPTSIM_A_LAYER_INDEX, layer) ||
 	    nla_put_u32(skb, OPTSIM_A_LAYER_WRITE_POWER, req->power[layer]) ||
 	    nla_put_u32(skb, OPTSIM_A_LAYER_JITTER, req->jitter[layer]) ||
-	    nla_put_u32(skb, OPTSIM_A_LAYER_STEPS, req->steps[layer])) {
+	    nla_put_u32(skb, OPTSIM_A_LAYER_STEPS, req->steps[layer]) ||
+	    (req->current_ua[layer] &&
+	     nla_put_u32(skb, OPTSIM_A_LAYER_CURRENT,
+			 req->current_ua[layer]))) {
 		nlmsg_free(skb);
 		return;
 	}

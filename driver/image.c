@@ -172,6 +172,8 @@ static void optsim_image_header_build(struct optsim_medium *m,
 		h->layer[i].velocity = cpu_to_le32(m->params[i].velocity);
 		h->layer[i].write_power = cpu_to_le32(m->params[i].write_power);
 		h->layer[i].bias_power = cpu_to_le32(m->params[i].bias_power);
+		h->layer[i].mode = cpu_to_le32(m->params[i].mode);
+		h->layer[i].current_ua = cpu_to_le32(m->params[i].current_ua);
 	}
 	for (i = 0; i < m->srm.nr_tracks; i++) {
 		t = &m->srm.track[i];
@@ -232,7 +234,8 @@ static int optsim_image_header_apply(struct optsim_medium *m,
 	/* Layers with no parameters keep a new disc's. */
 	for (i = 0; i < m->geo.layers; i++) {
 		if (!h->layer[i].strategy && !h->layer[i].velocity &&
-		    !h->layer[i].write_power && !h->layer[i].bias_power)
+		    !h->layer[i].write_power && !h->layer[i].bias_power &&
+		    !h->layer[i].mode && !h->layer[i].current_ua)
 			continue;
 		p[i] = (struct optsim_params) {
 			.layer		= i,
@@ -240,6 +243,8 @@ static int optsim_image_header_apply(struct optsim_medium *m,
 			.velocity	= le32_to_cpu(h->layer[i].velocity),
 			.write_power	= le32_to_cpu(h->layer[i].write_power),
 			.bias_power	= le32_to_cpu(h->layer[i].bias_power),
+			.mode		= le32_to_cpu(h->layer[i].mode),
+			.current_ua	= le32_to_cpu(h->layer[i].current_ua),
 		};
 		layers |= BIT(i);
 	}

@@ -298,7 +298,7 @@ static int optsim_ioc_opc(struct optsim_dev *dev, void __user *argp)
 
 	if (copy_from_user(&req, argp, sizeof(req)))
 		return -EFAULT;
-	if (req.flags || !optsim_zeroed(req.reserved, sizeof(req.reserved)))
+	if (req.flags || req.reserved)
 		return -EINVAL;
 
 	if (mutex_lock_interruptible(&dev->model_lock))

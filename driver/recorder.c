@@ -361,7 +361,8 @@ void optsim_recorder_run(const struct optsim_medium *m,
 }
 
 /**
- * optsim_recorder_opc() - find the write power with the lowest jitter
+ * optsim_recorder_opc() - find the write power (or, in current mode, the
+ *	pulse current) for a layer (osm_opc())
  * @m: the medium
  * @layer: the layer to calibrate
  * @p: the layer's parameters; the power ladder is built around them

@@ -4,8 +4,10 @@
 # current.sh - current-pulse (Joule) recording through the driver: a
 # rewritable layer set to --mode current records at the model's optimum
 # current (marks form and read back) and not at half of it (the read fails
-# with a medium error, ENODATA); write-once media refuse the mode. TAP on
-# stdout.
+# with a medium error, ENODATA); the mode and current survive a save to a
+# disc image and its reload; OPC on the layer searches the current (from
+# one that records nothing) and leaves the laser power; write-once media
+# refuse the mode. TAP on stdout.
 
 # Functions here run indirectly, through tap_check.
 # shellcheck disable=SC2317
@@ -17,8 +19,9 @@ ksft_dir=$(cd "$(dirname "$0")" && pwd -P)
 LAYER=4096
 CLUSTER_OK=3
 CLUSTER_HALF=5
+CLUSTER_OPC=7
 
-tap_plan 9
+tap_plan 14
 
 need_tools python3 dd cmp head "$OPTSIMCTL"
 
@@ -71,11 +74,47 @@ sys.exit(0 if l["mode"] == "current" and l["current_ua"] == int(sys.argv[1]) els
 ' "$1" <"$work/get.json"
 }
 
+# save_and_reload FILE: the disc to an image, ejected, and loaded back.
+save_and_reload() {
+	"$OPTSIMCTL" -d "$OPTSIM_DEV" save "$1" &&
+		"$OPTSIMCTL" -d "$OPTSIM_DEV" eject &&
+		"$OPTSIMCTL" -d "$OPTSIM_DEV" load --image "$1"
+}
+
+# opc_current: OPC on the current-mode layer sets a current between half
+# the optimum (which records nothing) and twice it; the power stays.
+opc_current() {
+	"$OPTSIMCTL" -d "$OPTSIM_DEV" get --json >"$work/before.json" &&
+		"$OPTSIMCTL" -d "$OPTSIM_DEV" opc --json >"$work/opc.json" &&
+		"$OPTSIMCTL" -d "$OPTSIM_DEV" get --json >"$work/after.json" ||
+		return 1
+	cat "$work/opc.json"
+	python3 -c '
+import json, sys
+b, o, a = (json.load(open(f))["layers"][0] for f in sys.argv[1:4])
+half, opt = int(sys.argv[4]), int(sys.argv[5])
+sys.exit(0 if a["mode"] == "current" and
+	 o["current_ua"] == a["current_ua"] and
+	 half < o["current_ua"] < 2 * opt and
+	 a["write_power_uw"] == b["write_power_uw"] else 1)
+' "$work/before.json" "$work/opc.json" "$work/after.json" "$half_ua" "$opt_ua"
+}
+
+records_at_opc() {
+	write_cluster "$CLUSTER_OPC" && read_same "$CLUSTER_OPC"
+}
+
+# After a reload, the good cluster reads back and the bad one fails.
+reads_as_before() {
+	read_same "$CLUSTER_OK" && read_fails "$CLUSTER_HALF"
+}
+
 tap_check "current: simulate --mode current: optimum, readable" \
 	optimum_current || tap_broken="no optimum current"
 opt=$(cat "$work/opt" 2>/dev/null)
 half=$(python3 -c "print('%.3f' % (float('${opt:-0}') / 2))")
 opt_ua=$(python3 -c "print(round(float('${opt:-0}') * 1000))")
+half_ua=$(python3 -c "print(round(float('$half') * 1000))")
 
 tap_check "current: load bd-re, $LAYER sectors" load_medium bd-re "$LAYER" ||
 	tap_broken="no medium"
@@ -92,6 +131,16 @@ tap_check "current: set --current $half, write cluster $CLUSTER_HALF" \
 	"$OPTSIMCTL" "$OPTSIM_DEV" && write_cluster "$CLUSTER_HALF"
 tap_check "current: at half the current it does not read back (ENODATA)" \
 	read_fails "$CLUSTER_HALF"
+tap_check "current: save the disc to an image, eject, load the image" \
+	save_and_reload "$work/disc.img"
+tap_check "current: the image kept --mode current --current $half" \
+	get_mode_current "$half_ua"
+tap_check "current: after the reload, cluster $CLUSTER_OK reads back and $CLUSTER_HALF fails" \
+	reads_as_before
+tap_check "current: opc sets a current from $half mA, not the power" \
+	opc_current
+tap_check "current: at OPC's current cluster $CLUSTER_OPC records and reads back" \
+	records_at_opc
 tap_check "current: bd-r refuses --mode current" \
 	sh -c "\"\$1\" -d \"\$2\" load --media bd-r --layer-sectors $LAYER &&
 		! \"\$1\" -d \"\$2\" set --mode current" sh \

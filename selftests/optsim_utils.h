@@ -184,8 +184,7 @@ static inline int do_opc(int fd, __u32 layer, struct optsim_opc *o)
 	memset(o, POISON, sizeof(*o));
 	o->layer = layer;
 	o->flags = 0;
-	o->reserved[0] = 0;
-	o->reserved[1] = 0;
+	o->reserved = 0;
 	return ioctl(fd, OPTSIM_IOC_OPC, o);
 }
 

@@ -56,6 +56,7 @@ struct osm_work {
 	u32 m[OSM_PAT_MAX_PTS];
 	s32 sig[OSM_PAT_MAX_STEPS];
 	s32 m_half;
+	u32 eps_q16;
 };
 
 /**
@@ -104,6 +105,63 @@ static u32 osm_width_over(const struct osm_work *w, s32 from, s32 to)
 		if (w->row[j].x_q16 > OSM_Q16 / 2 && w->row[j].width_nm > mx)
 			mx = w->row[j].width_nm;
 	return mx;
+}
+
+/*
+ * A hole in the written mark over [from, to) steps: a run of points that
+ * hold no mark (share <= 1/2) between the first and the last that do, of
+ * at least 2T, the shortest run of the code: the written data then has a
+ * space there, whatever the read spot smooths over. Also true when no
+ * point holds a mark.
+ */
+static bool osm_hollow_over(const struct osm_work *w, s32 from, s32 to)
+{
+	s32 j, first = -1, last = -1, gap = 0;
+
+	for (j = from / 4; j < to / 4; j++)
+		if (w->row[j].x_q16 > OSM_Q16 / 2 && w->row[j].width_nm) {
+			if (first < 0)
+				first = j;
+			last = j;
+		}
+	if (first < 0)
+		return true;
+	for (j = first; j <= last; j++) {
+		if (w->row[j].x_q16 > OSM_Q16 / 2 && w->row[j].width_nm) {
+			gap = 0;
+			continue;
+		}
+		if (++gap >= 8)
+			return true;
+	}
+	return false;
+}
+
+/* every point of [from, to) steps reached the melting point (phase change) */
+static bool osm_melted_over(const struct osm_work *w, s32 from, s32 to)
+{
+	s32 j;
+
+	for (j = from / 4; j < to / 4; j++)
+		if (!w->row[j].melted)
+			return false;
+	return true;
+}
+
+/*
+ * What the reader decodes between the central mark's two read edges (steps
+ * Q8): the equalised signal has to stay above the slice level, or the
+ * reader sees two marks where one was written (split).
+ */
+static bool osm_split_between(const struct osm_work *w, s32 npts, s32 pl_q8,
+			      s32 pt_q8)
+{
+	s32 x;
+
+	for (x = pl_q8 / 256 + 2; x < pt_q8 / 256; x++)
+		if (osm_readout_eq(&w->rd, w->sig, 4 * npts, x, &w->rl) < 0)
+			return true;
+	return false;
 }
 
 static inline u32 osm_mclass(u32 n)
@@ -416,6 +474,99 @@ static void osm_compile_adapt(struct osm_work *w)
 	}
 }
 
+/*
+ * share of an old mark of a width that a long stretch at @bias erases;
+ * @melted: whether that stretch melts the film
+ */
+static u32 osm_erase_at(struct osm_work *w, u32 bias, u32 width_nm,
+			bool *melted)
+{
+	struct osm_point pt;
+	struct osm_markpt mp;
+	s32 j;
+
+	for (j = 0; j < 30 * 16; j++)
+		w->power[j] = (s32)bias;
+	osm_thermal_laser(&w->th, w->power, 30 * 16);
+	osm_thermal_point(&w->th, w->power, 30 * 16, 15 * 16, w->hist[0],
+			  w->sbuf[0], &pt);
+	osm_mark_point(&w->kin, w->hist[0], &pt, &mp);
+	*melted = mp.melted;
+	return osm_mark_erase_q16(&w->kin, &mp, width_nm);
+}
+
+/*
+ * The erase level of a rewritable layer, epsilon = Pe/Pw, as a disc's
+ * tables carry it per speed: the middle of the erase window, the levels of
+ * 0.30 .. 0.90 Pw (steps of 0.01, the resolution of the disc's epsilon
+ * field) whose long stretch erases at least 99 % of an old mark as wide as
+ * the spot without melting the film (the kinetics decide: time above Tx
+ * against the complete-erase time, or the rim's growth against the mark's
+ * half-width). A level that melts the film erases only what recrystallises
+ * as it cools (osm_mark_erase_q16()). Without such a window, the level that
+ * erases most. Q16.
+ */
+static u32 osm_compile_epsilon(struct osm_work *w, const struct osm_stack *st)
+{
+	u32 k, e, lo = 0, hi = 0, best = 65, beste = 0;
+	bool melted;
+
+	for (k = 30; k <= 90; k++) {
+		e = osm_erase_at(w, w->lv.write * k / 100, osm_stack_spot_nm(st),
+				 &melted);
+		if (e >= OSM_Q16 * 99 / 100 && !melted) {
+			if (!lo)
+				lo = k;
+			hi = k;
+		}
+		if (e > beste) {
+			beste = e;
+			best = k;
+		}
+	}
+	if (lo)
+		return (OSM_Q16 * (lo + hi)) / 200;
+	return (OSM_Q16 * best) / 100;
+}
+
+/*
+ * The castle plateau Pm, checked against what it must do: keep the film
+ * molten (phase change) or mixing (write-once) between the top and the
+ * last pulse of a long mark, and write the mark as wide in its middle as
+ * under the top pulse (neither a waist nor a teardrop). Of Pm = 8/16 ..
+ * 16/16 Pw, the one that keeps an 8T mark between long spaces continuous
+ * with the least difference between its width at its middle and at its
+ * front; where none keeps it continuous, Pw (a single pulse).
+ */
+static void osm_compile_plateau(struct osm_work *w, bool phase_change)
+{
+	struct osm_pattern p;
+	u32 k, best = 16, bestd = ~0U;
+	s32 m0;
+
+	if (w->strategy != OSM_STRAT_CASTLE)
+		return;
+	osm_fill_pattern(w, &p, 5, 8, 5, false);
+	m0 = osm_strategy_mark_start(&p);
+	for (k = 8; k <= 16; k++) {
+		u32 front, mid, d;
+
+		w->lv.middle = w->lv.write * k / 16;
+		osm_run_pattern(w, &p);
+		if (phase_change ? !osm_melted_over(w, m0 + 24, m0 + 6 * 16 + 8) :
+		    osm_hollow_over(w, m0, m0 + 8 * 16))
+			continue;
+		front = osm_width_over(w, m0 + 8, m0 + 24);
+		mid = osm_width_over(w, m0 + 3 * 16, m0 + 5 * 16);
+		d = front > mid ? front - mid : mid - front;
+		if (d < bestd) {
+			bestd = d;
+			best = k;
+		}
+	}
+	w->lv.middle = w->lv.write * best / 16;
+}
+
 static s32 osm_compile_slice(struct osm_work *w, const struct osm_pattern *p)
 {
 	s32 npts = osm_run_pattern(w, p), j, mx = 0;
@@ -477,6 +628,16 @@ int osm_compile(const struct osm_compile_in *in, struct osm_table *out,
 	w->strategy = osm_strategy_resolve(st, in->layer, in->strategy,
 					   in->velocity_mms);
 	osm_strategy_levels(st, w->strategy, in->write_uw, in->bias_uw, &w->lv);
+	/* the erase level: the tuned epsilon, unless the setting names one */
+	w->eps_q16 = 0;
+	if (st->rewritable && !in->bias_uw) {
+		w->eps_q16 = in->tune ? in->tune->eps_q16 : 0;
+		if (!w->eps_q16)
+			w->eps_q16 = osm_compile_epsilon(w, st);
+		osm_strategy_levels(st, w->strategy, in->write_uw,
+				    (u32)(((u64)in->write_uw * w->eps_q16) >> 16),
+				    &w->lv);
+	}
 
 	/*
 	 * reference: an 8T mark between long spaces; the slice level is half
@@ -484,9 +645,23 @@ int osm_compile(const struct osm_compile_in *in, struct osm_table *out,
 	 * a fixed share of it. Taken before and after the adaptive tuning.
 	 */
 	w->rl.slice = 0;
+	if (in->tune) {
+		for (j = 0; j < 16; j++) {
+			w->ds[j / 4][j % 4] = in->tune->dtop[j / 4][j % 4];
+			w->de[j / 4][j % 4] = in->tune->dlast[j / 4][j % 4];
+		}
+		if (w->strategy == OSM_STRAT_CASTLE && in->tune->middle_q16)
+			w->lv.middle = (u32)(((u64)in->write_uw *
+					      in->tune->middle_q16) >> 16);
+	} else {
+		osm_compile_plateau(w, st->rewritable);
+	}
 	osm_fill_pattern(w, &p, 5, 8, 5, false);
 	osm_compile_slice(w, &p);
-	osm_compile_adapt(w);
+	if (!in->tune)
+		osm_compile_adapt(w);
+	else if (w->strategy == OSM_STRAT_MULTI)
+		w->lv.delay = in->tune->delay;
 	osm_fill_pattern(w, &p, 5, 8, 5, true);
 	slice = w->rl.slice;
 	npts = osm_compile_slice(w, &p);
@@ -518,6 +693,8 @@ int osm_compile(const struct osm_compile_in *in, struct osm_table *out,
 								 m0 + (s32)n * 16);
 				if (!slice || !osm_width_over(w, m0, m0 + (s32)n * 16))
 					e->flags |= OSM_E_NOMARK;
+				if (osm_hollow_over(w, m0, m0 + (s32)n * 16))
+					e->flags |= OSM_E_HOLLOW;
 				if (!osm_read_edges(w, npts, m0, sp + 2, n, sn + 2,
 						    &pl, &sl, &pt, &st2)) {
 					s32 dl = (pl - m0 * 256) / 16;
@@ -525,6 +702,8 @@ int osm_compile(const struct osm_compile_in *in, struct osm_table *out,
 					u64 sgl = osm_div64((u64)w->rd.noise_q16 * 16, sl);
 					u64 sgt = osm_div64((u64)w->rd.noise_q16 * 16, st2);
 
+					if (osm_split_between(w, npts, pl, pt))
+						e->flags |= OSM_E_SPLIT;
 					e->lead = (s16)clamp(dl, -32767, 32767);
 					e->trail = (s16)clamp(dt, -32767, 32767);
 					if (sgl > 128 || sgt > 128)
@@ -539,21 +718,14 @@ int osm_compile(const struct osm_compile_in *in, struct osm_table *out,
 				}
 			}
 
+	out->hollow = !!(out->entry[osm_rll_bin(3, 8, 3)].flags & OSM_E_SYMBOL_ERROR);
 	out->erase_q16 = 0;
 	if (st->rewritable) {
-		/* a long stretch at the erase level: old marks crystallise? */
-		struct osm_point pt;
-		struct osm_markpt mp;
+		bool melted;
 
-		for (j = 0; j < 30 * 16; j++)
-			w->power[j] = (s32)w->lv.bias;
-		osm_thermal_laser(&w->th, w->power, 30 * 16);
-		osm_thermal_point(&w->th, w->power, 30 * 16, 15 * 16, w->hist[0],
-				  w->sbuf[0], &pt);
-		osm_mark_point(&w->kin, w->hist[0], &pt, &mp);
-		out->erase_q16 = osm_mark_erase_q16(&w->kin, &mp,
-						    out->width_nm ? out->width_nm :
-						    osm_stack_spot_nm(st));
+		out->erase_q16 = osm_erase_at(w, w->lv.bias, out->width_nm ?
+					      out->width_nm :
+					      osm_stack_spot_nm(st), &melted);
 	}
 	out->xtalk_q16 = osm_xtalk_q16(st, osm_stack_spot_nm(st), out->width_nm);
 	out->strategy = w->strategy;
@@ -572,9 +744,13 @@ int osm_compile(const struct osm_compile_in *in, struct osm_table *out,
 	out->tau_f_ps = w->th.tau_f_ps;
 	out->gain_mk = osm_thermal_gain_mk(&w->th);
 	for (j = 0; j < 16; j++) {
-		out->dtop[j / 4][j % 4] = (s8)w->ds[j / 4][j % 4];
-		out->dlast[j / 4][j % 4] = (s8)w->de[j / 4][j % 4];
+		out->tune.dtop[j / 4][j % 4] = (s8)w->ds[j / 4][j % 4];
+		out->tune.dlast[j / 4][j % 4] = (s8)w->de[j / 4][j % 4];
 	}
-	out->delay = w->lv.delay;
+	out->tune.delay = w->lv.delay;
+	out->tune.middle_q16 = (u32)osm_div64((u64)w->lv.middle << 16,
+					      in->write_uw);
+	out->tune.eps_q16 = w->eps_q16;
+	out->tune.tune_uw = in->tune ? in->tune->tune_uw : in->write_uw;
 	return 0;
 }

@@ -29,6 +29,11 @@ static inline bool osm_power_valid(u32 uw)
 /* Entry flags. */
 #define OSM_E_UNRESOLVED	0x1	/* an edge is lost in the read signal */
 #define OSM_E_NOMARK		0x2	/* no mark formed */
+#define OSM_E_SPLIT		0x4	/* the read signal splits the mark */
+#define OSM_E_HOLLOW		0x8	/* the written mark has a hole of >= 2T */
+/* Entries whose mark the reader decodes as another run sequence. */
+#define OSM_E_SYMBOL_ERROR	(OSM_E_UNRESOLVED | OSM_E_NOMARK | \
+				 OSM_E_SPLIT | OSM_E_HOLLOW)
 
 /**
  * struct osm_entry - one (preceding space, mark, following space) pattern
@@ -49,6 +54,28 @@ struct osm_entry {
 };
 
 /**
+ * struct osm_tune - the adaptive write strategy of a medium, layer and
+ *	speed, tuned once (as a disc carries its strategy tables) and then
+ *	used at every power
+ * @dtop: first-pulse shift per (mark class 2T, 3T, 4T, >= 5T) x
+ *	(preceding space class), T/16 (+ = later)
+ * @dlast: last-pulse end shift per (mark class) x (following space class)
+ * @delay: multi: delay of the N-1 train of 3T and longer marks, T/16
+ * @middle_q16: castle: the plateau Pm as a share of Pw (Q16)
+ * @eps_q16: rewritable: the erase level Pe as a share of Pw (Q16; 0 where
+ *	the setting names its own bias)
+ * @tune_uw: the write power it was tuned at
+ */
+struct osm_tune {
+	s8 dtop[4][4];
+	s8 dlast[4][4];
+	s32 delay;
+	u32 middle_q16;
+	u32 eps_q16;
+	u32 tune_uw;
+};
+
+/**
  * struct osm_compile_in - a layer's write setting
  * @stack: the medium
  * @layer: layer index (0 = L0)
@@ -57,6 +84,8 @@ struct osm_entry {
  * @write_uw: Pw
  * @bias_uw: Ps/Pe, 0 for the default
  * @channel_bit_pm: channel bit (74,500 pm at 25 GB)
+ * @tune: the strategy tuned for this medium, layer, speed and strategy
+ *	(osm_opc()), used as it is; NULL: tuned at @write_uw itself
  * @mode: OSM_MODE_* (joule.h): laser, or current pulses (joule.c)
  * @current_ua: current mode: amorphizing current, 0 for the optimum
  */
@@ -68,6 +97,7 @@ struct osm_compile_in {
 	u32 write_uw;
 	u32 bias_uw;
 	u32 channel_bit_pm;
+	const struct osm_tune *tune;
 	u32 mode;
 	u32 current_ua;
 };
@@ -96,11 +126,10 @@ struct osm_compile_in {
  * @spot_nm: write spot radius
  * @tau_f_ps: fast thermal time constant
  * @gain_mk: stationary peak rise of the fast pole, mK/mW
- * @dtop: adaptive strategy: first-pulse shift per (mark class 2T, 3T, 4T,
- *	>= 5T) x (preceding space class), T/16 (+ = later)
- * @dlast: last-pulse end shift per (mark class) x (following space class)
- * @delay: multi: calibrated delay of the N-1 train of 3T and longer marks,
- *	T/16 (+ = later; @dtop and @dlast of those classes come on top)
+ * @tune: the adaptive strategy the table was compiled with: tuned at this
+ *	power, or the one given (osm_compile_in.tune)
+ * @hollow: the longest marks (8T between long spaces) do not read back as
+ *	one mark: a hole, a split, or lost (OSM_E_SYMBOL_ERROR)
  */
 struct osm_table {
 	struct osm_entry entry[OSM_RLL_BINS];
@@ -124,9 +153,8 @@ struct osm_table {
 	u32 spot_nm;
 	u32 tau_f_ps;
 	u32 gain_mk;
-	s8 dtop[4][4];
-	s8 dlast[4][4];
-	s32 delay;
+	struct osm_tune tune;
+	u32 hollow;
 };
 
 size_t osm_compile_workspace_size(void);

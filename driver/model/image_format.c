@@ -257,6 +257,8 @@ int osm_image_header_check(const struct optsim_image_header *h,
 	for (i = 0; i < OPTSIM_MAX_LAYERS; i++) {
 		if (!osm_image_zero(h->layer[i].reserved,
 				    sizeof(h->layer[i].reserved)) ||
+		    (version < 3 && (h->layer[i].mode ||
+				     h->layer[i].current_ua)) ||
 		    (i >= lo->layers &&
 		     !osm_image_zero(&h->layer[i], sizeof(h->layer[i])))) {
 			*why = "reserved layer fields are not zero";

@@ -23,7 +23,8 @@
  *
  * The drive's optimum Ia sits at the geometric centre of the window
  * between the lowest current that melts the cell within ta and the one that
- * heats it to the boiling point of tellurium (1261 K, film damage). Ic holds
+ * heats it to the boiling point of tellurium (1261 K, film damage: above it
+ * the cell is ablated and holds no mark the reader can decode). Ic holds
  * the cell at Tm / 1.21 so that a current 10 % high still does not melt
  * it. Both follow the current: a different Ia scales Ic alike, with the
  * optimum's pulse widths.
@@ -262,6 +263,7 @@ int osm_joule_pulses(const struct osm_stack *st, u32 layer, u32 current_ua,
 			j->ta_ps / OSM_JOULE_DT_PS, &r);
 	c->peak_k = (u32)(r.peak >> 16);
 	c->amorphous = osm_joule_amorphous(&w->kin, &r);
+	c->damaged = c->peak_k >= OSM_JOULE_DAMAGE_K;
 	osm_joule_pulse(&w->kin, a, osm_joule_tss(l, j->ic_ua),
 			j->tc_ps / OSM_JOULE_DT_PS, &r);
 	c->cryst_q16 = r.melted && osm_joule_amorphous(&w->kin, &r) ? 0 :
@@ -280,7 +282,8 @@ int osm_joule_pulses(const struct osm_stack *st, u32 layer, u32 current_ua,
  * Each mark is written cell by cell under the electrode: its edges are
  * the electrode's, so a formed mark adds no edge shift and only the
  * layer's noise floor to the jitter; a mark that does not form is lost
- * to the reader (OSM_E_NOMARK, OSM_E_UNRESOLVED). The erase share is what
+ * to the reader (OSM_E_NOMARK, OSM_E_UNRESOLVED), and so is a cell whose
+ * peak reached the film's boiling point (ablated). The erase share is what
  * the crystallizing pulse recrystallizes. The marks are read optically as
  * in laser mode.
  *
@@ -315,7 +318,7 @@ int osm_joule_compile(const struct osm_compile_in *in, struct osm_table *out,
 	for (b = 0; b < OSM_RLL_BINS; b++) {
 		struct osm_entry *e = &out->entry[b];
 
-		if (c.amorphous) {
+		if (c.amorphous && !c.damaged) {
 			e->width_nm = OSM_JOULE_ELECTRODE_NM;
 			e->rear_nm = OSM_JOULE_ELECTRODE_NM;
 		} else {
@@ -329,7 +332,7 @@ int osm_joule_compile(const struct osm_compile_in *in, struct osm_table *out,
 	out->layer = in->layer;
 	out->rewritable = 1;
 	out->peak_temp_k = c.peak_k;
-	out->width_nm = c.amorphous ? OSM_JOULE_ELECTRODE_NM : 0;
+	out->width_nm = c.amorphous && !c.damaged ? OSM_JOULE_ELECTRODE_NM : 0;
 	out->rear_nm = out->width_nm;
 	out->erase_q16 = c.cryst_q16;
 	out->noise_q16 = st->layer[in->layer].noise_q16;

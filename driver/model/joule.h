@@ -40,11 +40,14 @@ struct osm_joule {
  * struct osm_joule_cell - what a pulse pair does to the cell
  * @peak_k: peak rise of the amorphizing pulse, K
  * @amorphous: the amorphizing pulse leaves an amorphous mark
+ * @damaged: its peak reached the film's boiling point: the film in the
+ *	cell is ablated, a hole rather than a mark
  * @cryst_q16: share the crystallizing pulse recrystallizes (Q16)
  */
 struct osm_joule_cell {
 	u32 peak_k;
 	bool amorphous;
+	bool damaged;
 	u32 cryst_q16;
 };
 

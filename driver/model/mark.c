@@ -170,6 +170,70 @@ static u32 osm_mark_halfwidth(const struct osm_thermal *th, s32 tf, s32 ts,
 	return lo;
 }
 
+/*
+ * Position of the molten zone's end beyond point @i (melted) towards
+ * @dir (-1 or +1), in points from @i, Q16: where the peak temperature,
+ * interpolated between @i and its unmelted neighbour, falls to Tm; half a
+ * point at the end of the row.
+ */
+static s64 osm_mark_melt_end(const struct osm_kin *k,
+			     const struct osm_markpt *row, s32 n, s32 i,
+			     s32 dir)
+{
+	s32 j = i + dir, d;
+
+	if (j < 0 || j >= n)
+		return OSM_Q16 / 2;
+	d = row[i].peak - row[j].peak;
+	if (d <= 0)
+		return OSM_Q16 / 2;
+	return osm_sdiv64((s64)(row[i].peak - k->t_melt) << 16, d);
+}
+
+/*
+ * Growth kinetics: the share of point @i's cell (one @stride_pm along the
+ * track) that stays amorphous: the part farther from the crystalline rim
+ * of the molten zone than the rim grew (@grow_pm). The rim is where the
+ * zone ends along the track, interpolated between the points
+ * (osm_mark_melt_end()), and its sides (@melt_hw_nm of the points near
+ * @i): the distance is the shortest in the plane of the film, so a zone
+ * whose ends move, or two molten pools that join over a narrow neck, give
+ * a mark that follows the power continuously instead of in steps of a
+ * whole point.
+ */
+static u32 osm_mark_rim_share(const struct osm_kin *k,
+			      const struct osm_markpt *row, s32 n, s32 i,
+			      u32 stride_pm, u64 grow_pm)
+{
+	s32 a = i, b = i, j, r;
+	s64 da, db, dist;
+	u64 d2, best;
+
+	while (a > 0 && row[a - 1].melted)
+		a--;
+	while (b + 1 < n && row[b + 1].melted)
+		b++;
+	/* distance from @i to either end, points, Q16 */
+	da = ((s64)(i - a) << 16) + osm_mark_melt_end(k, row, n, a, -1);
+	db = ((s64)(b - i) << 16) + osm_mark_melt_end(k, row, n, b, 1);
+	dist = da < db ? da : db;
+	/* in pm, squared; then the sides of the points within reach */
+	dist = osm_sdiv64(dist * stride_pm, OSM_Q16);
+	best = (u64)dist * (u64)dist;
+	r = (s32)osm_div64(grow_pm, stride_pm) + 1;
+	for (j = i - r > a ? i - r : a; j <= i + r && j <= b; j++) {
+		u64 y = (u64)row[j].melt_hw_nm * 1000;
+		u64 x = (u64)(j > i ? j - i : i - j) * stride_pm;
+
+		d2 = x * x + y * y;
+		if (d2 < best)
+			best = d2;
+	}
+	dist = (s64)int_sqrt64(best) + stride_pm / 2 - (s64)grow_pm;
+	dist = osm_sdiv64(dist << 16, stride_pm);
+	return (u32)clamp(dist, 0LL, (s64)OSM_Q16);
+}
+
 /**
  * osm_mark_row() - final mark share and width along a row of points
  * @k: kinetics
@@ -181,8 +245,13 @@ static u32 osm_mark_halfwidth(const struct osm_thermal *th, s32 tf, s32 ts,
 void osm_mark_row(const struct osm_kin *k, const struct osm_thermal *th,
 		  struct osm_markpt *row, s32 n, u32 stride_pm)
 {
-	s32 i, j;
+	s32 i;
 
+	/* growth: the molten zone's sides first, which the rim grows from */
+	for (i = 0; i < n; i++)
+		row[i].melt_hw_nm = k->kind == OSM_KIN_GROWTH && row[i].melted ?
+			osm_mark_halfwidth(th, row[i].peak_f, row[i].peak_s,
+					   k->t_melt) : 0;
 	for (i = 0; i < n; i++) {
 		struct osm_markpt *p = &row[i];
 		s32 tabs = p->peak + (OSM_AMBIENT_K << OSM_TQ), tth;
@@ -213,17 +282,10 @@ void osm_mark_row(const struct osm_kin *k, const struct osm_thermal *th,
 			p->x_q16 = OSM_Q16 - osm_jmak_q16(p->u, k->avrami_q8);
 			p->width_nm = 2 * hw;
 		} else {
-			/* growth from the rim: distance to the molten zone edge */
 			u32 grow_nm = (u32)osm_div64(p->grow >> 8, 1000);
-			u64 dist = 0;
 
-			for (j = 1; j < n; j++) {
-				if ((i - j < 0 || !row[i - j].melted) ||
-				    (i + j >= n || !row[i + j].melted))
-					break;
-			}
-			dist = osm_div64((u64)j * stride_pm, 1000) - stride_pm / 2000;
-			p->x_q16 = dist > grow_nm ? OSM_Q16 : 0;
+			p->x_q16 = osm_mark_rim_share(k, row, n, i, stride_pm,
+						      p->grow >> 8);
 			p->width_nm = hw > grow_nm ? 2 * (hw - grow_nm) : 0;
 			if (!p->width_nm)
 				p->x_q16 = 0;
@@ -237,6 +299,13 @@ void osm_mark_row(const struct osm_kin *k, const struct osm_thermal *th,
  * @mp: a point held at the erase (bias) level, after osm_mark_point()
  * @old_width_nm: width of the old marks
  *
+ * A level that melts the film leaves the old mark molten. A growth-driven
+ * film (Sb-Te-M1) recrystallises the molten stripe from its crystalline
+ * rim as the slow DC level passes (erase by direct grain growth); a
+ * nucleation-driven one (Ge-Sb-Te) keeps amorphous what does not nucleate
+ * as it cools through [Tx, Tm) after its last melt (osm_mark_point()
+ * restarts the integral there): for it a melt is not an erase by itself.
+ *
  * Return: erased share in Q16 (phase change); 0 for write-once layers.
  */
 u32 osm_mark_erase_q16(const struct osm_kin *k, const struct osm_markpt *mp,
@@ -244,8 +313,10 @@ u32 osm_mark_erase_q16(const struct osm_kin *k, const struct osm_markpt *mp,
 {
 	u64 grow_nm;
 
-	if (k->kind == OSM_KIN_MIXING || mp->melted)
-		return mp->melted ? OSM_Q16 : 0;
+	if (k->kind == OSM_KIN_MIXING)
+		return 0;
+	if (k->kind == OSM_KIN_GROWTH && mp->melted)
+		return OSM_Q16;
 	if (k->kind == OSM_KIN_NUCLEATION)
 		return osm_jmak_q16(mp->u, k->avrami_q8);
 	/* growth from the crystalline rim of an old mark, both sides */

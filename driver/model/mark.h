@@ -48,6 +48,8 @@ struct osm_kin {
  *	(pm, Q8)
  * @x_q16: share of the point that holds a mark (Q16)
  * @width_nm: cross-track width of the mark at this point
+ * @melt_hw_nm: half-width of the molten zone at this point (growth
+ *	kinetics, osm_mark_row())
  */
 struct osm_markpt {
 	s32 peak;
@@ -58,6 +60,7 @@ struct osm_markpt {
 	u64 grow;
 	u32 x_q16;
 	u32 width_nm;
+	u32 melt_hw_nm;
 };
 
 void osm_kin_setup(struct osm_kin *k, const struct osm_layer_stack *l,

@@ -34,6 +34,8 @@
  * @bias_uw: Ps/Pe; 0 for the default
  * @optimum_uw: the power OPC chooses for this setting, when already known
  *	(a sweep); 0 runs OPC to find it
+ * @tune: with @optimum_uw, the strategy OPC tuned for the setting
+ *	(osm_opc_result.tune); NULL tunes it at the write power itself
  * @cycles: overwrites before this write (rewritable media)
  * @clusters: clusters of random data to write (0 for 4)
  * @seed: seed of data and error draws
@@ -48,6 +50,7 @@ struct osm_sim_params {
 	u32 write_uw;
 	u32 bias_uw;
 	u32 optimum_uw;
+	const struct osm_tune *tune;
 	u32 cycles;
 	u32 clusters;
 	u64 seed;
@@ -71,6 +74,10 @@ struct osm_sim_params {
  * @erase_cpct: share of old marks the erase level removes, 0.01 %
  * @unresolved: marks lost in the read signal, in the first cluster
  * @signal_cpct: readback signal relative to the single-layer reference
+ * @window_lo_uw: lowest power of OPC's window within the jitter limit (0:
+ *	none, or OPC not run)
+ * @window_hi_uw: its highest power
+ * @tune_uw: the power the strategy was tuned at (0: at the write power)
  * @joule: current mode: the pulses written with (Ia, ta, Ic, tc) and the
  *	optimum's window
  * @optimum_current_ua: current mode: the optimum Ia
@@ -90,6 +97,9 @@ struct osm_sim_result {
 	u32 erase_cpct;
 	u32 unresolved;
 	u32 signal_cpct;
+	u32 window_lo_uw;
+	u32 window_hi_uw;
+	u32 tune_uw;
 	struct osm_joule joule;
 	u32 optimum_current_ua;
 };

@@ -3,7 +3,8 @@
  * Cluster quality (Documentation/model.rst, "Readout and quality").
  *
  * Jitter: over the cluster's (space, mark, space) histogram, the spread of
- * the read edge shifts around their means (deterministic jitter) adds in
+ * the read edge shifts around their means (deterministic jitter), with the
+ * marks the reader decodes wrongly counted T/2 off on their share, adds in
  * quadrature to the noise-induced edge jitter, the layer's floor, the
  * cross-talk of the neighbouring tracks, direct-overwrite wear
  *
@@ -14,8 +15,9 @@
  *
  * Symbol (byte) error rate: SER = E_b erfc(W_eff / (sqrt(2) j)) with W_eff =
  * 0.343 T and E_b = 3.6 edges per byte, so 8.5 % jitter gives SER 2e-4 (the
- * calibration in Documentation/model.rst, "Sources"); every mark that the read
- * signal loses adds a byte error.
+ * calibration in Documentation/model.rst, "Sources"); every mark that the reader
+ * decodes as another run sequence (lost, merged, split, hollow or never
+ * formed: OSM_E_SYMBOL_ERROR) adds a byte error.
  *
  * Errors: Poisson(75,392 SER) byte errors spread uniformly over the 304
  * LDC codewords, Poisson(1,488 SER) over the 24 BIS codewords, and defect
@@ -73,7 +75,8 @@ void osm_prng_fill(u8 *buf, size_t len, u64 seed)
  * @t: the layer's compiled table
  * @h: the cluster's mark histogram
  * @dow: overwrites of the cluster before this write (0: first write)
- * @unresolved: set to the number of marks the read signal loses
+ * @unresolved: set to the number of marks the reader decodes wrongly: lost
+ *	or merged in the read signal, split by it, hollow or not formed
  *
  * Return: jitter as a fraction of T, Q16.
  */
@@ -91,7 +94,7 @@ u32 osm_quality_jitter(const struct osm_table *t, const struct osm_rll_hist *h,
 		if (!c)
 			continue;
 		n += c;
-		if (e->flags & OSM_E_UNRESOLVED) {
+		if (e->flags & OSM_E_SYMBOL_ERROR) {
 			u += c;
 			continue;
 		}
@@ -108,6 +111,12 @@ u32 osm_quality_jitter(const struct osm_table *t, const struct osm_rll_hist *h,
 	/* (T/256)^2: deterministic spread + noise-induced */
 	tot = (u64)(sl2 - osm_sdiv64(sl * sl, (s64)n) + st2 - osm_sdiv64(st * st, (s64)n));
 	tot = osm_div64(tot, 2 * n) + osm_div64(sv, n);
+	/*
+	 * a mark decoded wrongly has edges at least T/2 (128) from where
+	 * the reader expects them (its search window): on its share
+	 */
+	if (u)
+		tot += osm_div64(u * 128 * 128, u + n);
 	tot += (u64)(t->noise_q16 >> 8) * (t->noise_q16 >> 8);
 	tot += (u64)(t->xtalk_q16 >> 8) * (t->xtalk_q16 >> 8);
 	if (t->rewritable && dow) {
@@ -135,7 +144,7 @@ u32 osm_quality_jitter(const struct osm_table *t, const struct osm_rll_hist *h,
 /**
  * osm_quality_ser_q32() - byte error rate
  * @jitter_q16: jitter, fraction of T (Q16)
- * @unresolved: marks lost in the read signal
+ * @unresolved: marks the reader decodes wrongly (osm_quality_jitter())
  * @bytes: user bytes of the cluster
  *
  * Return: SER as a fraction, Q32 (saturating at 1).

@@ -69,6 +69,7 @@ int osm_model_simulate(const struct osm_sim_params *p, struct osm_sim_result *r)
 		return -ENOMEM;
 	h = (struct osm_rll_hist *)(t + 1);
 	buf = (u8 *)(h + 1);
+	osm_memset(&opc, 0, sizeof(opc));
 	if (p->mode == OSM_MODE_CURRENT) {
 		struct osm_joule_cell cell;
 
@@ -84,12 +85,17 @@ int osm_model_simulate(const struct osm_sim_params *p, struct osm_sim_result *r)
 		opc.power_uw = p->write_uw ? p->write_uw : OSM_POWER_MIN_UW;
 	} else if (p->optimum_uw) {
 		opc.power_uw = p->optimum_uw;
+		in.tune = p->tune;
 	} else {
 		ret = osm_model_opc(&in, &opc);
 		if (ret)
 			goto out;
+		in.tune = &opc.tune;
 	}
 	r->optimum_uw = opc.power_uw;
+	r->window_lo_uw = opc.window_lo_uw;
+	r->window_hi_uw = opc.window_hi_uw;
+	r->tune_uw = in.tune ? in.tune->tune_uw : 0;
 	in.write_uw = p->write_uw ? p->write_uw : opc.power_uw;
 	ret = osm_model_compile(&in, t);
 	if (ret)

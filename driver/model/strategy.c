@@ -60,8 +60,8 @@ u32 osm_strategy_resolve(const struct osm_stack *st, u32 layer, u32 strategy,
  * @strategy: resolved strategy
  * @write_uw: Pw
  * @bias_uw: Ps/Pe; 0 picks the default (write-once 0.1 Pw, rewritable
- *	0.65 Pw: the growth-driven Sb-Te erases completely at 1x from about
- *	0.6 Pw in the model)
+ *	0.65 Pw; osm_compile() replaces the rewritable one by the erase
+ *	level it tunes)
  * @lv: filled in
  */
 void osm_strategy_levels(const struct osm_stack *st, u32 strategy,

@@ -30,7 +30,11 @@ void opc_run(struct optsimctl *ctl, const struct optsim_info *info,
 	dev_ioctl_or_die(ctl, OPTSIM_IOC_OPC, opc, "opc");
 }
 
-/* opc_print() - "PREFIX: L0 write power 7.200 mW, jitter 5.20 % after 47 test writes" */
+/*
+ * opc_print() - "PREFIX: L0 write power 7.200 mW, jitter 5.20 % after 47
+ * test writes", or "PREFIX: L0 current 1.982 mA, ..." for a layer recorded
+ * by current pulses
+ */
 void opc_print(const struct optsim_opc *opc, const char *prefix)
 {
 	char w[FIXED_BUFSZ], j[FIXED_BUFSZ];
@@ -39,8 +43,15 @@ void opc_print(const struct optsim_opc *opc, const char *prefix)
 	for (l = 0; l < OPTSIM_MAX_LAYERS; l++) {
 		if (!opc->power[l])
 			continue;
-		printf("%s: L%u write power %s mW, jitter %s %% after %u test write%s\n",
-		       prefix, l, fmt_fixed(w, sizeof(w), opc->power[l], 3, false),
+		if (opc->current_ua[l])
+			printf("%s: L%u current %s mA", prefix, l,
+			       fmt_fixed(w, sizeof(w), opc->current_ua[l], 3,
+					 false));
+		else
+			printf("%s: L%u write power %s mW", prefix, l,
+			       fmt_fixed(w, sizeof(w), opc->power[l], 3,
+					 false));
+		printf(", jitter %s %% after %u test write%s\n",
 		       fmt_fixed(j, sizeof(j), opc->jitter[l], 2, false),
 		       opc->steps[l], opc->steps[l] == 1 ? "" : "s");
 	}
@@ -63,6 +74,10 @@ static void opc_json(const struct optsim_opc *opc)
 		json_fixed(&j, "power_mw", opc->power[l], 3);
 		json_fixed(&j, "jitter_pct", opc->jitter[l], 2);
 		json_u64(&j, "steps", opc->steps[l]);
+		if (opc->current_ua[l]) {
+			json_u64(&j, "current_ua", opc->current_ua[l]);
+			json_fixed(&j, "current_ma", opc->current_ua[l], 3);
+		}
 		json_object_end(&j);
 	}
 	json_array_end(&j);

@@ -115,27 +115,10 @@ void opc_run(struct optsimctl *ctl, const struct optsim_info *info,
 void opc_print(const struct optsim_opc *opc, const char *prefix);
 
 /*
- * Spec jitter limits in 0.01 % of T (BD-RE DL figures): single layer and
- * L0 of a dual-layer disc, and L1 of a dual-layer disc.
+ * The spec limits of a layer (jitter, SER, LDC and BIS, with their sources)
+ * come from the model's table, driver/model/limits.c: spec_limits() in
+ * scan.c.
  */
-#define SPEC_JITTER_LIMIT_CPCT		650
-#define SPEC_JITTER_LIMIT_L1_CPCT	850
-
-static inline uint32_t spec_jitter_limit_cpct(uint32_t layers, uint32_t layer)
-{
-	return layers == 2 && layer == 1 ? SPEC_JITTER_LIMIT_L1_CPCT :
-					   SPEC_JITTER_LIMIT_CPCT;
-}
-
-/*
- * Spec limits of the byte errors per cluster that a quality scan draws, derived
- * from the BD limits (Documentation/model.rst, "Sources"): LDC from the random
- * symbol error rate, 2.0e-4 x 75,392 LDC bytes per cluster = 15; BIS from the
- * burst limit of 600 burst bytes per RUB (one cluster), at one BIS byte per 38
- * burst bytes (the picket spacing): 600 / 38 = 15.
- */
-#define SPEC_LDC_LIMIT			15
-#define SPEC_BIS_LIMIT			15
 
 /* simulate.c: the ranges of its own options (the model checks the optics). */
 #define WAVELENGTH_MIN_NM	300

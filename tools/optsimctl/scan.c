@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "limits.h"
 #include "json.h"
 #include "names.h"
 #include "optsimctl.h"
@@ -40,6 +41,7 @@ struct layer_sum {
 	uint64_t unreadable;
 	uint64_t unresolved;
 	uint32_t jitter_limit;
+	struct osm_limits lim;
 };
 
 /**
@@ -85,6 +87,20 @@ static void csv_row(FILE *f, uint64_t cluster, uint32_t layer,
 		!!(r->flags & OPTSIM_QUALITY_F_UNCORRECTABLE),
 		!!(r->flags & OPTSIM_QUALITY_F_UNRESOLVED),
 		!!(r->flags & OPTSIM_QUALITY_F_BURST));
+}
+
+/**
+ * spec_limits() - the spec limits of a layer of @info's medium
+ * @info: the drive's state
+ * @layer: the layer
+ * @l: filled in from the model's table (driver/model/limits.c)
+ */
+static void spec_limits(const struct optsim_info *info, uint32_t layer,
+			struct osm_limits *l)
+{
+	if (osm_limits_get(info->media, info->layers, layer, l))
+		errx(EXIT_FAILURE, "no spec limits for media %u layer %u",
+		     info->media, layer);
 }
 
 static const char *scan_verdict(const struct layer_sum *s)
@@ -191,6 +207,9 @@ static void scan_json(const struct layer_sum *sum, uint32_t first, uint32_t n)
 		json_fixed(&j, "jitter_max_pct", s->jitter_max, 2);
 		json_fixed(&j, "jitter_mean_pct", scan_mean(s), 2);
 		json_fixed(&j, "jitter_limit_pct", s->jitter_limit, 2);
+		json_string(&j, "jitter_limit_equaliser",
+			    osm_limits_equaliser_name(s->lim.equaliser));
+		json_string(&j, "jitter_limit_source", s->lim.jitter_source);
 		json_u64(&j, "ldc_max", s->ldc_max);
 		json_u64(&j, "ldc_total", s->ldc_total);
 		json_u64(&j, "ldc_worst_codeword", s->worst_max);
@@ -227,10 +246,12 @@ static void scan_human(const struct optsim_info *info,
 		       (unsigned long long)s->recorded,
 		       (unsigned long long)s->clusters);
 		if (s->recorded) {
-			printf("  jitter      max %s %%, mean %s %% (limit %s %%)\n",
+			printf("  jitter      max %s %%, mean %s %% (limit %s %%, %s equaliser: %s)\n",
 			       fmt_fixed(a, sizeof(a), s->jitter_max, 2, false),
 			       fmt_fixed(b, sizeof(b), scan_mean(s), 2, false),
-			       fmt_fixed(c, sizeof(c), s->jitter_limit, 2, false));
+			       fmt_fixed(c, sizeof(c), s->jitter_limit, 2, false),
+			       osm_limits_equaliser_name(s->lim.equaliser),
+			       s->lim.jitter_source);
 			printf("  LDC         max %u, total %llu (worst codeword %u, limit %u)\n",
 			       s->ldc_max, (unsigned long long)s->ldc_total,
 			       s->worst_max, LDC_CODEWORD_LIMIT);
@@ -322,11 +343,14 @@ static void scan_open_outputs(struct optsimctl *ctl,
 				 "Quality scan: %s, %s, layer %u",
 				 ctl->devname, media_name(info->media), layer);
 		out->plot.title = title;
-		out->plot.ldc_limit = SPEC_LDC_LIMIT;
-		out->plot.bis_limit = SPEC_BIS_LIMIT;
-		for (l = first; l < first + n; l++)
-			out->plot.jitter_limit[l] =
-				spec_jitter_limit_cpct(info->layers, l);
+		for (l = first; l < first + n; l++) {
+			struct osm_limits lim;
+
+			spec_limits(info, l, &lim);
+			out->plot.ldc_limit = lim.ldc_max;
+			out->plot.bis_limit = lim.bis_max;
+			out->plot.jitter_limit[l] = lim.jitter_cpct;
+		}
 		outfile_open(&out->svgf, out->svg);
 	}
 	if (out->csv) {
@@ -372,7 +396,8 @@ int cmd_scan(struct optsimctl *ctl, int argc, char **argv)
 	memset(sum, 0, sizeof(sum));
 	for (l = first; l < first + n; l++) {
 		sum[l].clusters = per_layer;
-		sum[l].jitter_limit = spec_jitter_limit_cpct(info.layers, l);
+		spec_limits(&info, l, &sum[l].lim);
+		sum[l].jitter_limit = sum[l].lim.jitter_cpct;
 		scan_layer(ctl, l, (uint64_t)l * per_layer, &sum[l], recs,
 			   &out);
 	}

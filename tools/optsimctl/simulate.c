@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "limits.h"
 #include "geometry.h"
 
 #include "json.h"
@@ -47,6 +48,7 @@ struct sim {
 	uint64_t from, to, step;	/* uW */
 	uint64_t points;
 	const char *svg;
+	struct osm_opc_result opc;	/* OPC of a sweep */
 };
 
 struct sweep_point {
@@ -316,11 +318,15 @@ static int sim_point(const struct sim *s, uint32_t power_uw,
 	if (p.bias_uw > power_uw)
 		p.bias_uw = power_uw;
 	p.optimum_uw = optimum_uw;
+	p.tune = &s->opc.tune;
 	return osm_model_simulate(&p, r);
 }
 
-/* sim_optimum() - the power OPC chooses for the setting, uW. */
-static uint32_t sim_optimum(const struct sim *s)
+/*
+ * sim_optimum() - the power OPC chooses for the setting, uW; the strategy
+ * it tuned is kept in @s for the sweep.
+ */
+static uint32_t sim_optimum(struct sim *s)
 {
 	struct osm_compile_in in = {
 		.stack = s->p.stack, .layer = s->p.layer,
@@ -328,12 +334,11 @@ static uint32_t sim_optimum(const struct sim *s)
 		.write_uw = 0, .bias_uw = s->p.bias_uw,
 		.channel_bit_pm = OSM_GEO_REF_CHANNEL_BIT_PM,
 	};
-	struct osm_opc_result opc;
-	int ret = osm_model_opc(&in, &opc);
+	int ret = osm_model_opc(&in, &s->opc);
 
 	if (ret)
 		sim_die(s, ret, 0);
-	return opc.power_uw;
+	return s->opc.power_uw;
 }
 
 static struct sweep_point *sim_sweep(const struct sim *s, uint32_t optimum_uw,
@@ -359,9 +364,20 @@ static struct sweep_point *sim_sweep(const struct sim *s, uint32_t optimum_uw,
 	return pts;
 }
 
+/* sim_limits() - the spec limits of the simulated layer (limits.c) */
+static void sim_limits(const struct sim *s, struct osm_limits *l)
+{
+	if (osm_limits_get(s->stack.media, s->stack.layers, s->layer, l))
+		errx(EXIT_FAILURE, "no spec limits for %s layer %u",
+		     s->stack.name, s->layer);
+}
+
 static uint32_t sim_jitter_limit(const struct sim *s)
 {
-	return spec_jitter_limit_cpct(s->stack.layers, s->layer);
+	struct osm_limits l;
+
+	sim_limits(s, &l);
+	return l.jitter_cpct;
 }
 
 static double ser_of(const struct osm_sim_result *r)
@@ -383,6 +399,7 @@ static bool sim_near_layer(const struct sim *s)
 
 static void sim_json(const struct sim *s, const struct osm_sim_result *r)
 {
+	struct osm_limits lim;
 	struct json j;
 
 	json_init(&j, stdout);
@@ -435,6 +452,15 @@ static void sim_json(const struct sim *s, const struct osm_sim_result *r)
 		json_u64(&j, "optimum_power_uw", r->optimum_uw);
 		json_fixed(&j, "optimum_power_mw", r->optimum_uw, 3);
 	}
+	if (r->window_hi_uw) {
+		json_array_begin(&j, "window_mw");
+		json_fixed(&j, NULL, r->window_lo_uw, 3);
+		json_fixed(&j, NULL, r->window_hi_uw, 3);
+		json_array_end(&j);
+	} else {
+		json_null(&j, "window_mw");
+	}
+	json_fixed(&j, "tuned_at_mw", r->tune_uw, 3);
 	if (s->p.bias_uw)
 		json_fixed(&j, "bias_power_mw", s->p.bias_uw, 3);
 	else
@@ -445,7 +471,11 @@ static void sim_json(const struct sim *s, const struct osm_sim_result *r)
 	json_fixed(&j, "erase_pct", r->erase_cpct, 2);
 	json_u64(&j, "signal_pct", r->signal_cpct);
 	json_fixed(&j, "jitter_pct", r->jitter_cpct, 2);
-	json_fixed(&j, "jitter_limit_pct", sim_jitter_limit(s), 2);
+	sim_limits(s, &lim);
+	json_fixed(&j, "jitter_limit_pct", lim.jitter_cpct, 2);
+	json_string(&j, "jitter_limit_equaliser",
+		    osm_limits_equaliser_name(lim.equaliser));
+	json_string(&j, "jitter_limit_source", lim.jitter_source);
 	json_double(&j, "ser", ser_of(r));
 	json_u64(&j, "ldc_max", r->ldc_max);
 	json_u64(&j, "bis_max", r->bis_max);
@@ -471,6 +501,7 @@ static void sim_setting(const struct sim *s, uint32_t strategy, char *buf,
 static void sim_human(const struct sim *s, const struct osm_sim_result *r)
 {
 	char a[FIXED_BUFSZ], b[FIXED_BUFSZ], x[FIXED_BUFSZ];
+	struct osm_limits lim;
 
 	printf("media:             %s, layer %u of %u (%s)\n", s->stack.name,
 	       s->layer, s->stack.layers,
@@ -512,6 +543,12 @@ static void sim_human(const struct sim *s, const struct osm_sim_result *r)
 		printf("write power:       %s mW (optimum %s mW)\n",
 		       fmt_fixed(a, sizeof(a), r->power_uw, 3, false),
 		       fmt_fixed(b, sizeof(b), r->optimum_uw, 3, false));
+		if (r->window_hi_uw)
+			printf("power window:      %s-%s mW within the jitter limit\n",
+			       fmt_fixed(a, sizeof(a), r->window_lo_uw, 3, false),
+			       fmt_fixed(b, sizeof(b), r->window_hi_uw, 3, false));
+		else
+			printf("power window:      none within the jitter limit\n");
 		if (s->p.bias_uw)
 			printf("bias power:        %s mW\n",
 			       fmt_fixed(a, sizeof(a), s->p.bias_uw, 3, false));
@@ -529,9 +566,12 @@ static void sim_human(const struct sim *s, const struct osm_sim_result *r)
 	printf("signal:            %u %%\n", r->signal_cpct);
 	if (r->unresolved)
 		printf("unresolved marks:  %u\n", r->unresolved);
-	printf("jitter:            %s %% (limit %s %%)\n",
+	sim_limits(s, &lim);
+	printf("jitter:            %s %% (limit %s %%, %s equaliser)\n",
 	       fmt_fixed(a, sizeof(a), r->jitter_cpct, 2, false),
-	       fmt_fixed(b, sizeof(b), sim_jitter_limit(s), 2, false));
+	       fmt_fixed(b, sizeof(b), lim.jitter_cpct, 2, false),
+	       osm_limits_equaliser_name(lim.equaliser));
+	printf("jitter limit from: %s\n", lim.jitter_source);
 	printf("symbol error rate: %.3e\n", ser_of(r));
 	printf("LDC max:           %u\n", r->ldc_max);
 	printf("BIS max:           %u\n", r->bis_max);

@@ -351,13 +351,21 @@ struct optsim_quality {
  * @jitter: out: per layer, the jitter of the test writes at that power,
  *	    in 0.01 % of T
  * @steps: out: per layer, test writes made in the power calibration area
+ * @current_ua: out: per layer recorded by current pulses
+ *		(OPTSIM_MODE_CURRENT), the pulse current chosen and now set,
+ *		in microamperes; 0 for laser layers and layers not
+ *		calibrated
  * @reserved: must be zero
  *
  * The drive test-writes a ladder of powers (a coarse one from 1 to 40 mW,
  * then a fine one around its best) in the power calibration area, which
- * lies outside the user data, and sets the power with the lowest jitter.
+ * lies outside the user data, and sets the power at the centre of the
+ * window whose jitter is within the layer's limit (or the lowest jitter).
  * Velocity and strategy stay as they are; the bias power keeps its ratio
- * to the write power (Pe/Pw, Ps/Pw), as in the test writes. All layers
+ * to the write power (Pe/Pw, Ps/Pw), as in the test writes. A layer in
+ * OPTSIM_MODE_CURRENT gets a ladder of currents instead, each written
+ * fresh and over itself, and the centre of the window within the layer's
+ * jitter limit; its powers stay, and @power reports them. All layers
  * asked for are calibrated, and the result is copied out, before anything
  * changes.
  */
@@ -367,7 +375,8 @@ struct optsim_opc {
 	__u32 power[OPTSIM_MAX_LAYERS];
 	__u32 jitter[OPTSIM_MAX_LAYERS];
 	__u32 steps[OPTSIM_MAX_LAYERS];
-	__u64 reserved[2];
+	__u32 current_ua[OPTSIM_MAX_LAYERS];
+	__u64 reserved;
 };
 
 /**

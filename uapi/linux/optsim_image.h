@@ -43,7 +43,7 @@
  * higher version; fields are only ever added in reserved space or past
  * @header_bytes, with a new version number.
  */
-#define OPTSIM_IMAGE_VERSION		2
+#define OPTSIM_IMAGE_VERSION		3
 
 /* Bytes of the header block at offset 0. */
 #define OPTSIM_IMAGE_HEADER_BYTES	65536
@@ -90,6 +90,9 @@
  * @velocity: linear velocity in mm/s
  * @write_power: write (peak) power in microwatts
  * @bias_power: bias power in microwatts
+ * @mode: enum optsim_mode (from version 3; zero, the laser, before)
+ * @current_ua: with OPTSIM_MODE_CURRENT, the pulse amplitude in
+ *		microamperes, or 0 for the model's optimum (from version 3)
  * @reserved: zero
  */
 struct optsim_image_layer {
@@ -97,7 +100,9 @@ struct optsim_image_layer {
 	__le32 velocity;
 	__le32 write_power;
 	__le32 bias_power;
-	__le32 reserved[4];
+	__le32 mode;
+	__le32 current_ua;
+	__le32 reserved[2];
 };
 
 /**

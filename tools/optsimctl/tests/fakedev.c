@@ -303,7 +303,7 @@ static int fake_opc(struct optsim_opc *o)
 {
 	uint32_t l, p;
 
-	if (o->flags || o->reserved[0] || o->reserved[1])
+	if (o->flags || o->reserved)
 		return -EINVAL;
 	if (!st.media)
 		return -ENOMEDIUM;
@@ -314,6 +314,7 @@ static int fake_opc(struct optsim_opc *o)
 	memset(o->power, 0, sizeof(o->power));
 	memset(o->jitter, 0, sizeof(o->jitter));
 	memset(o->steps, 0, sizeof(o->steps));
+	memset(o->current_ua, 0, sizeof(o->current_ua));
 	for (l = 0; l < layers(); l++) {
 		struct optsim_params *pp = &st.params[l];
 

@@ -130,6 +130,34 @@ TEST(bad_headers_are_refused_with_their_errno)
 	EXPECT_EQ(0, osm_image_header_check(&h, lo.file_bytes, &got, &why));
 }
 
+TEST(recording_mode_is_a_version_3_field)
+{
+	struct optsim_image_header h;
+	struct osm_image_layout lo, got;
+	const char *why;
+
+	ASSERT_EQ(0, osm_image_layout(&lo, OPTSIM_MEDIA_BD_RE_DL, 4096));
+	osm_image_header_new(&h, &lo, OPTSIM_MEDIA_BD_RE_DL);
+	h.layer[1].mode = htole32(OPTSIM_MODE_CURRENT);
+	h.layer[1].current_ua = htole32(OPTSIM_CURRENT_MIN_UA);
+	h.crc = htole32(osm_image_header_crc(&h));
+	EXPECT_EQ(0, osm_image_header_check(&h, lo.file_bytes, &got, &why));
+	/* In a version 2 image the same words are reserved. */
+	h.version = htole32(2);
+	h.crc = htole32(osm_image_header_crc(&h));
+	EXPECT_EQ(-EINVAL, osm_image_header_check(&h, lo.file_bytes, &got, &why));
+	EXPECT_NE(NULL, strstr(why, "reserved"));
+	h.layer[1].mode = 0;
+	h.layer[1].current_ua = 0;
+	h.crc = htole32(osm_image_header_crc(&h));
+	EXPECT_EQ(0, osm_image_header_check(&h, lo.file_bytes, &got, &why));
+	/* The words left in reserve stay refused. */
+	h.version = htole32(OPTSIM_IMAGE_VERSION);
+	h.layer[0].reserved[1] = htole32(1);
+	h.crc = htole32(osm_image_header_crc(&h));
+	EXPECT_EQ(-EINVAL, osm_image_header_check(&h, lo.file_bytes, &got, &why));
+}
+
 /* Flip, set or randomize a few bytes of @p; sometimes fix the checksum. */
 static void mutate(u8 *p, size_t len)
 {
