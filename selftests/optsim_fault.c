@@ -72,6 +72,7 @@ struct fctx {
 	const char *modparams;
 	unsigned int points;
 	int err;			/* the errno of the request checked */
+	char detail[96];		/* what a request says of its failure */
 	/* the state before the request */
 	struct optsim_info info;
 	struct optsim_params params[OPTSIM_MAX_LAYERS];
@@ -610,8 +611,13 @@ static int op_scsi_info(struct fctx *c)
 		       SG_DXFER_FROM_DEV, buf,
 		       cdbs[i][0] == 0x12 ? 96 : cdbs[i][0] == 0x25 ? 8 : 4096, &r);
 		e = scsi_result(&r);
-		if (e)
+		if (e) {
+			snprintf(c->detail, sizeof(c->detail),
+				 " (CDB 0x%02x: status 0x%02x, sense %x/%02x/%02x)",
+				 cdbs[i][0], r.status, r.sense[2] & 0xf,
+				 r.sense[12], r.sense[13]);
 			return e;
+		}
 	}
 	return 0;
 }
@@ -700,6 +706,7 @@ static const char *refusal(struct fctx *c, const struct fop *f, int r)
 /* The descriptors the request uses, opened before the failure is armed. */
 static void arm(struct fctx *c, const struct fop *f)
 {
+	c->detail[0] = 0;
 	c->fd = f->op == op_modload ? -1 : dev_open();
 	c->sgfd = f->op == op_scsi_info || f->op == op_scsi_write ?
 		open(c->sg, O_RDWR | O_CLOEXEC) : -1;
@@ -780,7 +787,8 @@ static bool run_op_points(struct __test_metadata *_metadata, struct fctx *c,
 	r = attempt(c, f, F_BIG, &rem);
 	f->post(c);
 	if (r) {
-		TH_LOG("%s: fails without injection: %s", f->name, strerror(r));
+		TH_LOG("%s: fails without injection: %s%s", f->name,
+		       strerror(r), c->detail);
 		return false;
 	}
 	k = F_BIG - rem;
@@ -973,8 +981,9 @@ static bool run_injector_points(struct __test_metadata *_metadata,
 	r = attempt_worker(c, f, inj, F_SPACE_MAX, &total, &where);
 	f->post(c);
 	if (r || where != -2) {
-		TH_LOG("%s (%s in workers): fails without injection: %s",
-		       f->name, inj, r ? strerror(r) : "a failure was injected");
+		TH_LOG("%s (%s in workers): fails without injection: %s%s",
+		       f->name, inj, r ? strerror(r) : "a failure was injected",
+		       c->detail);
 		return false;
 	}
 	for (j = 0; j < points && total > 0; j++) {
