@@ -611,6 +611,10 @@ static int op_scsi_info(struct fctx *c)
 		       SG_DXFER_FROM_DEV, buf,
 		       cdbs[i][0] == 0x12 ? 96 : cdbs[i][0] == 0x25 ? 8 : 4096, &r);
 		e = scsi_result(&r);
+		/* READ TOC of the blank BD-R: 05/24/00 (mmc.rst) */
+		if (e == EIO && cdbs[i][0] == 0x43 &&
+		    (r.sense[2] & 0xf) == 5 && r.sense[12] == 0x24)
+			continue;
 		if (e) {
 			snprintf(c->detail, sizeof(c->detail),
 				 " (CDB 0x%02x: status 0x%02x, sense %x/%02x/%02x)",
