@@ -17,6 +17,13 @@
  * or not, of any order (ignore-gfp-wait=N, min-order=0), quietly
  * (verbose=0); the knobs are put back at the end.
  *
+ * Then the requests that make the driver allocate in worker threads (drive
+ * create and remove, medium load and eject, a write with a netlink
+ * listener, image load, SCSI commands) run again with failslab, then
+ * fail_page_alloc, aimed at the kworkers instead (task-filter and
+ * make-it-fail, "space" stepped over the bytes they allocate; see "worker
+ * threads" below), OPTSIM_FAULT_POINTS / 4 points each.
+ *
  * A request whose allocation failed must fail cleanly: an errno the
  * request can give for a lack of memory (ENOMEM; EIO for block I/O; for a
  * SCSI command also a CHECK CONDITION), and the drive as it was: the
@@ -33,6 +40,8 @@
 #include <scsi/sg.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
+#include <signal.h>
 
 #define FAIL_NTH	"/proc/thread-self/fail-nth"
 #define DEBUGFS		"/sys/kernel/debug"
@@ -62,13 +71,19 @@ struct fctx {
 	const char *ko;
 	const char *modparams;
 	unsigned int points;
+	int err;			/* the errno of the request checked */
+	char detail[96];		/* what a request says of its failure */
 	/* the state before the request */
 	struct optsim_info info;
 	struct optsim_params params[OPTSIM_MAX_LAYERS];
 	unsigned char *snap, *now;
 	size_t snap_len;
+	int kmsg;			/* /dev/kmsg, read (worker pass) */
+	pid_t monitor;			/* optsimctl monitor (worker pass) */
 	/* figures */
 	unsigned long injected, absorbed, refused, unclean, allocs;
+	/* of the worker pass: bytes, failures (in optsim's code) */
+	unsigned long wbytes, winjected, wours, wrefused, wabsorbed;
 	char why[256];
 };
 
@@ -262,6 +277,8 @@ struct fop {
 	unsigned int points;
 	/* errnos besides ENOMEM a refusal may give */
 	int also[3];
+	/* also run with allocations failed in worker threads */
+	bool worker;
 };
 
 /* module load */
@@ -314,6 +331,7 @@ static int pre_no_drive1(struct fctx *c)
 {
 	if (drive_exists(1))
 		nl_dev(c, OPTSIM_CMD_DEV_DEL, 0, 1, false);
+	snapshot(c);
 	return drive_exists(1) ? -1 : 0;
 }
 
@@ -322,8 +340,17 @@ static int op_dev_new(struct fctx *c)
 	return nl_dev(c, OPTSIM_CMD_DEV_NEW, 0, 1, true);
 }
 
+/*
+ * ENOBUFS on the socket: the netlink core lost the answer (the ack or the
+ * reply) for want of memory; the request itself may have been carried
+ * out, and then it must have been whole.
+ */
 static const char *check_no_drive1(struct fctx *c)
 {
+	if (c->err == ENOBUFS && drive_exists(1))
+		return nl_dev(c, OPTSIM_CMD_DEV_GET, 0, 1, false) ?
+			"drive 1 created, its answer lost, but DEV_GET fails" :
+			NULL;
 	if (drive_exists(1))
 		return "/dev/optsim1 exists after a failed create";
 	if (nl_dev(c, OPTSIM_CMD_DEV_GET, 0, 1, false) != ENODEV)
@@ -350,6 +377,10 @@ static int op_dev_del(struct fctx *c)
 
 static const char *check_drive1(struct fctx *c)
 {
+	if (c->err == ENOBUFS && !drive_exists(1))
+		return nl_dev(c, OPTSIM_CMD_DEV_GET, 0, 1, false) != ENODEV ?
+			"drive 1 removed, its answer lost, but DEV_GET finds it" :
+			NULL;
 	if (!drive_exists(1))
 		return "/dev/optsim1 is gone after a failed remove";
 	if (nl_dev(c, OPTSIM_CMD_DEV_GET, 0, 1, false))
@@ -535,6 +566,30 @@ static int scsi_result(const struct sg_res *r)
 	return r->status == 0x02 ? EIO : ECOMM;
 }
 
+/*
+ * A BD-R for the SCSI requests, its unit attention (medium changed)
+ * taken by TEST UNIT READY first: the request must not meet it.
+ */
+static int pre_bd_r_scsi(struct fctx *c)
+{
+	static const uint8_t tur[6];
+	struct sg_res r = { .err = -1 };
+	int fd, i;
+
+	if (pre_bd_r(c))
+		return -1;
+	fd = open(c->sg, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	for (i = 0; i < 5; i++) {
+		sg_cmd(fd, tur, 6, SG_DXFER_NONE, NULL, 0, &r);
+		if (!scsi_result(&r))
+			break;
+	}
+	close(fd);
+	return scsi_result(&r) ? -1 : 0;
+}
+
 static int op_scsi_info(struct fctx *c)
 {
 	static const uint8_t cdbs[][10] = {
@@ -556,8 +611,17 @@ static int op_scsi_info(struct fctx *c)
 		       SG_DXFER_FROM_DEV, buf,
 		       cdbs[i][0] == 0x12 ? 96 : cdbs[i][0] == 0x25 ? 8 : 4096, &r);
 		e = scsi_result(&r);
-		if (e)
+		/* READ TOC of the blank BD-R: 05/24/00 (mmc.rst) */
+		if (e == EIO && cdbs[i][0] == 0x43 &&
+		    (r.sense[2] & 0xf) == 5 && r.sense[12] == 0x24)
+			continue;
+		if (e) {
+			snprintf(c->detail, sizeof(c->detail),
+				 " (CDB 0x%02x: status 0x%02x, sense %x/%02x/%02x)",
+				 cdbs[i][0], r.status, r.sense[2] & 0xf,
+				 r.sense[12], r.sense[13]);
 			return e;
+		}
 	}
 	return 0;
 }
@@ -582,42 +646,42 @@ static int op_scsi_write(struct fctx *c)
 static const struct fop fops[] = {
 	/* a module load takes some 10 s on the debug kernel */
 	{ "module load", pre_unloaded, op_modload, check_unloaded, post_loaded,
-	  F_MODLOAD_POINTS, { ENODEV } },
+	  F_MODLOAD_POINTS, { ENODEV }, false },
 	/* __scsi_add_device() says ENODEV whatever failed in the LUN's probe */
 	{ "drive create (netlink)", pre_no_drive1, op_dev_new, check_no_drive1,
-	  post_del1, F_POINTS, { ENOBUFS, EMSGSIZE, ENODEV } },
+	  post_del1, F_POINTS, { ENOBUFS, EMSGSIZE, ENODEV }, true },
 	{ "drive remove (netlink)", pre_drive1, op_dev_del, check_drive1,
-	  post_del1, F_POINTS, { ENOBUFS, EMSGSIZE } },
+	  post_del1, F_POINTS, { ENOBUFS, EMSGSIZE }, true },
 	{ "medium load", pre_empty, op_load, check_same, post_eject,
-	  F_POINTS, { 0 } },
+	  F_POINTS, { 0 }, true },
 	{ "write", pre_bd_re, op_write, check_same, post_eject,
-	  F_POINTS, { EIO, EAGAIN } },
+	  F_POINTS, { EIO, EAGAIN }, true },
 	{ "OPC", pre_bd_r, op_opc, check_same, post_eject,
-	  F_OPC_POINTS, { 0 } },
+	  F_OPC_POINTS, { 0 }, false },
 	{ "finalize", pre_bd_r, op_finalize, check_same, post_eject,
-	  F_POINTS, { 0 } },
+	  F_POINTS, { 0 }, false },
 	{ "full erase", pre_bd_re, op_erase, check_same, post_eject,
-	  F_POINTS, { 0 } },
+	  F_POINTS, { 0 }, false },
 	{ "set parameters", pre_bd_re, op_set_params, check_same, post_eject,
-	  F_POINTS, { 0 } },
+	  F_POINTS, { 0 }, false },
 	{ "eject", pre_bd_re, op_eject, check_same, post_eject,
-	  F_POINTS, { 0 } },
+	  F_POINTS, { 0 }, true },
 	{ "netlink DEV_GET", pre_bd_r, op_nl_get, check_same, post_eject,
-	  F_POINTS, { ENOBUFS, EMSGSIZE } },
+	  F_POINTS, { ENOBUFS, EMSGSIZE }, false },
 	{ "netlink DEV_GET dump", pre_bd_r, op_nl_dump, check_same, post_eject,
-	  F_POINTS, { ENOBUFS, EMSGSIZE } },
+	  F_POINTS, { ENOBUFS, EMSGSIZE }, false },
 	{ "netlink STATS_GET dump", pre_bd_r, op_nl_stats, check_same,
-	  post_eject, F_POINTS, { ENOBUFS, EMSGSIZE } },
+	  post_eject, F_POINTS, { ENOBUFS, EMSGSIZE }, false },
 	{ "netlink PARAMS_GET", pre_bd_r, op_nl_params, check_same, post_eject,
-	  F_POINTS, { ENOBUFS, EMSGSIZE } },
+	  F_POINTS, { ENOBUFS, EMSGSIZE }, false },
 	{ "image load", pre_image, op_image_load, check_image, post_eject,
-	  F_POINTS, { EIO } },
+	  F_POINTS, { EIO }, true },
 	{ "image save", pre_save, op_save, check_same, post_eject,
-	  F_POINTS, { EIO } },
-	{ "SCSI information commands", pre_bd_r, op_scsi_info, check_same,
-	  post_eject, F_POINTS, { EIO } },
-	{ "SCSI WRITE(10)", pre_bd_r, op_scsi_write, check_same, post_eject,
-	  F_POINTS, { EIO } },
+	  F_POINTS, { EIO }, false },
+	{ "SCSI information commands", pre_bd_r_scsi, op_scsi_info, check_same,
+	  post_eject, F_POINTS, { EIO }, true },
+	{ "SCSI WRITE(10)", pre_bd_r_scsi, op_scsi_write, check_same,
+	  post_eject, F_POINTS, { EIO }, true },
 };
 
 static bool err_ok(const struct fop *f, int e)
@@ -632,9 +696,21 @@ static bool err_ok(const struct fop *f, int e)
 	return false;
 }
 
+/* After a request refused with errno r: NULL when cleanly, or what is wrong. */
+static const char *refusal(struct fctx *c, const struct fop *f, int r)
+{
+	if (!err_ok(f, r)) {
+		snprintf(c->why, sizeof(c->why), "errno %s", strerror(r));
+		return c->why;
+	}
+	c->err = r;
+	return f->check(c);
+}
+
 /* The descriptors the request uses, opened before the failure is armed. */
 static void arm(struct fctx *c, const struct fop *f)
 {
+	c->detail[0] = 0;
 	c->fd = f->op == op_modload ? -1 : dev_open();
 	c->sgfd = f->op == op_scsi_info || f->op == op_scsi_write ?
 		open(c->sg, O_RDWR | O_CLOEXEC) : -1;
@@ -682,17 +758,17 @@ static void kmsg(const char *what, const char *name)
 	write_str("/dev/kmsg", line);
 }
 
-static bool run_op_points(struct __test_metadata *_metadata, struct fctx *c,
+typedef bool (*points_fn)(struct __test_metadata *_metadata, struct fctx *c,
 			  const struct fop *f);
 
 /* One operation at each of its failure points; false on a setup failure. */
 static bool run_op(struct __test_metadata *_metadata, struct fctx *c,
-		   const struct fop *f)
+		   const struct fop *f, points_fn fn)
 {
 	bool ok;
 
 	kmsg("injecting into ", f->name);
-	ok = run_op_points(_metadata, c, f);
+	ok = fn(_metadata, c, f);
 	kmsg("done injecting", "");
 	return ok;
 }
@@ -715,7 +791,8 @@ static bool run_op_points(struct __test_metadata *_metadata, struct fctx *c,
 	r = attempt(c, f, F_BIG, &rem);
 	f->post(c);
 	if (r) {
-		TH_LOG("%s: fails without injection: %s", f->name, strerror(r));
+		TH_LOG("%s: fails without injection: %s%s", f->name,
+		       strerror(r), c->detail);
 		return false;
 	}
 	k = F_BIG - rem;
@@ -752,13 +829,7 @@ static bool run_op_points(struct __test_metadata *_metadata, struct fctx *c,
 			continue;
 		}
 		c->refused++;
-		why = NULL;
-		if (!err_ok(f, r)) {
-			snprintf(c->why, sizeof(c->why), "errno %s", strerror(r));
-			why = c->why;
-		}
-		if (!why)
-			why = f->check(c);
+		why = refusal(c, f, r);
 		if (why) {
 			c->unclean++;
 			if (c->unclean <= F_MAX_REPORTS)
@@ -773,6 +844,213 @@ static bool run_op_points(struct __test_metadata *_metadata, struct fctx *c,
 	return true;
 }
 
+/* ---- allocations in worker threads -------------------------------------- */
+
+/*
+ * fail-nth reaches the calling task only, but a request also allocates in
+ * kworkers: every SCSI command of the MMC front runs in optsim_scsi_work()
+ * (workqueue optsim_mmc), a write's recorded-clusters notification in
+ * optsim_events_work() (when someone listens), and the block layer and
+ * the SCSI midlayer queue work of their own. There failslab is aimed with
+ * task-filter=Y and make-it-fail set on every kworker and on optsim_mmc's
+ * rescuer (the caller is left alone: the pass above covers it), times=1:
+ * the first allocation in those threads after "space" bytes of them
+ * fails. A request runs once with space at its maximum to measure the
+ * bytes its workers allocate (what is left of space), then with space at
+ * points spread over them. Without the stack-trace filter (not on x86_64
+ * in 6.1) other work that runs in a kworker meanwhile takes its share;
+ * verbose=2 logs each injected failure with its stack, and the test reads
+ * it from /dev/kmsg to count failures in optsim's code ("[optsim]" in the
+ * trace) apart from the others.
+ */
+#define FS_KNOB(k)	DEBUGFS "/failslab/" k
+#define FP_KNOB(k)	DEBUGFS "/fail_page_alloc/" k
+#define F_SPACE_MAX	0x7fffffff
+#define F_WORK_SETTLE_US	300000	/* > OPTSIM_RECORDED_NTF_DELAY */
+
+/* The two injectors the worker pass aims, one after the other. */
+static const char *const injectors[] = { "failslab", "fail_page_alloc" };
+
+/* Knob k of injector inj: write s, or read it (s NULL) as a number. */
+static long knob(const char *inj, const char *k, const char *s)
+{
+	char path[96], b[24] = "";
+
+	snprintf(path, sizeof(path), DEBUGFS "/%s/%s", inj, k);
+	if (s)
+		return write_str(path, s);
+	if (read_str_file(path, b, sizeof(b)))
+		return -1;
+	return strtol(b, NULL, 10);
+}
+
+/* make-it-fail of every kworker and of optsim_mmc's rescuer: how many. */
+static unsigned int flag_workers(bool on)
+{
+	char path[64], comm[32];
+	unsigned int n = 0;
+	struct dirent *e;
+	DIR *d = opendir("/proc");
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		int pid = atoi(e->d_name);
+
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		if (read_str_file(path, comm, sizeof(comm)))
+			continue;
+		if (strncmp(comm, "kworker/", 8) && strcmp(comm, "optsim_mmc"))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/make-it-fail", pid);
+		if (!write_str(path, on ? "1" : "0"))
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/*
+ * The kernel log since the attempt began: 1 when an injected failure's
+ * trace runs through optsim's code, 0 when it does not, -1 when no
+ * failure was logged (rate limit).
+ */
+static int kmsg_where(int kfd)
+{
+	char rec[1024];
+	bool seen = false, ours = false;
+	ssize_t n;
+
+	for (;;) {
+		n = read(kfd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;
+		if (n <= 0)
+			break;
+		rec[n] = 0;
+		if (strstr(rec, "FAULT_INJECTION: forcing a failure"))
+			seen = true;
+		else if (seen && strstr(rec, "[optsim]"))
+			ours = true;
+	}
+	return seen ? ours : -1;
+}
+
+/*
+ * The request with failslab armed in the workers, space bytes in: its
+ * errno; *used the bytes the workers allocated (up to the failure),
+ * *where what kmsg_where() said, or -2 when nothing was injected.
+ */
+static int attempt_worker(struct fctx *c, const struct fop *f,
+			  const char *inj, long space, long *used, int *where)
+{
+	char b[24];
+	int r;
+
+	arm(c, f);
+	lseek(c->kmsg, 0, SEEK_END);
+	flag_workers(true);
+	snprintf(b, sizeof(b), "%ld", space);
+	knob(inj, "space", b);
+	knob(inj, "times", "1");
+	knob(inj, "probability", "100");
+	r = f->op(c);
+	usleep(F_WORK_SETTLE_US);
+	/* probability 0 stops it before anything else is checked */
+	knob(inj, "probability", "0");
+	*used = space - knob(inj, "space", NULL);
+	*where = knob(inj, "times", NULL) ? -2 : kmsg_where(c->kmsg);
+	flag_workers(false);
+	disarm(c);
+	return r;
+}
+
+static bool run_injector_points(struct __test_metadata *_metadata,
+				struct fctx *c, const struct fop *f,
+				const char *inj)
+{
+	unsigned long n = 0, ours = 0, refused = 0, absorbed = 0, bad = 0;
+	unsigned int j, points = c->points / 4 ?: 1;
+	time_t t0 = time(NULL);
+	const char *why;
+	long total, used, space;
+	int r, where;
+
+	if (f->pre(c)) {
+		TH_LOG("%s (%s in workers): setting up failed", f->name, inj);
+		return false;
+	}
+	r = attempt_worker(c, f, inj, F_SPACE_MAX, &total, &where);
+	f->post(c);
+	if (r || where != -2) {
+		TH_LOG("%s (%s in workers): fails without injection: %s%s",
+		       f->name, inj, r ? strerror(r) : "a failure was injected",
+		       c->detail);
+		return false;
+	}
+	for (j = 0; j < points && total > 0; j++) {
+		space = (long)((unsigned long)j * (unsigned long)total / points);
+		if (f->pre(c)) {
+			TH_LOG("%s (%s in workers): setting up failed at %ld",
+			       f->name, inj, space);
+			return false;
+		}
+		r = attempt_worker(c, f, inj, space, &used, &where);
+		if (where == -2) {
+			if (r) {
+				bad++;
+				TH_LOG("%s (%s in workers): failed without an injected failure at %ld: %s",
+				       f->name, inj, space, strerror(r));
+			}
+			f->post(c);
+			continue;
+		}
+		n++;
+		ours += where == 1;
+		if (!r) {
+			absorbed++;
+			f->post(c);
+			continue;
+		}
+		refused++;
+		why = refusal(c, f, r);
+		if (why) {
+			bad++;
+			if (bad <= F_MAX_REPORTS)
+				TH_LOG("%s (%s in workers): allocation at %ld failed%s: %s (errno %s)",
+				       f->name, inj, space,
+				       where == 1 ? " in optsim" : "", why,
+				       strerror(r));
+		}
+		f->post(c);
+	}
+	/* failslab counts bytes, fail_page_alloc pages */
+	TH_LOG("%s (%s in workers): %ld %s, %u points: %lu injected (%lu in optsim's code), %lu refused, %lu absorbed, %lu unclean; %ld s",
+	       f->name, inj, total, strcmp(inj, "failslab") ? "pages" : "bytes",
+	       total > 0 ? points : 0, n, ours, refused,
+	       absorbed, bad, (long)(time(NULL) - t0));
+	c->wbytes += total;
+	c->winjected += n;
+	c->wours += ours;
+	c->wrefused += refused;
+	c->wabsorbed += absorbed;
+	c->unclean += bad;
+	return true;
+}
+
+static bool run_worker_points(struct __test_metadata *_metadata,
+			      struct fctx *c, const struct fop *f)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(injectors) / sizeof(injectors[0]); i++)
+		if (!run_injector_points(_metadata, c, f, injectors[i]))
+			return false;
+	return true;
+}
+
 static const char *const knobs[][2] = {
 	{ DEBUGFS "/failslab/ignore-gfp-wait", "N" },
 	{ DEBUGFS "/failslab/verbose", "0" },
@@ -780,6 +1058,17 @@ static const char *const knobs[][2] = {
 	{ DEBUGFS "/fail_page_alloc/ignore-gfp-highmem", "N" },
 	{ DEBUGFS "/fail_page_alloc/min-order", "0" },
 	{ DEBUGFS "/fail_page_alloc/verbose", "0" },
+	/* the worker pass (fail-nth ignores them) */
+	{ FS_KNOB("task-filter"), "Y" },
+	{ FS_KNOB("probability"), "0" },
+	{ FS_KNOB("interval"), "1" },
+	{ FS_KNOB("times"), "1" },
+	{ FS_KNOB("space"), "0" },
+	{ FP_KNOB("task-filter"), "Y" },
+	{ FP_KNOB("probability"), "0" },
+	{ FP_KNOB("interval"), "1" },
+	{ FP_KNOB("times"), "1" },
+	{ FP_KNOB("space"), "0" },
 };
 
 #define NKNOBS (sizeof(knobs) / sizeof(knobs[0]))
@@ -798,6 +1087,7 @@ FIXTURE_SETUP(fault)
 	self->c.nth = -1;
 	self->c.nl = -1;
 	self->c.fd = self->c.sgfd = self->c.aux = -1;
+	self->c.kmsg = -1;
 	if (access(FAIL_NTH, F_OK))
 		SKIP(return, "no %s: a kernel without CONFIG_FAULT_INJECTION",
 		     FAIL_NTH);
@@ -853,6 +1143,15 @@ FIXTURE_TEARDOWN(fault)
 		return;
 	set_nth(&self->c, 0);
 	close(self->c.nth);
+	write_str(FS_KNOB("probability"), "0");
+	write_str(FP_KNOB("probability"), "0");
+	flag_workers(false);
+	if (self->c.monitor > 0) {
+		kill(self->c.monitor, SIGTERM);
+		waitpid(self->c.monitor, NULL, 0);
+	}
+	if (self->c.kmsg >= 0)
+		close(self->c.kmsg);
 	for (i = 0; i < NKNOBS; i++)
 		write_str(knobs[i][0], self->saved[i]);
 	post_eject(&self->c);
@@ -867,26 +1166,13 @@ FIXTURE_TEARDOWN(fault)
 		io_free(self->c.buf, CLUSTER_BYTES);
 }
 
-TEST_F_TIMEOUT(fault, every_request, 7200)
+/* The drive works: a fresh BD-RE, one cluster back. */
+static void drive_works(struct __test_metadata *_metadata)
 {
-	struct fctx *c = &self->c;
 	struct optsim_info info;
-	unsigned int i;
 	void *buf;
 	int fd;
 
-	/* The 6.1 harness runs the test after a SKIP() in the setup. */
-	if (c->nth < 0)
-		SKIP(return, "no fault injection here");
-	for (i = 0; i < sizeof(fops) / sizeof(fops[0]); i++)
-		ASSERT_TRUE(run_op(_metadata, c, &fops[i]));
-	TH_LOG("fault injection: %lu allocations counted, %lu failures injected: %lu refused cleanly, %lu absorbed, %lu unclean",
-	       c->allocs, c->injected, c->refused - c->unclean + 0,
-	       c->absorbed, c->unclean);
-	EXPECT_EQ(0UL, c->unclean);
-	EXPECT_LT(0UL, c->injected);
-
-	/* The drive works: a fresh BD-RE, one cluster back. */
 	ASSERT_EQ(0, load(OPTSIM_MEDIA_BD_RE));
 	fd = dev_open();
 	ASSERT_LE(0, fd);
@@ -900,6 +1186,63 @@ TEST_F_TIMEOUT(fault, every_request, 7200)
 	io_free(buf, CLUSTER_BYTES);
 	do_eject(fd);
 	close(fd);
+}
+
+TEST_F_TIMEOUT(fault, every_request, 7200)
+{
+	struct fctx *c = &self->c;
+	unsigned int i;
+
+	/* The 6.1 harness runs the test after a SKIP() in the setup. */
+	if (c->nth < 0)
+		SKIP(return, "no fault injection here");
+	for (i = 0; i < sizeof(fops) / sizeof(fops[0]); i++)
+		ASSERT_TRUE(run_op(_metadata, c, &fops[i], run_op_points));
+	TH_LOG("fault injection: %lu allocations counted, %lu failures injected: %lu refused cleanly, %lu absorbed, %lu unclean",
+	       c->allocs, c->injected, c->refused - c->unclean + 0,
+	       c->absorbed, c->unclean);
+	EXPECT_EQ(0UL, c->unclean);
+	EXPECT_LT(0UL, c->injected);
+	drive_works(_metadata);
+}
+
+TEST_F_TIMEOUT(fault, worker_requests, 7200)
+{
+	struct fctx *c = &self->c;
+	const char *ctl = getenv("OPTSIMCTL");
+	unsigned int i;
+
+	if (c->nth < 0)
+		SKIP(return, "no fault injection here");
+	ASSERT_NE(NULL, ctl) {
+		TH_LOG("OPTSIMCTL is not set (selftests/run.sh sets it)");
+	}
+	ASSERT_EQ(0, write_str(FS_KNOB("verbose"), "2"));
+	ASSERT_EQ(0, write_str(FP_KNOB("verbose"), "2"));
+	c->kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ASSERT_LE(0, c->kmsg);
+	/* A listener: a write then queues its notification work. */
+	c->monitor = fork();
+	ASSERT_LE(0, c->monitor);
+	if (!c->monitor) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		dup2(null, 2);
+		execl(ctl, "optsimctl", "monitor", (char *)NULL);
+		_exit(127);
+	}
+	usleep(500000);
+	for (i = 0; i < sizeof(fops) / sizeof(fops[0]); i++)
+		if (fops[i].worker)
+			ASSERT_TRUE(run_op(_metadata, c, &fops[i],
+					   run_worker_points));
+	TH_LOG("fault injection in workers: %lu bytes and pages, %lu failures injected (%lu in optsim's code): %lu refused, %lu absorbed, %lu unclean",
+	       c->wbytes, c->winjected, c->wours, c->wrefused, c->wabsorbed,
+	       c->unclean);
+	EXPECT_EQ(0UL, c->unclean);
+	EXPECT_LT(0UL, c->wours);
+	drive_works(_metadata);
 }
 
 TEST_HARNESS_MAIN

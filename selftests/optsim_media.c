@@ -480,7 +480,7 @@ TEST_F(rewritable, partial_write_keeps_rest)
  * up to 1 MiB (one bio, split by the block layer) every touched cluster
  * gets exactly one cycle; a 4 MiB one (several bios) keeps the data.
  */
-TEST_F(rewritable, large_unaligned_write)
+TEST_F_TIMEOUT(rewritable, large_unaligned_write, T_WRITE_MB_TIMEOUT)
 {
 	__u64 lba = self->base >= 256 ? self->base - 253 : self->base + 3;
 	__u64 n = 509, c;

@@ -127,8 +127,9 @@ static inline int nl_call(int fd, uint16_t family, uint8_t cmd, uint16_t flags,
 		ssize_t n = recv(fd, buf, sizeof(buf), 0);
 		int left = (int)n;
 
+		/* the kernel lost an answer for want of memory */
 		if (n < 0)
-			return -1;
+			return errno == ENOBUFS ? ENOBUFS : -1;
 		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, left);
 		     nh = NLMSG_NEXT(nh, left)) {
 			if (nh->nlmsg_seq != seq)

@@ -656,7 +656,7 @@ TEST_F_TIMEOUT(quality, opc_velocity, 2 * Q_OPC_TIMEOUT)
 }
 
 /* Direct-overwrite wear: jitter grows with the cycles. */
-TEST_F(quality, dow_wear)
+TEST_F_TIMEOUT(quality, dow_wear, T_WRITE_MB_TIMEOUT)
 {
 	struct optsim_quality_rec r;
 	__u64 b = self->base, c = self->cluster, sum1 = 0, sumn = 0;

@@ -178,6 +178,15 @@ static inline int do_get_quality(int fd, __u64 cluster, __u32 count,
  */
 #define Q_OPC_TIMEOUT	150
 
+/*
+ * Seconds a test that writes megabytes of a rewritable medium through the
+ * recording model may take: within the harness's default 30 s on the stock
+ * kernel under TCG, but not on the debug kernel (KASAN, lockdep; make
+ * check-debug), where rewritable.large_unaligned_write and
+ * quality.dow_wear ran out of those 30 s.
+ */
+#define T_WRITE_MB_TIMEOUT	600
+
 /* OPC of layer; the output fields are poisoned, the input ones valid. */
 static inline int do_opc(int fd, __u32 layer, struct optsim_opc *o)
 {

@@ -16,9 +16,11 @@
 # One exception: selftests/optsim_fault fails allocations on purpose, and
 # the kernel reports a failed vmalloc or page allocation with a stack
 # trace (warn_alloc: "vmalloc error: ..." or "page allocation failure:
-# ..."). Between its markers "optsim_fault: injecting into ..." and
-# "optsim_fault: done injecting", the "Call Trace:" of such a report is
-# not trouble; everything else there still is.
+# ..."), as failslab does each failure it injects when its verbose is 2
+# ("FAULT_INJECTION: forcing a failure.": the test reads the trace to tell
+# where it failed). Between its markers "optsim_fault: injecting into ..."
+# and "optsim_fault: done injecting", the "Call Trace:" of such a report
+# is not trouble; everything else there still is.
 
 KLOG_PATTERN='Oops|BUG:|WARNING:|kernel BUG|general protection fault'
 KLOG_PATTERN="$KLOG_PATTERN|KASAN|UBSAN|KFENCE|unreferenced object 0x"
@@ -45,6 +47,7 @@ for f in "$@"; do
 	/optsim_fault: injecting into / { win = 1; alloc = 0 }
 	/optsim_fault: done injecting/ { win = 0; alloc = 0 }
 	win && /(vmalloc error|page allocation failure): / { alloc = 1 }
+	win && /FAULT_INJECTION: forcing a failure/ { alloc = 1 }
 	# the trace of that report: up to the next "Call Trace:" only
 	win && alloc && /Call Trace:/ { alloc = 0; print ""; next }
 	{ print }' | grep -n -E -e "$KLOG_PATTERN")

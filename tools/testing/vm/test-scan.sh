@@ -29,7 +29,7 @@ expect() {
 }
 
 echo "TAP version 13"
-tap_plan 19
+tap_plan 21
 
 expect clean "a normal boot log is clean" <<'EOF'
 [    0.000000] Linux version 6.1.0-56-amd64 (debian-kernel@lists.debian.org)
@@ -119,6 +119,23 @@ expect clean "optsim_fault's injected vmalloc failure, inside its markers" <<'EO
 [   41.000003]  <TASK>
 [   41.000004]  warn_alloc+0x172/0x286
 [   42.000000] optsim_fault: done injecting
+EOF
+
+expect clean "failslab's report of a failure it injected, inside the markers" <<'EOF'
+[   50.000000] optsim_fault: injecting into SCSI WRITE(10)
+[   50.100000] FAULT_INJECTION: forcing a failure.
+[   50.100000] name failslab, interval 1, probability 100, space 0, times 1
+[   50.100001] CPU: 0 PID: 31 Comm: kworker/0:2 Tainted: G           O       6.1.192-optsim-debug #1
+[   50.100002] Workqueue: optsim_mmc optsim_scsi_work [optsim]
+[   50.100003] Call Trace:
+[   50.100004]  <TASK>
+[   50.100005]  should_failslab+0x5/0x10
+[   51.000000] optsim_fault: done injecting
+EOF
+
+expect dirty "failslab's report outside the markers" <<'EOF'
+[   50.100000] FAULT_INJECTION: forcing a failure.
+[   50.100003] Call Trace:
 EOF
 
 expect dirty "the same report outside the markers" <<'EOF'
