@@ -26,7 +26,7 @@ LAYER=32768
 # Mutated images loaded through the kernel (OPTSIM_IMAGE_FUZZ overrides).
 FUZZ=${OPTSIM_IMAGE_FUZZ:-400}
 
-tap_plan 84
+tap_plan 85
 
 need_tools insmod rmmod python3 sha256sum dd mount "$OPTSIMCTL"
 if ! [ -r "$OPTSIM_KO" ]; then
@@ -179,6 +179,8 @@ tap_check "image: data, info and scan identical after rmmod/insmod" \
 tap_check_fails "image: a recorded cluster refuses a write (write-once)" \
 	dd if="$work/data" of="$OPTSIM_DEV" bs=64k count=1 oflag=direct
 tap_check "image: finalize" ctl finalize
+tap_check "image: the finalize is in the file at once (image info, loaded)" \
+	image_json "$img" 'v["finalized"] and v["recorded_clusters"] == [46]'
 reload_load() {
 	ctl eject && reload_module && ctl load --image "$1"
 }
