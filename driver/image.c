@@ -540,87 +540,69 @@ int optsim_image_sync(struct optsim_medium *m)
 	return ret;
 }
 
-/* Put @dst in the state cluster @index has in the file: data or zeros. */
-static int optsim_image_fill(struct optsim_medium *m, u64 index, void *dst)
-	__must_hold(&m->write_lock)
+/**
+ * optsim_image_fill() - part of a cluster as the image holds it
+ * @m: an image-backed medium
+ * @index: the cluster
+ * @recorded: whether it is recorded; it reads as zeros when not
+ * @from: first byte of the part, in the cluster
+ * @to: one past its last byte
+ * @dst: the cluster's place in a buffer; bytes @from to @to are filled
+ *
+ * Takes no lock, as the read path: the write path reads a cluster's write
+ * count before its part, and checks the count again under the medium's
+ * write_lock (store.c).
+ *
+ * Return: 0, or the file system's error.
+ */
+int optsim_image_fill(struct optsim_medium *m, u64 index, bool recorded,
+		      unsigned int from, unsigned int to, void *dst)
 {
-	if (!optsim_store_recorded(m, index)) {
-		memset(dst, 0, OPTSIM_CLUSTER_BYTES);
+	if (!recorded) {
+		memset(dst + from, 0, to - from);
 		return 0;
 	}
-	return optsim_image_pread(m->image->file, dst, OPTSIM_CLUSTER_BYTES,
-				  optsim_image_data_pos(m->image, index));
+	return optsim_image_pread(m->image->file, dst + from, to - from,
+				  optsim_image_data_pos(m->image, index) + from);
 }
 
 /**
- * optsim_image_write() - record a write on an image-backed medium
- * @m: the medium; the caller holds its write_lock and checked the rules
- * @x: what to write
- * @first: first cluster of the request
- * @last: last cluster of the request
+ * optsim_image_commit() - put a write's clusters in the image
+ * @m: the medium; the caller holds its write_lock, checked the rules and
+ *	worked out every cluster's record
+ * @first: first cluster of the write
+ * @last: last cluster of the write
+ * @buf: the clusters' whole content, contiguous
  *
- * Whole clusters go to the file: the parts of the end clusters that the
- * request leaves keep what they held (zeros on a cluster not recorded).
- * Once the data is in the file the clusters are recorded, and the
- * metadata blocks that describe them wait for the next flush. A failure
- * before that records nothing.
+ * Writes the data to the file and marks the metadata blocks that will
+ * describe the clusters dirty, for the next flush. The caller publishes the
+ * clusters as recorded only after this succeeded: the data is in the file
+ * before a reader may see the cluster recorded. A failure records
+ * nothing.
  *
- * Return: 0; -ENOMEM; the file system's error (-ENOSPC when it is full).
+ * Return: 0, or the file system's error (-ENOSPC when it is full).
  */
-int optsim_image_write(struct optsim_medium *m, const struct optsim_xfer *x,
-		       u64 first, u64 last)
+int optsim_image_commit(struct optsim_medium *m, u64 first, u64 last,
+			const void *buf)
 	__must_hold(&m->write_lock)
 {
 	struct optsim_image *img = m->image;
-	u64 base = first << OPTSIM_CLUSTER_SHIFT;
-	u64 end = (last + 1) << OPTSIM_CLUSTER_SHIFT;
-	u64 n = last - first + 1;
-	struct req_iterator iter;
-	struct bio_vec bv;
-	u64 index, block;
-	void *dst;
+	u64 block;
 	int ret;
 
-	for (index = first; index <= last; index++)
-		if (IS_ERR(optsim_store_entry(m, index, GFP_NOIO)))
-			return -ENOMEM;
-	if (x->pos > base) {
-		ret = optsim_image_fill(m, first, img->bounce);
-		if (ret)
-			goto out_err;
-	}
-	if (x->pos + x->bytes < end && (last != first || x->pos == base)) {
-		ret = optsim_image_fill(m, last, img->bounce +
-					(n - 1) * OPTSIM_CLUSTER_BYTES);
-		if (ret)
-			goto out_err;
-	}
-	dst = img->bounce + (x->pos - base);
-	if (!x->rq) {
-		memcpy(dst, x->buf, x->bytes);
-	} else {
-		rq_for_each_segment(bv, x->rq, iter) {
-			memcpy_from_bvec(dst, &bv);
-			dst += bv.bv_len;
-		}
-	}
-	ret = optsim_image_pwrite(img->file, img->bounce, n * OPTSIM_CLUSTER_BYTES,
+	ret = optsim_image_pwrite(img->file, buf,
+				  (last - first + 1) * OPTSIM_CLUSTER_BYTES,
 				  optsim_image_data_pos(img, first));
-	if (ret)
-		goto out_err;
+	if (ret) {
+		pr_warn_ratelimited("image write of clusters %llu-%llu failed (%d); nothing recorded\n",
+				    first, last, ret);
+		return ret;
+	}
 	img->data_unsynced = true;
-	for (index = first; index <= last; index++)
-		optsim_store_record(m, index, img->bounce +
-				    (index - first) * OPTSIM_CLUSTER_BYTES);
 	for (block = div_u64(first, OPTSIM_IMAGE_META_RECORDS);
 	     block <= div_u64(last, OPTSIM_IMAGE_META_RECORDS); block++)
 		set_bit(block, img->meta_dirty);
 	return 0;
-
-out_err:
-	pr_warn_ratelimited("image write of clusters %llu-%llu failed (%d); nothing recorded\n",
-			    first, last, ret);
-	return ret;
 }
 
 /* Copy @len bytes of the medium at @pos to @buf: see optsim_image_read(). */
@@ -654,7 +636,7 @@ static int optsim_image_read_buf(struct optsim_medium *m, u64 pos, void *buf,
  * @x: what to read, and where to
  *
  * Lockless, as the store's read path: a cluster marked recorded has its
- * data in the file (optsim_image_write() puts it there first). Clusters
+ * data in the file (optsim_image_commit() puts it there first). Clusters
  * not recorded read as zeros, whatever the file holds.
  *
  * Return: BLK_STS_OK, or BLK_STS_IOERR when the file cannot be read.

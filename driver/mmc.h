@@ -38,6 +38,7 @@
 
 struct optsim_dev;
 struct optsim_medium;
+struct optsim_stage;
 struct scsi_cmnd;
 struct scsi_device;
 
@@ -177,6 +178,9 @@ enum optsim_mmc_media_event {
  *	LUN.
  * @io_buf: the data of a READ or WRITE, OPTSIM_MAX_HW_SECTORS sectors of
  *	512 bytes, allocated with the LUN
+ * @stage: the front's writer's scratch (store.c), allocated with the LUN;
+ *	the drive's commands are answered one at a time, so only the one
+ *	being answered uses it
  * @open_lba: first sector of the open cluster
  * @open_sectors: sectors held in @open_buf, 0 when no cluster is open
  */
@@ -210,6 +214,7 @@ struct optsim_mmc {
 	bool per;
 	void *open_buf;
 	void *io_buf;
+	struct optsim_stage *stage;
 	u64 open_lba;
 	u32 open_sectors;
 };

@@ -214,8 +214,11 @@ static int optsim_mmc_record(struct optsim_dev *dev, struct optsim_medium *m,
 		.bytes	= (u64)blocks * OPTSIM_MMC_BLOCK,
 		.buf	= buf,
 	};
+	blk_status_t sts;
 
-	return optsim_io_write(dev, m, &x, why) == BLK_STS_OK ? 0 : -EIO;
+	sts = optsim_io_write(dev, m, dev->mmc.stage, &x, why);
+
+	return sts == BLK_STS_OK ? 0 : -EIO;
 }
 
 /**

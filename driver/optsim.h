@@ -176,8 +176,9 @@ struct optsim_dev;
  * @data_unsynced: data was written since the last fsync; under write_lock
  * @meta_dirty: bitmap of the metadata blocks changed in memory and not
  *	yet written; under write_lock
- * @bounce: room for OPTSIM_RQ_CLUSTERS clusters: a write's clusters on
- *	their way to the file; under write_lock
+ * @bounce: room for OPTSIM_RQ_CLUSTERS clusters: the metadata blocks a
+ *	load reads, before the medium is in a drive (a write's clusters go
+ *	to the file from the writer's own buffer, &struct optsim_stage)
  * @meta: one metadata block on its way to the file; under write_lock
  * @commit: the journal's commit record, as the last flush wrote it;
  *	under write_lock
@@ -217,11 +218,11 @@ struct optsim_image {
  *	write-once and finalize rules and the recording of a request's
  *	clusters (their pages, records, write counts and states) happen as
  *	one step, so a refused request changes nothing and no request is
- *	half recorded. A write to a medium in memory stages its clusters and
- *	runs the model before it takes the lock (store.c); an image-backed
- *	medium's write does everything under it. Also protects @recorded,
- *	@nwa_cluster, @mem_bytes and @hist, and is held to replace a layer's
- *	@table. Taken after the device's lock.
+ *	half recorded. A write stages its clusters and runs the model before
+ *	it takes the lock (store.c); under it, an image-backed medium's
+ *	write puts its clusters in the file before it publishes them. Also
+ *	protects @recorded, @nwa_cluster and @mem_bytes, and is held to
+ *	replace a layer's @table. Taken after the device's lock.
  * @recorded: clusters holding data, per layer
  * @nwa_cluster: one past the highest recorded cluster (0 when blank)
  * @mem_bytes: bytes of cluster data this medium holds
@@ -241,9 +242,6 @@ struct optsim_image {
  *	takes a reference (optsim_recorder_snapshot()), and under @write_lock
  *	compares it with the current one (optsim_recorder_current()). Readers
  *	under @write_lock use rcu_dereference_protected().
- * @hist: the model's scratch for writes to an image-backed medium, which
- *	run the model under @write_lock; writes to a medium in memory bring
- *	their own
  * @srm: a BD-R's tracks and sessions; under @write_lock
  * @fmt: a BD-RE's format; under @write_lock
  * @image: the file the medium lives in, or NULL for a medium in memory.
@@ -264,7 +262,6 @@ struct optsim_medium {
 	struct optsim_params params[OPTSIM_MAX_LAYERS];
 	struct osm_stack stack;
 	struct optsim_table __rcu *table[OPTSIM_MAX_LAYERS];
-	struct osm_rll_hist *hist;
 	struct optsim_srm srm;
 	struct optsim_format fmt;
 	struct optsim_image *image;
@@ -510,9 +507,6 @@ void optsim_recorder_run(const struct optsim_medium *m,
 			 const struct optsim_table *tab, const void *data,
 			 u64 index, u32 writes, struct osm_rll_hist *h,
 			 struct osm_quality *q);
-void optsim_recorder_record(struct optsim_medium *m,
-			    const struct optsim_cluster *cl, const void *data,
-			    u64 index, u32 layer, struct osm_quality *q);
 void optsim_recorder_compile_in(const struct optsim_medium *m,
 				const struct optsim_params *p, u32 layer,
 				struct osm_compile_in *in);
@@ -539,6 +533,7 @@ struct optsim_xfer {
 };
 
 /* store.c */
+struct optsim_stage;
 void optsim_store_init(u64 limit_bytes);
 u64 optsim_store_mem_used(void);
 u64 optsim_store_mem_limit(void);
@@ -547,13 +542,15 @@ blk_status_t optsim_store_read(struct optsim_medium *m,
 void optsim_store_quality(struct optsim_medium *m, u64 first, u32 count,
 			  struct optsim_quality_rec *recs);
 bool optsim_store_recorded(struct optsim_medium *m, u64 index);
+struct optsim_stage *optsim_stage_create(void);
+void optsim_stage_destroy(struct optsim_stage *st);
 blk_status_t optsim_store_write(struct optsim_medium *m,
+				struct optsim_stage *st,
 				const struct optsim_xfer *x,
 				struct optsim_refusal *why);
 void optsim_store_forget(struct optsim_medium *m);
 struct optsim_cluster *optsim_store_entry(struct optsim_medium *m, u64 index,
 					  gfp_t gfp);
-void optsim_store_record(struct optsim_medium *m, u64 index, const void *data);
 void optsim_store_destroy(struct optsim_medium *m);
 
 /* image.c */
@@ -563,8 +560,10 @@ int optsim_image_sync(struct optsim_medium *m);
 void optsim_image_close(struct optsim_medium *m);
 blk_status_t optsim_image_read(struct optsim_medium *m,
 			       const struct optsim_xfer *x);
-int optsim_image_write(struct optsim_medium *m, const struct optsim_xfer *x,
-		       u64 first, u64 last);
+int optsim_image_fill(struct optsim_medium *m, u64 index, bool recorded,
+		      unsigned int from, unsigned int to, void *dst);
+int optsim_image_commit(struct optsim_medium *m, u64 first, u64 last,
+			const void *buf);
 int optsim_image_forget(struct optsim_medium *m);
 int optsim_image_save(struct optsim_dev *dev, struct block_device *bdev,
 		      int fd, const char **why);
@@ -574,6 +573,7 @@ extern const struct blk_mq_ops optsim_mq_ops;
 blk_status_t optsim_io_read(struct optsim_dev *dev, struct optsim_medium *m,
 			    const struct optsim_xfer *x, u64 *bad_cluster);
 blk_status_t optsim_io_write(struct optsim_dev *dev, struct optsim_medium *m,
+			     struct optsim_stage *st,
 			     const struct optsim_xfer *x,
 			     struct optsim_refusal *why);
 

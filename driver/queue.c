@@ -20,15 +20,23 @@ static void optsim_account(struct optsim_dev *dev, struct optsim_medium *m,
 					 OPTSIM_STAT_BYTES_READ;
 	enum optsim_stat clusters = write ? OPTSIM_STAT_CLUSTERS_WRITTEN :
 					    OPTSIM_STAT_CLUSTERS_READ;
+	u64 nbytes[OPTSIM_MAX_LAYERS] = {}, nclusters[OPTSIM_MAX_LAYERS] = {};
 	u64 index, next;
 	u32 layer;
 
+	/* Summed first: the counters are shared by every CPU. */
 	for (index = pos >> OPTSIM_CLUSTER_SHIFT; pos < end; index++) {
 		next = min(end, (index + 1) << OPTSIM_CLUSTER_SHIFT);
 		layer = optsim_medium_cluster_layer(m, index);
-		optsim_stat_add(dev, layer, bytes, next - pos);
-		optsim_stat_add(dev, layer, clusters, 1);
+		nbytes[layer] += next - pos;
+		nclusters[layer]++;
 		pos = next;
+	}
+	for (layer = 0; layer < OPTSIM_MAX_LAYERS; layer++) {
+		if (!nclusters[layer])
+			continue;
+		optsim_stat_add(dev, layer, bytes, nbytes[layer]);
+		optsim_stat_add(dev, layer, clusters, nclusters[layer]);
 	}
 }
 
@@ -65,6 +73,7 @@ blk_status_t optsim_io_read(struct optsim_dev *dev, struct optsim_medium *m,
  * optsim_io_write() - record on a drive's medium, for either front
  * @dev: the drive
  * @m: its medium
+ * @st: the writer's scratch: its hardware queue's, or the MMC front's
  * @x: what to write
  * @why: set to why the write was refused when it is
  *
@@ -74,6 +83,7 @@ blk_status_t optsim_io_read(struct optsim_dev *dev, struct optsim_medium *m,
  * Return: see optsim_store_write().
  */
 blk_status_t optsim_io_write(struct optsim_dev *dev, struct optsim_medium *m,
+			     struct optsim_stage *st,
 			     const struct optsim_xfer *x,
 			     struct optsim_refusal *why)
 {
@@ -82,7 +92,7 @@ blk_status_t optsim_io_write(struct optsim_dev *dev, struct optsim_medium *m,
 
 	if (!x->bytes)
 		return BLK_STS_OK;
-	sts = optsim_store_write(m, x, why);
+	sts = optsim_store_write(m, st, x, why);
 	if (sts == BLK_STS_OK) {
 		optsim_account(dev, m, x, true);
 		optsim_events_recorded(dev, x->pos >> OPTSIM_CLUSTER_SHIFT,
@@ -127,7 +137,7 @@ static blk_status_t optsim_queue_rq(struct blk_mq_hw_ctx *hctx,
 		sts = optsim_io_read(dev, m, &x, &bad);
 		break;
 	case REQ_OP_WRITE:
-		sts = optsim_io_write(dev, m, &x, &why);
+		sts = optsim_io_write(dev, m, hctx->driver_data, &x, &why);
 		break;
 	case REQ_OP_FLUSH:
 		/*
@@ -145,6 +155,26 @@ out:
 	return BLK_STS_OK;
 }
 
+/*
+ * Each hardware queue gets a writer's scratch (store.c), made with the
+ * queue and freed with it: what a write needs besides its data pages is
+ * not allocated per request.
+ */
+static int optsim_init_hctx(struct blk_mq_hw_ctx *hctx, void *data,
+			    unsigned int index)
+{
+	hctx->driver_data = optsim_stage_create();
+	return hctx->driver_data ? 0 : -ENOMEM;
+}
+
+static void optsim_exit_hctx(struct blk_mq_hw_ctx *hctx, unsigned int index)
+{
+	optsim_stage_destroy(hctx->driver_data);
+	hctx->driver_data = NULL;
+}
+
 const struct blk_mq_ops optsim_mq_ops = {
 	.queue_rq	= optsim_queue_rq,
+	.init_hctx	= optsim_init_hctx,
+	.exit_hctx	= optsim_exit_hctx,
 };

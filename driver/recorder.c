@@ -21,16 +21,16 @@
  *   rcu_replace_pointer() holding the device's lock and the medium's
  *   write_lock, and drops the medium's reference to the old one after it
  *   has released write_lock.
- * - The write path of a medium in memory (store.c) runs the model before
- *   it takes write_lock: optsim_recorder_snapshot() reads the pointer under
- *   rcu_read_lock() and takes a reference (kref_get_unless_zero(): a table
- *   whose last reference is gone was replaced already, so the pointer is
- *   read again). The table is immutable, so the record worked out from it
+ * - The write path (store.c) runs the model before it takes write_lock:
+ *   optsim_recorder_snapshot() reads the pointer under rcu_read_lock() and
+ *   takes a reference (kref_get_unless_zero(): a table whose last
+ *   reference is gone was replaced already, so the pointer is read
+ *   again). The table is immutable, so the record worked out from it
  *   outside any lock is the one the write path would work out under it.
  *   Under write_lock, optsim_recorder_current() says whether the snapshot
  *   is still the layer's table; if not, the record is worked out again.
- * - optsim_recorder_record() (image-backed media) runs the model holding
- *   write_lock and uses the table it finds without a reference.
+ *   When it is worked out again, under write_lock, it is with a new
+ *   snapshot.
  */
 #include "optsim.h"
 
@@ -230,8 +230,8 @@ void optsim_recorder_exit(void)
 }
 
 /**
- * optsim_recorder_init() - give a new medium its working memory and the
- *	tables of its default parameters
+ * optsim_recorder_init() - give a new medium the tables of its default
+ *	parameters
  * @m: the medium, with type, geometry, stack and params set
  *
  * Return: 0, -EINVAL or -ENOMEM; on failure nothing is left to undo.
@@ -241,9 +241,6 @@ int optsim_recorder_init(struct optsim_medium *m)
 	struct optsim_table *tab;
 	u32 layer;
 
-	m->hist = kmalloc(sizeof(*m->hist), GFP_KERNEL);
-	if (!m->hist)
-		return -ENOMEM;
 	for (layer = 0; layer < m->geo.layers; layer++) {
 		tab = optsim_table_get(m, &m->params[layer], layer);
 		if (IS_ERR(tab)) {
@@ -268,8 +265,6 @@ void optsim_recorder_destroy(struct optsim_medium *m)
 		optsim_table_put(rcu_dereference_protected(m->table[layer], 1));
 		RCU_INIT_POINTER(m->table[layer], NULL);
 	}
-	kfree(m->hist);
-	m->hist = NULL;
 }
 
 /**
@@ -363,33 +358,6 @@ void optsim_recorder_run(const struct optsim_medium *m,
 	*q = (struct osm_quality) {};
 	osm_model_cluster(&tab->t, data, OPTSIM_CLUSTER_BYTES,
 			  writes + (u32)m->full_erases, seed, q, h);
-}
-
-/**
- * optsim_recorder_record() - work out how a cluster was recorded, under
- *	the medium's lock
- * @m: the medium; the caller holds its write_lock
- * @cl: the cluster, its data in place
- * @data: the cluster's data, mapped contiguously (OPTSIM_CLUSTER_BYTES)
- * @index: its index on the medium
- * @layer: its layer
- * @q: the record
- *
- * Runs the model on the cluster's data with the layer's current table, in
- * the medium's scratch. The write path of image-backed media uses it; see
- * optsim_recorder_run().
- */
-void optsim_recorder_record(struct optsim_medium *m,
-			    const struct optsim_cluster *cl, const void *data,
-			    u64 index, u32 layer, struct osm_quality *q)
-	__must_hold(&m->write_lock)
-{
-	/* set_table() replaces it under write_lock only: see the top. */
-	const struct optsim_table *tab =
-		rcu_dereference_protected(m->table[layer],
-					  lockdep_is_held(&m->write_lock));
-
-	optsim_recorder_run(m, tab, data, index, cl->writes, m->hist, q);
 }
 
 /**

@@ -239,7 +239,9 @@ static void optsim_scsi_free(struct optsim_dev *dev)
 	kfree(dev->mmc.reply_buf);
 	kfree(dev->mmc.param_buf);
 	kvfree(dev->mmc.io_buf);
+	optsim_stage_destroy(dev->mmc.stage);
 	dev->mmc.io_buf = NULL;
+	dev->mmc.stage = NULL;
 	dev->mmc.open_buf = NULL;
 	dev->mmc.reply_buf = NULL;
 	dev->mmc.param_buf = NULL;
@@ -272,8 +274,10 @@ int optsim_scsi_add(struct optsim_dev *dev)
 	dev->mmc.param_buf = kzalloc(OPTSIM_MMC_PARAM_MAX, GFP_KERNEL);
 	dev->mmc.io_buf = kvzalloc(OPTSIM_MAX_HW_SECTORS * SECTOR_SIZE,
 				   GFP_KERNEL);
+	dev->mmc.stage = optsim_stage_create();
 	mutex_unlock(&dev->model_lock);
-	if (!dev->mmc.reply_buf || !dev->mmc.param_buf || !dev->mmc.io_buf) {
+	if (!dev->mmc.reply_buf || !dev->mmc.param_buf || !dev->mmc.io_buf ||
+	    !dev->mmc.stage) {
 		optsim_scsi_free(dev);
 		return -ENOMEM;
 	}

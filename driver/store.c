@@ -11,14 +11,16 @@
  * pages: its data moves between the request and the file, and the cap
  * does not apply. The rules and the recording are the same for both.
  *
- * A write to a medium in memory is staged before the medium's write_lock
- * is taken (struct optsim_stage): each cluster's new content is put
- * together in pages of the writer's own and the recording model runs on
- * it with a snapshot of the layer's table, so writers on different CPUs
- * run the model at the same time. Under write_lock the rules are checked
- * again, a cluster another write recorded meanwhile, or whose layer got a
- * new table, is staged again, and the clusters are committed: a few
- * stores each, a page copy when the cluster was recorded already.
+ * A write is staged before the medium's write_lock is taken (struct
+ * optsim_stage): each cluster's new content is put together in pages of
+ * the writer's own (in the writer's buffer for an image-backed medium)
+ * and the recording model runs on it with a snapshot of the layer's
+ * table, so writers on different CPUs run the model at the same time.
+ * Under write_lock the rules are checked again, a cluster another write
+ * recorded meanwhile, or whose layer got a new table, is staged again,
+ * and the clusters are committed: a few stores each, a page copy when the
+ * cluster was recorded already; for an image, one write to the file
+ * before any cluster is published.
  */
 #include "optsim.h"
 
@@ -67,10 +69,14 @@ u64 optsim_store_mem_limit(void)
 /**
  * struct optsim_staged - one cluster of a write, made ready outside the
  *	medium's write_lock
- * @pages: the cluster's whole new content: the request's bytes, and
- *	around them what the cluster held (zeros when it held nothing).
- *	The writer's own until the commit makes them the cluster's pages, or
- *	copies them into the cluster's pages when it is recorded already.
+ * @pages: the cluster's whole new content, on a medium in memory: the
+ *	request's bytes, and around them what the cluster held (zeros when
+ *	it held nothing). The writer's own until the commit makes them the
+ *	cluster's pages, or copies them into the cluster's pages when it is
+ *	recorded already.
+ * @data: the same, on an image-backed medium: the cluster's place in the
+ *	writer's buffer (&struct optsim_stage.buf), which the commit writes
+ *	to the file. NULL on a medium in memory.
  * @charged: @pages count against the memory cap: the cluster was not
  *	recorded when they were allocated, so they may become its pages
  * @cl: the cluster's entry, found or made under write_lock
@@ -84,6 +90,7 @@ u64 optsim_store_mem_limit(void)
  */
 struct optsim_staged {
 	struct page *pages[OPTSIM_CLUSTER_PAGES];
+	void *data;
 	bool charged;
 	struct optsim_cluster *cl;
 	struct optsim_table *tab;
@@ -92,26 +99,71 @@ struct optsim_staged {
 };
 
 /**
- * struct optsim_stage - a write to a medium in memory, staged
- * @hist: the recording model's scratch, the writer's own
- * @c: the request's clusters, in order
+ * struct optsim_stage - a writer's scratch: the model's working memory and
+ *	a write, staged outside the medium's write_lock
+ * @lock: makes the scratch one writer's. A write holds it from the start
+ *	of its staging to the end of its commit, and takes the medium's
+ *	write_lock inside it. A scratch
+ *	belongs to a hardware queue (queue.c, init_hctx) or to a
+ *	drive's MMC front. The queue alone does not make it exclusive: the
+ *	queue is blocking, so a task may be preempted or moved to another CPU
+ *	inside optsim_queue_rq() while another task submitting on the queue's
+ *	CPU enters it too; they take turns here. The MMC front's commands
+ *	run one at a time, so its scratch is never contended.
+ * @hist: the recording model's scratch; the model fills what it uses
+ * @buf: room for OPTSIM_RQ_CLUSTERS whole clusters, contiguous: an
+ *	image-backed medium's write on its way to the file. Allocated at the
+ *	scratch's first write to such a medium, kept until the scratch goes.
+ * @c: the request's clusters, in order; a write clears as many as it
+ *	touches before it stages them, and gives back what they hold
+ *	(optsim_stage_release()) before it drops @lock
  *
- * Allocated per write: the model's scratch is too big for the stack.
+ * Allocated once, with its queue or drive (optsim_stage_create()): it is
+ * too big for the stack (the histogram alone is 11 KB) and too costly to
+ * allocate on every write.
  */
 struct optsim_stage {
+	struct mutex lock;	/* one writer at a time: see @lock */
 	struct osm_rll_hist hist;
+	void *buf;
 	struct optsim_staged c[OPTSIM_RQ_CLUSTERS];
 };
 
-/*
- * Copy @len bytes between @buf and the store. @pos is the byte address on
- * the medium. A read (@st NULL) copies from recorded clusters, and reads
- * clusters that are not recorded as zeros; a write copies into the pages
- * of the clusters staged in @st, whose first is cluster @first.
+/**
+ * optsim_stage_create() - allocate a writer's scratch
+ *
+ * Return: the scratch, or NULL when memory runs out.
  */
-static void optsim_copy_buf(struct optsim_medium *m, u64 pos, void *buf,
-			    unsigned int len, struct optsim_stage *st,
-			    u64 first)
+struct optsim_stage *optsim_stage_create(void)
+{
+	struct optsim_stage *st = kvzalloc(sizeof(*st), GFP_KERNEL);
+
+	if (st)
+		mutex_init(&st->lock);
+	return st;
+}
+
+/**
+ * optsim_stage_destroy() - free a writer's scratch
+ * @st: the scratch, or NULL; no write uses it any more
+ */
+void optsim_stage_destroy(struct optsim_stage *st)
+{
+	if (!st)
+		return;
+	mutex_destroy(&st->lock);
+	vfree(st->buf);
+	kvfree(st);
+}
+
+/*
+ * Copy @len bytes between @buf and the store at byte address @pos: into
+ * the pages @cp gives for each cluster of the transfer, the first being
+ * cluster @first, when @write; else out of them, a cluster without pages
+ * (NULL) reading as zeros.
+ */
+static void optsim_copy_buf(struct page **const *cp, u64 first, u64 pos,
+			    void *buf, unsigned int len, bool write)
 {
 	unsigned int done = 0;
 
@@ -120,22 +172,16 @@ static void optsim_copy_buf(struct optsim_medium *m, u64 pos, void *buf,
 		unsigned int poff = offset_in_page(off);
 		unsigned int n = min_t(unsigned int, len - done,
 				       PAGE_SIZE - poff);
-		u64 index = pos >> OPTSIM_CLUSTER_SHIFT;
-		struct optsim_cluster *cl;
+		struct page **pages = cp[(pos >> OPTSIM_CLUSTER_SHIFT) - first];
 
-		if (st) {
-			memcpy_to_page(st->c[index - first].pages[off >> PAGE_SHIFT],
-				       poff, buf + done, n);
-			goto next;
-		}
-		cl = xa_load(&m->clusters, index);
-		/* Pairs with the release in optsim_store_publish(). */
-		if (cl && smp_load_acquire(&cl->recorded))
-			memcpy_from_page(buf + done,
-					 cl->pages[off >> PAGE_SHIFT], poff, n);
+		if (write)
+			memcpy_to_page(pages[off >> PAGE_SHIFT], poff,
+				       buf + done, n);
+		else if (pages)
+			memcpy_from_page(buf + done, pages[off >> PAGE_SHIFT],
+					 poff, n);
 		else
 			memset(buf + done, 0, n);
-next:
 		done += n;
 		pos += n;
 	}
@@ -143,10 +189,10 @@ next:
 
 /*
  * Copy a whole transfer between its request's pages or its buffer and the
- * store: a read when @st is NULL, else a write into the staged clusters.
+ * pages @cp gives for each of its clusters: see optsim_copy_buf().
  */
-static void optsim_copy(struct optsim_medium *m, const struct optsim_xfer *x,
-			struct optsim_stage *st)
+static void optsim_copy(const struct optsim_xfer *x, struct page **const *cp,
+			bool write)
 {
 	u64 first = x->pos >> OPTSIM_CLUSTER_SHIFT;
 	struct req_iterator iter;
@@ -155,12 +201,12 @@ static void optsim_copy(struct optsim_medium *m, const struct optsim_xfer *x,
 	void *buf;
 
 	if (!x->rq) {
-		optsim_copy_buf(m, pos, x->buf, x->bytes, st, first);
+		optsim_copy_buf(cp, first, pos, x->buf, x->bytes, write);
 		return;
 	}
 	rq_for_each_segment(bv, x->rq, iter) {
 		buf = bvec_kmap_local(&bv);
-		optsim_copy_buf(m, pos, buf, bv.bv_len, st, first);
+		optsim_copy_buf(cp, first, pos, buf, bv.bv_len, write);
 		kunmap_local(buf);
 		pos += bv.bv_len;
 	}
@@ -172,7 +218,10 @@ static void optsim_copy(struct optsim_medium *m, const struct optsim_xfer *x,
  * @x: what to read, and where to
  * @bad_cluster: set to the first uncorrectable cluster when the read fails
  *
- * Runs without a lock; see &struct optsim_medium.clusters.
+ * Runs without a lock; see &struct optsim_medium.clusters. Each cluster is
+ * looked up once: whether it is recorded, its quality, and for a medium in
+ * memory its pages, which stay while the request is in flight. A cluster
+ * recorded by a write that races the read may read as it was before.
  *
  * Return: BLK_STS_OK, or BLK_STS_MEDIUM when a cluster of the request was
  * recorded too badly for the ECC to correct; @bad_cluster is set to it;
@@ -181,20 +230,27 @@ static void optsim_copy(struct optsim_medium *m, const struct optsim_xfer *x,
 blk_status_t optsim_store_read(struct optsim_medium *m,
 			       const struct optsim_xfer *x, u64 *bad_cluster)
 {
-	u64 pos = x->pos;
-	u64 last = (pos + x->bytes - 1) >> OPTSIM_CLUSTER_SHIFT;
+	u64 first = x->pos >> OPTSIM_CLUSTER_SHIFT;
+	u64 last = (x->pos + x->bytes - 1) >> OPTSIM_CLUSTER_SHIFT;
+	struct page **cp[OPTSIM_RQ_CLUSTERS];
 	struct optsim_cluster *cl;
 	struct osm_quality q;
 	u64 index;
 
 	if (!x->bytes)
 		return BLK_STS_OK;
+	/* The queue's limits and the MMC front's buffer keep reads within. */
+	if (WARN_ON_ONCE(last - first >= OPTSIM_RQ_CLUSTERS))
+		return BLK_STS_IOERR;
 	/* A cluster the ECC cannot correct fails the read, as on a real drive. */
-	for (index = pos >> OPTSIM_CLUSTER_SHIFT; index <= last; index++) {
+	for (index = first; index <= last; index++) {
 		cl = xa_load(&m->clusters, index);
+		cp[index - first] = NULL;
 		/* Pairs with the release in optsim_store_publish(). */
 		if (!cl || !smp_load_acquire(&cl->recorded))
 			continue;
+		/* An image's entries have none: optsim_image_read() reads. */
+		cp[index - first] = cl->pages;
 		/* One load: a record being replaced is seen whole. */
 		q = optsim_cluster_quality(cl);
 		if (!(q.flags & OSM_QF_UNCORRECTABLE))
@@ -208,7 +264,7 @@ blk_status_t optsim_store_read(struct optsim_medium *m,
 
 	if (m->image)
 		return optsim_image_read(m, x);
-	optsim_copy(m, x, NULL);
+	optsim_copy(x, cp, false);
 	return BLK_STS_OK;
 }
 
@@ -341,7 +397,7 @@ static void optsim_store_publish(struct optsim_medium *m,
 	if (index + 1 > m->nwa_cluster)
 		m->nwa_cluster = index + 1;
 	if (!cl->recorded) {
-		/* Publish the data and the record: see optsim_copy(). */
+		/* Publish the data and the record: see optsim_store_read(). */
 		smp_store_release(&cl->recorded, true);
 		m->recorded[optsim_medium_cluster_layer(m, index)]++;
 	}
@@ -349,29 +405,12 @@ static void optsim_store_publish(struct optsim_medium *m,
 	smp_store_release(&cl->writes, cl->writes + 1);
 }
 
-/**
- * optsim_store_record() - record one cluster whose data is in place
- * @m: the medium; the caller holds its write_lock
- * @index: the cluster; it has an entry
- * @data: the cluster's 64 KiB, as they will read back
- *
- * Lets the recording model say how the cluster came out, under the lock,
- * counts the write, and marks the cluster recorded. The write path of
- * image-backed media uses it.
+/*
+ * Give back what the first @n staged clusters of @st hold: pages, charge,
+ * table references. The scratch itself stays the writer's.
  */
-void optsim_store_record(struct optsim_medium *m, u64 index, const void *data)
-	__must_hold(&m->write_lock)
-{
-	struct optsim_cluster *cl = xa_load(&m->clusters, index);
-	struct osm_quality q;
-
-	optsim_recorder_record(m, cl, data, index,
-			       optsim_medium_cluster_layer(m, index), &q);
-	optsim_store_publish(m, cl, index, &q);
-}
-
-/* Give back what a staged write holds: pages, charge, table references. */
-static void optsim_stage_free(struct optsim_stage *st, unsigned int n)
+static void optsim_stage_release(struct optsim_stage *st, unsigned int n)
+	__must_hold(&st->lock)
 {
 	struct optsim_staged *sc;
 	unsigned int i, j;
@@ -385,21 +424,26 @@ static void optsim_stage_free(struct optsim_stage *st, unsigned int n)
 			atomic64_sub(OPTSIM_CLUSTER_BYTES, &optsim_mem_used);
 		optsim_table_put(sc->tab);
 	}
-	kfree(st);
 }
 
 /*
- * Put into bytes @from to @to of a staged cluster what cluster @cl holds
- * there: its data when @recorded, else zeros. Without write_lock this
- * reads a recorded cluster's pages as the read path does; the caller read
- * the cluster's write count first, and checks it again under the lock.
+ * Put into bytes @from to @to of a staged cluster what cluster @index (its
+ * entry @cl) holds there: its data when @recorded, else zeros. Without
+ * write_lock this reads a recorded cluster's pages, or its place in the
+ * image's file, as the read path does; the caller read the cluster's write
+ * count first, and checks it again under the lock.
+ * Return: 0, or an image's file error.
  */
-static void optsim_stage_keep(const struct optsim_cluster *cl, bool recorded,
-			      struct optsim_staged *sc, unsigned int from,
-			      unsigned int to)
+static int optsim_stage_keep(struct optsim_medium *m, u64 index,
+			     const struct optsim_cluster *cl, bool recorded,
+			     struct optsim_staged *sc, unsigned int from,
+			     unsigned int to)
 {
 	unsigned int i, off, n;
 
+	if (sc->data)
+		return optsim_image_fill(m, index, recorded, from, to,
+					 sc->data);
 	while (from < to) {
 		i = from >> PAGE_SHIFT;
 		off = offset_in_page(from);
@@ -410,28 +454,38 @@ static void optsim_stage_keep(const struct optsim_cluster *cl, bool recorded,
 			memzero_page(sc->pages[i], off, n);
 		from += n;
 	}
-}
-
-/* Stage the parts of cluster @index that the write @x leaves as they are. */
-static void optsim_stage_around(const struct optsim_xfer *x, u64 index,
-				const struct optsim_cluster *cl, bool recorded,
-				struct optsim_staged *sc)
-{
-	u64 base = index << OPTSIM_CLUSTER_SHIFT;
-	u64 end = x->pos + x->bytes;
-
-	if (x->pos > base)
-		optsim_stage_keep(cl, recorded, sc, 0, x->pos - base);
-	if (end < base + OPTSIM_CLUSTER_BYTES)
-		optsim_stage_keep(cl, recorded, sc, end - base,
-				  OPTSIM_CLUSTER_BYTES);
+	return 0;
 }
 
 /*
- * Stage cluster @index of the write @x, without write_lock: pages of its
- * own, charged to the cap unless the cluster is recorded (then they only
- * pass through), holding what the cluster holds around the request.
- * Return: 0, -ENOSPC at the memory cap, -ENOMEM.
+ * Stage the parts of cluster @index that the write @x leaves as they are.
+ * Return: see optsim_stage_keep().
+ */
+static int optsim_stage_around(struct optsim_medium *m,
+			       const struct optsim_xfer *x, u64 index,
+			       const struct optsim_cluster *cl, bool recorded,
+			       struct optsim_staged *sc)
+{
+	u64 base = index << OPTSIM_CLUSTER_SHIFT;
+	u64 end = x->pos + x->bytes;
+	int ret = 0;
+
+	if (x->pos > base)
+		ret = optsim_stage_keep(m, index, cl, recorded, sc, 0,
+					x->pos - base);
+	if (!ret && end < base + OPTSIM_CLUSTER_BYTES)
+		ret = optsim_stage_keep(m, index, cl, recorded, sc,
+					end - base, OPTSIM_CLUSTER_BYTES);
+	return ret;
+}
+
+/*
+ * Stage cluster @index of the write @x, without write_lock: on a medium in
+ * memory, pages of its own, charged to the cap unless the cluster is
+ * recorded (then they only pass through); on an image-backed medium, its
+ * place in the writer's buffer. Either holding what the cluster holds
+ * around the request.
+ * Return: 0, -ENOSPC at the memory cap, -ENOMEM, an image's file error.
  */
 static int optsim_stage_cluster(struct optsim_medium *m,
 				const struct optsim_xfer *x, u64 index,
@@ -447,6 +501,8 @@ static int optsim_stage_cluster(struct optsim_medium *m,
 		/* After the count: the state and data that go with it. */
 		recorded = smp_load_acquire(&cl->recorded);
 	}
+	if (sc->data)
+		return optsim_stage_around(m, x, index, cl, recorded, sc);
 	if (!recorded) {
 		if (atomic64_add_return(OPTSIM_CLUSTER_BYTES, &optsim_mem_used) >
 		    optsim_mem_limit) {
@@ -462,8 +518,7 @@ static int optsim_stage_cluster(struct optsim_medium *m,
 		if (!sc->pages[i])
 			return -ENOMEM;
 	}
-	optsim_stage_around(x, index, cl, recorded, sc);
-	return 0;
+	return optsim_stage_around(m, x, index, cl, recorded, sc);
 }
 
 /*
@@ -476,6 +531,11 @@ static int optsim_stage_model(struct optsim_medium *m, struct optsim_stage *st,
 	unsigned int noio;
 	void *data;
 
+	if (sc->data) {
+		optsim_recorder_run(m, sc->tab, sc->data, index, sc->writes,
+				    &st->hist, &sc->q);
+		return 0;
+	}
 	/* vm_map_ram() allocates with GFP_KERNEL: keep it off the I/O path. */
 	noio = memalloc_noio_save();
 	data = vm_map_ram(sc->pages, OPTSIM_CLUSTER_PAGES, NUMA_NO_NODE);
@@ -493,7 +553,8 @@ static int optsim_stage_model(struct optsim_medium *m, struct optsim_stage *st,
 /*
  * Under write_lock: if cluster @index was recorded since it was staged
  * (its write count moved) or its layer got a new table, stage it again
- * from what it holds now, with the current table. Return: 0 or -ENOMEM.
+ * from what it holds now, with the current table.
+ * Return: 0, -ENOMEM, an image's file error.
  */
 static int optsim_stage_recheck(struct optsim_medium *m,
 				const struct optsim_xfer *x,
@@ -503,6 +564,7 @@ static int optsim_stage_recheck(struct optsim_medium *m,
 {
 	struct optsim_cluster *cl = sc->cl;
 	u32 layer = optsim_medium_cluster_layer(m, index);
+	int ret;
 
 	if (cl->writes == sc->writes &&
 	    optsim_recorder_current(m, layer, sc->tab))
@@ -510,8 +572,10 @@ static int optsim_stage_recheck(struct optsim_medium *m,
 	optsim_table_put(sc->tab);
 	sc->tab = optsim_recorder_snapshot(m, layer);
 	sc->writes = cl->writes;
-	optsim_stage_around(x, index, cl, cl->recorded, sc);
-	return optsim_stage_model(m, st, sc, index);
+	ret = optsim_stage_around(m, x, index, cl, cl->recorded, sc);
+	if (!ret)
+		ret = optsim_stage_model(m, st, sc, index);
+	return ret;
 }
 
 /*
@@ -525,6 +589,9 @@ static void optsim_stage_commit(struct optsim_medium *m, u64 index,
 	struct optsim_cluster *cl = sc->cl;
 	unsigned int i;
 
+	/* An image's data is in the file already: the record is all. */
+	if (sc->data)
+		goto publish;
 	if (cl->recorded) {
 		/* Readers may be in the pages: fill them, keep them. */
 		for (i = 0; i < OPTSIM_CLUSTER_PAGES; i++)
@@ -540,17 +607,73 @@ static void optsim_stage_commit(struct optsim_medium *m, u64 index,
 		sc->charged = false;
 		m->mem_bytes += OPTSIM_CLUSTER_BYTES;
 	}
+publish:
 	optsim_store_publish(m, cl, index, &sc->q);
 }
 
-/* A write to a medium in memory: see the top of the file. */
-static int optsim_store_write_mem(struct optsim_medium *m,
-				  const struct optsim_xfer *x, u64 first,
-				  u64 last, struct optsim_refusal *why)
+/*
+ * The writer's buffer for an image-backed medium's write (@st->buf), made
+ * at the first such write through @st. Return: the buffer, or NULL.
+ */
+static void *optsim_stage_buf(struct optsim_stage *st)
+	__must_hold(&st->lock)
+{
+	unsigned int noio;
+
+	if (!st->buf) {
+		/* vmalloc() allocates with GFP_KERNEL inside. */
+		noio = memalloc_noio_save();
+		st->buf = vmalloc(OPTSIM_RQ_CLUSTERS * OPTSIM_CLUSTER_BYTES);
+		memalloc_noio_restore(noio);
+	}
+	return st->buf;
+}
+
+/*
+ * Copy the data of the write @x into the clusters staged in @st, the
+ * first being cluster @first: their pages, or the writer's buffer.
+ */
+static void optsim_stage_copy(struct optsim_stage *st,
+			      const struct optsim_xfer *x, u64 first,
+			      unsigned int n)
+	__must_hold(&st->lock)
+{
+	struct page **cp[OPTSIM_RQ_CLUSTERS];
+	struct req_iterator iter;
+	struct bio_vec bv;
+	unsigned int i;
+	void *dst;
+
+	if (!st->c[0].data) {
+		for (i = 0; i < n; i++)
+			cp[i] = st->c[i].pages;
+		optsim_copy(x, cp, true);
+		return;
+	}
+	dst = st->c[0].data + (x->pos & (OPTSIM_CLUSTER_BYTES - 1));
+	if (!x->rq) {
+		memcpy(dst, x->buf, x->bytes);
+		return;
+	}
+	rq_for_each_segment(bv, x->rq, iter) {
+		memcpy_from_bvec(dst, &bv);
+		dst += bv.bv_len;
+	}
+}
+
+/*
+ * A write, staged in @st: see the top of the file. On an image-backed
+ * medium the commit also writes the staged clusters to the file, before
+ * it publishes them (optsim_image_commit()).
+ */
+static int optsim_store_write_staged(struct optsim_medium *m,
+				     struct optsim_stage *st,
+				     const struct optsim_xfer *x, u64 first,
+				     u64 last, struct optsim_refusal *why)
+	__must_hold(&st->lock)
 {
 	unsigned int n = last - first + 1;
 	struct optsim_staged *sc;
-	struct optsim_stage *st;
 	u64 index;
 	u32 layer;
 	int ret;
@@ -559,10 +682,15 @@ static int optsim_store_write_mem(struct optsim_medium *m,
 	ret = optsim_store_check(m, first, last, why);
 	if (ret)
 		return ret;
-	st = kzalloc(sizeof(*st), GFP_NOIO);
-	if (!st) {
-		optsim_store_refuse(why, OPTSIM_REASON_NO_MEMORY, first);
-		return -ENOMEM;
+	memset(st->c, 0, n * sizeof(st->c[0]));
+	if (m->image) {
+		if (!optsim_stage_buf(st)) {
+			optsim_store_refuse(why, OPTSIM_REASON_NO_MEMORY, first);
+			return -ENOMEM;
+		}
+		for (index = first; index <= last; index++)
+			st->c[index - first].data = st->buf +
+				(index - first) * OPTSIM_CLUSTER_BYTES;
 	}
 
 	/* Outside the lock: the new content and the model's verdict. */
@@ -572,7 +700,7 @@ static int optsim_store_write_mem(struct optsim_medium *m,
 			goto out_refuse;
 	}
 	/* The request's data, copied once. */
-	optsim_copy(m, x, st);
+	optsim_stage_copy(st, x, first, n);
 	for (index = first; index <= last; index++) {
 		layer = optsim_medium_cluster_layer(m, index);
 		sc = &st->c[index - first];
@@ -598,6 +726,15 @@ static int optsim_store_write_mem(struct optsim_medium *m,
 			goto out_refuse;
 		}
 	}
+	/* An image's file fails here or never: nothing is published yet. */
+	if (m->image) {
+		ret = optsim_image_commit(m, first, last, st->buf);
+		if (ret) {
+			index = first;
+			mutex_unlock(&m->write_lock);
+			goto out_refuse;
+		}
+	}
 	for (index = first; index <= last; index++)
 		optsim_stage_commit(m, index, &st->c[index - first]);
 	/* The first write to an unformatted BD-RE formats it: quick, no spares. */
@@ -605,42 +742,22 @@ static int optsim_store_write_mem(struct optsim_medium *m,
 		m->fmt.formatted = true;
 out_unlock:
 	mutex_unlock(&m->write_lock);
-	optsim_stage_free(st, n);
+	optsim_stage_release(st, n);
 	return ret;
 
 out_refuse:
-	optsim_store_refuse(why, OPTSIM_REASON_NO_MEMORY, index);
-	optsim_stage_free(st, n);
-	return ret;
-}
-
-/* A write to an image-backed medium: all under write_lock (image.c). */
-static int optsim_store_write_image(struct optsim_medium *m,
-				    const struct optsim_xfer *x, u64 first,
-				    u64 last, struct optsim_refusal *why)
-{
-	int ret;
-
-	mutex_lock(&m->write_lock);
-	ret = optsim_store_check(m, first, last, why);
-	if (ret)
-		goto out_unlock;
-	ret = optsim_image_write(m, x, first, last);
-	if (ret) {
-		optsim_store_refuse(why, OPTSIM_REASON_IMAGE_ERROR, first);
-		goto out_unlock;
-	}
-	/* The first write to an unformatted BD-RE formats it: quick, no spares. */
-	if (!m->type->write_once)
-		m->fmt.formatted = true;
-out_unlock:
-	mutex_unlock(&m->write_lock);
+	/* Memory, or the memory cap; or an image's file, which says why. */
+	optsim_store_refuse(why, m->image && ret != -ENOMEM ?
+			    OPTSIM_REASON_IMAGE_ERROR :
+			    OPTSIM_REASON_NO_MEMORY, index);
+	optsim_stage_release(st, n);
 	return ret;
 }
 
 /**
  * optsim_store_write() - record a write
  * @m: the medium
+ * @st: the writer's scratch (optsim_stage_create()); taken for the write
  * @x: what to write, and where
  * @why: set to why the write was refused when it is
  *
@@ -661,6 +778,7 @@ out_unlock:
  * failure @why says why.
  */
 blk_status_t optsim_store_write(struct optsim_medium *m,
+				struct optsim_stage *st,
 				const struct optsim_xfer *x,
 				struct optsim_refusal *why)
 {
@@ -675,10 +793,9 @@ blk_status_t optsim_store_write(struct optsim_medium *m,
 		why->err = optsim_store_refuse(why, OPTSIM_REASON_UNSPEC, first);
 		return BLK_STS_IOERR;
 	}
-	if (m->image)
-		ret = optsim_store_write_image(m, x, first, last, why);
-	else
-		ret = optsim_store_write_mem(m, x, first, last, why);
+	mutex_lock(&st->lock);
+	ret = optsim_store_write_staged(m, st, x, first, last, why);
+	mutex_unlock(&st->lock);
 	why->err = ret;
 	return errno_to_blk_status(ret);
 }

@@ -67,17 +67,27 @@ def runs_entry(v):
     return n | len(t) << 28
 
 
-def pos_entry(v):
-    """Runs closed by the 12 bits v for the AVX2 path of rll.c, one
-    nibble each: the first transition's bit (0-11; the open run carried
-    in completes the first run), then the codes (run length - 2) of the
-    runs closed after it; the open run left (bits after the last
-    transition) in bits 24-27; the number of runs in bits 28-30."""
+def tpos_entry(v):
+    """Transitions of the 12 bits v for the AVX2 path of rll.c: the bit
+    (0-11) of each, in time order, a byte each; their number in the top
+    byte."""
     t = [k for k in range(12) if (v >> k) & 1]
-    n = t[0]
-    for j in range(1, len(t)):
-        n |= (t[j] - t[j - 1] - 2) << (4 * j)
-    return n | (12 - t[-1]) << 24 | len(t) << 28
+    n = 0
+    for j, bit in enumerate(t):
+        n |= bit << (8 * j)
+    return n | len(t) << 56
+
+
+# The AVX2 path's tail state: the offset of the state's part of
+# osm_rll_tpos (TSTRIDE apart, a multiple of 64) plus, in the low 6 bits,
+# the shift of its field in osm_rll_tnext: 16 x the pairs the state's tail
+# covers in the byte (states 1 and 4 cover one each and map alike).
+TSTRIDE = 1600
+TFIELD = [0, 1, 3, 2, 1]
+
+
+def tstate(s):
+    return TSTRIDE * s + 16 * TFIELD[s]
 
 
 def tri_bin(key):
@@ -101,12 +111,21 @@ def main():
     out = []
     pos = []
     nx = []
+    tnx = []
     for s in range(5):
+        pos += [0] * (tstate(s) - len(pos))
         for b in range(256):
             for c in range(6):
                 v, n = entry(s, b, c)
                 out.append(runs_entry(v))
-                pos.append(pos_entry(v))
+                pos.append(tpos_entry(v))
+    pos += [0] * (5 * TSTRIDE - len(pos))
+    for b in range(256):
+        for c in range(6):
+            p = 0
+            for s in range(5):
+                p |= tstate(entry(s, b, c)[1]) << (16 * TFIELD[s])
+            tnx.append(p)
     for b in range(256):
         for c in range(6):
             p = 0
@@ -131,12 +150,18 @@ def main():
           ["0x%08x" % v for v in out], 6)
     print("#ifdef OSM_SIMD_X86")
     table("""/*
- * The same runs as bytes for the AVX2 path: [tail state][byte][class]
- * gives the bit of the first transition, then the codes of the runs
- * after it, a nibble each; the open run left in bits 24-27; the number
- * of runs in bits 28-30.
- */""", "static const u32 osm_rll_pos[5 * 256 * 6]",
-          ["0x%08x" % v for v in pos], 6)
+ * The transitions of the same 12 channel bits for the AVX2 path:
+ * [tail state + byte * 6 + class], the tail state as osm_rll_tnext gives
+ * it, holds the bit (0-11) of each, in time order, a byte each, and
+ * their number in the top byte.
+ */""", "static const u64 osm_rll_tpos[5 * %d]" % TSTRIDE,
+          ["0x%016xULL" % v for v in pos], 3)
+    table("""/*
+ * Tail state after [byte][class] for the AVX2 path: the state's offset in
+ * osm_rll_tpos plus the shift (0, 16, 32, 48) of its own field here, in
+ * the 16-bit field at that shift of the state before.
+ */""", "static const u64 osm_rll_tnext[256 * 6]",
+          ["0x%016xULL" % v for v in tnx], 3)
     print("#endif")
     print()
     table("/* histogram bin of run codes (space | mark << 4 | space << 8) */",

@@ -18,7 +18,7 @@ ksft_dir=$(cd "$(dirname "$0")" && pwd -P)
 LAYER=4096
 NLREQ="python3 $ksft_dir/nl_request.py"
 
-tap_plan 27
+tap_plan 28
 
 need_tools python3 dd fio setpriv "$OPTSIMCTL"
 
@@ -135,6 +135,7 @@ check_stats() {
 	[ "$(stats_get 0 0 compiles)" -gt "$compiles0" ]
 }
 tap_check "stats: the writes, the refusal, the violation, the medium error and the compiles counted" check_stats
+
 tap_check "stats: without -d, every drive" sh -c \
 	"'$OPTSIMCTL' stats --json | python3 -c 'import json,sys; d=json.load(sys.stdin)[\"devices\"]; sys.exit(0 if [x[\"index\"] for x in d] == [0] else 1)'"
 
@@ -368,6 +369,31 @@ elif ! command -v sg_raw >/dev/null; then
 else
 	tap_check "dev-get: a full track table, do and dump" check_full_table
 fi
+
+# ---- statistics of a read across the layers -----------------------------
+
+# One read of 200 KiB from 4 KiB into cluster 126 of a dual-layer disc of
+# 4096-sector layers (128 clusters each): 124 KiB of clusters 126 and 127
+# on L0, 76 KiB of clusters 128 and 129 on L1.
+read_across_layers() {
+	load_medium bd-re-dl "$LAYER" || return 1
+	b0=$(stats_get 0 0 bytes_read)
+	c0=$(stats_get 0 0 clusters_read)
+	b1=$(stats_get 0 1 bytes_read)
+	c1=$(stats_get 0 1 clusters_read)
+	dd if="$OPTSIM_DEV" of=/dev/null bs=204800 count=1 \
+		skip=$((126 * 65536 + 4096)) iflag=direct,skip_bytes \
+		2>/dev/null || return 1
+	expect_eq "L0 bytes read" $((b0 + 126976)) \
+		"$(stats_get 0 0 bytes_read)" &&
+	expect_eq "L0 clusters read" $((c0 + 2)) \
+		"$(stats_get 0 0 clusters_read)" &&
+	expect_eq "L1 bytes read" $((b1 + 77824)) \
+		"$(stats_get 0 1 bytes_read)" &&
+	expect_eq "L1 clusters read" $((c1 + 2)) \
+		"$(stats_get 0 1 clusters_read)"
+}
+tap_check "stats: a read across L0 and L1 counts each layer's bytes and clusters" read_across_layers
 
 check_list() {
 	"$OPTSIMCTL" list --json | python3 -c '

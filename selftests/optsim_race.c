@@ -13,6 +13,14 @@
  * - parameter changes while writes run leave the data intact and every
  *   write counted.
  *
+ * The _image variants do the same on an image-backed medium, whose
+ * writes also stage and run the model before the lock, and put their
+ * clusters in the file at the commit. The _one_cpu variants run the
+ * writers all on one CPU, so that they
+ * submit to the same hardware queue and share its writer's scratch
+ * (struct optsim_stage): a writer that sleeps or is preempted while it
+ * holds it lets another one into the queue, who must wait for it.
+ *
  * Each request writes a tag in every 8-byte word of each of its clusters:
  * the writer, the request and the cluster, so that a cluster read back
  * says which request's data it holds, and whether it holds one request's
@@ -23,6 +31,7 @@
 #include "optsim_utils.h"
 
 #include <pthread.h>
+#include <sched.h>
 
 #define RACE_LAYER	8192	/* 256 clusters */
 #define RACE_CLUSTERS	96	/* the clusters the requests cover */
@@ -48,6 +57,7 @@ struct race_writer {
 	__u32 id;
 	struct race_req req[RACE_REQS];
 	pthread_barrier_t *start;
+	const cpu_set_t *cpus;
 	int setup_err;
 };
 
@@ -103,6 +113,8 @@ static void *race_run(void *arg)
 
 	if (!buf)
 		wr->setup_err = ENOMEM;
+	if (wr->cpus && sched_setaffinity(0, sizeof(*wr->cpus), wr->cpus))
+		wr->setup_err = errno;
 	for (i = 0; i < RACE_REQS; i++) {
 		rq = &wr->req[i];
 		for (c = 0; buf && c < rq->len; c++)
@@ -126,19 +138,33 @@ static void *race_run(void *arg)
 	return NULL;
 }
 
-/* Run the writers to the end; false when one could not start. */
-static bool race_go(struct race_writer *wr, __u32 n, int fd)
+/*
+ * Run the writers to the end, all on the first CPU this task may use when
+ * @one_cpu; false when one could not start.
+ */
+static bool race_go(struct race_writer *wr, __u32 n, int fd, bool one_cpu)
 {
 	pthread_t th[RACE_WRITERS];
 	pthread_barrier_t start;
+	cpu_set_t cpus, was;
 	bool ok = true;
+	int cpu;
 	__u32 i;
 
+	if (sched_getaffinity(0, sizeof(was), &was))
+		return false;
+	CPU_ZERO(&cpus);
+	for (cpu = 0; cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &was); cpu++)
+		;
+	if (cpu == CPU_SETSIZE)
+		return false;
+	CPU_SET(cpu, &cpus);
 	pthread_barrier_init(&start, NULL, n);
 	for (i = 0; i < n; i++) {
 		race_plan(&wr[i], i);
 		wr[i].fd = fd;
 		wr[i].start = &start;
+		wr[i].cpus = one_cpu ? &cpus : NULL;
 		wr[i].setup_err = 0;
 	}
 	for (i = 1; i < n; i++)
@@ -147,6 +173,8 @@ static bool race_go(struct race_writer *wr, __u32 n, int fd)
 	for (i = 1; i < n; i++)
 		pthread_join(th[i], NULL);
 	pthread_barrier_destroy(&start);
+	if (one_cpu && sched_setaffinity(0, sizeof(was), &was))
+		ok = false;
 	for (i = 0; i < n; i++)
 		ok &= !wr[i].setup_err;
 	return ok;
@@ -210,6 +238,8 @@ FIXTURE(race) {
 
 FIXTURE_VARIANT(race) {
 	__u32 media;
+	bool one_cpu;
+	bool image;
 };
 
 FIXTURE_VARIANT_ADD(race, bd_r) {
@@ -220,11 +250,57 @@ FIXTURE_VARIANT_ADD(race, bd_re) {
 	.media = OPTSIM_MEDIA_BD_RE,
 };
 
+FIXTURE_VARIANT_ADD(race, bd_r_one_cpu) {
+	.media = OPTSIM_MEDIA_BD_R,
+	.one_cpu = true,
+};
+
+FIXTURE_VARIANT_ADD(race, bd_re_one_cpu) {
+	.media = OPTSIM_MEDIA_BD_RE,
+	.one_cpu = true,
+};
+
+FIXTURE_VARIANT_ADD(race, bd_r_image) {
+	.media = OPTSIM_MEDIA_BD_R,
+	.image = true,
+};
+
+FIXTURE_VARIANT_ADD(race, bd_re_image) {
+	.media = OPTSIM_MEDIA_BD_RE,
+	.image = true,
+};
+
+/*
+ * Make the blank medium in the drive an image-backed one: save it to a
+ * new file, load that file. The file is unlinked; the drive keeps it.
+ */
+static void race_load_image(struct __test_metadata *_metadata, int fd)
+{
+	char path[] = "/tmp/optsim-race.XXXXXX";
+	struct optsim_load l = { .flags = OPTSIM_LOAD_F_IMAGE };
+	struct optsim_save sv = {};
+	int img = mkstemp(path);
+
+	ASSERT_LE(0, img);
+	unlink(path);
+	sv.image_fd = img;
+	ASSERT_EQ(0, ioctl(fd, OPTSIM_IOC_SAVE, &sv)) {
+		TH_LOG("SAVE: %s", strerror(errno));
+	}
+	l.image_fd = img;
+	ASSERT_EQ(0, ioctl(fd, OPTSIM_IOC_LOAD, &l)) {
+		TH_LOG("LOAD of the image: %s", strerror(errno));
+	}
+	close(img);
+}
+
 FIXTURE_SETUP(race)
 {
 	int f;
 
 	self->fd = open_and_load(_metadata, variant->media, RACE_LAYER);
+	if (variant->image)
+		race_load_image(_metadata, self->fd);
 	ASSERT_OK(read_str_file(NOMERGES, self->nomerges,
 				sizeof(self->nomerges)));
 	f = open(NOMERGES, O_WRONLY | O_CLOEXEC);
@@ -263,7 +339,8 @@ TEST_F(race, winners_whole)
 	struct optsim_info info;
 	struct race_req *rq;
 
-	ASSERT_TRUE(race_go(self->wr, RACE_WRITERS, self->fd));
+	ASSERT_TRUE(race_go(self->wr, RACE_WRITERS, self->fd,
+			    variant->one_cpu));
 
 	for (c = 0; c < RACE_CLUSTERS; c++)
 		held[c] = race_holder(_metadata, self->fd, c, &held_w[c],

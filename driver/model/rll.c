@@ -67,16 +67,24 @@ size_t osm_rll_encoded_bits(size_t len)
  * the end. That is the scalar path.
  *
  * The AVX2 path (osm_rll_hist_avx2()) gives the same counts with fewer
- * instructions per byte, which is what bounds both: the run-table index
- * of each byte of a frame is worked out 16 bytes at a time; a second
- * table (osm_rll_pos) holds each byte's runs so that they can be stored
- * one a byte with a single 8-byte store (PDEP spreads the nibbles), with
- * no accumulator to shift; and the marks are counted in pairs of
- * consecutive marks, (space, mark, space, mark, space), one increment of
- * a 4096-entry table per two marks, whose index is worked out 8 pairs at
- * a time. The pair table (16-bit counters) is added into the histogram
- * every OSM_RLL_FOLD_FRAMES frames and at the end: the first mark's bin
- * is its index's high 7 bits, the second's its low 7.
+ * instructions per byte, which is what bounds both. It stores the
+ * transitions, not the runs: a second table (osm_rll_tpos) holds the bit
+ * (0-11) of each of a byte's transitions, a byte each, and their number,
+ * so one 8-byte store puts them down and the pointer advances by the
+ * number, with no open run to carry from byte to byte. The bits are kept
+ * modulo 12 (a byte owns 12, so a byte's transitions need no base; an odd
+ * frame's data start 6 later, after the 30-bit sync), and a run, 2-10
+ * bits, is the difference of two transitions modulo 12. The run-table
+ * index of each byte of a frame is worked out 16 bytes at a time; the
+ * tail state is kept as its offset in osm_rll_tpos plus the shift of its
+ * field in osm_rll_tnext, so its chain is a shift and a 16-bit move; two
+ * whole frames are coded side by side, two chains. The marks are counted
+ * in pairs of consecutive marks, (space, mark, space, mark, space), one
+ * increment per two marks of a 4096-entry table (two tables in turn),
+ * whose index is worked out 8 pairs at a time from the transitions. The
+ * pair tables (16-bit counters) are added into the histogram every
+ * OSM_RLL_FOLD_FRAMES frames and at the end: the first mark's bin is its
+ * index's high 7 bits, the second's its low 7.
  * osm_rll_histogram() takes this path when the shim says it may
  * (osm_simd_begin(): CPU features, the knob that forces the scalar path,
  * and in the kernel kernel_fpu_begin()).
@@ -276,37 +284,67 @@ static __always_inline void osm_rll_index_avx2(const u8 *d, u32 n, u16 *ix)
 typedef s16 osm_v16s __attribute__((vector_size(32)));
 typedef s32 osm_v8i __attribute__((vector_size(32)));
 
-/* the sync's runs, a byte each: bit 1 (less 2), 9T 9T 3T 3T 3T; 2 bits open */
-#define OSM_RLL_SYNC_POS	0x0000010101070701ULL
-#define OSM_RLL_SYNC_OPEN	2
-
-/* the nibbles of an osm_rll_pos entry's runs, one a byte */
-#define OSM_RLL_POS_NIBBLES	0x0f0f0f0f0f0fULL
-
 /*
- * code the byte of run-table index @i: store its runs at p, the first
- * completed by the open run, and advance p past them
+ * the sync's transitions modulo 12, a byte each: bits 1, 10, 19, 22, 25,
+ * 28
  */
-#define OSM_RLL_POS_STEP(i)						\
-	do {								\
-		u32 i_ = (i), e_ = osm_rll_pos[(s6 << 8) + i_];		\
-		put_unaligned_le64(__builtin_ia32_pdep_di(e_, OSM_RLL_POS_NIBBLES) + \
-				   open - 2, p);			\
-		open = (e_ >> 24) & 15;					\
-		p += e_ >> 28;						\
-		s6 = (osm_rll_next[i_] >> s6) & 31;			\
-	} while (0)
+#define OSM_RLL_SYNC_T		0x000004010a070a01ULL
+/* the same, 6 bits later modulo 12 */
+#define OSM_RLL_SYNC_T6		0x00000a0704010407ULL
+#define OSM_RLL_SYNC_N		6
+
+/* a byte's value in every byte of a u64 */
+#define OSM_RLL_BYTES(v)	((u64)(v) * 0x0101010101010101ULL)
 
 /*
- * Count the pairs of marks that the @n run codes at @r (a space first)
- * complete, into &struct osm_rll_hist.pair: pair k is runs 4k .. 4k + 4.
+ * Code the byte of run-table index @i in tail state *@ts, its data bits
+ * starting at @b (in each byte) modulo 12: store its transitions at *@p
+ * and advance *@p past them.
+ */
+static __always_inline void osm_rll_pos_step(u32 *ts, u8 **p, u32 i, u64 b)
+{
+	u64 e = osm_rll_tpos[*ts + i];
+
+	put_unaligned_le64(e + b, *p);
+	*p += e >> 56;
+	*ts = (u16)(osm_rll_tnext[i] >> *ts);
+}
+
+/*
+ * The codes (length - 2) of the runs from the transitions *@t to @t1 into
+ * *@t, their bits modulo 12 (0-17): the length is 2-10, so of d, d + 12
+ * and d - 12 (d = t1 - t0) as unsigned bytes, the least. Vectors of plain
+ * char, as GCC's byte builtins take them.
+ */
+static OSM_TARGET_AVX2 __always_inline void
+osm_rll_run_codes(char __attribute__((vector_size(32))) *t,
+		  char __attribute__((vector_size(32))) t1)
+{
+	const char c12 __attribute__((vector_size(32))) = {
+		12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+		12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+	};
+	const char two __attribute__((vector_size(32))) = {
+		2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+		2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	};
+	char __attribute__((vector_size(32))) d = t1 - *t;
+
+	*t = __builtin_ia32_pminub256(__builtin_ia32_pminub256(d, d + c12),
+				      d - c12) - two;
+}
+
+/*
+ * Count the pairs of marks that the transitions at @t complete, into
+ * &struct osm_rll_hist.pair: run j is t[j] .. t[j + 1] (a space first),
+ * pair k is runs 4k .. 4k + 4; @n runs (@n + 1 transitions).
  *
  * Return: the pairs counted.
  */
 static OSM_TARGET_AVX2 __always_inline u32
-osm_rll_pairs_avx2(const u8 *r, u32 n, struct osm_rll_hist *h)
+osm_rll_pairs_avx2(const u8 *t, u32 n, struct osm_rll_hist *h)
 {
-	char __attribute__((vector_size(32))) x;
+	char __attribute__((vector_size(32))) x, x1, x2;
 	/*
 	 * vectors of plain char, as GCC's byte builtins take them: 3, 255
 	 * caps the spaces (runs 0, 2 of a pair) at class 3; 8, 1 makes the
@@ -331,94 +369,209 @@ osm_rll_pairs_avx2(const u8 *r, u32 n, struct osm_rll_hist *h)
 
 	for (k = 0; k < np; k += 8) {
 		/* loads and stores at any address: vmovdqu */
-		__builtin_memcpy(&x, &r[4 * k], sizeof(x));
-		__builtin_memcpy(&y, &r[4 * k + 4], sizeof(y));
+		__builtin_memcpy(&x, &t[4 * k], sizeof(x));
+		__builtin_memcpy(&x1, &t[4 * k + 1], sizeof(x1));
+		osm_rll_run_codes(&x, x1);
+		__builtin_memcpy(&x1, &t[4 * k + 5], sizeof(x1));
+		__builtin_memcpy(&x2, &t[4 * k + 4], sizeof(x2));
+		osm_rll_run_codes(&x2, x1);
+		y = (osm_v8i)x2;
 		x = __builtin_ia32_pminub256(x, cap);
 		y = __builtin_ia32_pmaddwd256(__builtin_ia32_pmaddubsw256(x, mul),
 					      mul2) +
 		    __builtin_ia32_pminud256(y & byte, three);
 		__builtin_memcpy(&h->pidx[k], &y, sizeof(y));
 	}
-	for (k = 0; k < np; k++)
-		h->pair[h->pidx[k]]++;
+	/* two tables in turn: repeated pairs wait less on each other */
+	for (k = 0; k + 2 <= np; k += 2) {
+		h->pair[0][h->pidx[k]]++;
+		h->pair[1][h->pidx[k + 1]]++;
+	}
+	if (k < np)
+		h->pair[0][h->pidx[k]]++;
 	return np;
 }
 
-/* Add the pair counts to the histogram and clear them. */
-static __always_inline void osm_rll_fold(struct osm_rll_hist *h)
+/*
+ * Add the pair counts to the histogram and clear them. Sums of them fit
+ * in 16 bits: at most 235 pairs a frame, OSM_RLL_FOLD_FRAMES frames.
+ */
+static OSM_TARGET_AVX2 __always_inline void osm_rll_fold(struct osm_rll_hist *h)
 {
+	osm_v16w acc[OSM_RLL_BINS / 16] = { 0 }, v, w;
 	u32 b, k, sum;
 
-	/* the first mark of pair i: bin i >> 5 */
+	/* both tables into the first; the second mark of pair i: bin i & 127 */
+	for (k = 0; k < OSM_RLL_PAIRS; k += 16) {
+		__builtin_memcpy(&v, &h->pair[0][k], sizeof(v));
+		__builtin_memcpy(&w, &h->pair[1][k], sizeof(w));
+		v += w;
+		__builtin_memcpy(&h->pair[0][k], &v, sizeof(v));
+		acc[(k % OSM_RLL_BINS) / 16] += v;
+	}
+	for (b = 0; b < OSM_RLL_BINS; b++)
+		h->count[b] += acc[b / 16][b % 16];
+	/* the first mark of pair i: bin i >> 5, 32 counts */
 	for (b = 0; b < OSM_RLL_BINS; b++) {
+		__builtin_memcpy(&v, &h->pair[0][32 * b], sizeof(v));
+		__builtin_memcpy(&w, &h->pair[0][32 * b + 16], sizeof(w));
+		v += w;
 		sum = 0;
-		for (k = 0; k < OSM_RLL_PAIRS / OSM_RLL_BINS; k++)
-			sum += h->pair[b * (OSM_RLL_PAIRS / OSM_RLL_BINS) + k];
+		for (k = 0; k < 16; k++)
+			sum += v[k];
 		h->count[b] += sum;
 	}
-	/* the second: bin i & 127 */
-	for (k = 0; k < OSM_RLL_PAIRS / OSM_RLL_BINS; k++)
-		for (b = 0; b < OSM_RLL_BINS; b++)
-			h->count[b] += h->pair[k * OSM_RLL_BINS + b];
 	osm_memset(h->pair, 0, sizeof(h->pair));
+}
+
+/*
+ * The run-table indices of the bytes of a whole frame, 16 at a time past
+ * its end, when the data go on beyond it
+ */
+#define OSM_RLL_INDEX_WHOLE	((OSM_RLL_FRAME_BYTES + 14) / 16 * 16)
+
+/*
+ * The run-table indices of the frame of @fl bytes at @d into @ix, worked
+ * out past the frame's end when the @avail bytes at @d allow it; its
+ * sync's transitions at @p (@odd: the frame's sync starts at bit 6 modulo
+ * 12).
+ *
+ * Return: where the frame's data transitions go.
+ */
+static OSM_TARGET_AVX2 __always_inline u8 *
+osm_rll_frame_avx2(const u8 *d, u32 fl, size_t avail, u16 *ix, u8 *p,
+		   u32 odd)
+{
+	osm_rll_index_avx2(d, avail > OSM_RLL_INDEX_WHOLE ?
+			   OSM_RLL_INDEX_WHOLE : fl - 1, ix);
+	/* the frame's last byte has no look-ahead: class 3 */
+	ix[fl - 1] = d[fl - 1] * 6 + 3;
+	put_unaligned_le64(odd ? OSM_RLL_SYNC_T6 : OSM_RLL_SYNC_T, p);
+	return p + OSM_RLL_SYNC_N;
+}
+
+/*
+ * Count the pairs of marks of the @n transitions at @t into @h (a space
+ * first); copy the transitions of no counted pair (at most 5) to end at
+ * @keep.
+ *
+ * Return: their number.
+ */
+static OSM_TARGET_AVX2 __always_inline u32
+osm_rll_count_avx2(u8 *t, u32 n, u8 *keep, struct osm_rll_hist *h)
+{
+	u32 np = osm_rll_pairs_avx2(t, n - 1, h);
+
+	h->marks += 2 * np;
+	n -= 4 * np;
+	/* at least 8 transitions in a frame: 8 bytes from t + 4 np + n - 8 */
+	put_unaligned_le64(get_unaligned_le64(&t[4 * np + n - 8]), keep - 8);
+	return n;
+}
+
+/*
+ * Code two whole frames side by side, two chains of tail states: the
+ * bytes of run-table indices @ix and @ix2, their data bits starting at
+ * @bb and @bb2 (in each byte) modulo 12; their transitions at *@p and
+ * *@p2, which advance past them.
+ */
+static OSM_TARGET_AVX2 __always_inline void
+osm_rll_code_two(const u16 *ix, const u16 *ix2, u8 **p, u8 **p2, u64 bb,
+		 u64 bb2)
+{
+	u32 ts = 0, ts2 = 0, k;
+
+	for (k = 0; k + 2 <= OSM_RLL_FRAME_BYTES; k += 2) {
+		osm_rll_pos_step(&ts, p, ix[k], bb);
+		osm_rll_pos_step(&ts2, p2, ix2[k], bb2);
+		osm_rll_pos_step(&ts, p, ix[k + 1], bb);
+		osm_rll_pos_step(&ts2, p2, ix2[k + 1], bb2);
+	}
+	osm_rll_pos_step(&ts, p, ix[k], bb);
+	osm_rll_pos_step(&ts2, p2, ix2[k], bb2);
 }
 
 /* osm_rll_histogram() on the AVX2 path (see the top of this file) */
 static OSM_TARGET_AVX2 void osm_rll_hist_avx2(const u8 *data, size_t len,
 					      struct osm_rll_hist *h)
 {
-	u8 *run = h->runs;	/* run codes, a space first */
-	u16 *ix = h->index;
-	/* bits of the open run: at first the long space before the stream */
-	u64 open = 8;
-	u32 n = 0, frames = 0, np, k, s6;
+	/*
+	 * transitions' bits modulo 12, a space first; a frame's in tr, or
+	 * two frames' in tr and tr2 (after 8 bytes for tr's last ones)
+	 */
+	u8 *tr = h->runs, *tr2 = h->runs2 + 8;
+	u16 *ix = h->index, *ix2 = h->index + OSM_RLL_FRAME_BYTES;
+	u32 n, frames = 0, k, ts, sp, sn;
+	/* odd frame: its sync starts at channel bit 6 modulo 12 */
+	u32 b;
+	u64 bb;
 	size_t off;
-	u8 *p;
+	u8 *p, *p2;
 
 	osm_memset(h, 0, sizeof(*h));
 	if (!len)
 		return;
+	/* the long space before the stream: a transition 8 bits before it */
+	tr[0] = 12 - 8;
+	n = 1;
+	b = 0;
 	for (off = 0; off < len; off += OSM_RLL_FRAME_BYTES) {
 		size_t fl = len - off < OSM_RLL_FRAME_BYTES ?
 			    len - off : OSM_RLL_FRAME_BYTES;
 		const u8 *d = data + off;
 
-		/* each store's first run is completed by the open one */
-		put_unaligned_le64(OSM_RLL_SYNC_POS + open - 2, &run[n]);
-		p = &run[n + 6];
-		open = OSM_RLL_SYNC_OPEN;
-		osm_rll_index_avx2(d, fl - 1, ix);
-		/* the frame's last byte has no look-ahead: class 3 */
-		ix[fl - 1] = d[fl - 1] * 6 + 3;
-		s6 = 0;
-		for (k = 0; k + 4 <= fl; k += 4) {
-			OSM_RLL_POS_STEP(ix[k]);
-			OSM_RLL_POS_STEP(ix[k + 1]);
-			OSM_RLL_POS_STEP(ix[k + 2]);
-			OSM_RLL_POS_STEP(ix[k + 3]);
-		}
-		for (; k < fl; k++)
-			OSM_RLL_POS_STEP(ix[k]);
-		n = p - run;
-		/* the open run ends the stream as a >= 5T space */
-		if (off + fl == len)
-			run[n++] = 8;
-		np = osm_rll_pairs_avx2(run, n, h);
-		h->marks += 2 * np;
-		/* keep the runs of no counted pair, at most 4, a space first */
-		put_unaligned_le64(get_unaligned_le64(&run[4 * np]), run);
-		n -= 4 * np;
-		if (++frames == OSM_RLL_FOLD_FRAMES) {
+		if (frames >= OSM_RLL_FOLD_FRAMES - 1) {
 			osm_rll_fold(h);
 			frames = 0;
 		}
+		/* the data's bits modulo 12: 0 or 6, plus 0-11 */
+		bb = b ? 0 : OSM_RLL_BYTES(6);
+		p = osm_rll_frame_avx2(d, fl, len - off, ix, &tr[n], b);
+		if (len - off > 2 * OSM_RLL_FRAME_BYTES) {
+			/* two whole frames, not the last, side by side */
+			p2 = osm_rll_frame_avx2(d + OSM_RLL_FRAME_BYTES,
+						OSM_RLL_FRAME_BYTES,
+						len - off - OSM_RLL_FRAME_BYTES,
+						ix2, tr2, !b);
+			if (b)
+				osm_rll_code_two(ix, ix2, &p, &p2, 0,
+						 OSM_RLL_BYTES(6));
+			else
+				osm_rll_code_two(ix, ix2, &p, &p2,
+						 OSM_RLL_BYTES(6), 0);
+			n = osm_rll_count_avx2(tr, p - tr, tr2, h);
+			n = osm_rll_count_avx2(tr2 - n, p2 - tr2 + n, tr + 8, h);
+			/* the kept ones end at tr + 8: move them to tr */
+			put_unaligned_le64(get_unaligned_le64(&tr[8 - n]), tr);
+			frames += 2;
+			off += OSM_RLL_FRAME_BYTES;
+			continue;
+		}
+		ts = 0;
+		for (k = 0; k + 4 <= fl; k += 4) {
+			osm_rll_pos_step(&ts, &p, ix[k], bb);
+			osm_rll_pos_step(&ts, &p, ix[k + 1], bb);
+			osm_rll_pos_step(&ts, &p, ix[k + 2], bb);
+			osm_rll_pos_step(&ts, &p, ix[k + 3], bb);
+		}
+		for (; k < fl; k++)
+			osm_rll_pos_step(&ts, &p, ix[k], bb);
+		n = p - tr;
+		/* the open run ends the stream as a >= 5T space */
+		if (off + fl == len)
+			tr[n] = (tr[n - 1] + 10) % 12, n++;
+		n = osm_rll_count_avx2(tr, n, tr + 8, h);
+		put_unaligned_le64(get_unaligned_le64(&tr[8 - n]), tr);
+		frames++;
+		b = !b;
 	}
 	/* the marks left that have a following space, one at a time */
-	for (k = 1; k + 1 < n; k += 2) {
-		u32 sp = run[k - 1] > 3 ? 3 : run[k - 1];
-		u32 sn = run[k + 1] > 3 ? 3 : run[k + 1];
-
-		h->count[osm_rll_bin(sp, run[k] + 2, sn)]++;
+	for (k = 1; k + 2 < n; k += 2) {
+		sp = (tr[k] + 12 - tr[k - 1]) % 12;
+		sn = (tr[k + 2] + 12 - tr[k + 1]) % 12;
+		h->count[osm_rll_bin(sp > 5 ? 3 : sp - 2,
+				     (tr[k + 1] + 12 - tr[k]) % 12,
+				     sn > 5 ? 3 : sn - 2)]++;
 		h->marks++;
 	}
 	osm_rll_fold(h);

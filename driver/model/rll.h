@@ -27,12 +27,13 @@
  */
 #define OSM_RLL_CODE_BYTES	((3 + 6 + 6 * (OSM_RLL_FRAME_BYTES + 1)) / 2 + 48)
 /*
- * Scratch of the AVX2 osm_rll_histogram(), per frame: the run codes, one a
- * byte (at most six a byte and the sync's six, four kept, one ending the
- * stream), with slack for 8-byte stores and 32-byte loads; the pairs of
- * marks they complete (four runs a pair), with room for 8 at a time.
+ * Scratch of the AVX2 osm_rll_histogram(), per frame: the channel bits of
+ * the transitions, modulo 128, one a byte (at most six a byte and the
+ * sync's six, five kept, one ending the stream), with slack for 8-byte
+ * stores and the 32-byte loads of 8 pairs at a time; the pairs of marks
+ * they complete (four runs a pair), with room for 8 at a time.
  */
-#define OSM_RLL_RUN_BYTES	(6 * (OSM_RLL_FRAME_BYTES + 1) + 5 + 40)
+#define OSM_RLL_RUN_BYTES	(6 * (OSM_RLL_FRAME_BYTES + 1) + 6 + 80)
 #define OSM_RLL_FRAME_PAIRS	((6 * (OSM_RLL_FRAME_BYTES + 1) + 5) / 4 + 8)
 /*
  * Pairs of consecutive marks: (space, mark, space, mark, space) classes,
@@ -57,10 +58,14 @@
  *	counts into in turn and sums into @count
  * @codes: scratch: run codes of a frame, two a byte, first low
  * @pair: scratch of the AVX2 osm_rll_histogram(): counts of each pair of
- *	consecutive marks, added to @count every OSM_RLL_FOLD_FRAMES frames
+ *	consecutive marks, into two tables in turn, added to @count every
+ *	OSM_RLL_FOLD_FRAMES frames
  * @pidx: scratch: the pair (index into @pair) of each pair of marks of @runs
- * @runs: scratch: run codes of a frame, one a byte
- * @index: scratch: run-table index of each byte of a frame
+ * @runs: scratch: transitions of a frame, one a byte
+ * @runs2: scratch: those of the second of two frames coded side by side,
+ *	after room for the first one's last 8
+ * @index: scratch: run-table index of each byte of two frames, and of
+ *	up to 16 after the second
  *
  * The scratch keeps osm_rll_histogram()'s stack frame small: the kernel
  * write path calls it from deep in the block layer.
@@ -75,12 +80,13 @@ struct osm_rll_hist {
 			u8 codes[OSM_RLL_CODE_BYTES];
 		};
 		struct {
-			u16 pair[OSM_RLL_PAIRS];
+			u16 pair[2][OSM_RLL_PAIRS];
 			u32 pidx[OSM_RLL_FRAME_PAIRS];
 			u8 runs[OSM_RLL_RUN_BYTES];
+			u8 runs2[8 + OSM_RLL_RUN_BYTES];
 		};
 	};
-	u16 index[OSM_RLL_FRAME_BYTES];
+	u16 index[2 * OSM_RLL_FRAME_BYTES + 16];
 };
 
 /**

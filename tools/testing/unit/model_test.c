@@ -183,13 +183,18 @@ TEST(every_histogram_path_matches_reference)
 	static struct osm_rll_hist a, b;
 	static u32 seen[OSM_RLL_BINS];
 	/*
-	 * frame edges (155), the AVX2 index pass's 16 bytes, its pair
-	 * counters' fold (256 frames: 39680 bytes), a cluster
+	 * frame edges (155), the AVX2 index pass's 16 bytes (past a frame's
+	 * end from 161 bytes on), its two frames side by side (more than
+	 * 310 bytes left: 311, 466, 621; odd and even frames, whose channel
+	 * bits start 6 apart modulo 12), its pair counters' fold (256
+	 * frames: 39680 bytes; before a pair of frames from 255), a cluster
 	 */
 	static const size_t lens[] = { 1, 2, 3, 16, 17, 79, 80, 81, 82, 154,
 				       155, 156, 160, 161, 162, 171, 172, 309,
-				       310, 311, 4096, 39679, 39680, 39681,
-				       39681 + 155, CLUSTER - 1, CLUSTER };
+				       310, 311, 312, 315, 316, 317, 465, 466,
+				       467, 620, 621, 622, 4096, 39524, 39525,
+				       39526, 39679, 39680, 39681, 39681 + 155,
+				       39836, CLUSTER - 1, CLUSTER };
 	u32 path, k, ran = 0, bins = 0, l, i;
 	size_t nb, len;
 
@@ -212,6 +217,16 @@ TEST(every_histogram_path_matches_reference)
 				for (i = 0; i < OSM_RLL_BINS; i++)
 					seen[i] += a.count[i];
 			}
+		}
+		/* random lengths and styles */
+		for (l = 0; l < 40; l++) {
+			len = 1 + rnd() % CLUSTER;
+			fill_style(data, len, rnd() % STYLES);
+			nb = osm_rll_encode(data, len, code, sizeof(code));
+			rll_ref_histogram(code, nb, &a, NULL);
+			ASSERT_EQ(0, osm_rll_histogram_path(data, len, &b, path));
+			ASSERT_EQ(a.marks, b.marks);
+			ASSERT_EQ(0, memcmp(a.count, b.count, sizeof(a.count)));
 		}
 		/* every length up to two frames and a half */
 		for (len = 1; len <= 400; len++) {
