@@ -19,12 +19,14 @@
 ksft_dir=$(cd "$(dirname "$0")" && pwd -P)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$ksft_dir/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=image-lib.sh
+. "$ksft_dir/image-lib.sh"
 
 LAYER=32768
 # Mutated images loaded through the kernel (OPTSIM_IMAGE_FUZZ overrides).
 FUZZ=${OPTSIM_IMAGE_FUZZ:-400}
 
-tap_plan 81
+tap_plan 85
 
 need_tools insmod rmmod python3 sha256sum dd mount "$OPTSIMCTL"
 if ! [ -r "$OPTSIM_KO" ]; then
@@ -67,15 +69,24 @@ except OSError as e:
 PY
 }
 
-# expect_refused NAME ERRNO FILE [MODE [DEV]]: the kernel refuses FILE
-# with ERRNO, and FILE is unchanged.
+# refusals: how many "image refused" lines the kernel has logged.
+refusals() {
+	dmesg | grep -c "image refused: "
+}
+
+# expect_refused NAME ERRNO WHY FILE [MODE [DEV]]: the kernel refuses FILE
+# with ERRNO, logs why (a line "image refused: " with WHY in it), and FILE
+# is unchanged.
 expect_refused() {
-	_before=$(sha256sum <"$3" 2>/dev/null)
-	_got=$(kload "$3" "${4:-w}" "${5:-$OPTSIM_DEV}")
-	_after=$(sha256sum <"$3" 2>/dev/null)
-	[ "$_got" = "$2" ] && [ "$_before" = "$_after" ]
-	tap_result "image: $1: refused with $2, file unchanged" $? \
-		"got $_got"
+	_before=$(sha256sum <"$4" 2>/dev/null)
+	_n=$(refusals)
+	_got=$(kload "$4" "${5:-w}" "${6:-$OPTSIM_DEV}")
+	_after=$(sha256sum <"$4" 2>/dev/null)
+	_log=$(dmesg | grep "image refused: " | tail -n +$((_n + 1)))
+	[ "$_got" = "$2" ] && [ "$_before" = "$_after" ] &&
+		case $_log in *"$3"*) true ;; *) false ;; esac
+	tap_result "image: $1: refused with $2, the kernel says why, file unchanged" \
+		$? "got $_got; kernel: $_log"
 }
 
 # patch FILE OFFSET HEXBYTES: overwrite bytes in place.
@@ -91,15 +102,8 @@ with open(sys.argv[1], "r+b") as f:
 # recrc FILE: give the header a checksum that matches (optsim_image.h:
 # CRC-32C of sizeof(struct optsim_image_header) bytes, crc at 16 read as 0).
 recrc() {
-	python3 -c '
+	image_python "$1" <<'PY'
 import struct, sys
-def crc32c(b):
-    c = 0xffffffff
-    for x in b:
-        c ^= x
-        for _ in range(8):
-            c = (c >> 1) ^ (0x82f63b78 if c & 1 else 0)
-    return c ^ 0xffffffff
 with open(sys.argv[1], "r+b") as f:
     h = bytearray(f.read(64))
     n = struct.unpack_from("<I", h, 12)[0]
@@ -108,21 +112,7 @@ with open(sys.argv[1], "r+b") as f:
     h[16:20] = b"\0\0\0\0"
     f.seek(16)
     f.write(struct.pack("<I", crc32c(h)))
-' "$1"
-}
-
-# state N: what must survive a round trip: the first N clusters' data,
-# info (memory figures and where the medium lives aside) and scan.
-state() {
-	dd if="$OPTSIM_DEV" bs=64k count="$1" iflag=direct 2>/dev/null |
-		sha256sum
-	ctl info --json | python3 -c '
-import json, sys
-v = json.load(sys.stdin)
-for k in ("mem_used", "mem_limit", "image"):
-    v.pop(k, None)
-print(json.dumps(v, sort_keys=True))'
-	ctl scan --json
+PY
 }
 
 reload_module() {
@@ -142,7 +132,7 @@ reload_module() {
 boot_img=${OPTSIM_OUT:-/nonexistent}/image-boot.img
 if [ -r "$boot_img" ] && [ -r "$boot_img.state" ] &&
 	ctl load --image "$boot_img"; then
-	state 16 >"$work/boot.state"
+	image_state 16 >"$work/boot.state"
 	tap_check "image: an earlier boot's image reads back identical" \
 		cmp "$boot_img.state" "$work/boot.state"
 	ctl eject
@@ -157,14 +147,6 @@ fi
 same_data() {
 	[ "$(head -c "$(stat -c %s "$2")" "$1" | sha256sum)" = \
 		"$(sha256sum <"$2")" ]
-}
-
-# image_json FILE PYEXPR: PYEXPR, on "image info --json FILE" as v, holds.
-image_json() {
-	"$OPTSIMCTL" image info --json "$1" |
-		python3 -c 'import json, sys
-v = json.load(sys.stdin)
-sys.exit(not eval(sys.argv[1]))' "$2"
 }
 
 # write FILE DEV [DD_ARGS...]
@@ -185,18 +167,20 @@ tap_check "image: write 3 MB" dd if="$work/data" of="$OPTSIM_DEV" bs=64k \
 tap_check "image: no memory holds the data (mem_used 0)" \
 	test "$(info_get mem_used)" = 0
 tap_check "image: the data reads back" same_data "$OPTSIM_DEV" "$work/data"
-state 46 >"$work/state1"
+image_state 46 >"$work/state1"
 tap_check "image: eject" ctl eject
 tap_check "image: image info counts 46 recorded clusters" \
 	image_json "$img" 'v["recorded_clusters"] == [46] and v["seed"] != 0'
 tap_check "image: rmmod, insmod" reload_module
 tap_check "image: load the image again" ctl load --image "$img"
-state 46 >"$work/state2"
+image_state 46 >"$work/state2"
 tap_check "image: data, info and scan identical after rmmod/insmod" \
 	cmp "$work/state1" "$work/state2"
 tap_check_fails "image: a recorded cluster refuses a write (write-once)" \
 	dd if="$work/data" of="$OPTSIM_DEV" bs=64k count=1 oflag=direct
 tap_check "image: finalize" ctl finalize
+tap_check "image: the finalize is in the file at once (image info, loaded)" \
+	image_json "$img" 'v["finalized"] and v["recorded_clusters"] == [46]'
 reload_load() {
 	ctl eject && reload_module && ctl load --image "$1"
 }
@@ -206,6 +190,28 @@ tap_check_fails "image: a write after the nwa is refused (finalized)" \
 	dd if="$work/data" of="$OPTSIM_DEV" bs=64k count=1 seek=100 \
 	oflag=direct
 tap_check "image: eject" ctl eject
+tap_check "image: image info: version, media, geometry, clusters, wear, tracks" \
+	image_json "$img" '(v["version"] == 2 and v["media"] == "bd-r" and
+	v["layers"] == 1 and v["layer_sectors"] == '"$LAYER"' and
+	v["recorded_clusters"] == [46] and v["finalized"] and
+	v["max_writes"] == 1 and v["full_erases"] == 0 and
+	v["closed_sessions"] == 1 and v["tracks"][0]["closed"])'
+
+# Module unload writes back what no flush did: 16 clusters written with no
+# flush are not in the file yet; after rmmod, with the image still loaded,
+# they are, recorded, and read back.
+head -c $((16 * 65536)) "$work/data" >"$work/c16"
+unload_writes_back() {
+	ctl load --image "$work/u.img" --create --media bd-re \
+		--layer-sectors 4096 && write "$work/c16" "$OPTSIM_DEV" &&
+		image_json "$work/u.img" 'v["recorded_clusters"] == [0]' &&
+		reload_module &&
+		image_json "$work/u.img" 'v["recorded_clusters"] == [16]' &&
+		ctl load --image "$work/u.img" &&
+		same_data "$OPTSIM_DEV" "$work/c16" && ctl eject
+}
+tap_check "image: rmmod with an image loaded makes its writes durable" \
+	unload_writes_back
 
 # ---- save: a medium in memory written out ----------------------------------
 
@@ -221,11 +227,11 @@ unreadable() {
 }
 saved=$work/saved.img
 tap_check "image: a medium in memory with uncorrectable clusters" mem_medium
-state 8 >"$work/mem.state"
+image_state 8 >"$work/mem.state"
 tap_check "image: save it" ctl save "$saved"
 tap_check "image: eject, load the saved image" sh -c \
 	"$OPTSIMCTL eject && $OPTSIMCTL load --image $saved"
-state 8 >"$work/saved.state"
+image_state 8 >"$work/saved.state"
 tap_check "image: data, info and scan identical to the medium in memory" \
 	cmp "$work/mem.state" "$work/saved.state"
 tap_check "image: an uncorrectable cluster still fails its reads" unreadable
@@ -294,33 +300,39 @@ print(struct.unpack_from("<Q", h, 64)[0] + layers * layer_sectors * 2048)
 }
 cp "$good" "$work/trunc.img"
 truncate -s $(($(geometry_bytes "$good") - 1)) "$work/trunc.img"
-expect_refused "truncated by one byte" EINVAL "$work/trunc.img"
+expect_refused "truncated by one byte" EINVAL \
+	"shorter than its geometry (truncated)" "$work/trunc.img"
 head -c 4096 "$good" >"$work/short.img"
-expect_refused "shorter than a header" EINVAL "$work/short.img"
+expect_refused "shorter than a header" EINVAL \
+	"shorter than an image header (truncated)" "$work/short.img"
 cp "$good" "$work/magic.img"
 patch "$work/magic.img" 0 58
-expect_refused "wrong magic" EINVAL "$work/magic.img"
+expect_refused "wrong magic" EINVAL "wrong magic" "$work/magic.img"
 cp "$good" "$work/hcrc.img"
 patch "$work/hcrc.img" 81 ff
-expect_refused "header checksum mismatch" EBADMSG "$work/hcrc.img"
+expect_refused "header checksum mismatch" EBADMSG \
+	"header checksum mismatch" "$work/hcrc.img"
 cp "$good" "$work/mcrc.img"
 patch "$work/mcrc.img" $((65536 + 20)) 01
-expect_refused "metadata block checksum mismatch" EBADMSG "$work/mcrc.img"
+expect_refused "metadata block checksum mismatch" EBADMSG \
+	"metadata block checksum mismatch" "$work/mcrc.img"
 # The format version this driver knows, from the uapi header.
 known=$(awk '$2 == "OPTSIM_IMAGE_VERSION" { print $3 }' \
 	"$ksft_dir/../uapi/linux/optsim_image.h")
 cp "$good" "$work/future.img"
 patch "$work/future.img" 8 "$(printf '%02x000000' $((known + 1)))"
 recrc "$work/future.img"
-expect_refused "a version from the future" ENOTSUP "$work/future.img"
+expect_refused "a version from the future" ENOTSUP \
+	"format version $((known + 1)), this driver knows up to $known" \
+	"$work/future.img"
 logged() {
 	dmesg | grep -q "$1"
 }
 tap_check "image: the kernel names both versions" \
 	logged "format version $((known + 1)), this driver knows up to $known"
-expect_refused "a directory" EINVAL "$work" dir
-expect_refused "a device node" EINVAL /dev/null
-expect_refused "a pipe" EINVAL /dev/null pipe
+expect_refused "a directory" EINVAL "not a regular file" "$work" dir
+expect_refused "a device node" EINVAL "not a regular file" /dev/null
+expect_refused "a pipe" EINVAL "not a regular file" /dev/null pipe
 # kload_raw MEDIA FLAGS FD: OPTSIM_IOC_LOAD with these fields; the errno.
 kload_raw() {
 	python3 - "$@" <<'PY'
@@ -346,13 +358,25 @@ names_it() {
 }
 tap_check "image: optsimctl names the problem (truncated)" \
 	names_it "$work/trunc.img" truncated
+names_each() {
+	names_it "$work/magic.img" "wrong magic" &&
+		names_it "$work/hcrc.img" "header checksum mismatch" &&
+		names_it "$work/mcrc.img" "metadata block checksum mismatch" &&
+		names_it "$work/future.img" "version $((known + 1)) is newer than" &&
+		names_it "$work" "Is a directory" &&
+		names_it /dev/null "not a regular file"
+}
+tap_check "image: optsimctl names the others (magic, checksums, version, not a file)" \
+	names_each
 
 # Loaded already: in another drive, and in the same one.
 tap_check "image: a second drive" "$OPTSIMCTL" create --index 1
 tap_check "image: load the good image in drive 0" ctl load --image "$good"
-expect_refused "already loaded in drive 0, into drive 1" EBUSY "$good" w \
+expect_refused "already loaded in drive 0, into drive 1" EBUSY \
+	"already loaded in a drive" "$good" w \
 	/dev/optsim1
-expect_refused "already loaded in drive 0, into drive 0" EBUSY "$good"
+expect_refused "already loaded in drive 0, into drive 0" EBUSY \
+	"already loaded in a drive" "$good"
 tap_check "image: eject drive 0" ctl eject
 
 # Read-only: loads read-only, refuses every change, the file unchanged.
@@ -420,16 +444,9 @@ journal_setup() {
 # metadata block in place torn), torn-journal (the journal torn, the old
 # metadata in place whole), both.
 crash() {
-	python3 - "$1" "$jimg" "$work/jA.img" "$2" <<'PY'
+	image_python "$1" "$jimg" "$work/jA.img" "$2" <<'PY'
 import struct, sys
 mode, b_path, a_path, out = sys.argv[1:5]
-def crc32c(b):
-    c = 0xffffffff
-    for x in b:
-        c ^= x
-        for _ in range(8):
-            c = (c >> 1) ^ (0x82f63b78 if c & 1 else 0)
-    return c ^ 0xffffffff
 B = bytearray(open(b_path, "rb").read())
 A = open(a_path, "rb").read()
 hb = struct.unpack_from("<I", B, 12)[0]
@@ -478,6 +495,7 @@ tap_check "image: it loads as of flush 1: 4 clusters recorded" \
 ctl eject
 crash both "$work/c3.img"
 expect_refused "the header in place and the journal both torn" EBADMSG \
+	"checksum mismatch" \
 	"$work/c3.img"
 
 # ---- two drives, two images ---------------------------------------------------
@@ -586,7 +604,7 @@ if [ -n "${OPTSIM_OUT:-}" ] && [ -d "$OPTSIM_OUT" ]; then
 		--layer-sectors 4096 &&
 		dd if="$work/data" of="$OPTSIM_DEV" bs=64k count=16 \
 		oflag=direct 2>/dev/null && sync; then
-		state 16 >"$boot_img.state"
+		image_state 16 >"$boot_img.state"
 		ctl eject
 	fi
 fi

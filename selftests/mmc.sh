@@ -29,6 +29,8 @@
 ksft_dir=$(cd "$(dirname "$0")" && pwd -P)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$ksft_dir/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=image-lib.sh
+. "$ksft_dir/image-lib.sh"
 
 # 32 MiB per layer, a ~3 MiB image: quick under TCG.
 LAYER=16384
@@ -49,7 +51,7 @@ SG_RECOVERED=21
 # A BD-R DL image larger than one layer of $LAYER sectors (32 MiB).
 DL_IMAGE_MIB=40
 
-tap_plan 72
+tap_plan 78
 
 fs_test_begin mmc sg_inq sg_turs sg_readcap sg_get_config sg_modes sg_raw \
 	lsscsi growisofs dvd+rw-format dvd+rw-mediainfo xorriso cdrskin wodim \
@@ -512,6 +514,83 @@ write_waits_for_opc() {
 		status=none && cmp "$work/cluster0" "$work/back"
 }
 
+# write_opc LBA BLOCKS FILE: WRITE(10) of FILE's first BLOCKS sectors at
+# LBA (both < 256) through sg, tried again while the drive answers
+# 02/04/08 (OPC running), for up to $TMO seconds; sg_raw's exit status,
+# its output in $work/write.
+write_opc() {
+	_i=0
+	while :; do
+		timeout "$TMO" sg_raw -v -s $(($2 * 2048)) -i "$3" "$sg" \
+			2a 00 00 00 00 "$(printf %02x "$1")" 00 00 \
+			"$(printf %02x "$2")" 00 >"$work/write" 2>&1
+		_rc=$?
+		if [ "$_rc" -ne "$SG_NOT_READY" ] || [ "$_i" -ge $((TMO * 2)) ]; then
+			return "$_rc"
+		fi
+		sleep 0.5
+		_i=$((_i + 1))
+	done
+}
+
+# 8 KiB written through sg to a blank BD-R: 4 of a cluster's 32 sectors,
+# held in the drive's open cluster, nothing recorded yet.
+open_cluster() {
+	head -c 8192 /dev/urandom >"$work/part"
+	write_opc 0 4 "$work/part" || { cat "$work/write"; return 1; }
+	expect_eq "recorded clusters" 0 "$(info_get recorded_clusters)"
+}
+
+# optsimctl save records the open cluster first, padded with zeros to its
+# end, as SYNCHRONIZE CACHE does: the medium and the image count one
+# recorded cluster, and the track's NWA is past the padding (sector 32).
+open_cluster_saved() {
+	"$OPTSIMCTL" -d "$OPTSIM_DEV" save "$work/open.img" || return 1
+	"$OPTSIMCTL" image info --json "$work/open.img" || return 1
+	expect_eq "recorded clusters" 1 "$(info_get recorded_clusters)" &&
+		image_json "$work/open.img" \
+			'v["recorded_clusters"] == [1] and v["tracks"][0]["nwa"] == 32'
+}
+
+# A save with no open cluster changes nothing: the medium's info is the
+# same after it, and the image is byte for byte the first save's.
+save_again_same() {
+	"$OPTSIMCTL" -d "$OPTSIM_DEV" info --json >"$work/info.before" &&
+		"$OPTSIMCTL" -d "$OPTSIM_DEV" save "$work/again.img" &&
+		"$OPTSIMCTL" -d "$OPTSIM_DEV" info --json >"$work/info.after" &&
+		diff "$work/info.before" "$work/info.after" &&
+		cmp "$work/open.img" "$work/again.img"
+}
+
+# The saved image loads: cluster 0 holds the 8 KiB, then zeros to its end,
+# through /dev/optsim and through $sr.
+open_cluster_loads() {
+	{ cat "$work/part"; head -c 57344 /dev/zero; } >"$work/padded"
+	"$OPTSIMCTL" -d "$OPTSIM_DEV" eject &&
+		"$OPTSIMCTL" -d "$OPTSIM_DEV" load --image "$work/open.img" &&
+		ready && expect_eq "recorded clusters" 1 \
+			"$(info_get recorded_clusters)" || return 1
+	dd if="$OPTSIM_DEV" of="$work/back" bs=65536 count=1 iflag=direct \
+		status=none && cmp "$work/padded" "$work/back" &&
+		dd if="$sr" of="$work/back" bs=65536 count=1 iflag=direct \
+			status=none && cmp "$work/padded" "$work/back"
+}
+
+# On the image-backed medium, SYNCHRONIZE CACHE makes the open cluster
+# durable: 4 sectors at LBA 32 are not in the file until it comes, then
+# the file counts 2 recorded clusters, with the drive still loaded.
+sync_cache_image() {
+	write_opc 32 4 "$work/part" || { cat "$work/write"; return 1; }
+	image_json "$work/open.img" 'v["recorded_clusters"] == [1]' ||
+		return 1
+	timeout "$TMO" sg_raw -v "$sg" 35 00 00 00 00 00 00 00 00 00 ||
+		return 1
+	"$OPTSIMCTL" image info "$work/open.img"
+	image_json "$work/open.img" \
+		'v["recorded_clusters"] == [2] and v["tracks"][0]["nwa"] == 64' &&
+		"$OPTSIMCTL" -d "$OPTSIM_DEV" eject
+}
+
 # mode_select_per 0|1: MODE SELECT(10) of page 01 with PER clear or set.
 mode_select_per() {
 	if [ "$1" = 1 ]; then _b=004; else _b=000; fi
@@ -683,6 +762,16 @@ tap_check "mmc: a write off the NWA: 05/21/02, and no OPC starts" \
 	write_refused_no_opc
 tap_check "mmc: the first write waits for OPC (02/04/08), then records" \
 	write_waits_for_opc
+tap_check "mmc: optsimctl load bd-r (for the open cluster)" load_ready bd-r
+tap_check "mmc: 4 sectors through $sg stay in the open cluster" open_cluster
+tap_check "mmc: save records the open cluster, padded: 1 cluster, NWA 32" \
+	open_cluster_saved
+tap_check "mmc: a save with no open cluster: same info, same image" \
+	save_again_same
+tap_check "mmc: the image loads: the 4 sectors, then zeros to 64 KiB" \
+	open_cluster_loads
+tap_check "mmc: on the image, SYNCHRONIZE CACHE records the open cluster" \
+	sync_cache_image
 tap_check "mmc: optsimctl load bd-r (for cdrskin -sao)" load_ready bd-r
 tap_check "mmc: cdrskin -sao burn" timeout "$TMO" \
 	cdrskin -v dev="$sr" -sao "$img"

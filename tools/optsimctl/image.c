@@ -392,7 +392,9 @@ int cmd_image(struct optsimctl *ctl, int argc, char **argv)
 int image_open(const char *path, bool *read_only)
 {
 	struct optsim_image_header *h = malloc(sizeof(*h));
+	struct osm_image_replay jr;
 	struct osm_image_layout lo;
+	struct image_summary s;
 	int fd;
 
 	if (!h)
@@ -405,7 +407,9 @@ int image_open(const char *path, bool *read_only)
 	}
 	if (fd < 0)
 		err(EXIT_FAILURE, "%s", path);
-	image_check(fd, path, h, &lo, NULL);
+	image_check(fd, path, h, &lo, &jr);
+	/* Every metadata block too, as the drive checks them at the load. */
+	image_summarize(fd, path, &lo, &jr, &s);
 	free(h);
 	return fd;
 }

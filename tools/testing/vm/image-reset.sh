@@ -34,18 +34,8 @@ ctl() {
 	"$OPTSIMCTL" "$@"
 }
 
-# state: the first 46 clusters' data, info (memory figures and where the
-# medium lives aside) and scan, as selftests/image.sh compares them.
-state() {
-	dd if=/dev/optsim bs=64k count=46 iflag=direct 2>/dev/null | sha256sum
-	ctl info --json | python3 -c '
-import json, sys
-v = json.load(sys.stdin)
-for k in ("mem_used", "mem_limit", "image"):
-    v.pop(k, None)
-print(json.dumps(v, sort_keys=True))'
-	ctl scan --json
-}
+# shellcheck source=selftests/image-lib.sh
+. "$repo/selftests/image-lib.sh"
 
 n=0
 tap() {
@@ -71,7 +61,7 @@ guest_crash() {
 		--layer-sectors 32768 &&
 		dd if="$out/rt.data" of=/dev/optsim bs=64k oflag=direct \
 			conv=fsync 2>/dev/null &&
-		ctl finalize && state >"$out/rt.state" && ctl eject ||
+		ctl finalize && image_state 46 >"$out/rt.state" && ctl eject ||
 		return 1
 	# The hard reset.
 	head -c $((FLUSHED_MB << 20)) /dev/urandom >"$out/flushed.bin"
@@ -122,7 +112,7 @@ guest_check() {
 	done
 	ctl load --image "$out/rt.img"
 	tap $? "boot 2: the finalized BD-R of boot 1 loads"
-	state >"$out/rt.state2"
+	image_state 46 >"$out/rt.state2"
 	cmp -s "$out/rt.state" "$out/rt.state2"
 	tap $? "boot 2: its data, info and scan are identical"
 	! dd if="$out/rt.data" of=/dev/optsim bs=64k count=1 seek=100 \
