@@ -307,7 +307,7 @@ static __always_inline void osm_rll_pos_step(u32 *ts, u8 **p, u32 i, u64 b)
 
 	put_unaligned_le64(e + b, *p);
 	*p += e >> 56;
-	*ts = (u16)(osm_rll_tnext[i] >> *ts);
+	*ts = (u16)(osm_rll_tnext[i] >> (*ts & 63));
 }
 
 /*
