@@ -59,6 +59,36 @@ static u32 osm_opc_score(const struct osm_table *t,
 	return j;
 }
 
+/* the layer's jitter limit (limits.c), Q16; ~0 for a medium without one */
+static u32 osm_opc_limit_q16(const struct osm_compile_in *in)
+{
+	struct osm_limits lim;
+
+	if (osm_limits_get(in->stack->media, in->stack->layers, in->layer,
+			   &lim))
+		return 0xffffffffU;
+	return (u32)osm_div64((u64)lim.jitter_cpct << 16, 10000);
+}
+
+/*
+ * The window around ladder step @best: the run of steps of @jit[0..@n)
+ * next to it within @limit, as *@lo..*@hi (both @best when @best itself
+ * is not within it). Return: whether @best is within @limit.
+ */
+static bool osm_opc_span(const u32 *jit, s32 n, s32 best, u32 limit,
+			 s32 *lo, s32 *hi)
+{
+	*lo = best;
+	*hi = best;
+	if (jit[best] > limit)
+		return false;
+	while (*lo > 0 && jit[*lo - 1] <= limit)
+		(*lo)--;
+	while (*hi + 1 < n && jit[*hi + 1] <= limit)
+		(*hi)++;
+	return true;
+}
+
 /* jitter of one test write, Q16; ~0 for a setting that records nothing */
 static int osm_opc_jitter(const struct osm_compile_in *in, u32 p,
 			  const struct osm_rll_hist *test, struct osm_table *t,
@@ -115,15 +145,12 @@ static int osm_opc_window(const struct osm_compile_in *in,
 			  struct osm_opc_result *res)
 {
 	struct osm_compile_in c = *in;
-	struct osm_limits lim;
-	u32 jit[OSM_OPC_FINE_N], b, limit = 0xffffffffU, p;
+	u32 jit[OSM_OPC_FINE_N], b, limit, p;
 	s32 k, best = -1, lo, hi;
 	int ret;
 
 	c.tune = &res->tune;
-	if (!osm_limits_get(in->stack->media, in->stack->layers, in->layer,
-			    &lim))
-		limit = (u32)osm_div64((u64)lim.jitter_cpct << 16, 10000);
+	limit = osm_opc_limit_q16(in);
 	for (k = 0; k < OSM_OPC_FINE_N; k++) {
 		jit[k] = 0xffffffffU;
 		p = osm_opc_fine_power(res->tune.tune_uw, k + OSM_OPC_FINE_LO);
@@ -137,13 +164,7 @@ static int osm_opc_window(const struct osm_compile_in *in,
 	}
 	if (best < 0 || jit[best] == 0xffffffffU)
 		return 0;
-	lo = best;
-	hi = best;
-	if (jit[best] <= limit) {
-		while (lo > 0 && jit[lo - 1] <= limit)
-			lo--;
-		while (hi + 1 < OSM_OPC_FINE_N && jit[hi + 1] <= limit)
-			hi++;
+	if (osm_opc_span(jit, OSM_OPC_FINE_N, best, limit, &lo, &hi)) {
 		res->window_lo_uw = osm_opc_fine_power(res->tune.tune_uw,
 						       lo + OSM_OPC_FINE_LO);
 		res->window_hi_uw = osm_opc_fine_power(res->tune.tune_uw,
@@ -204,8 +225,7 @@ static int osm_opc_current(const struct osm_compile_in *in,
 			   struct osm_table *t, void *work,
 			   struct osm_opc_result *res)
 {
-	u32 ua[OSM_OPC_CUR_N], jit[OSM_OPC_CUR_N], limit = 0xffffffffU;
-	struct osm_limits lim;
+	u32 ua[OSM_OPC_CUR_N], jit[OSM_OPC_CUR_N], limit;
 	struct osm_joule j;
 	s32 k, best = -1, lo, hi;
 	int ret;
@@ -218,9 +238,7 @@ static int osm_opc_current(const struct osm_compile_in *in,
 		ua[k] = ua[k - 1] * (100 + OSM_OPC_CUR_PCT) / 100;
 	for (k = OSM_OPC_CUR_MID - 1; k >= 0; k--)
 		ua[k] = ua[k + 1] * 100 / (100 + OSM_OPC_CUR_PCT);
-	if (!osm_limits_get(in->stack->media, in->stack->layers, in->layer,
-			    &lim))
-		limit = (u32)osm_div64((u64)lim.jitter_cpct << 16, 10000);
+	limit = osm_opc_limit_q16(in);
 	for (k = 0; k < OSM_OPC_CUR_N; k++) {
 		jit[k] = 0xffffffffU;
 		if (ua[k] < OPTSIM_CURRENT_MIN_UA ||
@@ -235,13 +253,7 @@ static int osm_opc_current(const struct osm_compile_in *in,
 	}
 	if (best < 0 || jit[best] >= 0xffffffffU - 1)
 		return -EINVAL;
-	lo = best;
-	hi = best;
-	if (jit[best] <= limit) {
-		while (lo > 0 && jit[lo - 1] <= limit)
-			lo--;
-		while (hi + 1 < OSM_OPC_CUR_N && jit[hi + 1] <= limit)
-			hi++;
+	if (osm_opc_span(jit, OSM_OPC_CUR_N, best, limit, &lo, &hi)) {
 		res->window_lo_ua = ua[lo];
 		res->window_hi_ua = ua[hi];
 	}
