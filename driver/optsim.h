@@ -28,8 +28,8 @@
 #define OPTSIM_CLUSTER_SHIFT	16
 #define OPTSIM_CLUSTER_PAGES	(OPTSIM_CLUSTER_BYTES / PAGE_SIZE)
 
-/* Largest request the queue accepts, in 512-byte sectors (512 KiB). */
-#define OPTSIM_MAX_HW_SECTORS	1024
+/* Largest request the queue accepts, in 512-byte sectors (1 MiB). */
+#define OPTSIM_MAX_HW_SECTORS	2048
 /* Pages in the largest request, plus one for a start inside a page. */
 #define OPTSIM_MAX_SEGMENTS	(OPTSIM_MAX_HW_SECTORS * SECTOR_SIZE / PAGE_SIZE + 2)
 /*

@@ -247,34 +247,38 @@ static void osm_rll_hist_scalar(const u8 *data, size_t len,
 }
 
 #ifdef OSM_SIMD_X86
-typedef u8 osm_v16 __attribute__((vector_size(16)));
+typedef u8 osm_v32 __attribute__((vector_size(32)));
+typedef u16 osm_v32w __attribute__((vector_size(64)));
 typedef u16 osm_v16w __attribute__((vector_size(32)));
 
 /*
  * The run-table indices of the @n bytes at @d (whose successors are all
- * in the frame), 16 at a time: the class of the next byte n0 n1 n2 ... is
+ * in the frame), 32 at a time: the class of the next byte n0 n1 n2 ... is
  * n0 + (n0 != 0), plus one for 00 11 and for 11 00 11 (osm_rll_cls).
  */
 static __always_inline void osm_rll_index_avx2(const u8 *d, u32 n, u16 *ix)
 {
-	const osm_v16 three = { 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3 };
-	const osm_v16 zero = { 0 };
-	osm_v16 b, n0, n1, n2, c;
-	osm_v16w w;
+	const osm_v32 three = {
+		3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+		3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	};
+	const osm_v32 zero = { 0 };
+	osm_v32 b, n0, n1, n2, c;
+	osm_v32w w;
 	u32 k;
 
-	for (k = 0; k + 16 <= n; k += 16) {
+	for (k = 0; k + 32 <= n; k += 32) {
 		__builtin_memcpy(&b, &d[k + 1], sizeof(b));
 		n0 = b >> 6;
 		n1 = (b >> 4) & 3;
 		n2 = (b >> 2) & 3;
-		c = n0 - (osm_v16)(n0 != zero);
-		c -= (osm_v16)(n0 == zero) & (osm_v16)(n1 == three);
-		c -= (osm_v16)(n0 == three) & (osm_v16)(n1 == zero) &
-		     (osm_v16)(n2 == three);
+		c = n0 - (osm_v32)(n0 != zero);
+		c -= (osm_v32)(n0 == zero) & (osm_v32)(n1 == three);
+		c -= (osm_v32)(n0 == three) & (osm_v32)(n1 == zero) &
+		     (osm_v32)(n2 == three);
 		__builtin_memcpy(&b, &d[k], sizeof(b));
-		w = __builtin_convertvector(b, osm_v16w) * 6 +
-		    __builtin_convertvector(c, osm_v16w);
+		w = __builtin_convertvector(b, osm_v32w) * 6 +
+		    __builtin_convertvector(c, osm_v32w);
 		__builtin_memcpy(&ix[k], &w, sizeof(w));
 	}
 	for (; k < n; k++)
@@ -383,12 +387,18 @@ osm_rll_pairs_avx2(const u8 *t, u32 n, struct osm_rll_hist *h)
 		__builtin_memcpy(&h->pidx[k], &y, sizeof(y));
 	}
 	/* two tables in turn: repeated pairs wait less on each other */
-	for (k = 0; k + 2 <= np; k += 2) {
+	for (k = 0; k + 8 <= np; k += 8) {
 		h->pair[0][h->pidx[k]]++;
 		h->pair[1][h->pidx[k + 1]]++;
+		h->pair[0][h->pidx[k + 2]]++;
+		h->pair[1][h->pidx[k + 3]]++;
+		h->pair[0][h->pidx[k + 4]]++;
+		h->pair[1][h->pidx[k + 5]]++;
+		h->pair[0][h->pidx[k + 6]]++;
+		h->pair[1][h->pidx[k + 7]]++;
 	}
-	if (k < np)
-		h->pair[0][h->pidx[k]]++;
+	for (; k < np; k++)
+		h->pair[k & 1][h->pidx[k]]++;
 	return np;
 }
 
@@ -428,7 +438,7 @@ static OSM_TARGET_AVX2 __always_inline void osm_rll_fold(struct osm_rll_hist *h)
  * The run-table indices of the bytes of a whole frame, 16 at a time past
  * its end, when the data go on beyond it
  */
-#define OSM_RLL_INDEX_WHOLE	((OSM_RLL_FRAME_BYTES + 14) / 16 * 16)
+#define OSM_RLL_INDEX_WHOLE	((OSM_RLL_FRAME_BYTES + 30) / 32 * 32)
 
 /*
  * The run-table indices of the frame of @fl bytes at @d into @ix, worked
@@ -481,14 +491,20 @@ osm_rll_code_two(const u16 *ix, const u16 *ix2, u8 **p, u8 **p2, u64 bb,
 {
 	u32 ts = 0, ts2 = 0, k;
 
-	for (k = 0; k + 2 <= OSM_RLL_FRAME_BYTES; k += 2) {
+	for (k = 0; k + 4 <= OSM_RLL_FRAME_BYTES; k += 4) {
 		osm_rll_pos_step(&ts, p, ix[k], bb);
 		osm_rll_pos_step(&ts2, p2, ix2[k], bb2);
 		osm_rll_pos_step(&ts, p, ix[k + 1], bb);
 		osm_rll_pos_step(&ts2, p2, ix2[k + 1], bb2);
+		osm_rll_pos_step(&ts, p, ix[k + 2], bb);
+		osm_rll_pos_step(&ts2, p2, ix2[k + 2], bb2);
+		osm_rll_pos_step(&ts, p, ix[k + 3], bb);
+		osm_rll_pos_step(&ts2, p2, ix2[k + 3], bb2);
 	}
-	osm_rll_pos_step(&ts, p, ix[k], bb);
-	osm_rll_pos_step(&ts2, p2, ix2[k], bb2);
+	for (; k < OSM_RLL_FRAME_BYTES; k++) {
+		osm_rll_pos_step(&ts, p, ix[k], bb);
+		osm_rll_pos_step(&ts2, p2, ix2[k], bb2);
+	}
 }
 
 /* osm_rll_histogram() on the AVX2 path (see the top of this file) */

@@ -65,7 +65,8 @@
  * @runs2: scratch: those of the second of two frames coded side by side,
  *	after room for the first one's last 8
  * @index: scratch: run-table index of each byte of two frames, and of
- *	up to 16 after the second
+ *	up to 16 after the second (the index pass, 32 bytes at a time, stops
+ *	at 160 a frame)
  *
  * The scratch keeps osm_rll_histogram()'s stack frame small: the kernel
  * write path calls it from deep in the block layer.

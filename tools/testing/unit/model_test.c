@@ -184,8 +184,8 @@ TEST(every_histogram_path_matches_reference)
 	static struct osm_rll_hist a, b;
 	static u32 seen[OSM_RLL_BINS];
 	/*
-	 * frame edges (155), the AVX2 index pass's 16 bytes (past a frame's
-	 * end from 161 bytes on), its two frames side by side (more than
+	 * frame edges (155), the AVX2 index pass's 32 bytes (past a frame's
+	 * end from 161 bytes on; every length to 400 below), its two frames side by side (more than
 	 * 310 bytes left: 311, 466, 621; odd and even frames, whose channel
 	 * bits start 6 apart modulo 12), its pair counters' fold (256
 	 * frames: 39680 bytes; before a pair of frames from 255), a cluster

@@ -28,7 +28,9 @@
 # OPTSIM_BENCH_RUNS runs of each (default 2; with a larger size give the
 # VM the memory, run-vm.sh -m, and the module OPTSIM_BENCH_MAX_MEM_MB, the
 # max_mem_mb the memory side needs); OPTSIM_BENCH_IMAGE_MEDIA, the medium
-# of that comparison (default bd-r-dl, as issue 13 asks).
+# of that comparison (default bd-r-dl, as issue 13 asks);
+# OPTSIM_BENCH_ONLY=read, the sequential reads of brd and optsim alone, in
+# OPTSIM_BENCH_RUNS runs of each (see below).
 set -eu
 
 size_mb=${OPTSIM_BENCH_MB:-256}
@@ -117,6 +119,50 @@ run() {
 	shift
 	echo "$_key $("$@")" >>"$res"
 }
+
+# OPTSIM_BENCH_ONLY=read: reads of brd and of optsim (one medium, written
+# once), a run of each in turn; optsim's with its largest request and again
+# cut to 512 KiB (max_sectors_kb). The runs' figures and their ratios.
+if [ "$only" = read ]; then
+	modprobe brd rd_nr=1 rd_size=$((layer_sectors * 2 + 1024))
+	optsim_load
+	q=/sys/block/optsim/queue/max_sectors_kb
+	max_kb=$(cat "$q")
+	echo "bench: max_sectors_kb: optsim $max_kb, brd $(cat /sys/block/ram0/queue/max_sectors_kb)"
+	fio_bw /dev/ram0 write 1 "$size_mb" >/dev/null
+	fio_bw /dev/optsim write 1 "$size_mb" >/dev/null
+	_i=0
+	while [ "$_i" -lt "$runs" ]; do
+		run brd_r fio_bw /dev/ram0 read 1 "$size_mb"
+		echo "$max_kb" >"$q"
+		run opt_r fio_bw /dev/optsim read 1 "$size_mb"
+		echo 512 >"$q"
+		run opt512_r fio_bw /dev/optsim read 1 "$size_mb"
+		_i=$((_i + 1))
+	done
+	rmmod optsim
+	rmmod brd
+	awk -v mb="$size_mb" -v runs="$runs" '{ v[$1] += $2; r[$1, n[$1]++] = $2 }
+	function med(a, k,  i, j, t, x) {
+		for (i = 0; i < k; i++)
+			x[i] = a[i]
+		for (i = 1; i < k; i++)
+			for (j = i; j > 0 && x[j - 1] > x[j]; j--) {
+				t = x[j]; x[j] = x[j - 1]; x[j - 1] = t
+			}
+		return k % 2 ? x[(k - 1) / 2] : (x[k / 2 - 1] + x[k / 2]) / 2
+	}
+	END {
+		for (i = 0; i < n["brd_r"]; i++) {
+			a[i] = r["opt_r", i] / r["brd_r", i]
+			b[i] = r["opt512_r", i] / r["brd_r", i]
+		}
+		printf "bench: sequential reads, %d MiB, bs=1M, iodepth=4, O_DIRECT, %d runs (KiB/s summed)\n", mb, runs
+		printf "bench:   brd %d, optsim %d, optsim at 512 KiB %d\n", v["brd_r"], v["opt_r"], v["opt512_r"]
+		printf "bench: optsim / brd: read %.3f (median of the runs %.3f); at 512 KiB %.3f (%.3f)\n", v["opt_r"] / v["brd_r"], med(a, runs), v["opt512_r"] / v["brd_r"], med(b, runs) }' "$res"
+	rm -f "$res"
+	exit 0
+fi
 
 if [ "$only" = image ]; then
 	_i=0
