@@ -169,9 +169,10 @@ TEST_F(write_once, multi_cluster_write)
 /*
  * 1 MiB: one bio (256 pages), the largest request (max_hw_sectors); were
  * it larger, the block layer would split it at cluster-aligned places
- * (physical_block_size): every cluster is recorded once. (Larger O_DIRECT writes are built from several
- * bios whose boundaries lie wherever the pages of the buffer end, not
- * necessarily on a cluster boundary, so they are not tested here.)
+ * (physical_block_size): every cluster is recorded once. (Larger O_DIRECT
+ * writes are built from several bios whose boundaries lie wherever the
+ * pages of the buffer end, not necessarily on a cluster boundary, so they
+ * are not tested here.)
  */
 TEST_F(write_once, large_write)
 {

@@ -75,7 +75,7 @@ size_t osm_rll_encoded_bits(size_t len)
  * modulo 12 (a byte owns 12, so a byte's transitions need no base; an odd
  * frame's data start 6 later, after the 30-bit sync), and a run, 2-10
  * bits, is the difference of two transitions modulo 12. The run-table
- * index of each byte of a frame is worked out 16 bytes at a time; the
+ * index of each byte of a frame is worked out 32 bytes at a time; the
  * tail state is kept as its offset in osm_rll_tpos plus the shift of its
  * field in osm_rll_tnext, so its chain is a shift and a 16-bit move; two
  * whole frames are coded side by side, two chains. The marks are counted
@@ -435,7 +435,7 @@ static OSM_TARGET_AVX2 __always_inline void osm_rll_fold(struct osm_rll_hist *h)
 }
 
 /*
- * The run-table indices of the bytes of a whole frame, 16 at a time past
+ * The run-table indices of the bytes of a whole frame, 32 at a time past
  * its end, when the data go on beyond it
  */
 #define OSM_RLL_INDEX_WHOLE	((OSM_RLL_FRAME_BYTES + 30) / 32 * 32)
