@@ -175,10 +175,6 @@ static const struct osm_layer_stack osm_sbte = {
 	.vg_max = 4000,		/* 4 m/s near 0.9 Tm */
 	.noise_q16 = Q16(35, 1000),
 	.read_noise_q16 = Q16(1, 1000),
-	.dow_a_q16 = 20,
-	.dow_n1 = 2,
-	.dow_fail = 10000,
-	.dow_b_q16 = 200,
 	.v_castle_mms = 3 * OSM_1X_MMS / 2,	/* 1.5x */
 };
 
@@ -203,10 +199,6 @@ static const struct osm_layer_stack osm_gst_semi = {
 	.cryst_ps = 22000,
 	.noise_q16 = Q16(35, 1000),
 	.read_noise_q16 = Q16(1, 1000),
-	.dow_a_q16 = 20,
-	.dow_n1 = 2,
-	.dow_fail = 10000,
-	.dow_b_q16 = 200,
 	.v_castle_mms = 2 * OSM_1X_MMS,	/* 2x */
 };
 
@@ -230,6 +222,10 @@ static void osm_layer_set(struct osm_layer_stack *l,
 	l->slow_frac_q16 = Q16(70, 100);
 	l->slow_tau_ps = 80000;
 	l->slow_width_q8 = 512;
+	l->xinit_q16 = Q16(15, 1000);
+	l->void_a0_pm = 1000;
+	l->void_um2 = 25;
+	l->void_efold = 4000;
 }
 
 /* The media types' presets first, in the order of enum optsim_media. */
