@@ -615,8 +615,7 @@ TEST_F_TIMEOUT(quality, open_during_opc, Q_OPC_TIMEOUT)
  * The optimum power rises with velocity, sub-linearly: OPC at 4x chooses
  * more power than at 1x, and less than twice as much. Two OPCs: single
  * layer media only, the physics is the same on every layer. At 4x the
- * auto strategy writes BD-R with a single pulse and BD-RE with castle
- * pulses.
+ * auto strategy writes BD-R and BD-RE with castle pulses.
  */
 TEST_F_TIMEOUT(quality, opc_velocity, 2 * Q_OPC_TIMEOUT)
 {

@@ -283,7 +283,6 @@ int osm_stack_preset(struct osm_stack *st, const char *name)
 		osm_stack_base(st, osm_preset_names[0], OSM_MEDIA_BD_R, 1, false);
 		osm_layer_set(&st->layer[0], &osm_cusi);
 		st->layer[0].default_write_uw = 5767;
-		st->v_single_mms = 3 * OSM_1X_MMS;
 		st->lambda_na_max_nm = 640;
 	} else if (!strcmp(name, "bd-r-dl")) {
 		osm_stack_base(st, osm_preset_names[1], OSM_MEDIA_BD_R_DL, 2, false);
@@ -291,7 +290,6 @@ int osm_stack_preset(struct osm_stack *st, const char *name)
 		osm_layer_set(&st->layer[1], &osm_cusi_semi);
 		st->layer[0].default_write_uw = 11091;
 		st->layer[1].default_write_uw = 6913;
-		st->v_single_mms = 3 * OSM_1X_MMS;
 		st->lambda_na_max_nm = 640;
 	} else if (!strcmp(name, "bd-re")) {
 		osm_stack_base(st, osm_preset_names[2], OSM_MEDIA_BD_RE, 1, true);
@@ -317,7 +315,6 @@ int osm_stack_preset(struct osm_stack *st, const char *name)
 		osm_layer_set(&st->layer[0], &osm_cusi);
 		/* bd-r's value; not calibrated for the near-field optics */
 		st->layer[0].default_write_uw = 5767;
-		st->v_single_mms = 3 * OSM_1X_MMS;
 		st->lambda_na_max_nm = 640;
 		st->cover = OSM_COVER_FILM;
 		st->cover_nm = 300;

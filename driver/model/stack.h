@@ -152,8 +152,6 @@ struct osm_layer_stack {
  *	the neighbours are at the same level)
  * @wavelength_nm: laser wavelength
  * @na_milli: numerical aperture x 1000
- * @v_single_mms: threshold velocity at and above which the medium records
- *	with a single pulse (P1); 0 when it has none
  * @lambda_na_max_nm: the medium's claimed readout limit of lambda/NA
  * @layer: the recording layers
  */
@@ -171,7 +169,6 @@ struct osm_stack {
 	u32 groove_xt_q16;
 	u32 wavelength_nm;
 	u32 na_milli;
-	u32 v_single_mms;
 	u32 lambda_na_max_nm;
 	struct osm_layer_stack layer[2];
 };

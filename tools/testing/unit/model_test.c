@@ -451,6 +451,50 @@ TEST(multi_pulse_falls_behind_at_high_velocity)
 	EXPECT_GT((u64)m4 * s1, (u64)m1 * s4 * 11 / 10);
 }
 
+/* trailing-edge shift (T/256) and width of a 9T mark less those of a 5T one */
+static void long_mark_growth(u32 v, u32 strat, s32 *trail, s32 *width)
+{
+	static struct osm_table t;
+	const struct osm_entry *e5, *e9;
+	u32 p = threshold_uw("bd-r", 0, v, strat);
+
+	*trail = 0;
+	*width = 0;
+	/* the OPC optimum lies some 1.3 times above the 8T threshold */
+	if (!p || compile("bd-r", 0, v, strat, p * 13 / 10, 0, &t))
+		return;
+	e5 = &t.entry[osm_rll_bin(3, 5, 3)];
+	e9 = &t.entry[osm_rll_bin(3, 9, 3)];
+	*trail = e9->trail - e5->trail;
+	*width = (s32)e9->width_nm - (s32)e5->width_nm;
+}
+
+/*
+ * Heat build-up (physics.md 3.4): under one long pulse the slow part of the
+ * stack's response charges up while the mark is written, so the rear of a
+ * long mark sits on a warmer background: the longer the mark, the later
+ * its trailing edge and the wider it grows. It takes n T to write an nT
+ * mark, which shrinks with velocity: the growth from 5T to 9T is larger
+ * at 1x than at 6x. The N-1 train's pulses let the film cool between them
+ * and do not build up.
+ */
+TEST(single_pulse_builds_up_heat_at_low_velocity)
+{
+	s32 t1, w1, t6, w6, tm, wm;
+
+	long_mark_growth(X1, OSM_STRAT_SINGLE, &t1, &w1);
+	long_mark_growth(6 * X1, OSM_STRAT_SINGLE, &t6, &w6);
+	long_mark_growth(X1, OSM_STRAT_MULTI, &tm, &wm);
+	TH_LOG("9T less 5T: single 1x trail %+d/256 T width %+d nm, 6x %+d/256 T %+d nm; N-1 1x %+d/256 T %+d nm",
+	       t1, w1, t6, w6, tm, wm);
+	EXPECT_GT(t1, 0);
+	EXPECT_GT(w1, 0);
+	EXPECT_LT(t6 * 3, t1 * 2);
+	EXPECT_LT(w6 * 3, w1 * 2);
+	EXPECT_LT(tm * 2, t1);
+	EXPECT_LT(wm * 2, w1);
+}
+
 TEST(power_far_off_optimum_is_unreadable)
 {
 	static struct osm_table t;
@@ -793,22 +837,38 @@ TEST_F_TIMEOUT(slow, cal_rewritable_at_its_rated_2x, SLOW_TIMEOUT)
 	EXPECT_LE(d->jitter_cpct, limit_of("bd-re-dl", 0));
 }
 
-TEST_F_TIMEOUT(slow, cal_single_pulse_wins_at_high_velocity, SLOW_TIMEOUT)
+/*
+ * Seed 000 (P1): single pulse records worse than the multi-pulse train at
+ * low velocity (heat build-up along a long mark) and as well or better at
+ * and above a velocity that comes out of the thermal model, not from a
+ * switch; model.rst, "Seed 000". Against castle pulses, which lower the
+ * middle of the same pulse, single pulse stays worse (a known limit).
+ */
+TEST_F_TIMEOUT(slow, cal_single_pulse_threshold, SLOW_TIMEOUT)
 {
-	const struct osm_sim_result *s1 = sim("bd-r", 0, X1, OSM_STRAT_SINGLE, 0, 0, 0);
-	const struct osm_sim_result *m1 = sim("bd-r", 0, X1, OSM_STRAT_MULTI, 0, 0, 0);
-	const struct osm_sim_result *s6 = sim("bd-r", 0, 6 * X1, OSM_STRAT_SINGLE, 0, 0, 0);
-	const struct osm_sim_result *m6 = sim("bd-r", 0, 6 * X1, OSM_STRAT_MULTI, 0, 0, 0);
+	static const u32 speeds[] = { 1, 2, 4, 6 };
+	const struct osm_sim_result *s[4], *m[4], *c[4];
+	u32 i;
 
-	ASSERT_TRUE(s1 && m1 && s6 && m6);
-	TH_LOG("1x single %.2f %% (w %u rear %u) multi %.2f %% (w %u rear %u); 6x single %.2f %% multi %.2f %%",
-	       PCT(s1), s1->mark_width_nm, s1->rear_width_nm, PCT(m1),
-	       m1->mark_width_nm, m1->rear_width_nm, PCT(s6), PCT(m6));
-	/* heat build-up: single is the worse strategy at 1x */
-	EXPECT_GT(s1->jitter_cpct, m1->jitter_cpct);
-	/* at 6x single is as good as multi or better */
-	EXPECT_LE(s6->jitter_cpct, m6->jitter_cpct + 30);
-	EXPECT_TRUE(s6->readable);
+	for (i = 0; i < 4; i++) {
+		s[i] = sim("bd-r", 0, speeds[i] * X1, OSM_STRAT_SINGLE, 0, 0, 0);
+		m[i] = sim("bd-r", 0, speeds[i] * X1, OSM_STRAT_MULTI, 0, 0, 0);
+		c[i] = sim("bd-r", 0, speeds[i] * X1, OSM_STRAT_CASTLE, 0, 0, 0);
+		ASSERT_TRUE(s[i] && m[i] && c[i]);
+		TH_LOG("%ux: single %.2f %% (width %u nm), multi %.2f %% (%u nm), castle %.2f %% (%u nm)",
+		       speeds[i], PCT(s[i]), s[i]->mark_width_nm, PCT(m[i]),
+		       m[i]->mark_width_nm, PCT(c[i]), c[i]->mark_width_nm);
+		EXPECT_TRUE(s[i]->readable);
+	}
+	/* below the threshold: visibly worse than the N-1 train and castle */
+	EXPECT_GT(s[0]->jitter_cpct, m[0]->jitter_cpct + 30);
+	EXPECT_GT(s[0]->jitter_cpct, c[0]->jitter_cpct + 30);
+	/* at and above it: as good as the N-1 train or better */
+	for (i = 1; i < 4; i++)
+		EXPECT_LE(s[i]->jitter_cpct, m[i]->jitter_cpct);
+	/* single's penalty against castle is smallest above 1x */
+	EXPECT_LT(s[1]->jitter_cpct - c[1]->jitter_cpct,
+		  s[0]->jitter_cpct - c[0]->jitter_cpct);
 }
 
 /*
@@ -840,15 +900,7 @@ static void envelope(struct __test_metadata *_metadata, const char *media)
 			       r->mark_width_nm, r->erase_cpct / 100.0);
 			EXPECT_TRUE(r->readable);
 			EXPECT_EQ(0U, r->unresolved);
-			/*
-			 * known (model.rst, Known limits): write-once at 6x,
-			 * where auto writes a single pulse (P1), the marks are
-			 * too wide and the jitter exceeds the limit
-			 */
-			if (!st.rewritable && speeds[i] == 6)
-				TH_LOG("known limit: %s at 6x over its limit", media);
-			else
-				EXPECT_LE(r->jitter_cpct, lim.jitter_cpct);
+			EXPECT_LE(r->jitter_cpct, lim.jitter_cpct);
 			EXPECT_GT(r->mark_width_nm, 0U);
 			if (st.rewritable)
 				EXPECT_GE(r->erase_cpct, 9500U);
