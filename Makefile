@@ -197,7 +197,7 @@ DEBUG_FAULT_POINTS ?= 100
 # Seconds of fio under the concurrent loops of stress.sh.
 DEBUG_STRESS_SECONDS ?= 120
 # Mutated disc images loaded through the kernel by image.sh.
-DEBUG_IMAGE_FUZZ ?= 10000
+DEBUG_IMAGE_FUZZ ?= 100000
 # Under TCG, with KASAN and lockdep, ACPI's PCI interrupt routing (_PRT)
 # ran into ACPICA's AML loop timeout on a loaded machine: the virtio
 # devices got no interrupt (the kernel has no MSI) and the boot hung on 9p.

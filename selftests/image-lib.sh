@@ -10,12 +10,43 @@
 # crc32c() with ~0 in and out), in Python, for the tests that forge or
 # spoil images.
 IMAGE_CRC32C_PY='
-def crc32c(b):
-    c = 0xffffffff
-    for x in b:
-        c ^= x
+def _crc32c_apply(m, c):
+    r, j = 0, 0
+    while c:
+        if c & 1:
+            r ^= m[j]
+        c >>= 1
+        j += 1
+    return r
+def _crc32c_tables():
+    t = []
+    for n in range(256):
         for _ in range(8):
-            c = (c >> 1) ^ (0x82f63b78 if c & 1 else 0)
+            n = (n >> 1) ^ (0x82f63b78 if n & 1 else 0)
+        t.append(n)
+    # A zero byte maps the state linearly; z[k] is that map for 2**k zero
+    # bytes, as the images of the 32 state bits, so that a long run of
+    # zeros (most of a header or metadata block) costs a few steps.
+    z = [[t[(1 << j) & 0xff] ^ ((1 << j) >> 8) for j in range(32)]]
+    for _ in range(24):
+        m = z[-1]
+        z.append([_crc32c_apply(m, _crc32c_apply(m, 1 << j))
+                  for j in range(32)])
+    return t, z
+CRC32C_TABLE, CRC32C_ZEROS = _crc32c_tables()
+def crc32c(b):
+    b = bytes(b)
+    body = b.rstrip(bytes(1))
+    zeros = len(b) - len(body)
+    c = 0xffffffff
+    for x in body:
+        c = CRC32C_TABLE[(c ^ x) & 0xff] ^ (c >> 8)
+    k = 0
+    while zeros:
+        if zeros & 1:
+            c = _crc32c_apply(CRC32C_ZEROS[k], c)
+        zeros >>= 1
+        k += 1
     return c ^ 0xffffffff
 '
 

@@ -615,8 +615,7 @@ TEST_F_TIMEOUT(quality, open_during_opc, Q_OPC_TIMEOUT)
  * The optimum power rises with velocity, sub-linearly: OPC at 4x chooses
  * more power than at 1x, and less than twice as much. Two OPCs: single
  * layer media only, the physics is the same on every layer. At 4x the
- * auto strategy writes BD-R with a single pulse and BD-RE with castle
- * pulses.
+ * auto strategy writes BD-R and BD-RE with castle pulses.
  */
 TEST_F_TIMEOUT(quality, opc_velocity, 2 * Q_OPC_TIMEOUT)
 {
@@ -655,35 +654,41 @@ TEST_F_TIMEOUT(quality, opc_velocity, 2 * Q_OPC_TIMEOUT)
 	}
 }
 
-/* Direct-overwrite wear: jitter grows with the cycles. */
+/*
+ * Direct-overwrite wear (model.rst, "Overwrite endurance"), from each
+ * cluster's own cycle count: the first overwrite mixes initialised and
+ * recrystallised crystal and lifts the jitter; by 50 cycles it has settled
+ * back, no lower than the first write.
+ */
 TEST_F_TIMEOUT(quality, dow_wear, T_WRITE_MB_TIMEOUT)
 {
 	struct optsim_quality_rec r;
-	__u64 b = self->base, c = self->cluster, sum1 = 0, sumn = 0;
-	__u32 cycle, i;
+	__u64 b = self->base, c = self->cluster, sum[3] = { 0, 0, 0 };
+	__u32 cycle, i, k;
 
 	if (media_write_once(variant->media))
 		SKIP(return, "write-once media have no overwrite cycles");
 	for (cycle = 1; cycle <= Q_DOW_CYCLES; cycle++) {
 		/* the same data every cycle */
 		write_ok(_metadata, self->fd, b, 4 * CLUSTER, 101);
-		if (cycle != 1 && cycle != Q_DOW_CYCLES)
+		if (cycle > 2 && cycle != Q_DOW_CYCLES)
 			continue;
+		k = cycle == Q_DOW_CYCLES ? 2 : cycle - 1;
 		for (i = 0; i < 4; i++) {
 			get_quality(_metadata, self->fd, c + i, self->layer,
 				    &r);
 			TH_LOG("cycle %u: " REC_FMT, cycle, REC_ARGS(&r));
 			EXPECT_EQ(cycle, r.dow);
-			if (cycle == 1)
-				sum1 += r.jitter;
-			else
-				sumn += r.jitter;
+			sum[k] += r.jitter;
 		}
 	}
-	TH_LOG("mean jitter after 1 cycle %llu.%02llu %%, after %u cycles %llu.%02llu %%",
-	       (sum1 / 4) / 100, (sum1 / 4) % 100, Q_DOW_CYCLES,
-	       (sumn / 4) / 100, (sumn / 4) % 100);
-	EXPECT_LE(sum1, sumn);
+	TH_LOG("mean jitter after 1 / 2 / %u cycles %llu.%02llu / %llu.%02llu / %llu.%02llu %%",
+	       Q_DOW_CYCLES, (sum[0] / 4) / 100, (sum[0] / 4) % 100,
+	       (sum[1] / 4) / 100, (sum[1] / 4) % 100,
+	       (sum[2] / 4) / 100, (sum[2] / 4) % 100);
+	EXPECT_LT(sum[0], sum[1]);
+	EXPECT_LT(sum[2], sum[1]);
+	EXPECT_LE(sum[0], sum[2]);
 	/* still well within what a BD-RE takes */
 	expect_content(_metadata, self->fd, b, 4 * CLUSTER, 101);
 }

@@ -735,12 +735,12 @@ int osm_compile(const struct osm_compile_in *in, struct osm_table *out,
 	out->layer = in->layer;
 	out->rewritable = st->rewritable;
 	out->noise_q16 = l->noise_q16;
-	out->dow_a_q16 = l->dow_a_q16;
-	out->dow_n1 = l->dow_n1;
-	out->dow_fail = l->dow_fail;
-	out->dow_b_q16 = l->dow_b_q16;
 	out->signal_q16 = w->rd.signal_q16;
 	out->spot_nm = osm_stack_spot_nm(st);
+	osm_memset(&out->wear, 0, sizeof(out->wear));
+	if (st->rewritable)
+		osm_wear_setup(l, out->peak_temp_k, out->spot_nm,
+			       in->channel_bit_pm, &out->wear);
 	out->tau_f_ps = w->th.tau_f_ps;
 	out->gain_mk = osm_thermal_gain_mk(&w->th);
 	for (j = 0; j < 16; j++) {

@@ -10,6 +10,7 @@
 #include "shim.h"
 #include "stack.h"
 #include "rll.h"
+#include "wear.h"
 
 /* Write powers the model accepts (those of the uapi), uW. */
 #define OSM_POWER_MIN_UW	100
@@ -118,10 +119,7 @@ struct osm_compile_in {
  * @xtalk_q16: cross-talk jitter from the neighbouring tracks, fraction
  *	of T (Q16)
  * @noise_q16: jitter floor of the layer, fraction of T (Q16)
- * @dow_a_q16: DOW wear constants of the layer (&struct osm_layer_stack)
- * @dow_n1: see @dow_a_q16
- * @dow_fail: see @dow_a_q16
- * @dow_b_q16: see @dow_a_q16
+ * @wear: rewritable: the layer's overwrite wear at this setting (wear.c)
  * @signal_q16: readback signal relative to the single-layer reference
  * @spot_nm: write spot radius
  * @tau_f_ps: fast thermal time constant
@@ -145,10 +143,7 @@ struct osm_table {
 	u32 erase_q16;
 	u32 xtalk_q16;
 	u32 noise_q16;
-	u32 dow_a_q16;
-	u32 dow_n1;
-	u32 dow_fail;
-	u32 dow_b_q16;
+	struct osm_wear wear;
 	u32 signal_q16;
 	u32 spot_nm;
 	u32 tau_f_ps;

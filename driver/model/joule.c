@@ -336,10 +336,8 @@ int osm_joule_compile(const struct osm_compile_in *in, struct osm_table *out,
 	out->rear_nm = out->width_nm;
 	out->erase_q16 = c.cryst_q16;
 	out->noise_q16 = st->layer[in->layer].noise_q16;
-	out->dow_a_q16 = st->layer[in->layer].dow_a_q16;
-	out->dow_n1 = st->layer[in->layer].dow_n1;
-	out->dow_fail = st->layer[in->layer].dow_fail;
-	out->dow_b_q16 = st->layer[in->layer].dow_b_q16;
+	osm_wear_setup(&st->layer[in->layer], c.peak_k, osm_stack_spot_nm(st),
+		       in->channel_bit_pm, &out->wear);
 	out->signal_q16 = w->rd.signal_q16;
 	out->spot_nm = OSM_JOULE_ELECTRODE_NM;
 	out->tau_f_ps = st->layer[in->layer].heat_cap / st->layer[in->layer].sink_g;

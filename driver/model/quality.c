@@ -6,12 +6,10 @@
  * the read edge shifts around their means (deterministic jitter), with the
  * marks the reader decodes wrongly counted T/2 off on their share, adds in
  * quadrature to the noise-induced edge jitter, the layer's floor, the
- * cross-talk of the neighbouring tracks, direct-overwrite wear
- *
- *	j_dow^2 = a ln(1 + N/N1) + b (N/N_fail)^2
- *
- * and, on overwrite, the residue of old marks the erase level left:
- * (0.25 T x residue)^2.
+ * cross-talk of the neighbouring tracks, and, on overwrite, the residue of
+ * old marks the erase level left, (0.25 T x residue)^2, and the layer's
+ * direct-overwrite wear (wear.c: the settling of the initialised crystal
+ * and the growth of interface voids).
  *
  * Symbol (byte) error rate: SER = E_b erfc(W_eff / (sqrt(2) j)) with W_eff =
  * 0.343 T and E_b = 3.6 edges per byte, so 8.5 % jitter gives SER 2e-4 (the
@@ -122,20 +120,10 @@ u32 osm_quality_jitter(const struct osm_table *t, const struct osm_rll_hist *h,
 	if (t->rewritable && dow) {
 		u64 r = OSM_Q16 - (t->erase_q16 > OSM_Q16 ? OSM_Q16 : t->erase_q16);
 		u64 se = r * 64 >> 16;	/* 0.25 T per unit residue, T/256 */
-		u64 x;
 
 		tot += se * se;
-		/* a ln(1 + N/N1) */
-		x = osm_div64(((u64)dow << 16), t->dow_n1 ? t->dow_n1 : 1) + OSM_Q16;
-		tot += ((u64)t->dow_a_q16 *
-			(u64)((s64)(osm_log2_q16(x) - (16 << 16)) * OSM_LN2_Q16 >> 16)) >> 16;
-		/* b (N/N_fail)^2 */
-		if (t->dow_fail) {
-			x = osm_div64((u64)dow << 16, t->dow_fail);
-			if (x > (64ULL << 16))
-				x = 64ULL << 16;
-			tot += (((x * x) >> 16) * t->dow_b_q16) >> 16;
-		}
+		/* settling and void growth (wear.c) */
+		tot += osm_wear_var(&t->wear, dow);
 	}
 	tot = int_sqrt64(tot << 16);
 	return tot > 0xffffffffULL ? 0xffffffffU : (u32)tot;

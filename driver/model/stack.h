@@ -73,11 +73,14 @@ enum osm_kinetics {
  * @noise_q16: media and read-channel jitter floor, fraction of T (Q16)
  * @read_noise_q16: read-channel noise relative to a full mark signal of the
  *	single-layer reference (Q16); scaled by the layer's own signal
- * @dow_a_q16: DOW wear: early jump, added to jitter^2 per ln(1 + N/N1)
- *	(fraction^2 of T, Q32 >> 16)
- * @dow_n1: DOW wear: cycles of the early rise
- * @dow_fail: DOW wear: cycles at which the late rise adds @dow_b_q16
- * @dow_b_q16: DOW wear: late rise at @dow_fail cycles, like @dow_a_q16
+ * @xinit_q16: phase change: reflectance difference between the
+ *	initialised and the melt-recrystallised crystal, as a share of the
+ *	mark contrast (Q16; wear.c)
+ * @void_a0_pm: phase change: radius of the voids at the film's interfaces
+ *	before any overwrite, pm
+ * @void_um2: phase change: those voids per square micrometre
+ * @void_efold: phase change: melt-quench cycles over which a void grows by
+ *	a factor e when the film peaks just at its melting point
  * @default_write_uw: the drive's default Pw at 1x with the auto strategy:
  *	the model's calibrated OPC optimum (unit-tested against
  *	osm_model_opc())
@@ -117,10 +120,10 @@ struct osm_layer_stack {
 	u32 vg_max;
 	u32 noise_q16;
 	u32 read_noise_q16;
-	u32 dow_a_q16;
-	u32 dow_n1;
-	u32 dow_fail;
-	u32 dow_b_q16;
+	u32 xinit_q16;
+	u32 void_a0_pm;
+	u32 void_um2;
+	u32 void_efold;
 	u32 default_write_uw;
 	u32 default_bias_uw;
 	u32 v_castle_mms;
@@ -149,8 +152,6 @@ struct osm_layer_stack {
  *	the neighbours are at the same level)
  * @wavelength_nm: laser wavelength
  * @na_milli: numerical aperture x 1000
- * @v_single_mms: threshold velocity at and above which the medium records
- *	with a single pulse (P1); 0 when it has none
  * @lambda_na_max_nm: the medium's claimed readout limit of lambda/NA
  * @layer: the recording layers
  */
@@ -168,7 +169,6 @@ struct osm_stack {
 	u32 groove_xt_q16;
 	u32 wavelength_nm;
 	u32 na_milli;
-	u32 v_single_mms;
 	u32 lambda_na_max_nm;
 	struct osm_layer_stack layer[2];
 };

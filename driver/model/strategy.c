@@ -27,8 +27,8 @@
  * @strategy: OSM_STRAT_*
  * @velocity_mms: linear velocity
  *
- * auto is single at and above the medium's threshold velocity (patent P1);
- * below it, castle from the layer's N-1 limit (or where N-1 pulses no
+ * auto names the strategy type per layer and speed as a disc's strategy
+ * table does: castle from the layer's N-1 limit (or where N-1 pulses no
  * longer fit the laser) and the N-1 train under that. The N-1 train's
  * clocked pulses last T/2; once that nears twice the film's thermal time
  * constant (2.4 ns: 1.6x at 74.5 nm channel bits), each pulse falls short
@@ -37,7 +37,15 @@
  * presets set the limit where the model's castle records better than its
  * N-1 train (Documentation/model.rst, "Write strategies").
  *
- * Return: OSM_STRAT_SINGLE, _MULTI or _CASTLE.
+ * There is no single-pulse switch: a castle pulse is the single pulse
+ * with its middle lowered to the plateau the compile checks against the
+ * physics (compile.c); where no lowered plateau writes a long mark better,
+ * the plateau is Pw and the castle is the single pulse. Where a single
+ * pulse records as well as the N-1 train or better is an outcome of the
+ * thermal model (heat build-up along a long mark at low velocity), not of
+ * a threshold velocity ("Seed 000" in model.rst).
+ *
+ * Return: @strategy when it is not auto, else OSM_STRAT_MULTI or _CASTLE.
  */
 u32 osm_strategy_resolve(const struct osm_stack *st, u32 layer, u32 strategy,
 			 u32 velocity_mms)
@@ -46,8 +54,6 @@ u32 osm_strategy_resolve(const struct osm_stack *st, u32 layer, u32 strategy,
 
 	if (strategy != OSM_STRAT_AUTO)
 		return strategy;
-	if (st->v_single_mms && velocity_mms >= st->v_single_mms)
-		return OSM_STRAT_SINGLE;
 	if (velocity_mms > OSM_STRAT_MULTI_MAX_MMS ||
 	    (limit && velocity_mms >= limit))
 		return OSM_STRAT_CASTLE;

@@ -451,6 +451,50 @@ TEST(multi_pulse_falls_behind_at_high_velocity)
 	EXPECT_GT((u64)m4 * s1, (u64)m1 * s4 * 11 / 10);
 }
 
+/* trailing-edge shift (T/256) and width of a 9T mark less those of a 5T one */
+static void long_mark_growth(u32 v, u32 strat, s32 *trail, s32 *width)
+{
+	static struct osm_table t;
+	const struct osm_entry *e5, *e9;
+	u32 p = threshold_uw("bd-r", 0, v, strat);
+
+	*trail = 0;
+	*width = 0;
+	/* the OPC optimum lies some 1.3 times above the 8T threshold */
+	if (!p || compile("bd-r", 0, v, strat, p * 13 / 10, 0, &t))
+		return;
+	e5 = &t.entry[osm_rll_bin(3, 5, 3)];
+	e9 = &t.entry[osm_rll_bin(3, 9, 3)];
+	*trail = e9->trail - e5->trail;
+	*width = (s32)e9->width_nm - (s32)e5->width_nm;
+}
+
+/*
+ * Heat build-up (physics.md 3.4): under one long pulse the slow part of the
+ * stack's response charges up while the mark is written, so the rear of a
+ * long mark sits on a warmer background: the longer the mark, the later
+ * its trailing edge and the wider it grows. It takes n T to write an nT
+ * mark, which shrinks with velocity: the growth from 5T to 9T is larger
+ * at 1x than at 6x. The N-1 train's pulses let the film cool between them
+ * and do not build up.
+ */
+TEST(single_pulse_builds_up_heat_at_low_velocity)
+{
+	s32 t1, w1, t6, w6, tm, wm;
+
+	long_mark_growth(X1, OSM_STRAT_SINGLE, &t1, &w1);
+	long_mark_growth(6 * X1, OSM_STRAT_SINGLE, &t6, &w6);
+	long_mark_growth(X1, OSM_STRAT_MULTI, &tm, &wm);
+	TH_LOG("9T less 5T: single 1x trail %+d/256 T width %+d nm, 6x %+d/256 T %+d nm; N-1 1x %+d/256 T %+d nm",
+	       t1, w1, t6, w6, tm, wm);
+	EXPECT_GT(t1, 0);
+	EXPECT_GT(w1, 0);
+	EXPECT_LT(t6 * 3, t1 * 2);
+	EXPECT_LT(w6 * 3, w1 * 2);
+	EXPECT_LT(tm * 2, t1);
+	EXPECT_LT(wm * 2, w1);
+}
+
 TEST(power_far_off_optimum_is_unreadable)
 {
 	static struct osm_table t;
@@ -491,19 +535,41 @@ TEST(erase_falls_behind_at_high_velocity)
 	EXPECT_LT(e8, 0x8000U);
 }
 
-TEST(dow_wear_raises_jitter)
+/*
+ * Overwrite wear from its mechanism (wear.c): the first overwrite mixes
+ * initialised and melt-recrystallised crystal, the mix settles within ten
+ * cycles, and the interface voids grow faster in a hotter film.
+ */
+TEST(dow_wear_settles_then_voids_grow)
 {
-	u32 u, j0, j10, j1k, j20k;
+	static struct osm_table lo, hi;
+	u32 u, j0, j1, j10, j1k, j20k;
 
 	j0 = jitter_at("bd-re", 0, X1, OSM_STRAT_AUTO, 6110, 0, 0, &u);
+	j1 = jitter_at("bd-re", 0, X1, OSM_STRAT_AUTO, 6110, 0, 1, &u);
 	j10 = jitter_at("bd-re", 0, X1, OSM_STRAT_AUTO, 6110, 0, 10, &u);
 	j1k = jitter_at("bd-re", 0, X1, OSM_STRAT_AUTO, 6110, 0, 1000, &u);
 	j20k = jitter_at("bd-re", 0, X1, OSM_STRAT_AUTO, 6110, 0, 20000, &u);
-	TH_LOG("DOW 0 %.2f, 10 %.2f, 1000 %.2f, 20000 %.2f %%", j0 / 655.36,
-	       j10 / 655.36, j1k / 655.36, j20k / 655.36);
-	EXPECT_LT(j0, j10);
-	EXPECT_LT(j10, j1k);
+	TH_LOG("DOW 0 %.2f, 1 %.2f, 10 %.2f, 1000 %.2f, 20000 %.2f %%",
+	       j0 / 655.36, j1 / 655.36, j10 / 655.36, j1k / 655.36,
+	       j20k / 655.36);
+	/* the first overwrite mixes the two crystals; the mix settles */
+	EXPECT_LT(j0, j1);
+	EXPECT_LT(j10, j1);
+	/* voids of a few nm: flat from 10 to 1000 cycles (0.05 % of T) */
+	EXPECT_LE(j1k, j10 + 33);
 	EXPECT_LT(j1k, j20k);
+	/* a hotter film (more power) strains its voids more: faster growth */
+	ASSERT_EQ(0, compile("bd-re", 0, X1, OSM_STRAT_MULTI, 6000, 0, &lo));
+	ASSERT_EQ(0, compile("bd-re", 0, X1, OSM_STRAT_MULTI, 7000, 0, &hi));
+	TH_LOG("peak rise %u / %u K: voids double in %u / %u cycles",
+	       lo.peak_temp_k, hi.peak_temp_k, lo.wear.void_double,
+	       hi.wear.void_double);
+	EXPECT_LT(lo.peak_temp_k, hi.peak_temp_k);
+	EXPECT_LT(osm_wear_var(&lo.wear, 12000), osm_wear_var(&hi.wear, 12000));
+	/* a write-once layer has no wear */
+	ASSERT_EQ(0, compile("bd-r", 0, X1, OSM_STRAT_MULTI, 6000, 0, &lo));
+	EXPECT_EQ(0ULL, osm_wear_var(&lo.wear, 12000));
 }
 
 TEST(far_layer_needs_more_power_and_reads_weaker)
@@ -771,22 +837,38 @@ TEST_F_TIMEOUT(slow, cal_rewritable_at_its_rated_2x, SLOW_TIMEOUT)
 	EXPECT_LE(d->jitter_cpct, limit_of("bd-re-dl", 0));
 }
 
-TEST_F_TIMEOUT(slow, cal_single_pulse_wins_at_high_velocity, SLOW_TIMEOUT)
+/*
+ * Seed 000 (P1): single pulse records worse than the multi-pulse train at
+ * low velocity (heat build-up along a long mark) and as well or better at
+ * and above a velocity that comes out of the thermal model, not from a
+ * switch; model.rst, "Seed 000". Against castle pulses, which lower the
+ * middle of the same pulse, single pulse stays worse (a known limit).
+ */
+TEST_F_TIMEOUT(slow, cal_single_pulse_threshold, SLOW_TIMEOUT)
 {
-	const struct osm_sim_result *s1 = sim("bd-r", 0, X1, OSM_STRAT_SINGLE, 0, 0, 0);
-	const struct osm_sim_result *m1 = sim("bd-r", 0, X1, OSM_STRAT_MULTI, 0, 0, 0);
-	const struct osm_sim_result *s6 = sim("bd-r", 0, 6 * X1, OSM_STRAT_SINGLE, 0, 0, 0);
-	const struct osm_sim_result *m6 = sim("bd-r", 0, 6 * X1, OSM_STRAT_MULTI, 0, 0, 0);
+	static const u32 speeds[] = { 1, 2, 4, 6 };
+	const struct osm_sim_result *s[4], *m[4], *c[4];
+	u32 i;
 
-	ASSERT_TRUE(s1 && m1 && s6 && m6);
-	TH_LOG("1x single %.2f %% (w %u rear %u) multi %.2f %% (w %u rear %u); 6x single %.2f %% multi %.2f %%",
-	       PCT(s1), s1->mark_width_nm, s1->rear_width_nm, PCT(m1),
-	       m1->mark_width_nm, m1->rear_width_nm, PCT(s6), PCT(m6));
-	/* heat build-up: single is the worse strategy at 1x */
-	EXPECT_GT(s1->jitter_cpct, m1->jitter_cpct);
-	/* at 6x single is as good as multi or better */
-	EXPECT_LE(s6->jitter_cpct, m6->jitter_cpct + 30);
-	EXPECT_TRUE(s6->readable);
+	for (i = 0; i < 4; i++) {
+		s[i] = sim("bd-r", 0, speeds[i] * X1, OSM_STRAT_SINGLE, 0, 0, 0);
+		m[i] = sim("bd-r", 0, speeds[i] * X1, OSM_STRAT_MULTI, 0, 0, 0);
+		c[i] = sim("bd-r", 0, speeds[i] * X1, OSM_STRAT_CASTLE, 0, 0, 0);
+		ASSERT_TRUE(s[i] && m[i] && c[i]);
+		TH_LOG("%ux: single %.2f %% (width %u nm), multi %.2f %% (%u nm), castle %.2f %% (%u nm)",
+		       speeds[i], PCT(s[i]), s[i]->mark_width_nm, PCT(m[i]),
+		       m[i]->mark_width_nm, PCT(c[i]), c[i]->mark_width_nm);
+		EXPECT_TRUE(s[i]->readable);
+	}
+	/* below the threshold: visibly worse than the N-1 train and castle */
+	EXPECT_GT(s[0]->jitter_cpct, m[0]->jitter_cpct + 30);
+	EXPECT_GT(s[0]->jitter_cpct, c[0]->jitter_cpct + 30);
+	/* at and above it: as good as the N-1 train or better */
+	for (i = 1; i < 4; i++)
+		EXPECT_LE(s[i]->jitter_cpct, m[i]->jitter_cpct);
+	/* single's penalty against castle is smallest above 1x */
+	EXPECT_LT(s[1]->jitter_cpct - c[1]->jitter_cpct,
+		  s[0]->jitter_cpct - c[0]->jitter_cpct);
 }
 
 /*
@@ -818,15 +900,7 @@ static void envelope(struct __test_metadata *_metadata, const char *media)
 			       r->mark_width_nm, r->erase_cpct / 100.0);
 			EXPECT_TRUE(r->readable);
 			EXPECT_EQ(0U, r->unresolved);
-			/*
-			 * known (model.rst, Known limits): write-once at 6x,
-			 * where auto writes a single pulse (P1), the marks are
-			 * too wide and the jitter exceeds the limit
-			 */
-			if (!st.rewritable && speeds[i] == 6)
-				TH_LOG("known limit: %s at 6x over its limit", media);
-			else
-				EXPECT_LE(r->jitter_cpct, lim.jitter_cpct);
+			EXPECT_LE(r->jitter_cpct, lim.jitter_cpct);
 			EXPECT_GT(r->mark_width_nm, 0U);
 			if (st.rewritable)
 				EXPECT_GE(r->erase_cpct, 9500U);
@@ -886,25 +960,63 @@ TEST_F_TIMEOUT(slow, cal_bathtub_and_far_powers, SLOW_TIMEOUT)
 	EXPECT_LE(mins, 1U);
 }
 
-TEST_F_TIMEOUT(slow, cal_dow_wear_and_erase, SLOW_TIMEOUT)
+/*
+ * Overwrite endurance at the rated speeds (1x, 2x) of every rewritable
+ * layer, at OPC's power: after the settling of the first overwrites flat
+ * and within the limit to 1000 cycles (Panasonic: about 1000), rising past
+ * 10^4 and unreadable well before 10^5 (Tan et al.: 10^3-10^5).
+ */
+static void endurance(struct __test_metadata *_metadata, const char *media,
+		      u32 layer, u32 v)
 {
-	const struct osm_sim_result *c1, *c1k, *c10k, *c100k;
-	u32 j0, j1, u;
-	const struct osm_sim_result *o = sim("bd-re", 0, X1, 0, 0, 0, 0);
+	static const u32 n[] = { 0, 1, 10, 100, 1000, 10000, 30000, 100000 };
+	const struct osm_sim_result *r[8];
+	const struct osm_sim_result *o = sim(media, layer, v, 0, 0, 0, 0);
+	u32 lim = limit_of(media, layer), i;
 
 	ASSERT_TRUE(o != NULL);
-	c1 = sim("bd-re", 0, X1, 0, o->optimum_uw, 1, 0);
-	c1k = sim("bd-re", 0, X1, 0, o->optimum_uw, 1000, 0);
-	c10k = sim("bd-re", 0, X1, 0, o->optimum_uw, 10000, 0);
-	c100k = sim("bd-re", 0, X1, 0, o->optimum_uw, 100000, 0);
-	ASSERT_TRUE(c1 && c1k && c10k && c100k);
-	TH_LOG("DOW 1 %.2f, 1000 %.2f, 10000 %.2f, 100000 %.2f %%", PCT(c1),
-	       PCT(c1k), PCT(c10k), PCT(c100k));
-	EXPECT_LT(c1->jitter_cpct, c1k->jitter_cpct);
-	EXPECT_LT(c1k->jitter_cpct, c10k->jitter_cpct);
-	EXPECT_TRUE(c1k->readable);
-	EXPECT_FALSE(c100k->readable);
-	/* at a fixed erase level the residue of 4x costs jitter on overwrite */
+	for (i = 0; i < 8; i++) {
+		r[i] = sim(media, layer, v, 0, o->optimum_uw, n[i], 0);
+		ASSERT_TRUE(r[i] != NULL);
+	}
+	TH_LOG("%s L%u %ux: DOW 0 %.2f, 1 %.2f, 10 %.2f, 100 %.2f, 1000 %.2f, 1e4 %.2f, 3e4 %.2f%s, 1e5 %.2f%s %% (limit %.2f)",
+	       media, layer, v / X1, PCT(r[0]), PCT(r[1]), PCT(r[2]),
+	       PCT(r[3]), PCT(r[4]), PCT(r[5]), PCT(r[6]),
+	       r[6]->readable ? "" : " unreadable", PCT(r[7]),
+	       r[7]->readable ? "" : " unreadable", lim / 100.0);
+	/* settled by 10 cycles, then flat (0.1 % of T) and within the limit */
+	EXPECT_LE(r[2]->jitter_cpct, r[1]->jitter_cpct);
+	for (i = 2; i <= 4; i++) {
+		EXPECT_LE(r[i]->jitter_cpct, lim);
+		EXPECT_LE(r[i]->jitter_cpct, r[2]->jitter_cpct + 10);
+		EXPECT_TRUE(r[i]->readable);
+	}
+	/* rising past 10^4, unreadable well before 10^5 */
+	EXPECT_LE(r[4]->jitter_cpct, r[5]->jitter_cpct);
+	EXPECT_LT(r[5]->jitter_cpct, r[6]->jitter_cpct);
+	EXPECT_FALSE(r[6]->readable);
+	EXPECT_FALSE(r[7]->readable);
+}
+
+TEST_F_TIMEOUT(slow, cal_endurance_bd_re, SLOW_TIMEOUT)
+{
+	endurance(_metadata, "bd-re", 0, X1);
+	endurance(_metadata, "bd-re", 0, 2 * X1);
+}
+
+TEST_F_TIMEOUT(slow, cal_endurance_bd_re_dl, SLOW_TIMEOUT)
+{
+	endurance(_metadata, "bd-re-dl", 0, X1);
+	endurance(_metadata, "bd-re-dl", 0, 2 * X1);
+	endurance(_metadata, "bd-re-dl", 1, X1);
+	endurance(_metadata, "bd-re-dl", 1, 2 * X1);
+}
+
+/* At a fixed erase level the residue of 4x costs jitter on overwrite. */
+TEST(erase_residue_costs_jitter_on_overwrite)
+{
+	u32 j0, j1, u;
+
 	j0 = jitter_at("bd-re", 0, 4 * X1, OSM_STRAT_MULTI, 8500, 4300, 0, &u);
 	j1 = jitter_at("bd-re", 0, 4 * X1, OSM_STRAT_MULTI, 8500, 4300, 1, &u);
 	TH_LOG("4x, Pe 4.3 mW: first write %.2f %%, overwrite %.2f %%",
