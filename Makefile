@@ -233,10 +233,9 @@ check-debug: tools selftests debug-module
 	tools/testing/tap-summary.sh $(RESULTS)/vm-debug.tap || rc=1; exit $$rc
 
 # The reduced debug set .ci/run runs (Documentation/testing.rst,
-# "Reliability"): within DEBUG_CI_TIMEOUT, the kernel build aside. fault
-# and stress join it once a debug run of theirs has passed whole.
-DEBUG_CI_T ?= module ioctl_fuzz nl_fuzz fuzz
-DEBUG_CI_TIMEOUT ?= 1500
+# "Reliability"): within DEBUG_CI_TIMEOUT, the kernel build aside.
+DEBUG_CI_T ?= module ioctl_fuzz nl_fuzz fuzz stress fault
+DEBUG_CI_TIMEOUT ?= 2400
 
 check-debug-ci:
 	@$(MAKE) --no-print-directory check-debug DEBUG_T="$(DEBUG_CI_T)" \
