@@ -737,10 +737,11 @@ int osm_compile(const struct osm_compile_in *in, struct osm_table *out,
 	out->noise_q16 = l->noise_q16;
 	out->signal_q16 = w->rd.signal_q16;
 	out->spot_nm = osm_stack_spot_nm(st);
-	osm_memset(&out->wear, 0, sizeof(out->wear));
 	if (st->rewritable)
 		osm_wear_setup(l, out->peak_temp_k, out->spot_nm,
 			       in->channel_bit_pm, &out->wear);
+	else
+		osm_memset(&out->wear, 0, sizeof(out->wear));
 	out->tau_f_ps = w->th.tau_f_ps;
 	out->gain_mk = osm_thermal_gain_mk(&w->th);
 	for (j = 0; j < 16; j++) {
