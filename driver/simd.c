@@ -5,8 +5,8 @@
  *
  * The model's channel-code histogram (driver/model/rll.c) has a scalar
  * path and an AVX2 path that give the same histogram. Which one the write
- * path runs is decided once, at load: the AVX2 path when the CPU has AVX2
- * and BMI2 and the kernel saves the YMM state, unless the simd module
+ * path runs is decided once, at load: the AVX2 path when the CPU has AVX2,
+ * BMI1 and BMI2 and the kernel saves the YMM state, unless the simd module
  * parameter is 0. The parameter then reads back the choice. Each use of the
  * AVX2 path is a kernel_fpu_begin() section (preemption off for one
  * cluster, ~0.1 ms), taken only where may_use_simd() allows it; elsewhere
@@ -35,6 +35,7 @@ void optsim_simd_init(void)
 #ifdef CONFIG_X86_64
 	if (g_simd && !(boot_cpu_has(X86_FEATURE_AVX) &&
 			boot_cpu_has(X86_FEATURE_AVX2) &&
+			boot_cpu_has(X86_FEATURE_BMI1) &&
 			boot_cpu_has(X86_FEATURE_BMI2) &&
 			cpu_has_xfeatures(XFEATURE_MASK_SSE | XFEATURE_MASK_YMM,
 					  NULL)))

@@ -67,27 +67,36 @@ def runs_entry(v):
     return n | len(t) << 28
 
 
-def tpos_entry(v):
-    """Transitions of the 12 bits v for the AVX2 path of rll.c: the bit
-    (0-11) of each, in time order, a byte each; their number in the top
-    byte."""
+def tpos_entry(v, start):
+    """Transitions of the 12 bits v for the AVX2 path of rll.c, whose
+    first bit is at start modulo 12: the bit of each modulo 12, in time
+    order, a byte each; their number in the top byte."""
     t = [k for k in range(12) if (v >> k) & 1]
     n = 0
     for j, bit in enumerate(t):
-        n |= bit << (8 * j)
+        n |= ((bit + start) % 12) << (8 * j)
     return n | len(t) << 56
 
 
-# The AVX2 path's tail state: the offset of the state's part of
-# osm_rll_tpos (TSTRIDE apart, a multiple of 64) plus, in the low 6 bits,
-# the shift of its field in osm_rll_tnext: 16 x the pairs the state's tail
-# covers in the byte (states 1 and 4 cover one each and map alike).
-TSTRIDE = 1600
+# The AVX2 path's tail state: the control word of a BEXTR (BMI1) that
+# takes the next state out of osm_rll_tnext: the start of the state's
+# field there (16 x the pairs the state's tail covers in the byte; states
+# 1 and 4 cover one each and map alike) in bits 0-7 and a length in bits
+# 8-15 that differs from state to state, 13-17 bits (every control word
+# is below 2^13 and has its low 4 bits clear, so a length over 16 reads
+# only zeros of the field above). Eight times the control word, less
+# TBASE, is also the state's row in osm_rll_tpos: the rows are 1920 or
+# more apart, room for the 1536 (class, byte) of each, class * 256 + byte.
 TFIELD = [0, 1, 3, 2, 1]
 
 
 def tstate(s):
-    return TSTRIDE * s + 16 * TFIELD[s]
+    return 16 * TFIELD[s] | (13 + s) << 8
+
+
+TBASE = 8 * tstate(0)
+TROW = [8 * tstate(s) - TBASE for s in range(5)]
+TSIZE = TROW[4] + 256 * 6
 
 
 def tri_bin(key):
@@ -109,19 +118,22 @@ def table(comment, decl, items, per_line):
 
 def main():
     out = []
-    pos = []
+    pos = [[], []]
     nx = []
     tnx = []
     for s in range(5):
-        pos += [0] * (tstate(s) - len(pos))
         for b in range(256):
             for c in range(6):
-                v, n = entry(s, b, c)
-                out.append(runs_entry(v))
-                pos.append(tpos_entry(v))
-    pos += [0] * (5 * TSTRIDE - len(pos))
-    for b in range(256):
-        for c in range(6):
+                out.append(runs_entry(entry(s, b, c)[0]))
+    for h in range(2):
+        for s in range(5):
+            pos[h] += [0] * (TROW[s] - len(pos[h]))
+            for c in range(6):
+                for b in range(256):
+                    pos[h].append(tpos_entry(entry(s, b, c)[0], 6 * h))
+        assert len(pos[h]) == TSIZE
+    for c in range(6):
+        for b in range(256):
             p = 0
             for s in range(5):
                 p |= tstate(entry(s, b, c)[1]) << (16 * TFIELD[s])
@@ -149,18 +161,28 @@ def main():
  */""", "static const u32 osm_rll_runs[5 * 256 * 6]",
           ["0x%08x" % v for v in out], 6)
     print("#ifdef OSM_SIMD_X86")
+    print("""/*
+ * The AVX2 path's tail state 0 (its row in osm_rll_tpos is 8 x it less
+ * OSM_RLL_TBASE, 0) and the size of each of the two tables there
+ */""")
+    print("#define OSM_RLL_TSTATE0\t\t%d" % tstate(0))
+    print("#define OSM_RLL_TBASE\t\t%d" % TBASE)
+    print("#define OSM_RLL_TPOS_SIZE\t%d" % TSIZE)
+    print()
     table("""/*
- * The transitions of the same 12 channel bits for the AVX2 path:
- * [tail state + byte * 6 + class], the tail state as osm_rll_tnext gives
- * it, holds the bit (0-11) of each, in time order, a byte each, and
- * their number in the top byte.
- */""", "static const u64 osm_rll_tpos[5 * %d]" % TSTRIDE,
-          ["0x%016xULL" % v for v in pos], 3)
+ * The transitions of the same 12 channel bits for the AVX2 path, for
+ * data bits that start at channel bit 0 modulo 12 and (the second table)
+ * at 6: [8 x tail state - OSM_RLL_TBASE + class * 256 + byte], the tail
+ * state as osm_rll_tnext gives it, holds the channel bit modulo 12 of
+ * each, in time order, a byte each, and their number in the top byte.
+ */""", "static const u64 osm_rll_tpos[2 * OSM_RLL_TPOS_SIZE]",
+          ["0x%016xULL" % v for v in pos[0] + pos[1]], 3)
     table("""/*
- * Tail state after [byte][class] for the AVX2 path: the state's offset in
- * osm_rll_tpos plus the shift (0, 16, 32, 48) of its own field here, in
- * the 16-bit field at that shift of the state before.
- */""", "static const u64 osm_rll_tnext[256 * 6]",
+ * Tail state after [class * 256 + byte] for the AVX2 path, a BEXTR
+ * control word (its field's start here, 0, 16, 32 or 48, and a length,
+ * 13-17 bits, one for each state), in the 16-bit field at the start of
+ * the state before.
+ */""", "static const u64 osm_rll_tnext[6 * 256]",
           ["0x%016xULL" % v for v in tnx], 3)
     print("#endif")
     print()

@@ -73,13 +73,15 @@ size_t osm_rll_encoded_bits(size_t len)
  * so one 8-byte store puts them down and the pointer advances by the
  * number, with no open run to carry from byte to byte. The bits are kept
  * modulo 12 (a byte owns 12, so a byte's transitions need no base; an odd
- * frame's data start 6 later, after the 30-bit sync), and a run, 2-10
- * bits, is the difference of two transitions modulo 12. The run-table
- * index of each byte of a frame is worked out 32 bytes at a time; the
- * tail state is kept as its offset in osm_rll_tpos plus the shift of its
- * field in osm_rll_tnext, so its chain is a shift and a 16-bit move; two
- * whole frames are coded side by side, two chains. The marks are counted
- * in pairs of consecutive marks, (space, mark, space, mark, space), one
+ * frame's data start 6 later, after the 30-bit sync, and have a table of
+ * their own), and a run, 2-10 bits, is the difference of two transitions
+ * modulo 12. The row index of each byte of a frame, its class times 256
+ * plus the byte, is worked out 32 bytes at a time (the class by a byte
+ * shuffle); the tail state is the control word of a BEXTR (BMI1) that
+ * takes the next one out of osm_rll_tnext, a 1-cycle chain, and its row
+ * in osm_rll_tpos is 8 times it less a constant. Two whole frames are
+ * coded side by side, two chains. The marks are counted in pairs of
+ * consecutive marks, (space, mark, space, mark, space), one
  * increment per two marks of a 4096-entry table (two tables in turn),
  * whose index is worked out 8 pairs at a time from the transitions. The
  * pair tables (16-bit counters) are added into the histogram every
@@ -250,39 +252,57 @@ static void osm_rll_hist_scalar(const u8 *data, size_t len,
 typedef u8 osm_v32 __attribute__((vector_size(32)));
 typedef u16 osm_v32w __attribute__((vector_size(64)));
 typedef u16 osm_v16w __attribute__((vector_size(32)));
+/* quadwords, as GCC's builtins take them */
+typedef s64 osm_v4q __attribute__((vector_size(32)));
 
 /*
- * The run-table indices of the @n bytes at @d (whose successors are all
- * in the frame), 32 at a time: the class of the next byte n0 n1 n2 ... is
- * n0 + (n0 != 0), plus one for 00 11 and for 11 00 11 (osm_rll_cls).
+ * The row indices in osm_rll_tpos and osm_rll_tnext (class * 256 + byte)
+ * of the @n bytes at @d, whose successors are all in the frame, 32 at a
+ * time: the class of the next byte n0 n1 n2 ... is that of its high
+ * nibble n0 n1 (a byte shuffle), plus one for 11 00 11 (osm_rll_cls);
+ * each byte and its class make a 16-bit index.
  */
-static __always_inline void osm_rll_index_avx2(const u8 *d, u32 n, u16 *ix)
+static OSM_TARGET_AVX2 __always_inline void
+osm_rll_index_avx2(const u8 *d, u32 n, u16 *ix)
 {
-	const osm_v32 three = {
-		3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
-		3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	/* vectors of plain char, as GCC's byte builtins take them */
+	const char __attribute__((vector_size(32))) hcls = {
+		0, 0, 0, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4,
+		0, 0, 0, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4,
 	};
-	const osm_v32 zero = { 0 };
-	osm_v32 b, n0, n1, n2, c;
-	osm_v32w w;
+	const char __attribute__((vector_size(32))) lo = {
+		15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15,
+		15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15,
+	};
+	const char __attribute__((vector_size(32))) top6 = {
+		-4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4,
+		-4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4,
+	};
+	const char __attribute__((vector_size(32))) rmtr = {
+		-52, -52, -52, -52, -52, -52, -52, -52,
+		-52, -52, -52, -52, -52, -52, -52, -52,
+		-52, -52, -52, -52, -52, -52, -52, -52,
+		-52, -52, -52, -52, -52, -52, -52, -52,
+	};
+	char __attribute__((vector_size(32))) b, c, w;
 	u32 k;
 
 	for (k = 0; k + 32 <= n; k += 32) {
 		__builtin_memcpy(&b, &d[k + 1], sizeof(b));
-		n0 = b >> 6;
-		n1 = (b >> 4) & 3;
-		n2 = (b >> 2) & 3;
-		c = n0 - (osm_v32)(n0 != zero);
-		c -= (osm_v32)(n0 == zero) & (osm_v32)(n1 == three);
-		c -= (osm_v32)(n0 == three) & (osm_v32)(n1 == zero) &
-		     (osm_v32)(n2 == three);
+		c = __builtin_ia32_pshufb256(hcls, (typeof(b))((osm_v16w)b >> 4) & lo);
+		/* 11 00 11 xx: one more (a compare gives -1) */
+		c -= (b & top6) == rmtr;
 		__builtin_memcpy(&b, &d[k], sizeof(b));
-		w = __builtin_convertvector(b, osm_v32w) * 6 +
-		    __builtin_convertvector(c, osm_v32w);
+		/* quadwords 0 2 1 3, so that the interleaves keep the order */
+		b = (typeof(b))__builtin_ia32_permdi256((osm_v4q)b, 0xd8);
+		c = (typeof(c))__builtin_ia32_permdi256((osm_v4q)c, 0xd8);
+		w = __builtin_ia32_punpcklbw256(b, c);
 		__builtin_memcpy(&ix[k], &w, sizeof(w));
+		w = __builtin_ia32_punpckhbw256(b, c);
+		__builtin_memcpy(&ix[k + 16], &w, sizeof(w));
 	}
 	for (; k < n; k++)
-		ix[k] = d[k] * 6 + osm_rll_cls[d[k + 1]];
+		ix[k] = d[k] | osm_rll_cls[d[k + 1]] << 8;
 }
 
 typedef s16 osm_v16s __attribute__((vector_size(32)));
@@ -297,36 +317,34 @@ typedef s32 osm_v8i __attribute__((vector_size(32)));
 #define OSM_RLL_SYNC_T6		0x00000a0704010407ULL
 #define OSM_RLL_SYNC_N		6
 
-/* a byte's value in every byte of a u64 */
-#define OSM_RLL_BYTES(v)	((u64)(v) * 0x0101010101010101ULL)
-
 /*
- * Code the byte of run-table index @i in tail state *@ts, its data bits
- * starting at @b (in each byte) modulo 12: store its transitions at *@p
- * and advance *@p past them.
+ * Code the byte of row index @i in tail state *@ts, from the table @tpos
+ * of its frame (its data bits starting at 0 or 6 modulo 12): store its
+ * transitions at *@p and advance *@p past them.
  */
-static __always_inline void osm_rll_pos_step(u32 *ts, u8 **p, u32 i, u64 b)
+static OSM_TARGET_AVX2 __always_inline void
+osm_rll_pos_step(u64 *ts, u8 **p, u32 i, const u64 *tpos)
 {
-	u64 e = osm_rll_tpos[*ts + i];
+	u64 e = tpos[8 * *ts - OSM_RLL_TBASE + i];
 
-	put_unaligned_le64(e + b, *p);
+	put_unaligned_le64(e, *p);
 	*p += e >> 56;
-	*ts = (u16)(osm_rll_tnext[i] >> (*ts & 63));
+	*ts = __builtin_ia32_bextr_u64(osm_rll_tnext[i], *ts);
 }
 
 /*
  * The codes (length - 2) of the runs from the transitions *@t to @t1 into
- * *@t, their bits modulo 12 (0-17): the length is 2-10, so of d, d + 12
- * and d - 12 (d = t1 - t0) as unsigned bytes, the least. Vectors of plain
- * char, as GCC's byte builtins take them.
+ * *@t, their bits modulo 12 (0-11): the length is 2-10, so of d - 2 and
+ * d + 10 (d = t1 - t0, -11 to 11) as unsigned bytes, the lesser. Vectors
+ * of plain char, as GCC's byte builtins take them.
  */
 static OSM_TARGET_AVX2 __always_inline void
 osm_rll_run_codes(char __attribute__((vector_size(32))) *t,
 		  char __attribute__((vector_size(32))) t1)
 {
-	const char c12 __attribute__((vector_size(32))) = {
-		12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
-		12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+	const char c10 __attribute__((vector_size(32))) = {
+		10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10,
+		10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10,
 	};
 	const char two __attribute__((vector_size(32))) = {
 		2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
@@ -334,8 +352,7 @@ osm_rll_run_codes(char __attribute__((vector_size(32))) *t,
 	};
 	char __attribute__((vector_size(32))) d = t1 - *t;
 
-	*t = __builtin_ia32_pminub256(__builtin_ia32_pminub256(d, d + c12),
-				      d - c12) - two;
+	*t = __builtin_ia32_pminub256(d - two, d + c10);
 }
 
 /*
@@ -455,7 +472,7 @@ osm_rll_frame_avx2(const u8 *d, u32 fl, size_t avail, u16 *ix, u8 *p,
 	osm_rll_index_avx2(d, avail > OSM_RLL_INDEX_WHOLE ?
 			   OSM_RLL_INDEX_WHOLE : fl - 1, ix);
 	/* the frame's last byte has no look-ahead: class 3 */
-	ix[fl - 1] = d[fl - 1] * 6 + 3;
+	ix[fl - 1] = d[fl - 1] | 3 << 8;
 	put_unaligned_le64(odd ? OSM_RLL_SYNC_T6 : OSM_RLL_SYNC_T, p);
 	return p + OSM_RLL_SYNC_N;
 }
@@ -481,29 +498,30 @@ osm_rll_count_avx2(u8 *t, u32 n, u8 *keep, struct osm_rll_hist *h)
 
 /*
  * Code two whole frames side by side, two chains of tail states: the
- * bytes of run-table indices @ix and @ix2, their data bits starting at
- * @bb and @bb2 (in each byte) modulo 12; their transitions at *@p and
- * *@p2, which advance past them.
+ * bytes of row indices @ix and @ix2, from the tables @tp and @tp2 (see
+ * osm_rll_pos_step()); their transitions at *@p and *@p2, which advance
+ * past them.
  */
 static OSM_TARGET_AVX2 __always_inline void
-osm_rll_code_two(const u16 *ix, const u16 *ix2, u8 **p, u8 **p2, u64 bb,
-		 u64 bb2)
+osm_rll_code_two(const u16 *ix, const u16 *ix2, u8 **p, u8 **p2,
+		 const u64 *tp, const u64 *tp2)
 {
-	u32 ts = 0, ts2 = 0, k;
+	u64 ts = OSM_RLL_TSTATE0, ts2 = OSM_RLL_TSTATE0;
+	u32 k;
 
 	for (k = 0; k + 4 <= OSM_RLL_FRAME_BYTES; k += 4) {
-		osm_rll_pos_step(&ts, p, ix[k], bb);
-		osm_rll_pos_step(&ts2, p2, ix2[k], bb2);
-		osm_rll_pos_step(&ts, p, ix[k + 1], bb);
-		osm_rll_pos_step(&ts2, p2, ix2[k + 1], bb2);
-		osm_rll_pos_step(&ts, p, ix[k + 2], bb);
-		osm_rll_pos_step(&ts2, p2, ix2[k + 2], bb2);
-		osm_rll_pos_step(&ts, p, ix[k + 3], bb);
-		osm_rll_pos_step(&ts2, p2, ix2[k + 3], bb2);
+		osm_rll_pos_step(&ts, p, ix[k], tp);
+		osm_rll_pos_step(&ts2, p2, ix2[k], tp2);
+		osm_rll_pos_step(&ts, p, ix[k + 1], tp);
+		osm_rll_pos_step(&ts2, p2, ix2[k + 1], tp2);
+		osm_rll_pos_step(&ts, p, ix[k + 2], tp);
+		osm_rll_pos_step(&ts2, p2, ix2[k + 2], tp2);
+		osm_rll_pos_step(&ts, p, ix[k + 3], tp);
+		osm_rll_pos_step(&ts2, p2, ix2[k + 3], tp2);
 	}
 	for (; k < OSM_RLL_FRAME_BYTES; k++) {
-		osm_rll_pos_step(&ts, p, ix[k], bb);
-		osm_rll_pos_step(&ts2, p2, ix2[k], bb2);
+		osm_rll_pos_step(&ts, p, ix[k], tp);
+		osm_rll_pos_step(&ts2, p2, ix2[k], tp2);
 	}
 }
 
@@ -517,10 +535,12 @@ static OSM_TARGET_AVX2 void osm_rll_hist_avx2(const u8 *data, size_t len,
 	 */
 	u8 *tr = h->runs, *tr2 = h->runs2 + 8;
 	u16 *ix = h->index, *ix2 = h->index + OSM_RLL_FRAME_BYTES;
-	u32 n, frames = 0, k, ts, sp, sn;
+	u32 n, frames = 0, k, sp, sn;
+	u64 ts;
 	/* odd frame: its sync starts at channel bit 6 modulo 12 */
 	u32 b;
-	u64 bb;
+	/* the table of the frame's transitions (its data at 0 or 6) */
+	const u64 *tp;
 	size_t off;
 	u8 *p, *p2;
 
@@ -540,8 +560,8 @@ static OSM_TARGET_AVX2 void osm_rll_hist_avx2(const u8 *data, size_t len,
 			osm_rll_fold(h);
 			frames = 0;
 		}
-		/* the data's bits modulo 12: 0 or 6, plus 0-11 */
-		bb = b ? 0 : OSM_RLL_BYTES(6);
+		/* the data's bits start at 6 modulo 12 in an even frame */
+		tp = b ? osm_rll_tpos : osm_rll_tpos + OSM_RLL_TPOS_SIZE;
 		p = osm_rll_frame_avx2(d, fl, len - off, ix, &tr[n], b);
 		if (len - off > 2 * OSM_RLL_FRAME_BYTES) {
 			/* two whole frames, not the last, side by side */
@@ -549,12 +569,9 @@ static OSM_TARGET_AVX2 void osm_rll_hist_avx2(const u8 *data, size_t len,
 						OSM_RLL_FRAME_BYTES,
 						len - off - OSM_RLL_FRAME_BYTES,
 						ix2, tr2, !b);
-			if (b)
-				osm_rll_code_two(ix, ix2, &p, &p2, 0,
-						 OSM_RLL_BYTES(6));
-			else
-				osm_rll_code_two(ix, ix2, &p, &p2,
-						 OSM_RLL_BYTES(6), 0);
+			osm_rll_code_two(ix, ix2, &p, &p2, tp,
+					 b ? osm_rll_tpos + OSM_RLL_TPOS_SIZE :
+					     osm_rll_tpos);
 			n = osm_rll_count_avx2(tr, p - tr, tr2, h);
 			n = osm_rll_count_avx2(tr2 - n, p2 - tr2 + n, tr + 8, h);
 			/* the kept ones end at tr + 8: move them to tr */
@@ -563,15 +580,15 @@ static OSM_TARGET_AVX2 void osm_rll_hist_avx2(const u8 *data, size_t len,
 			off += OSM_RLL_FRAME_BYTES;
 			continue;
 		}
-		ts = 0;
+		ts = OSM_RLL_TSTATE0;
 		for (k = 0; k + 4 <= fl; k += 4) {
-			osm_rll_pos_step(&ts, &p, ix[k], bb);
-			osm_rll_pos_step(&ts, &p, ix[k + 1], bb);
-			osm_rll_pos_step(&ts, &p, ix[k + 2], bb);
-			osm_rll_pos_step(&ts, &p, ix[k + 3], bb);
+			osm_rll_pos_step(&ts, &p, ix[k], tp);
+			osm_rll_pos_step(&ts, &p, ix[k + 1], tp);
+			osm_rll_pos_step(&ts, &p, ix[k + 2], tp);
+			osm_rll_pos_step(&ts, &p, ix[k + 3], tp);
 		}
 		for (; k < fl; k++)
-			osm_rll_pos_step(&ts, &p, ix[k], bb);
+			osm_rll_pos_step(&ts, &p, ix[k], tp);
 		n = p - tr;
 		/* the open run ends the stream as a >= 5T space */
 		if (off + fl == len)

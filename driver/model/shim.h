@@ -104,7 +104,7 @@ u32 osm_crc32c_raw(u32 crc, const void *p, size_t len);
 /* __always_inline: from glibc's <sys/cdefs.h>, as the kernel has it */
 
 /*
- * SIMD: the AVX2 code runs when the CPU has AVX2 and BMI2, unless the
+ * SIMD: the AVX2 code runs when the CPU has AVX2, BMI1 and BMI2, unless the
  * environment variable OPTSIM_SIMD is "0" (read at each call, so that a
  * program may switch); osm_simd_cpu() says what the CPU has. Defining
  * OSM_NO_SIMD builds the scalar code only, as on other machines.
@@ -113,7 +113,8 @@ u32 osm_crc32c_raw(u32 crc, const void *p, size_t len);
 #define OSM_SIMD_X86
 static inline bool osm_simd_cpu(void)
 {
-	return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2");
+	return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
+	       __builtin_cpu_supports("bmi2");
 }
 
 static inline bool osm_simd_begin(void)
@@ -187,7 +188,7 @@ static inline void put_unaligned_le64(u64 v, void *p)
 
 /* Functions of the AVX2 code path (see osm_simd_begin()). */
 #ifdef OSM_SIMD_X86
-#define OSM_TARGET_AVX2		__attribute__((__target__("avx2,bmi2")))
+#define OSM_TARGET_AVX2		__attribute__((__target__("avx2,bmi,bmi2")))
 #endif
 
 #endif /* _OPTSIM_MODEL_SHIM_H */

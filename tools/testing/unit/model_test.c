@@ -136,9 +136,12 @@ TEST(table_driven_histogram_matches_encoder)
  * runs of one byte, patterns of the RMTR and d-fix rules, random bytes
  * changing to zeros around frame and buffer edges, and the two-byte
  * pattern with the most marks a frame (391: the most pairs of marks the
- * AVX2 path's 16-bit counters take).
+ * AVX2 path's 16-bit counters take), and every byte next to every byte
+ * (half of them in the first place each, in styles 10 and 11: in a
+ * cluster, the AVX2 path's look-up of every byte in every class at
+ * every position of its 32-byte index pass).
  */
-#define STYLES	10
+#define STYLES	12
 static void fill_style(u8 *d, size_t len, u32 k)
 {
 	static const u8 pat[] = { 0x00, 0xff, 0x55, 0xaa, 0x33, 0xcc, 0x0c,
@@ -168,6 +171,10 @@ static void fill_style(u8 *d, size_t len, u32 k)
 			break;
 		case 9:
 			d[i] = i & 1 ? 0x4d : 0x32;
+			break;
+		case 10:
+		case 11:
+			d[i] = i & 1 ? (u8)(i >> 1) : (u8)((i >> 9) + (k - 10) * 128);
 			break;
 		default:
 			/* zeros, random around the frame (155) and buffer (80) edges */
