@@ -270,35 +270,45 @@ osm_rll_index_avx2(const u8 *d, u32 n, u16 *ix)
 		0, 0, 0, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4,
 		0, 0, 0, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4,
 	};
-	const char __attribute__((vector_size(32))) lo = {
-		15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15,
-		15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15,
+	/* quadwords 0 2 1 3, so that the interleaves keep the order */
+	const osm_v32 q0213 = {
+		0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23,
+		8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31,
 	};
-	const char __attribute__((vector_size(32))) top6 = {
-		-4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4,
-		-4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4,
+	const osm_v32 top6 = {
+		0xfc, 0xfc, 0xfc, 0xfc, 0xfc, 0xfc, 0xfc, 0xfc,
+		0xfc, 0xfc, 0xfc, 0xfc, 0xfc, 0xfc, 0xfc, 0xfc,
+		0xfc, 0xfc, 0xfc, 0xfc, 0xfc, 0xfc, 0xfc, 0xfc,
+		0xfc, 0xfc, 0xfc, 0xfc, 0xfc, 0xfc, 0xfc, 0xfc,
 	};
-	const char __attribute__((vector_size(32))) rmtr = {
-		-52, -52, -52, -52, -52, -52, -52, -52,
-		-52, -52, -52, -52, -52, -52, -52, -52,
-		-52, -52, -52, -52, -52, -52, -52, -52,
-		-52, -52, -52, -52, -52, -52, -52, -52,
+	const osm_v32 rmtr = {
+		0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc,
+		0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc,
+		0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc,
+		0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc,
 	};
-	char __attribute__((vector_size(32))) b, c, w;
+	/* the same bits as plain char vectors (copies cost nothing) */
+	char __attribute__((vector_size(32))) cb, cc, w;
+	osm_v32 b, c;
 	u32 k;
 
 	for (k = 0; k + 32 <= n; k += 32) {
 		__builtin_memcpy(&b, &d[k + 1], sizeof(b));
-		c = __builtin_ia32_pshufb256(hcls, (typeof(b))((osm_v16w)b >> 4) & lo);
-		/* 11 00 11 xx: one more (a compare gives -1) */
-		c -= (b & top6) == rmtr;
+		/* the class of the high nibble n0 n1 (u8 shifts: VPSRLW, VPAND) */
+		c = b >> 4;
+		__builtin_memcpy(&cc, &c, sizeof(c));
+		cc = __builtin_ia32_pshufb256(hcls, cc);
+		__builtin_memcpy(&c, &cc, sizeof(c));
+		/* 11 00 11 xx: one more (a compare gives all ones) */
+		c -= (osm_v32)((b & top6) == rmtr);
+		c = __builtin_shuffle(c, q0213);
 		__builtin_memcpy(&b, &d[k], sizeof(b));
-		/* quadwords 0 2 1 3, so that the interleaves keep the order */
-		b = (typeof(b))__builtin_ia32_permdi256((osm_v4q)b, 0xd8);
-		c = (typeof(c))__builtin_ia32_permdi256((osm_v4q)c, 0xd8);
-		w = __builtin_ia32_punpcklbw256(b, c);
+		b = __builtin_shuffle(b, q0213);
+		__builtin_memcpy(&cb, &b, sizeof(b));
+		__builtin_memcpy(&cc, &c, sizeof(c));
+		w = __builtin_ia32_punpcklbw256(cb, cc);
 		__builtin_memcpy(&ix[k], &w, sizeof(w));
-		w = __builtin_ia32_punpckhbw256(b, c);
+		w = __builtin_ia32_punpckhbw256(cb, cc);
 		__builtin_memcpy(&ix[k + 16], &w, sizeof(w));
 	}
 	for (; k < n; k++)
