@@ -328,5 +328,6 @@ void optsim_scsi_init_dev(struct optsim_dev *dev);
 int optsim_scsi_add(struct optsim_dev *dev);
 void optsim_scsi_remove(struct optsim_dev *dev);
 bool optsim_scsi_enabled(void);
+bool optsim_scsi_queue_work(struct work_struct *work);
 
 #endif /* _OPTSIM_MMC_H */

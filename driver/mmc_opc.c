@@ -18,7 +18,8 @@
  * under model_lock through the path the ioctl's OPC takes
  * (optsim_dev_opc_apply_locked()), unless the medium or its parameters
  * changed meanwhile (opc_gen): then they are dropped, and the next write
- * calibrates again if it still needs to.
+ * calibrates again if it still needs to. The work runs on the MMC front's
+ * unbound workqueue (scsi.c says why).
  */
 #include "optsim.h"
 
@@ -132,7 +133,7 @@ static void optsim_mmc_opc_start(struct optsim_dev *dev,
 	mmc->busy = OPTSIM_MMC_CALIBRATING;
 	mmc->busy_start = jiffies;
 	mmc->busy_end = jiffies + msecs_to_jiffies(ms * hweight32(layers));
-	queue_work(system_long_wq, &mmc->opc_work);
+	optsim_scsi_queue_work(&mmc->opc_work);
 }
 
 /**

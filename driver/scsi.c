@@ -29,7 +29,15 @@ MODULE_PARM_DESC(mmc, "Give every drive a SCSI MMC LUN (/dev/srN, /dev/sgN) (def
 /* The host's parent in the device tree: /sys/devices/optsim. */
 static struct device *optsim_scsi_root;
 static struct Scsi_Host *optsim_shost;
-/* Answers the drives' commands; one work item per drive. */
+/*
+ * Answers the drives' commands (one work item per drive) and runs their
+ * background OPC. Unbound: an OPC computes for seconds, minutes on a debug
+ * kernel, without sleeping. On a per-CPU workqueue the pool of its CPU
+ * would count it as running and start no other worker, so a command
+ * queued on that CPU waited for the whole OPC and timed out (the debug
+ * kernel's CDB fuzzer found it). Unbound work items are left to the
+ * scheduler. It has a rescuer: writeback through sr may wait on it.
+ */
 static struct workqueue_struct *optsim_scsi_wq;
 
 /*
@@ -82,6 +90,19 @@ static void optsim_scsi_work(struct work_struct *work)
 		scsi_done(scmd);
 		cond_resched();
 	}
+}
+
+/**
+ * optsim_scsi_queue_work() - run a drive's background work of the MMC front
+ * @work: the work item
+ *
+ * On the workqueue that answers the commands (see optsim_scsi_wq).
+ *
+ * Return: false if @work was queued already.
+ */
+bool optsim_scsi_queue_work(struct work_struct *work)
+{
+	return queue_work(optsim_scsi_wq, work);
 }
 
 static int optsim_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scmd)
@@ -338,7 +359,8 @@ int optsim_scsi_init(void)
 
 	if (!g_mmc)
 		return 0;
-	optsim_scsi_wq = alloc_workqueue("optsim_mmc", WQ_MEM_RECLAIM, 0);
+	optsim_scsi_wq = alloc_workqueue("optsim_mmc",
+					 WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
 	if (!optsim_scsi_wq)
 		return -ENOMEM;
 	optsim_scsi_root = root_device_register("optsim");

@@ -924,7 +924,7 @@ TEST_F_TIMEOUT(ioctl, wait_interruptible, 2 * Q_OPC_TIMEOUT)
 	struct optsim_info info;
 	struct optsim_opc o;
 	int status, ret, err;
-	long ms;
+	long ms, opc_ms;
 	pid_t pid;
 
 	pid = fork();
@@ -944,6 +944,9 @@ TEST_F_TIMEOUT(ioctl, wait_interruptible, 2 * Q_OPC_TIMEOUT)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	opc_ms = (t1.tv_sec - t0.tv_sec) * 1000 +
+		 (t1.tv_nsec - t0.tv_nsec) / 1000000;
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		TH_LOG("the OPC failed");
 	}
@@ -955,7 +958,13 @@ TEST_F_TIMEOUT(ioctl, wait_interruptible, 2 * Q_OPC_TIMEOUT)
 		TH_LOG("FINALIZE waited %ld ms and gave %s", ms,
 		       ret ? strerror(err) : "success");
 	}
-	EXPECT_GT(2500, ms);
+	/*
+	 * Soon after the signal (at 500 ms), well before the OPC's end; on a
+	 * loaded host, where both stretch, half the time the OPC took.
+	 */
+	EXPECT_TRUE(ms < 2500 || 2 * ms < opc_ms) {
+		TH_LOG("FINALIZE took %ld ms of the OPC's %ld ms", ms, opc_ms);
+	}
 	/* Nothing changed but what the OPC did. */
 	get_info(_metadata, self->fd, &info);
 	EXPECT_EQ(self->info.flags, info.flags);

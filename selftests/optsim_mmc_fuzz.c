@@ -23,9 +23,14 @@
  * READY (ready after a load), and a write through the LUN that
  * /dev/optsim reads back. run-vm.sh checks the kernel log for oopses and
  * WARNINGs; selftests/mmc.sh for timeouts and aborts.
+ *
+ * mmc.answers_during_opc, the regression test of what the fuzzer found on
+ * the debug kernel, checks that commands from every CPU are answered at
+ * once while a background OPC runs.
  */
 #include "optsim_utils.h"
 
+#include <sched.h>
 #include <time.h>
 #include <scsi/sg.h>
 
@@ -823,6 +828,82 @@ TEST_F_TIMEOUT(mmc, fuzz, 1800)
 	ASSERT_EQ(0, get_info_now(&info));
 	EXPECT_EQ(1ULL, info.recorded_clusters[0]);
 	EXPECT_EQ(NULL, info_consistent(&info));
+}
+
+/*
+ * The drive answers while its background OPC runs, from every CPU. The
+ * OPC computes for seconds (minutes on the debug kernel) without
+ * sleeping; when it ran on a per-CPU workqueue, a command queued on its
+ * CPU waited for all of it and timed out (the debug kernel's fuzzer found
+ * it). From each CPU in turn, TEST UNIT READY and the write that waits
+ * for the OPC (NOT READY, LONG WRITE IN PROGRESS, 02/04/08, as the
+ * midlayer retries it) must be answered at once, until the write records.
+ */
+TEST_F_TIMEOUT(mmc, answers_during_opc, 1800)
+{
+	static const uint8_t tur[6] = { 0 };
+	uint8_t wr[10] = { 0x2a, 0, 0, 0, 0, 0, 0, 0, CLUSTER, 0 };
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned int t0, t_opc, slowest = 0, during = 0;
+	struct fuzz_cmd c;
+	struct fuzz_res r;
+	cpu_set_t set;
+	uint32_t sc = 0;
+	int fd, i;
+
+	ASSERT_LT(0L, ncpu);
+	/* A load with no power set by hand: the first write runs OPC. */
+	tray_in(self->sg);
+	fd = open(DEV_PATH, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, do_load(fd, OPTSIM_MEDIA_BD_R, FUZZ_LAYER));
+	close(fd);
+	ASSERT_EQ(0U, wait_ready(self->sg));
+
+	memset(self->out, 0x5a, CLUSTER_BYTES);
+	c = (struct fuzz_cmd){ .cdb_len = 10, .dir = SG_DXFER_TO_DEV,
+			       .len = CLUSTER_BYTES };
+	memcpy(c.cdb, wr, 10);
+	t0 = now_ms();
+	for (i = 0; now_ms() - t0 < 1500 * 1000U; i++) {
+		CPU_ZERO(&set);
+		CPU_SET(i % ncpu, &set);
+		ASSERT_EQ(0, sched_setaffinity(0, sizeof(set), &set));
+		simple(self->sg, tur, 6, NULL, 0, &r);
+		ASSERT_EQ(0, r.ret);
+		ASSERT_EQ(0, r.host_status) {
+			TH_LOG("TEST UNIT READY on CPU %ld: host status 0x%x after %u ms",
+			       i % ncpu, r.host_status, r.ms);
+		}
+		slowest = r.ms > slowest ? r.ms : slowest;
+		sg_exec(self->sg, &c, self->out, &r);
+		ASSERT_EQ(0, r.ret);
+		ASSERT_EQ(0, r.host_status) {
+			TH_LOG("WRITE on CPU %ld: host status 0x%x after %u ms",
+			       i % ncpu, r.host_status, r.ms);
+		}
+		slowest = r.ms > slowest ? r.ms : slowest;
+		sc = sense_code(&r);
+		if (sc != 0x020408U)
+			break;
+		during++;
+		usleep(20000);
+	}
+	t_opc = now_ms() - t0;
+	CPU_ZERO(&set);
+	for (i = 0; i < ncpu; i++)
+		CPU_SET(i, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+	TH_LOG("OPC %u ms; %u rounds of TUR and WRITE during it on %ld CPUs, slowest %u ms",
+	       t_opc, during, ncpu, slowest);
+	EXPECT_EQ(SAM_GOOD, r.status) {
+		TH_LOG("the WRITE after the OPC: sense %06x", sc);
+	}
+	EXPECT_LT(0U, during) {
+		TH_LOG("the first WRITE after a load ran no OPC");
+	}
+	/* Milliseconds; on a loaded host, still a small part of the OPC. */
+	EXPECT_TRUE(slowest < 1000 || 8 * slowest < t_opc);
 }
 
 TEST_HARNESS_MAIN

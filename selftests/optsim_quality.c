@@ -583,7 +583,7 @@ TEST_F_TIMEOUT(quality, open_during_opc, Q_OPC_TIMEOUT)
 	struct optsim_info info;
 	struct optsim_opc o;
 	int status, fd2;
-	long ms;
+	long ms, rest;
 	pid_t pid;
 
 	if (variant->media != OPTSIM_MEDIA_BD_R)
@@ -603,12 +603,22 @@ TEST_F_TIMEOUT(quality, open_during_opc, Q_OPC_TIMEOUT)
 	close(fd2);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
-	TH_LOG("open + GET_INFO during OPC: %ld ms", ms);
-	/* Milliseconds, not the rest of the OPC (seconds). */
-	EXPECT_GT(1000L, ms);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	rest = (t1.tv_sec - t0.tv_sec) * 1000 +
+	       (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	TH_LOG("open + GET_INFO during OPC: %ld ms; the OPC ended %ld ms later",
+	       ms, rest - ms);
 	EXPECT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
+	/*
+	 * Milliseconds, not the rest of the OPC (seconds). On a loaded host
+	 * both stretch alike: then a quarter of what was left of the OPC
+	 * bounds it.
+	 */
+	EXPECT_TRUE(ms < 1000 || 4 * ms < rest) {
+		TH_LOG("GET_INFO waited for the OPC");
+	}
 }
 
 /*

@@ -867,15 +867,82 @@ TEST_F_TIMEOUT(slow, cal_single_pulse_threshold, SLOW_TIMEOUT)
 		       m[i]->mark_width_nm, PCT(c[i]), c[i]->mark_width_nm);
 		EXPECT_TRUE(s[i]->readable);
 	}
-	/* below the threshold: visibly worse than the N-1 train and castle */
-	EXPECT_GT(s[0]->jitter_cpct, m[0]->jitter_cpct + 30);
-	EXPECT_GT(s[0]->jitter_cpct, c[0]->jitter_cpct + 30);
+	/* below the threshold: visibly worse (half a point) than both */
+	EXPECT_GT(s[0]->jitter_cpct, m[0]->jitter_cpct + 50);
+	EXPECT_GT(s[0]->jitter_cpct, c[0]->jitter_cpct + 50);
 	/* at and above it: as good as the N-1 train or better */
 	for (i = 1; i < 4; i++)
 		EXPECT_LE(s[i]->jitter_cpct, m[i]->jitter_cpct);
 	/* single's penalty against castle is smallest above 1x */
 	EXPECT_LT(s[1]->jitter_cpct - c[1]->jitter_cpct,
 		  s[0]->jitter_cpct - c[0]->jitter_cpct);
+}
+
+/*
+ * Jitter of a strategy at its own OPC optimum (strategy tuned there), over
+ * a random cluster, with and without the cross-talk of the neighbouring
+ * tracks; the 8T mark's width and the cross-talk share of the table.
+ */
+static int jitter_parts(const char *media, u32 layer, u32 v, u32 strat,
+			u32 *with_q16, u32 *without_q16, u32 *width_nm,
+			u32 *xtalk_q16)
+{
+	static struct osm_table t;
+	static struct osm_stack st;
+	const struct osm_opc_result *o = opc_of(media, layer, v, strat, 0);
+	struct osm_compile_in in = { .stack = &st, .layer = layer,
+		.velocity_mms = v, .strategy = strat,
+		.channel_bit_pm = OSM_GEO_REF_CHANNEL_BIT_PM };
+	u32 u;
+
+	if (!o || osm_stack_preset(&st, media))
+		return -1;
+	in.write_uw = o->power_uw;
+	in.tune = &o->tune;
+	if (osm_model_compile(&in, &t))
+		return -1;
+	osm_prng_fill(data, CLUSTER, 11);
+	osm_rll_histogram(data, CLUSTER, &hs);
+	*with_q16 = osm_quality_jitter(&t, &hs, 0, &u);
+	*width_nm = t.width_nm;
+	*xtalk_q16 = t.xtalk_q16;
+	t.xtalk_q16 = 0;
+	*without_q16 = osm_quality_jitter(&t, &hs, 0, &u);
+	return 0;
+}
+
+/*
+ * Why single pulse stays behind castle pulses at 4x and 6x (model.rst,
+ * "Seed 000"): at the power its 2T marks need, one constant pulse writes
+ * the long marks much wider than a castle pulse does (the fast pole lags
+ * the short pulses, the slow pole builds up under the long ones), and
+ * those wide marks are seen by the neighbouring tracks' read spot. Without
+ * that cross-talk term its jitter is within a quarter point of castle's:
+ * the edges themselves are placed as well.
+ */
+TEST_F_TIMEOUT(slow, single_pulse_penalty_is_crosstalk_of_wide_marks,
+	       SLOW_TIMEOUT)
+{
+	static const u32 speeds[] = { 4, 6 };
+	u32 i, sw, sn, swid, sxt, cw, cn, cwid, cxt;
+
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, jitter_parts("bd-r", 0, speeds[i] * X1,
+					  OSM_STRAT_SINGLE, &sw, &sn, &swid,
+					  &sxt));
+		ASSERT_EQ(0, jitter_parts("bd-r", 0, speeds[i] * X1,
+					  OSM_STRAT_CASTLE, &cw, &cn, &cwid,
+					  &cxt));
+		TH_LOG("%ux: single %.2f %% (%.2f without cross-talk), 8T %u nm, cross-talk %.2f %%; castle %.2f %% (%.2f), %u nm, %.2f %%",
+		       speeds[i], sw * 100.0 / 65536, sn * 100.0 / 65536, swid,
+		       sxt * 100.0 / 65536, cw * 100.0 / 65536,
+		       cn * 100.0 / 65536, cwid, cxt * 100.0 / 65536);
+		/* single's long marks are a fifth wider, with more cross-talk */
+		EXPECT_GT(swid * 5, cwid * 6);
+		EXPECT_GT(sxt, cxt);
+		/* and that is its whole penalty: 0.25 % of T = 164 in Q16 */
+		EXPECT_LT(sn, cn + 164);
+	}
 }
 
 /*
