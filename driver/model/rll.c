@@ -507,6 +507,15 @@ osm_rll_count_avx2(u8 *t, u32 n, u8 *keep, struct osm_rll_hist *h)
 }
 
 /*
+ * The table of a frame's transitions: an even frame's data bits start at
+ * 6 modulo 12 (after its 30-bit sync), an odd frame's at 0.
+ */
+static __always_inline const u64 *osm_rll_tpos_of(u32 odd)
+{
+	return odd ? osm_rll_tpos : osm_rll_tpos + OSM_RLL_TPOS_SIZE;
+}
+
+/*
  * Code two whole frames side by side, two chains of tail states: the
  * bytes of row indices @ix and @ix2, from the tables @tp and @tp2 (see
  * osm_rll_pos_step()); their transitions at *@p and *@p2, which advance
@@ -570,8 +579,7 @@ static OSM_TARGET_AVX2 void osm_rll_hist_avx2(const u8 *data, size_t len,
 			osm_rll_fold(h);
 			frames = 0;
 		}
-		/* the data's bits start at 6 modulo 12 in an even frame */
-		tp = b ? osm_rll_tpos : osm_rll_tpos + OSM_RLL_TPOS_SIZE;
+		tp = osm_rll_tpos_of(b);
 		p = osm_rll_frame_avx2(d, fl, len - off, ix, &tr[n], b);
 		if (len - off > 2 * OSM_RLL_FRAME_BYTES) {
 			/* two whole frames, not the last, side by side */
@@ -580,8 +588,7 @@ static OSM_TARGET_AVX2 void osm_rll_hist_avx2(const u8 *data, size_t len,
 						len - off - OSM_RLL_FRAME_BYTES,
 						ix2, tr2, !b);
 			osm_rll_code_two(ix, ix2, &p, &p2, tp,
-					 b ? osm_rll_tpos + OSM_RLL_TPOS_SIZE :
-					     osm_rll_tpos);
+					 osm_rll_tpos_of(!b));
 			n = osm_rll_count_avx2(tr, p - tr, tr2, h);
 			n = osm_rll_count_avx2(tr2 - n, p2 - tr2 + n, tr + 8, h);
 			/* the kept ones end at tr + 8: move them to tr */
