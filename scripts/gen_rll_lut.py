@@ -67,14 +67,14 @@ def runs_entry(v):
     return n | len(t) << 28
 
 
-def tpos_entry(v, start):
-    """Transitions of the 12 bits v for the AVX2 path of rll.c, whose
-    first bit is at start modulo 12: the bit of each modulo 12, in time
-    order, a byte each; their number in the top byte."""
+def tpos_entry(v):
+    """Transitions of the 12 bits v for the AVX2 path of rll.c: the bit
+    of each (0-11), in time order, a byte each; their number in the top
+    byte."""
     t = [k for k in range(12) if (v >> k) & 1]
     n = 0
     for j, bit in enumerate(t):
-        n |= ((bit + start) % 12) << (8 * j)
+        n |= bit << (8 * j)
     return n | len(t) << 56
 
 
@@ -118,20 +118,19 @@ def table(comment, decl, items, per_line):
 
 def main():
     out = []
-    pos = [[], []]
+    pos = []
     nx = []
     tnx = []
     for s in range(5):
         for b in range(256):
             for c in range(6):
                 out.append(runs_entry(entry(s, b, c)[0]))
-    for h in range(2):
-        for s in range(5):
-            pos[h] += [0] * (TROW[s] - len(pos[h]))
-            for c in range(6):
-                for b in range(256):
-                    pos[h].append(tpos_entry(entry(s, b, c)[0], 6 * h))
-        assert len(pos[h]) == TSIZE
+    for s in range(5):
+        pos += [0] * (TROW[s] - len(pos))
+        for c in range(6):
+            for b in range(256):
+                pos.append(tpos_entry(entry(s, b, c)[0]))
+    assert len(pos) == TSIZE
     for c in range(6):
         for b in range(256):
             p = 0
@@ -163,20 +162,19 @@ def main():
     print("#ifdef OSM_SIMD_X86")
     print("""/*
  * The AVX2 path's tail state 0 (its row in osm_rll_tpos is 8 x it less
- * OSM_RLL_TBASE, 0) and the size of each of the two tables there
+ * OSM_RLL_TBASE, 0) and the size of that table
  */""")
     print("#define OSM_RLL_TSTATE0\t\t%d" % tstate(0))
     print("#define OSM_RLL_TBASE\t\t%d" % TBASE)
     print("#define OSM_RLL_TPOS_SIZE\t%d" % TSIZE)
     print()
     table("""/*
- * The transitions of the same 12 channel bits for the AVX2 path, for
- * data bits that start at channel bit 0 modulo 12 and (the second table)
- * at 6: [8 x tail state - OSM_RLL_TBASE + class * 256 + byte], the tail
- * state as osm_rll_tnext gives it, holds the channel bit modulo 12 of
- * each, in time order, a byte each, and their number in the top byte.
- */""", "static const u64 osm_rll_tpos[2 * OSM_RLL_TPOS_SIZE]",
-          ["0x%016xULL" % v for v in pos[0] + pos[1]], 3)
+ * The transitions of the same 12 channel bits for the AVX2 path:
+ * [8 x tail state - OSM_RLL_TBASE + class * 256 + byte], the tail state
+ * as osm_rll_tnext gives it, holds the bit (0-11) of each, in time
+ * order, a byte each, and their number in the top byte.
+ */""", "static const u64 osm_rll_tpos[OSM_RLL_TPOS_SIZE]",
+          ["0x%016xULL" % v for v in pos], 3)
     table("""/*
  * Tail state after [class * 256 + byte] for the AVX2 path, a BEXTR
  * control word (its field's start here, 0, 16, 32 or 48, and a length,

@@ -72,10 +72,12 @@ size_t osm_rll_encoded_bits(size_t len)
  * (0-11) of each of a byte's transitions, a byte each, and their number,
  * so one 8-byte store puts them down and the pointer advances by the
  * number, with no open run to carry from byte to byte. The bits are kept
- * modulo 12 (a byte owns 12, so a byte's transitions need no base; an odd
- * frame's data start 6 later, after the 30-bit sync, and have a table of
- * their own), and a run, 2-10 bits, is the difference of two transitions
- * modulo 12. The row index of each byte of a frame, its class times 256
+ * modulo 12, counted from the start of the frame's data (a byte owns 12,
+ * so a byte's transitions need no base), and a run, 2-10 bits, is the
+ * difference of two transitions modulo 12. The next frame's data start 6
+ * bits later modulo 12 (155 bytes and a 30-bit sync), so the few
+ * transitions carried into it are moved by 6 (osm_rll_next_frame()), once
+ * a frame, and one table serves every frame. The row index of each byte of a frame, its class times 256
  * plus the byte, is worked out 32 bytes at a time (the class by a byte
  * shuffle); the tail state is the control word of a BEXTR (BMI1) that
  * takes the next one out of osm_rll_tnext, a 1-cycle chain, and its row
@@ -319,23 +321,25 @@ typedef s16 osm_v16s __attribute__((vector_size(32)));
 typedef s32 osm_v8i __attribute__((vector_size(32)));
 
 /*
- * the sync's transitions modulo 12, a byte each: bits 1, 10, 19, 22, 25,
- * 28
+ * the sync's transitions, a byte each: its bits 1, 10, 19, 22, 25 and 28,
+ * modulo 12 from the frame's data 30 bits later (-29, -20, ... -2)
  */
-#define OSM_RLL_SYNC_T		0x000004010a070a01ULL
-/* the same, 6 bits later modulo 12 */
-#define OSM_RLL_SYNC_T6		0x00000a0704010407ULL
+#define OSM_RLL_SYNC_T		0x00000a0704010407ULL
 #define OSM_RLL_SYNC_N		6
+/*
+ * the transition 8 bits before the first sync, which makes the virtual
+ * long space before the stream, likewise (-38)
+ */
+#define OSM_RLL_START_T		10
 
 /*
- * Code the byte of row index @i in tail state *@ts, from the table @tpos
- * of its frame (its data bits starting at 0 or 6 modulo 12): store its
- * transitions at *@p and advance *@p past them.
+ * Code the byte of row index @i in tail state *@ts: store its transitions
+ * at *@p and advance *@p past them.
  */
 static OSM_TARGET_AVX2 __always_inline void
-osm_rll_pos_step(u64 *ts, u8 **p, u32 i, const u64 *tpos)
+osm_rll_pos_step(u64 *ts, u8 **p, u32 i)
 {
-	u64 e = tpos[8 * *ts - OSM_RLL_TBASE + i];
+	u64 e = osm_rll_tpos[8 * *ts - OSM_RLL_TBASE + i];
 
 	put_unaligned_le64(e, *p);
 	*p += e >> 56;
@@ -470,27 +474,39 @@ static OSM_TARGET_AVX2 __always_inline void osm_rll_fold(struct osm_rll_hist *h)
 /*
  * The run-table indices of the frame of @fl bytes at @d into @ix, worked
  * out past the frame's end when the @avail bytes at @d allow it; its
- * sync's transitions at @p (@odd: the frame's sync starts at bit 6 modulo
- * 12).
+ * sync's transitions at @p.
  *
  * Return: where the frame's data transitions go.
  */
 static OSM_TARGET_AVX2 __always_inline u8 *
-osm_rll_frame_avx2(const u8 *d, u32 fl, size_t avail, u16 *ix, u8 *p,
-		   u32 odd)
+osm_rll_frame_avx2(const u8 *d, u32 fl, size_t avail, u16 *ix, u8 *p)
 {
 	osm_rll_index_avx2(d, avail > OSM_RLL_INDEX_WHOLE ?
 			   OSM_RLL_INDEX_WHOLE : fl - 1, ix);
 	/* the frame's last byte has no look-ahead: class 3 */
 	ix[fl - 1] = d[fl - 1] | 3 << 8;
-	put_unaligned_le64(odd ? OSM_RLL_SYNC_T6 : OSM_RLL_SYNC_T, p);
+	put_unaligned_le64(OSM_RLL_SYNC_T, p);
 	return p + OSM_RLL_SYNC_N;
+}
+
+/*
+ * Eight transitions of a frame (bytes of 0-11) as the next frame counts
+ * them: its data start 155 x 12 + 30 bits later, 6 modulo 12, so each is
+ * 6 more modulo 12. Byte by byte without carries: 6-17, less 12 where
+ * that is 12 or more (where adding 0x74 sets bit 7).
+ */
+static __always_inline u64 osm_rll_next_frame(u64 t)
+{
+	u64 y = t + 0x0606060606060606ULL;
+
+	return y - 12 * (((y + 0x7474747474747474ULL) >> 7) &
+			 0x0101010101010101ULL);
 }
 
 /*
  * Count the pairs of marks of the @n transitions at @t into @h (a space
  * first); copy the transitions of no counted pair (at most 5) to end at
- * @keep.
+ * @keep, as the next frame counts them.
  *
  * Return: their number.
  */
@@ -498,49 +514,40 @@ static OSM_TARGET_AVX2 __always_inline u32
 osm_rll_count_avx2(u8 *t, u32 n, u8 *keep, struct osm_rll_hist *h)
 {
 	u32 np = osm_rll_pairs_avx2(t, n - 1, h);
+	u64 kept;
 
 	h->marks += 2 * np;
 	n -= 4 * np;
 	/* at least 8 transitions in a frame: 8 bytes from t + 4 np + n - 8 */
-	put_unaligned_le64(get_unaligned_le64(&t[4 * np + n - 8]), keep - 8);
+	kept = get_unaligned_le64(&t[4 * np + n - 8]);
+	put_unaligned_le64(osm_rll_next_frame(kept), keep - 8);
 	return n;
 }
 
 /*
- * The table of a frame's transitions: an even frame's data bits start at
- * 6 modulo 12 (after its 30-bit sync), an odd frame's at 0.
- */
-static __always_inline const u64 *osm_rll_tpos_of(u32 odd)
-{
-	return odd ? osm_rll_tpos : osm_rll_tpos + OSM_RLL_TPOS_SIZE;
-}
-
-/*
  * Code two whole frames side by side, two chains of tail states: the
- * bytes of row indices @ix and @ix2, from the tables @tp and @tp2 (see
- * osm_rll_pos_step()); their transitions at *@p and *@p2, which advance
- * past them.
+ * bytes of row indices @ix and @ix2 (see osm_rll_pos_step()); their
+ * transitions at *@p and *@p2, which advance past them.
  */
 static OSM_TARGET_AVX2 __always_inline void
-osm_rll_code_two(const u16 *ix, const u16 *ix2, u8 **p, u8 **p2,
-		 const u64 *tp, const u64 *tp2)
+osm_rll_code_two(const u16 *ix, const u16 *ix2, u8 **p, u8 **p2)
 {
 	u64 ts = OSM_RLL_TSTATE0, ts2 = OSM_RLL_TSTATE0;
 	u32 k;
 
 	for (k = 0; k + 4 <= OSM_RLL_FRAME_BYTES; k += 4) {
-		osm_rll_pos_step(&ts, p, ix[k], tp);
-		osm_rll_pos_step(&ts2, p2, ix2[k], tp2);
-		osm_rll_pos_step(&ts, p, ix[k + 1], tp);
-		osm_rll_pos_step(&ts2, p2, ix2[k + 1], tp2);
-		osm_rll_pos_step(&ts, p, ix[k + 2], tp);
-		osm_rll_pos_step(&ts2, p2, ix2[k + 2], tp2);
-		osm_rll_pos_step(&ts, p, ix[k + 3], tp);
-		osm_rll_pos_step(&ts2, p2, ix2[k + 3], tp2);
+		osm_rll_pos_step(&ts, p, ix[k]);
+		osm_rll_pos_step(&ts2, p2, ix2[k]);
+		osm_rll_pos_step(&ts, p, ix[k + 1]);
+		osm_rll_pos_step(&ts2, p2, ix2[k + 1]);
+		osm_rll_pos_step(&ts, p, ix[k + 2]);
+		osm_rll_pos_step(&ts2, p2, ix2[k + 2]);
+		osm_rll_pos_step(&ts, p, ix[k + 3]);
+		osm_rll_pos_step(&ts2, p2, ix2[k + 3]);
 	}
 	for (; k < OSM_RLL_FRAME_BYTES; k++) {
-		osm_rll_pos_step(&ts, p, ix[k], tp);
-		osm_rll_pos_step(&ts2, p2, ix2[k], tp2);
+		osm_rll_pos_step(&ts, p, ix[k]);
+		osm_rll_pos_step(&ts2, p2, ix2[k]);
 	}
 }
 
@@ -556,20 +563,15 @@ static OSM_TARGET_AVX2 void osm_rll_hist_avx2(const u8 *data, size_t len,
 	u16 *ix = h->index, *ix2 = h->index + OSM_RLL_FRAME_BYTES;
 	u32 n, frames = 0, k, sp, sn;
 	u64 ts;
-	/* odd frame: its sync starts at channel bit 6 modulo 12 */
-	u32 b;
-	/* the table of the frame's transitions (its data at 0 or 6) */
-	const u64 *tp;
 	size_t off;
 	u8 *p, *p2;
 
 	osm_memset(h, 0, sizeof(*h));
 	if (!len)
 		return;
-	/* the long space before the stream: a transition 8 bits before it */
-	tr[0] = 12 - 8;
+	/* the long space before the stream */
+	tr[0] = OSM_RLL_START_T;
 	n = 1;
-	b = 0;
 	for (off = 0; off < len; off += OSM_RLL_FRAME_BYTES) {
 		size_t fl = len - off < OSM_RLL_FRAME_BYTES ?
 			    len - off : OSM_RLL_FRAME_BYTES;
@@ -579,16 +581,14 @@ static OSM_TARGET_AVX2 void osm_rll_hist_avx2(const u8 *data, size_t len,
 			osm_rll_fold(h);
 			frames = 0;
 		}
-		tp = osm_rll_tpos_of(b);
-		p = osm_rll_frame_avx2(d, fl, len - off, ix, &tr[n], b);
+		p = osm_rll_frame_avx2(d, fl, len - off, ix, &tr[n]);
 		if (len - off > 2 * OSM_RLL_FRAME_BYTES) {
 			/* two whole frames, not the last, side by side */
 			p2 = osm_rll_frame_avx2(d + OSM_RLL_FRAME_BYTES,
 						OSM_RLL_FRAME_BYTES,
 						len - off - OSM_RLL_FRAME_BYTES,
-						ix2, tr2, !b);
-			osm_rll_code_two(ix, ix2, &p, &p2, tp,
-					 osm_rll_tpos_of(!b));
+						ix2, tr2);
+			osm_rll_code_two(ix, ix2, &p, &p2);
 			n = osm_rll_count_avx2(tr, p - tr, tr2, h);
 			n = osm_rll_count_avx2(tr2 - n, p2 - tr2 + n, tr + 8, h);
 			/* the kept ones end at tr + 8: move them to tr */
@@ -599,13 +599,13 @@ static OSM_TARGET_AVX2 void osm_rll_hist_avx2(const u8 *data, size_t len,
 		}
 		ts = OSM_RLL_TSTATE0;
 		for (k = 0; k + 4 <= fl; k += 4) {
-			osm_rll_pos_step(&ts, &p, ix[k], tp);
-			osm_rll_pos_step(&ts, &p, ix[k + 1], tp);
-			osm_rll_pos_step(&ts, &p, ix[k + 2], tp);
-			osm_rll_pos_step(&ts, &p, ix[k + 3], tp);
+			osm_rll_pos_step(&ts, &p, ix[k]);
+			osm_rll_pos_step(&ts, &p, ix[k + 1]);
+			osm_rll_pos_step(&ts, &p, ix[k + 2]);
+			osm_rll_pos_step(&ts, &p, ix[k + 3]);
 		}
 		for (; k < fl; k++)
-			osm_rll_pos_step(&ts, &p, ix[k], tp);
+			osm_rll_pos_step(&ts, &p, ix[k]);
 		n = p - tr;
 		/* the open run ends the stream as a >= 5T space */
 		if (off + fl == len)
@@ -613,7 +613,6 @@ static OSM_TARGET_AVX2 void osm_rll_hist_avx2(const u8 *data, size_t len,
 		n = osm_rll_count_avx2(tr, n, tr + 8, h);
 		put_unaligned_le64(get_unaligned_le64(&tr[8 - n]), tr);
 		frames++;
-		b = !b;
 	}
 	/* the marks left that have a following space, one at a time */
 	for (k = 1; k + 2 < n; k += 2) {
