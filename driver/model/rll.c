@@ -77,11 +77,12 @@ size_t osm_rll_encoded_bits(size_t len)
  * difference of two transitions modulo 12. The next frame's data start 6
  * bits later modulo 12 (155 bytes and a 30-bit sync), so the few
  * transitions carried into it are moved by 6 (osm_rll_next_frame()), once
- * a frame, and one table serves every frame. The row index of each byte of a frame, its class times 256
- * plus the byte, is worked out 32 bytes at a time (the class by a byte
- * shuffle); the tail state is the control word of a BEXTR (BMI1) that
- * takes the next one out of osm_rll_tnext, a 1-cycle chain, and its row
- * in osm_rll_tpos is 8 times it less a constant. Two whole frames are
+ * a frame, and one table serves every frame. The row index of each byte
+ * of a frame, its class times 256 plus the byte, is worked out 32 bytes
+ * at a time (the class by a byte shuffle); the tail state is the
+ * control word of a BEXTR (BMI1) that takes the next one out of
+ * osm_rll_tnext, a 1-cycle chain, and its row in osm_rll_tpos is 8 times
+ * it less a constant. Two whole frames are
  * coded side by side, two chains. The marks are counted in pairs of
  * consecutive marks, (space, mark, space, mark, space), one
  * increment per two marks of a 4096-entry table (two tables in turn),
