@@ -193,8 +193,9 @@ TEST(every_histogram_path_matches_reference)
 	/*
 	 * frame edges (155), the AVX2 index pass's 32 bytes (past a frame's
 	 * end from 161 bytes on; every length to 400 below), its two frames side by side (more than
-	 * 310 bytes left: 311, 466, 621; odd and even frames, whose channel
-	 * bits start 6 apart modulo 12), its pair counters' fold (256
+	 * 310 bytes left: 311, 466, 621; every frame's data start 6 channel
+	 * bits after the last's modulo 12, which the transitions carried
+	 * into it are moved by), its pair counters' fold (256
 	 * frames: 39680 bytes; before a pair of frames from 255), a cluster
 	 */
 	static const size_t lens[] = { 1, 2, 3, 16, 17, 79, 80, 81, 82, 154,
