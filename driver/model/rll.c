@@ -82,14 +82,13 @@ size_t osm_rll_encoded_bits(size_t len)
  * at a time (the class by a byte shuffle); the tail state is the
  * control word of a BEXTR (BMI1) that takes the next one out of
  * osm_rll_tnext, a 1-cycle chain, and its row in osm_rll_tpos is 8 times
- * it less a constant. Two whole frames are
- * coded side by side, two chains. The marks are counted in pairs of
- * consecutive marks, (space, mark, space, mark, space), one
- * increment per two marks of a 4096-entry table (two tables in turn),
- * whose index is worked out 8 pairs at a time from the transitions. The
- * pair tables (16-bit counters) are added into the histogram every
- * OSM_RLL_FOLD_FRAMES frames and at the end: the first mark's bin is its
- * index's high 7 bits, the second's its low 7.
+ * it less a constant. Two whole frames are coded side by side, two
+ * chains. The marks are counted in pairs of consecutive marks, (space,
+ * mark, space, mark, space), one increment per two marks of a 4096-entry
+ * table (two tables in turn), whose index is worked out 8 pairs at a time
+ * from the transitions. The pair tables (16-bit counters) are added into
+ * the histogram every OSM_RLL_FOLD_FRAMES frames and at the end: the
+ * first mark's bin is its index's high 7 bits, the second's its low 7.
  * osm_rll_histogram() takes this path when the shim says it may
  * (osm_simd_begin(): CPU features, the knob that forces the scalar path,
  * and in the kernel kernel_fpu_begin()).
@@ -496,6 +495,9 @@ osm_rll_frame_avx2(const u8 *d, u32 fl, size_t avail, u16 *ix, u8 *p)
  * 6 more modulo 12. Byte by byte without carries: 6-17, less 12 where
  * that is 12 or more (where adding 0x74 sets bit 7).
  */
+static_assert((OSM_RLL_FRAME_BYTES * 12 + OSM_RLL_SYNC_BITS) % 12 == 6,
+	      "osm_rll_next_frame() moves the transitions by 6");
+
 static __always_inline u64 osm_rll_next_frame(u64 t)
 {
 	u64 y = t + 0x0606060606060606ULL;

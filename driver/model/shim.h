@@ -21,6 +21,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/kernel.h>
+#include <linux/build_bug.h>
 #include <linux/sched.h>
 #include <linux/crc32c.h>
 #include <asm/byteorder.h>
@@ -64,6 +65,7 @@ void optsim_simd_end(void);
 #endif
 #endif
 #else
+#include <assert.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
