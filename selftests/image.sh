@@ -31,7 +31,8 @@ known=$(awk '$2 == "OPTSIM_IMAGE_VERSION" { print $3 }' \
 
 tap_plan 85
 
-need_tools insmod rmmod python3 sha256sum dd mount "$OPTSIMCTL"
+need_tools insmod rmmod python3 sha256sum dd mount "$OPTSIMCTL" \
+	"$ksft_dir/image_fuzz"
 if ! [ -r "$OPTSIM_KO" ]; then
 	tap_skip_rest "no $OPTSIM_KO (make module)"
 	tap_done
@@ -549,121 +550,15 @@ tap_check "image: netlink load of a blank bd-re in memory" nl_media_loads
 
 # ---- fuzz -------------------------------------------------------------------
 
-# Four kinds of case, in turn: a header with a few bytes changed (its
-# checksum then fails); a header, a metadata block or the journal's commit
-# record with fields changed and its checksum made right again, so the
-# kernel's checks of every field are reached. Each is refused with one of
-# the errnos below and leaves the file byte for byte as it was, or loads;
-# a loaded one is read (a medium error is a read result) and ejected.
+# image_fuzz (image_fuzz.c): four kinds of case, in turn: a header with a
+# few bytes changed (its checksum then fails); a header, a metadata block
+# or a journal commit record with fields changed and its checksum made
+# right again, so the kernel's checks of every field are reached. Each is
+# refused with EINVAL, EBADMSG or EOPNOTSUPP and leaves the file byte for
+# byte as it was, or loads; a loaded one is read (a medium error is a read
+# result) and ejected.
 tap_check "image: $FUZZ mutated headers, metadata blocks and commit records: clean refusals" \
-	image_python "$good" "$FUZZ" <<'PY'
-import errno, fcntl, os, random, shutil, struct, sys, time
-good, n = sys.argv[1], int(sys.argv[2])
-LOAD = 0x40000000 | (32 << 16) | (0xBD << 8) | 0x03
-EJECT = 0x40000000 | (16 << 16) | (0xBD << 8) | 0x04
-HDR, META, COMMIT, COMMIT_LEN = 65536, 4096, 61440, 80
-ok = {errno.EINVAL, errno.EBADMSG, errno.EOPNOTSUPP}
-# values at the edges of what a field can hold
-edges = [0, 1, 2, 3, 0x7f, 0x80, 0xff, 0x100, 0xffff, 0x10000, 0x7fffffff,
-         0x80000000, 0xffffffff, 1 << 32, (1 << 63) - 1, (1 << 64) - 1]
-rnd = random.Random(1)
-path = good + ".fuzz"
-shutil.copyfile(good, path)
-d = os.open("/dev/optsim", os.O_RDONLY | os.O_NONBLOCK)
-
-
-def change(buf, lo, hi):
-    """A few bytes of buf[lo:hi] changed: random, or a field set to an edge."""
-    for _ in range(rnd.randint(1, 4)):
-        if rnd.random() < 0.5:
-            buf[lo + rnd.randrange(hi - lo)] = rnd.randrange(256)
-        else:
-            w = rnd.choice((1, 2, 4, 8))
-            off = lo + rnd.randrange((hi - lo) // w) * w
-            v = rnd.choice(edges) & ((1 << (8 * w)) - 1)
-            buf[off:off + w] = v.to_bytes(w, "little")
-
-
-def reseal(buf, at, lo, hi):
-    buf[at:at + 4] = bytes(4)
-    buf[at:at + 4] = struct.pack("<I", crc32c(bytes(buf[lo:hi])))
-
-
-loaded = refused = 0
-kinds = [0, 0, 0, 0]
-t_load = t_eject = 0.0
-t0 = time.monotonic()
-with open(good, "rb") as f:
-    before = f.read(HDR + META)
-for i in range(n):
-    buf = bytearray(before)
-    kind = i % 4
-    kinds[kind] += 1
-    if kind == 0:
-        lo, hi = 0, 344
-        change(buf, lo, hi)
-    elif kind == 1:
-        lo, hi = 0, 344
-        change(buf, lo, hi)
-        hb = struct.unpack_from("<I", buf, 12)[0]
-        reseal(buf, 16, 0, min(hb, COMMIT) if hb >= 20 else 20)
-    elif kind == 2:
-        lo, hi = HDR, HDR + META
-        change(buf, lo, hi)
-        reseal(buf, HDR, lo, hi)
-    else:
-        lo, hi = COMMIT, COMMIT + COMMIT_LEN
-        buf[COMMIT:COMMIT + 8] = b"OPTSIMJL"
-        change(buf, COMMIT + 12, hi)
-        reseal(buf, COMMIT + 8, lo, hi)
-    # the file holds the good image: write what the case changed
-    with open(path, "r+b") as f:
-        f.seek(lo)
-        f.write(buf[lo:hi])
-    size = os.path.getsize(path)
-    fd = os.open(path, os.O_RDWR)
-    t = time.monotonic()
-    try:
-        fcntl.ioctl(d, LOAD, struct.pack("<IIQIiQ", 0, 0, 0, 1, fd, 0))
-    except OSError as e:
-        t_load += time.monotonic() - t
-        os.close(fd)
-        if e.errno not in ok:
-            print("case %d (kind %d): unexpected %s" %
-                  (i, kind, errno.errorcode[e.errno]))
-            sys.exit(1)
-        refused += 1
-        with open(path, "r+b") as f:
-            if f.read(HDR + META) != buf or os.path.getsize(path) != size:
-                print("case %d (kind %d): a refused load changed the file" %
-                      (i, kind))
-                sys.exit(1)
-            # put the good bytes back
-            f.seek(lo)
-            f.write(before[lo:hi])
-        continue
-    t_load += time.monotonic() - t
-    os.close(fd)
-    loaded += 1
-    for off in (0, 65536 * rnd.randrange(16)):
-        try:
-            os.pread(d, 65536, off)
-        except OSError as e:
-            if e.errno not in (errno.EIO, errno.ENODATA, errno.EINVAL):
-                print("case %d: read at %d: unexpected %s" %
-                      (i, off, errno.errorcode[e.errno]))
-                sys.exit(1)
-    t = time.monotonic()
-    fcntl.ioctl(d, EJECT, bytes(16))
-    t_eject += time.monotonic() - t
-    # a loaded image is the drive's to rewrite: start again
-    shutil.copyfile(good, path)
-print("%d cases (header %d, header resealed %d, metadata resealed %d, "
-      "commit resealed %d): %d refused, %d loaded; %.0f s (loads %.0f s, "
-      "ejects %.0f s)" %
-      (n, kinds[0], kinds[1], kinds[2], kinds[3], refused, loaded,
-       time.monotonic() - t0, t_load, t_eject))
-PY
+	"$ksft_dir/image_fuzz" "$good" "$FUZZ" 1 "$OPTSIM_DEV"
 tap_diag "$(tail -n 1 "$tap_log")"
 
 # ---- for the next boot ----------------------------------------------------------
