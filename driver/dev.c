@@ -360,7 +360,7 @@ int optsim_dev_set_params(struct optsim_dev *dev,
  * @dev: the drive; the caller holds its model_lock
  * @m: the drive's medium
  * @req: in: the layer (or OPTSIM_LAYER_ALL) for the events; out: per layer
- *	the power, jitter and steps found
+ *	the power, jitter, steps and window found
  * @res: per layer, the ladder's result
  * @layers: the layers calibrated, as a bit mask
  * @answer: called with the answer before anything changes, or NULL; an
@@ -370,7 +370,10 @@ int optsim_dev_set_params(struct optsim_dev *dev,
  * Every layer is validated and compiled before any changes, so a failure
  * changes nothing. The bias goes with the power at the layer's ratio, as
  * the ladder tested it; a layer in current mode takes the current found,
- * its powers unchanged. Clears the layers' pending implicit OPC.
+ * its powers unchanged. A laser layer keeps the strategy tables OPC tuned
+ * (struct optsim_tune): it records with them now, and at any other power
+ * set later for the same velocity and strategy. Clears the layers'
+ * pending implicit OPC.
  *
  * Return: 0, -EINVAL, -ENOMEM, or an error of @answer.
  */
@@ -381,6 +384,7 @@ int optsim_dev_opc_apply_locked(struct optsim_dev *dev,
 	__must_hold(&dev->model_lock)
 {
 	struct optsim_table *tabs[OPTSIM_MAX_LAYERS] = {};
+	struct optsim_tune tune[OPTSIM_MAX_LAYERS] = {};
 	struct optsim_params p[OPTSIM_MAX_LAYERS];
 	const char *why;
 	u32 layer;
@@ -391,6 +395,8 @@ int optsim_dev_opc_apply_locked(struct optsim_dev *dev,
 	memset(req->jitter, 0, sizeof(req->jitter));
 	memset(req->steps, 0, sizeof(req->steps));
 	memset(req->current_ua, 0, sizeof(req->current_ua));
+	memset(req->window_lo, 0, sizeof(req->window_lo));
+	memset(req->window_hi, 0, sizeof(req->window_hi));
 	for (layer = 0; layer < m->geo.layers; layer++) {
 		if (!(layers & BIT(layer)))
 			continue;
@@ -402,7 +408,15 @@ int optsim_dev_opc_apply_locked(struct optsim_dev *dev,
 		ret = optsim_params_validate(m, &p[layer], &why);
 		if (ret)
 			goto out_put;
-		tabs[layer] = optsim_table_get(m, &p[layer], layer);
+		if (p[layer].mode == OPTSIM_MODE_LASER &&
+		    res[layer].tune.tune_uw) {
+			tune[layer].velocity = p[layer].velocity;
+			tune[layer].strategy = p[layer].strategy;
+			tune[layer].t = res[layer].tune;
+		}
+		tabs[layer] = optsim_table_get(m, &p[layer], layer,
+					       tune[layer].velocity ?
+					       &tune[layer] : NULL);
 		if (IS_ERR(tabs[layer])) {
 			ret = PTR_ERR(tabs[layer]);
 			tabs[layer] = NULL;
@@ -412,8 +426,14 @@ int optsim_dev_opc_apply_locked(struct optsim_dev *dev,
 		req->jitter[layer] =
 			(u32)(((u64)res[layer].jitter_q16 * 10000) >> 16);
 		req->steps[layer] = res[layer].steps;
-		req->current_ua[layer] = p[layer].mode == OPTSIM_MODE_CURRENT ?
-					 res[layer].current_ua : 0;
+		if (p[layer].mode == OPTSIM_MODE_CURRENT) {
+			req->current_ua[layer] = res[layer].current_ua;
+			req->window_lo[layer] = res[layer].window_lo_ua;
+			req->window_hi[layer] = res[layer].window_hi_ua;
+		} else {
+			req->window_lo[layer] = res[layer].window_lo_uw;
+			req->window_hi[layer] = res[layer].window_hi_uw;
+		}
 	}
 	if (answer) {
 		ret = answer(ctx, req);
@@ -421,9 +441,13 @@ int optsim_dev_opc_apply_locked(struct optsim_dev *dev,
 			goto out_put;
 	}
 	mutex_lock(&dev->lock);
-	for (layer = 0; layer < m->geo.layers; layer++)
-		if (tabs[layer])
-			optsim_params_commit(m, layer, &p[layer], tabs[layer]);
+	for (layer = 0; layer < m->geo.layers; layer++) {
+		if (!tabs[layer])
+			continue;
+		optsim_params_commit(m, layer, &p[layer], tabs[layer]);
+		if (tune[layer].velocity)
+			m->tune[layer] = tune[layer];
+	}
 	mutex_unlock(&dev->lock);
 	for (layer = 0; layer < m->geo.layers; layer++)
 		if (tabs[layer])

@@ -284,27 +284,38 @@ out_unlock:
 }
 
 /* OPC's answer reaches the caller before anything changes. */
+/* Where OPC's answer goes: the caller's argument, of the size it passed. */
+struct optsim_ioc_opc_arg {
+	void __user *argp;
+	size_t size;
+};
+
 static int optsim_ioc_opc_answer(void *ctx, const struct optsim_opc *req)
 {
-	void __user *argp = (void __force __user *)ctx;
+	const struct optsim_ioc_opc_arg *arg = ctx;
 
-	return copy_to_user(argp, req, sizeof(*req)) ? -EFAULT : 0;
+	return copy_to_user(arg->argp, req, arg->size) ? -EFAULT : 0;
 }
 
-static int optsim_ioc_opc(struct optsim_dev *dev, void __user *argp)
+/*
+ * OPTSIM_IOC_OPC, or OPTSIM_IOC_OPC_VER0 from a caller built before the
+ * window: it passes and gets the first OPTSIM_OPC_SIZE_VER0 bytes.
+ */
+static int optsim_ioc_opc(struct optsim_dev *dev, void __user *argp,
+			  size_t size)
 {
-	struct optsim_opc req;
+	struct optsim_ioc_opc_arg arg = { .argp = argp, .size = size };
+	struct optsim_opc req = {};
 	int ret;
 
-	if (copy_from_user(&req, argp, sizeof(req)))
+	if (copy_from_user(&req, argp, size))
 		return -EFAULT;
 	if (req.flags || req.reserved)
 		return -EINVAL;
 
 	if (mutex_lock_interruptible(&dev->model_lock))
 		return -EINTR;
-	ret = optsim_dev_opc_locked(dev, &req, optsim_ioc_opc_answer,
-				    (void __force *)argp);
+	ret = optsim_dev_opc_locked(dev, &req, optsim_ioc_opc_answer, &arg);
 	mutex_unlock(&dev->model_lock);
 	return ret;
 }
@@ -402,6 +413,7 @@ int optsim_ioctl(struct optsim_dev *dev, struct block_device *bdev,
 		return optsim_ioc_get_quality(dev, argp);
 	case OPTSIM_IOC_SET_PARAMS:
 	case OPTSIM_IOC_OPC:
+	case OPTSIM_IOC_OPC_VER0:
 	case OPTSIM_IOC_LOAD:
 	case OPTSIM_IOC_EJECT:
 	case OPTSIM_IOC_FINALIZE:
@@ -425,7 +437,8 @@ int optsim_ioctl(struct optsim_dev *dev, struct block_device *bdev,
 	case OPTSIM_IOC_FINALIZE:
 		return optsim_ioc_finalize(dev, bdev, argp);
 	case OPTSIM_IOC_OPC:
-		return optsim_ioc_opc(dev, argp);
+	case OPTSIM_IOC_OPC_VER0:
+		return optsim_ioc_opc(dev, argp, _IOC_SIZE(cmd));
 	case OPTSIM_IOC_SAVE:
 		return optsim_ioc_save(dev, bdev, argp);
 	default:

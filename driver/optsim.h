@@ -205,6 +205,27 @@ struct optsim_image {
 };
 
 /**
+ * struct optsim_tune - the strategy tables a layer's OPC tuned, as a disc
+ *	carries them for a speed
+ * @velocity: the linear velocity, in mm/s, they were tuned for; 0 when
+ *	no OPC tuned any
+ * @strategy: the strategy setting they were tuned for (auto as such)
+ * @t: the tables (osm_compile_in.tune)
+ *
+ * OPC tunes the adaptive strategy once, at the power it finds best, and
+ * tests its window with those tables (model/opc.c). A laser setting of
+ * the same velocity and strategy then records with them at any power, so
+ * that the drive records what OPC measured and a power sweep changes only
+ * the power (recorder.c, optsim_recorder_tune()). Without one, a setting
+ * is compiled with the strategy tuned at its own power.
+ */
+struct optsim_tune {
+	u32 velocity;
+	u32 strategy;
+	struct osm_tune t;
+};
+
+/**
  * struct optsim_medium - the disc in the drive
  * @dev: the drive it was made for; it counts the medium's model compiles
  * @type: what kind of medium it is
@@ -246,6 +267,8 @@ struct optsim_image {
  * @fmt: a BD-RE's format; under @write_lock
  * @image: the file the medium lives in, or NULL for a medium in memory.
  *	Set when the medium is made and fixed for its life.
+ * @tune: per layer, the adaptive strategy the layer's last OPC tuned
+ *	(struct optsim_tune); protected by the device's model_lock
  */
 struct optsim_medium {
 	struct optsim_dev *dev;
@@ -265,6 +288,7 @@ struct optsim_medium {
 	struct optsim_srm srm;
 	struct optsim_format fmt;
 	struct optsim_image *image;
+	struct optsim_tune tune[OPTSIM_MAX_LAYERS];
 };
 
 /**
@@ -492,8 +516,12 @@ void optsim_params_commit(struct optsim_medium *m, u32 layer,
 			  struct optsim_table *tab);
 
 /* recorder.c */
+const struct optsim_tune *optsim_recorder_tune(const struct optsim_medium *m,
+					       const struct optsim_params *p,
+					       u32 layer);
 struct optsim_table *optsim_table_get(const struct optsim_medium *m,
-				      const struct optsim_params *p, u32 layer);
+				      const struct optsim_params *p, u32 layer,
+				      const struct optsim_tune *tune);
 void optsim_table_put(struct optsim_table *tab);
 int optsim_recorder_init(struct optsim_medium *m);
 void optsim_recorder_destroy(struct optsim_medium *m);

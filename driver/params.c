@@ -128,7 +128,9 @@ int optsim_params_prepare(const struct optsim_medium *m,
 	for (layer = 0; layer < m->geo.layers; layer++) {
 		if (!(layers & BIT(layer)))
 			continue;
-		tabs[layer] = optsim_table_get(m, &p[layer], layer);
+		tabs[layer] = optsim_table_get(m, &p[layer], layer,
+					       optsim_recorder_tune(m, &p[layer],
+								    layer));
 		if (IS_ERR(tabs[layer])) {
 			ret = PTR_ERR(tabs[layer]);
 			*why = ret == -EINVAL ?

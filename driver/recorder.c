@@ -55,6 +55,7 @@ struct optsim_table_key {
 	u32 channel_bit_pm;
 	u32 mode;
 	u32 current_ua;
+	struct osm_tune tune;
 };
 
 /**
@@ -145,10 +146,35 @@ void optsim_recorder_compile_in(const struct optsim_medium *m,
 }
 
 /**
+ * optsim_recorder_tune() - the strategy tables OPC tuned for a setting
+ * @m: the medium; the caller holds its device's model_lock, or the medium
+ *	is not reachable yet
+ * @p: the layer's parameters
+ * @layer: the layer
+ *
+ * Return: the tables the layer's last OPC tuned, when it was for @p's
+ * velocity and strategy with the laser; NULL otherwise (the setting is
+ * then compiled with the strategy tuned at its own power).
+ */
+const struct optsim_tune *optsim_recorder_tune(const struct optsim_medium *m,
+					       const struct optsim_params *p,
+					       u32 layer)
+{
+	const struct optsim_tune *tune = &m->tune[layer];
+
+	if (!tune->velocity || p->mode != OPTSIM_MODE_LASER ||
+	    tune->velocity != p->velocity || tune->strategy != p->strategy)
+		return NULL;
+	return tune;
+}
+
+/**
  * optsim_table_get() - the compiled table for a layer's write parameters
  * @m: the medium
  * @p: the parameters (validated)
  * @layer: the layer
+ * @tune: the strategy tables to compile with (optsim_recorder_tune()), or
+ *	NULL for the strategy tuned at @p's power
  *
  * Compiles the model unless the cache holds the table already. May sleep.
  *
@@ -156,7 +182,8 @@ void optsim_recorder_compile_in(const struct optsim_medium *m,
  * refuses the setting, -ENOMEM.
  */
 struct optsim_table *optsim_table_get(const struct optsim_medium *m,
-				      const struct optsim_params *p, u32 layer)
+				      const struct optsim_params *p, u32 layer,
+				      const struct optsim_tune *tune)
 {
 	const struct optsim_table_key key = {
 		.media		= m->type->media,
@@ -168,6 +195,7 @@ struct optsim_table *optsim_table_get(const struct optsim_medium *m,
 		.channel_bit_pm	= osm_geometry_channel_bit_pm(&m->geo),
 		.mode		= p->mode,
 		.current_ua	= p->current_ua,
+		.tune		= tune ? tune->t : (struct osm_tune){},
 	};
 	struct optsim_table *tab, *old;
 	struct osm_compile_in in;
@@ -183,6 +211,8 @@ struct optsim_table *optsim_table_get(const struct optsim_medium *m,
 	if (!tab)
 		return ERR_PTR(-ENOMEM);
 	optsim_recorder_compile_in(m, p, layer, &in);
+	if (tune)
+		in.tune = &tune->t;
 	ret = osm_model_compile(&in, &tab->t);
 	if (ret) {
 		kvfree(tab);
@@ -242,7 +272,7 @@ int optsim_recorder_init(struct optsim_medium *m)
 	u32 layer;
 
 	for (layer = 0; layer < m->geo.layers; layer++) {
-		tab = optsim_table_get(m, &m->params[layer], layer);
+		tab = optsim_table_get(m, &m->params[layer], layer, NULL);
 		if (IS_ERR(tab)) {
 			optsim_recorder_destroy(m);
 			return PTR_ERR(tab);

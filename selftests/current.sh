@@ -82,7 +82,8 @@ save_and_reload() {
 }
 
 # opc_current: OPC on the current-mode layer sets a current between half
-# the optimum (which records nothing) and twice it; the power stays.
+# the optimum (which records nothing) and twice it, inside the window of
+# currents it reports; the power stays.
 opc_current() {
 	"$OPTSIMCTL" -d "$OPTSIM_DEV" get --json >"$work/before.json" &&
 		"$OPTSIMCTL" -d "$OPTSIM_DEV" opc --json >"$work/opc.json" &&
@@ -96,6 +97,8 @@ half, opt = int(sys.argv[4]), int(sys.argv[5])
 sys.exit(0 if a["mode"] == "current" and
 	 o["current_ua"] == a["current_ua"] and
 	 half < o["current_ua"] < 2 * opt and
+	 (o["window_ma"] is None or
+	  o["window_ma"][0] <= o["current_ma"] <= o["window_ma"][1]) and
 	 a["write_power_uw"] == b["write_power_uw"] else 1)
 ' "$work/before.json" "$work/opc.json" "$work/after.json" "$half_ua" "$opt_ua"
 }

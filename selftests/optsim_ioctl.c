@@ -4,6 +4,8 @@
  * validation of every request (EFAULT, ENOTTY, reserved words, ranges,
  * GET_QUALITY and OPC arguments, EPERM without CAP_SYS_ADMIN).
  */
+#include <stddef.h>
+
 #include "optsim_utils.h"
 
 #include <signal.h>
@@ -111,7 +113,8 @@ TEST(uapi_abi)
 	EXPECT_EQ(0x4018BD06UL, OPTSIM_IOC_ERASE);
 	EXPECT_EQ(0xC038BD07UL, OPTSIM_IOC_GET_CLUSTER);
 	EXPECT_EQ(0xC028BD08UL, OPTSIM_IOC_GET_QUALITY);
-	EXPECT_EQ(0xC030BD09UL, OPTSIM_IOC_OPC);
+	EXPECT_EQ(0xC040BD09UL, OPTSIM_IOC_OPC);
+	EXPECT_EQ(0xC030BD09UL, OPTSIM_IOC_OPC_VER0);
 	EXPECT_EQ(0x4018BD0AUL, OPTSIM_IOC_SAVE);
 	EXPECT_EQ(120UL, sizeof(struct optsim_info));
 	EXPECT_EQ(40UL, sizeof(struct optsim_params));
@@ -121,7 +124,10 @@ TEST(uapi_abi)
 	EXPECT_EQ(56UL, sizeof(struct optsim_cluster_info));
 	EXPECT_EQ(40UL, sizeof(struct optsim_quality));
 	EXPECT_EQ(32UL, sizeof(struct optsim_quality_rec));
-	EXPECT_EQ(48UL, sizeof(struct optsim_opc));
+	EXPECT_EQ(64UL, sizeof(struct optsim_opc));
+	EXPECT_EQ(48UL, (size_t)OPTSIM_OPC_SIZE_VER0);
+	EXPECT_EQ((size_t)OPTSIM_OPC_SIZE_VER0,
+		  offsetof(struct optsim_opc, window_lo));
 	EXPECT_EQ(24UL, sizeof(struct optsim_save));
 	EXPECT_EQ(65536, OPTSIM_QUALITY_MAX_RECORDS);
 }
@@ -227,6 +233,9 @@ TEST_F(ioctl, enotty)
 		_IOR(OPTSIM_IOC_MAGIC, 0x09, struct optsim_opc),
 		_IOW(OPTSIM_IOC_MAGIC, 0x09, struct optsim_opc),
 		_IOWR(OPTSIM_IOC_MAGIC, 0x09, struct optsim_quality),
+		/* OPC of a size between the two it knows */
+		_IOC(_IOC_READ | _IOC_WRITE, OPTSIM_IOC_MAGIC, 0x09, 56),
+		_IOC(_IOC_READ | _IOC_WRITE, OPTSIM_IOC_MAGIC, 0x09, 72),
 		_IOWR(OPTSIM_IOC_MAGIC, 0x0a, struct optsim_opc),
 		_IOW(OPTSIM_IOC_MAGIC, 0x0b, struct optsim_save),
 		/* another magic */
@@ -663,6 +672,41 @@ TEST_F(ioctl, opc_bad_args)
 		EXPECT_EQ(0U, o.steps[0]);
 	}
 	expect_state_unchanged(_metadata, self);
+}
+
+/*
+ * A caller built before OPC reported its window passes the old size
+ * (OPTSIM_IOC_OPC_VER0): it gets the same answer, and not a byte past
+ * OPTSIM_OPC_SIZE_VER0 is read or written.
+ */
+TEST_F_TIMEOUT(ioctl, opc_ver0, Q_OPC_TIMEOUT)
+{
+	union {
+		struct optsim_opc o;
+		unsigned char raw[sizeof(struct optsim_opc)];
+	} u;
+	struct optsim_params p;
+	size_t i;
+
+	/* poison in the output fields and past the old size */
+	memset(&u, 0xa5, sizeof(u));
+	u.o.layer = 1;
+	u.o.flags = 0;
+	u.o.reserved = 0;
+	ASSERT_OK(ioctl(self->fd, OPTSIM_IOC_OPC_VER0, &u.o));
+	EXPECT_EQ(1U, u.o.layer);
+	EXPECT_EQ(0U, u.o.power[0]);
+	EXPECT_LT(0U, u.o.power[1]);
+	EXPECT_LT(1U, u.o.steps[1]);
+	get_params(_metadata, self->fd, 1, &p);
+	EXPECT_EQ(u.o.power[1], p.write_power);
+	for (i = OPTSIM_OPC_SIZE_VER0; i < sizeof(u); i++)
+		ASSERT_EQ(0xa5, u.raw[i]) {
+			TH_LOG("byte %zu written", i);
+		}
+	/* a reserved word set is still refused through the old number */
+	u.o.reserved = 1;
+	ASSERT_ERRNO(EINVAL, ioctl(self->fd, OPTSIM_IOC_OPC_VER0, &u.o));
 }
 
 /*

@@ -465,11 +465,11 @@ TEST_F(quality, single_vs_multi_1x)
 	if (variant->media == OPTSIM_MEDIA_BD_RE)
 		SKIP(return, "model limit: no N-1 advantage on BD-RE at 1x");
 	/*
-	 * The driver tunes a setting's tables at the power it is set to, not
-	 * at OPC's tuning power for that strategy as simulate and OPC do
-	 * (Documentation/model.rst, Known limits): at bd-r-dl L1's default,
-	 * the auto strategy's optimum, N-1's tables tuned there lose to
-	 * single pulse.
+	 * Without an OPC of N-1 at this speed, the driver tunes N-1's tables
+	 * at the power it is set to, not at OPC's tuning power for N-1 as
+	 * simulate does (Documentation/model.rst, Known limits): at bd-r-dl
+	 * L1's default, the auto strategy's optimum, N-1's tables tuned there
+	 * lose to single pulse.
 	 */
 	if (variant->media == OPTSIM_MEDIA_BD_R_DL && self->layer == 1)
 		SKIP(return, "driver limit: N-1 tuned at auto's power on bd-r-dl L1");
@@ -499,6 +499,14 @@ static void check_opc(struct __test_metadata *_metadata,
 	EXPECT_LT(0U, o->jitter[l]);
 	EXPECT_GT(JITTER_READABLE_MAX, o->jitter[l]);
 	EXPECT_LT(1U, o->steps[l]);
+	/* the power chosen is the centre of the window, when there is one */
+	if (o->window_hi[l]) {
+		EXPECT_LT(o->window_lo[l], o->window_hi[l]);
+		EXPECT_LE(o->window_lo[l], o->power[l]);
+		EXPECT_GE(o->window_hi[l], o->power[l]);
+	} else {
+		EXPECT_EQ(0U, o->window_lo[l]);
+	}
 	/* only the layer asked for */
 	for (k = 0; k < OPTSIM_MAX_LAYERS; k++) {
 		if (k == l)
@@ -506,6 +514,8 @@ static void check_opc(struct __test_metadata *_metadata,
 		EXPECT_EQ(0U, o->power[k]);
 		EXPECT_EQ(0U, o->jitter[k]);
 		EXPECT_EQ(0U, o->steps[k]);
+		EXPECT_EQ(0U, o->window_lo[k]);
+		EXPECT_EQ(0U, o->window_hi[k]);
 	}
 	get_params(_metadata, self->fd, l, &p);
 	EXPECT_EQ(o->power[l], p.write_power);
@@ -571,6 +581,54 @@ TEST_F_TIMEOUT(quality, opc, Q_OPC_TIMEOUT)
 	expect_rec_good(_metadata, &r, c + 1);
 	get_quality(_metadata, self->fd, c + 2, self->layer, &r);
 	expect_rec_good(_metadata, &r, c + 2);
+}
+
+/*
+ * OPC tunes the strategy tables once, at the power it finds best, and
+ * tests its window with them (Documentation/model.rst, "OPC"); the drive
+ * keeps those tables for the setting's velocity and strategy. So a power
+ * set by hand anywhere in the window records as OPC measured, and
+ * neighbouring powers record alike. Tuned afresh at every power, the
+ * tables jumped by up to 3 points between powers 1 % apart in the window
+ * of BD-R at 1x, some of them past the limit.
+ */
+TEST_F_TIMEOUT(quality, opc_window_records, Q_OPC_TIMEOUT)
+{
+	struct optsim_params p, opc_p;
+	struct optsim_quality_rec r;
+	__u32 l = self->layer, k, jit[5], lo, hi;
+	struct optsim_opc o;
+
+	if (variant->media != OPTSIM_MEDIA_BD_R)
+		SKIP(return, "one OPC is enough: bd_r");
+	ASSERT_OK(do_opc(self->fd, l, &o));
+	check_opc(_metadata, self, &o, l, &self->defaults[l]);
+	lo = o.window_lo[l];
+	hi = o.window_hi[l];
+	TH_LOG("window %u-%u uW", lo, hi);
+	ASSERT_LT(0U, hi);
+	get_params(_metadata, self->fd, l, &opc_p);
+	for (k = 0; k < 5; k++) {
+		p = opc_p;
+		p.write_power = k == 2 ? o.power[l] : lo + (hi - lo) * k / 4;
+		p.bias_power = (__u32)((__u64)opc_p.bias_power *
+				       p.write_power / opc_p.write_power);
+		ASSERT_OK(do_set_params(self->fd, &p));
+		write_ok(_metadata, self->fd, self->base + k * CLUSTER,
+			 CLUSTER, 111 + k);
+		get_quality(_metadata, self->fd, self->cluster + k, l, &r);
+		TH_LOG("%u uW: " REC_FMT, p.write_power, REC_ARGS(&r));
+		expect_rec_good(_metadata, &r, self->cluster + k);
+		jit[k] = r.jitter;
+		/* as OPC measured the window: near its jitter at the centre */
+		EXPECT_GE(o.jitter[l] + 80, jit[k]);
+		if (k)
+			EXPECT_GE(100U, jit[k] > jit[k - 1] ?
+				  jit[k] - jit[k - 1] : jit[k - 1] - jit[k]);
+	}
+	/* the centre is OPC's own power: the jitter OPC reported */
+	EXPECT_GE(50U, jit[2] > o.jitter[l] ? jit[2] - o.jitter[l] :
+		  o.jitter[l] - jit[2]);
 }
 
 /*

@@ -62,13 +62,16 @@ sys.exit(0 if ok else 1)
 }
 
 # opc --json of every layer: a power within the limits, now the layer's
-# write power; some test writes and a jitter.
+# write power; some test writes and a jitter; the window within the
+# jitter limit (null when there is none) around the power.
 opc_json_ok() {
 	"$OPTSIMCTL" -d "$OPTSIM_DEV" opc --json >"$work/opc.json" || return 1
 	cat "$work/opc.json"
 	json_check 'len(j["layers"]) == 1 and all(
 	    100 <= l["power_uw"] <= 50000 and l["steps"] > 1 and
-	    0 < l["jitter_pct"] < 10 for l in j["layers"])' <"$work/opc.json" ||
+	    0 < l["jitter_pct"] < 10 and (l["window_mw"] is None or
+	    l["window_mw"][0] <= l["power_mw"] <= l["window_mw"][1])
+	    for l in j["layers"])' <"$work/opc.json" ||
 		return 1
 	"$OPTSIMCTL" -d "$OPTSIM_DEV" get --json >"$work/get.json" || return 1
 	_p=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["layers"][0]["power_uw"])' \

@@ -2,7 +2,9 @@
 /*
  * optsimctl opc - optimum power control: the drive test-writes a ladder of
  * powers in the power calibration area of each layer (never in user data)
- * and sets the write power with the lowest jitter (OPTSIM_IOC_OPC).
+ * and sets the power at the centre of the window whose jitter is within the
+ * layer's limit, or the lowest jitter (OPTSIM_IOC_OPC); the window is
+ * printed too.
  * "burn --opc" runs the same request on every layer before it writes.
  */
 #include <err.h>
@@ -32,8 +34,9 @@ void opc_run(struct optsimctl *ctl, const struct optsim_info *info,
 
 /*
  * opc_print() - "PREFIX: L0 write power 7.200 mW, jitter 5.20 % after 47
- * test writes", or "PREFIX: L0 current 1.982 mA, ..." for a layer recorded
- * by current pulses
+ * test writes; window 6.900-7.500 mW within the jitter limit", or "PREFIX:
+ * L0 current 1.982 mA, ..." (a window in mA) for a layer recorded by
+ * current pulses
  */
 void opc_print(const struct optsim_opc *opc, const char *prefix)
 {
@@ -51,14 +54,24 @@ void opc_print(const struct optsim_opc *opc, const char *prefix)
 			printf("%s: L%u write power %s mW", prefix, l,
 			       fmt_fixed(w, sizeof(w), opc->power[l], 3,
 					 false));
-		printf(", jitter %s %% after %u test write%s\n",
+		printf(", jitter %s %% after %u test write%s",
 		       fmt_fixed(j, sizeof(j), opc->jitter[l], 2, false),
 		       opc->steps[l], opc->steps[l] == 1 ? "" : "s");
+		if (opc->window_hi[l])
+			printf("; window %s-%s %s within the jitter limit\n",
+			       fmt_fixed(w, sizeof(w), opc->window_lo[l], 3,
+					 false),
+			       fmt_fixed(j, sizeof(j), opc->window_hi[l], 3,
+					 false),
+			       opc->current_ua[l] ? "mA" : "mW");
+		else
+			printf("; none within the jitter limit\n");
 	}
 }
 
 static void opc_json(const struct optsim_opc *opc)
 {
+	const char *key;
 	struct json j;
 	uint32_t l;
 
@@ -77,6 +90,16 @@ static void opc_json(const struct optsim_opc *opc)
 		if (opc->current_ua[l]) {
 			json_u64(&j, "current_ua", opc->current_ua[l]);
 			json_fixed(&j, "current_ma", opc->current_ua[l], 3);
+		}
+		/* the window of what OPC searched: powers, or currents */
+		key = opc->current_ua[l] ? "window_ma" : "window_mw";
+		if (opc->window_hi[l]) {
+			json_array_begin(&j, key);
+			json_fixed(&j, NULL, opc->window_lo[l], 3);
+			json_fixed(&j, NULL, opc->window_hi[l], 3);
+			json_array_end(&j);
+		} else {
+			json_null(&j, key);
 		}
 		json_object_end(&j);
 	}

@@ -356,6 +356,17 @@ struct optsim_quality {
  *		in microamperes; 0 for laser layers and layers not
  *		calibrated
  * @reserved: must be zero
+ * @window_lo: out: per layer, the lowest setting of the window whose jitter
+ *	       is within the layer's limit around the one chosen: a power in
+ *	       microwatts, or for a layer in current mode a current in
+ *	       microamperes; 0 when no setting was within the limit (the
+ *	       lowest jitter was chosen) and for layers not calibrated
+ * @window_hi: out: per layer, the highest setting of that window, as
+ *	       @window_lo
+ *
+ * A caller built before @window_lo and @window_hi existed passes the
+ * OPTSIM_OPC_SIZE_VER0 bytes up to @reserved (OPTSIM_IOC_OPC_VER0) and
+ * gets the same answer without the window.
  *
  * The drive test-writes a ladder of powers (a coarse one from 1 to 40 mW,
  * then a fine one around its best) in the power calibration area, which
@@ -377,7 +388,12 @@ struct optsim_opc {
 	__u32 steps[OPTSIM_MAX_LAYERS];
 	__u32 current_ua[OPTSIM_MAX_LAYERS];
 	__u64 reserved;
+	__u32 window_lo[OPTSIM_MAX_LAYERS];
+	__u32 window_hi[OPTSIM_MAX_LAYERS];
 };
+
+/* The size of struct optsim_opc up to @reserved, before the window. */
+#define OPTSIM_OPC_SIZE_VER0	48
 
 /**
  * struct optsim_save - write the medium out as a disc image
@@ -406,6 +422,9 @@ struct optsim_save {
 #define OPTSIM_IOC_GET_CLUSTER	_IOWR(OPTSIM_IOC_MAGIC, 0x07, struct optsim_cluster_info)
 #define OPTSIM_IOC_GET_QUALITY	_IOWR(OPTSIM_IOC_MAGIC, 0x08, struct optsim_quality)
 #define OPTSIM_IOC_OPC		_IOWR(OPTSIM_IOC_MAGIC, 0x09, struct optsim_opc)
+/* OPTSIM_IOC_OPC as callers built before the window pass it. */
+#define OPTSIM_IOC_OPC_VER0	_IOC(_IOC_READ | _IOC_WRITE, OPTSIM_IOC_MAGIC, \
+				     0x09, OPTSIM_OPC_SIZE_VER0)
 #define OPTSIM_IOC_SAVE		_IOW(OPTSIM_IOC_MAGIC, 0x0a, struct optsim_save)
 
 /*
