@@ -25,8 +25,9 @@
  * loaded case is read at two places (EIO, ENODATA or EINVAL are read
  * results of a spoiled medium) and ejected, and the file is then made
  * GOOD's copy again. The first case that breaks a rule ends the run with
- * status 1; the last line of output counts the cases and the time spent in
- * the kernel's loads and ejects.
+ * status 1. A line every FUZZ_PROGRESS cases tells how far it got; the last
+ * line counts the cases and the time spent in the kernel's loads and
+ * ejects.
  *
  * It replaces a Python loop of the same cases, whose own run time was
  * most of a run under TCG, so that 10^5 cases fit a debug-kernel boot.
@@ -59,6 +60,8 @@
 #define RESEAL_MIN	20
 #define CASE_BYTES	(HDR + META)
 #define READ_BYTES	65536
+/* Cases between two progress lines. */
+#define FUZZ_PROGRESS	10000
 
 static uint64_t rng;
 
@@ -205,6 +208,11 @@ int main(int argc, char **argv)
 		struct stat now_st;
 		off_t off;
 
+		if (i && !(i % FUZZ_PROGRESS)) {
+			printf("# %lu cases: %lu refused, %lu loaded; %.0f s\n",
+			       i, refused, loaded, now() - t0);
+			fflush(stdout);
+		}
 		memcpy(buf, before, CASE_BYTES);
 		kinds[kind]++;
 		switch (kind) {
