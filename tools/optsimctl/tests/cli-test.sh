@@ -649,12 +649,12 @@ assert $expr, d" <"$T/out" 2>"$T/py"; then
 	f "fake: load bd-r-dl for opc" 0 "" load --media bd-r-dl --layer-sectors 1024
 	FAKEDEV_NOROOT=1 f "fake: opc without root" 1 "opc failed: Operation not permitted (needs root" opc
 	f "fake: opc" 0 "" opc
-	if has_out "opc: L0 write power 9.458 mW, jitter 5.20 % after 29 test writes" &&
-	   has_out "opc: L1 write power 7.458 mW, jitter 6.70 % after 29 test writes"; then
-		pass "fake: opc prints power, jitter and test writes per layer"
-	else fail "fake: opc prints power, jitter and test writes per layer"; fi
+	if has_out "opc: L0 write power 9.458 mW, jitter 5.20 % after 29 test writes; window 9.175-9.741 mW within the jitter limit" &&
+	   has_out "opc: L1 write power 7.458 mW, jitter 6.70 % after 29 test writes; none within the jitter limit"; then
+		pass "fake: opc prints power, jitter, test writes and window per layer"
+	else fail "fake: opc prints power, jitter, test writes and window per layer"; fi
 	jt "fake: opc --json" \
-		"d == {'layers': [{'layer': 0, 'power_uw': 9458, 'power_mw': 9.458, 'jitter_pct': 5.2, 'steps': 29}, {'layer': 1, 'power_uw': 7458, 'power_mw': 7.458, 'jitter_pct': 6.7, 'steps': 29}]}" opc --json
+		"d == {'layers': [{'layer': 0, 'power_uw': 9458, 'power_mw': 9.458, 'jitter_pct': 5.2, 'steps': 29, 'window_mw': [9.175, 9.741]}, {'layer': 1, 'power_uw': 7458, 'power_mw': 7.458, 'jitter_pct': 6.7, 'steps': 29, 'window_mw': None}]}" opc --json
 	jt "fake: opc --layer 1 --json calibrates layer 1 only" \
 		"[l['layer'] for l in d['layers']] == [1]" opc --layer 1 --json
 	jt "fake: opc set the power it chose, bias in proportion" \

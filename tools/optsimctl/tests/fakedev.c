@@ -11,7 +11,7 @@
  * lives in files so it persists from one optsimctl run to the next.
  *
  * There is no recording model: OPC picks a power from the layer and its
- * velocity, and a recorded cluster's quality record is a function of its
+ * velocity (with a window of +-3 % on L0, none on L1), and a recorded cluster's quality record is a function of its
  * index c and layer L (jitter 5.00 + 0.10 (c % 10) + 2 L %, LDC c % 5,
  * BIS 1 when c % 3 == 0, DOW c % 4 on rewritable media, a burst when
  * c % 7 == 6), except for the cluster of FAKEDEV_BAD_LBA, which is
@@ -315,6 +315,8 @@ static int fake_opc(struct optsim_opc *o)
 	memset(o->jitter, 0, sizeof(o->jitter));
 	memset(o->steps, 0, sizeof(o->steps));
 	memset(o->current_ua, 0, sizeof(o->current_ua));
+	memset(o->window_lo, 0, sizeof(o->window_lo));
+	memset(o->window_hi, 0, sizeof(o->window_hi));
 	for (l = 0; l < layers(); l++) {
 		struct optsim_params *pp = &st.params[l];
 
@@ -327,6 +329,11 @@ static int fake_opc(struct optsim_opc *o)
 		o->power[l] = p;
 		o->jitter[l] = 520 + 150 * l;
 		o->steps[l] = 29;
+		/* a window of +-3 % on L0; none on L1 (its jitter is too high) */
+		if (!l) {
+			o->window_lo[l] = p - p * 3 / 100;
+			o->window_hi[l] = p + p * 3 / 100;
+		}
 		logline("opc layer=%u power=%u", l, p);
 	}
 	state_save();
