@@ -283,8 +283,10 @@ out_unlock:
 	return ret;
 }
 
-/* OPC's answer reaches the caller before anything changes. */
-/* Where OPC's answer goes: the caller's argument, of the size it passed. */
+/*
+ * Where OPC's answer goes: the caller's argument, of the size it passed.
+ * The answer reaches the caller before anything changes.
+ */
 struct optsim_ioc_opc_arg {
 	void __user *argp;
 	size_t size;

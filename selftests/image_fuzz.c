@@ -56,6 +56,11 @@
 /* The header's fields and its first track entry. */
 #define HDR_FIELDS	((int)(offsetof(struct optsim_image_header, track) + \
 			       sizeof(struct optsim_image_track)))
+/* Fields the cases read or reseal. */
+#define HDR_BYTES_AT	((int)offsetof(struct optsim_image_header, header_bytes))
+#define HDR_CRC_AT	((int)offsetof(struct optsim_image_header, crc))
+#define JL_CRC_AT	((int)offsetof(struct optsim_image_journal, crc))
+#define JL_FLAGS_AT	((int)offsetof(struct optsim_image_journal, flags))
 /* Where kind 1's reseal stops at the least, and at the most. */
 #define RESEAL_MIN	20
 #define CASE_BYTES	(HDR + META)
@@ -222,9 +227,9 @@ int main(int argc, char **argv)
 			hi = HDR_FIELDS;
 			change(buf, lo, hi);
 			if (kind == 1) {
-				uint32_t hb = get_le32(buf + 12);
+				uint32_t hb = get_le32(buf + HDR_BYTES_AT);
 
-				reseal(buf, offsetof(struct optsim_image_header, crc),
+				reseal(buf, HDR_CRC_AT,
 				       0, hb < RESEAL_MIN ? RESEAL_MIN :
 				       hb > COMMIT ? COMMIT : (int)hb);
 			}
@@ -240,8 +245,8 @@ int main(int argc, char **argv)
 			hi = COMMIT + COMMIT_LEN;
 			memcpy(buf + COMMIT, OPTSIM_IMAGE_JOURNAL_MAGIC,
 			       OPTSIM_IMAGE_MAGIC_LEN);
-			change(buf, COMMIT + 12, hi);
-			reseal(buf, COMMIT + 8, lo, hi);
+			change(buf, COMMIT + JL_FLAGS_AT, hi);
+			reseal(buf, COMMIT + JL_CRC_AT, lo, hi);
 			break;
 		}
 		/* the file holds the good image: write what the case changed */

@@ -499,7 +499,7 @@ static void check_opc(struct __test_metadata *_metadata,
 	EXPECT_LT(0U, o->jitter[l]);
 	EXPECT_GT(JITTER_READABLE_MAX, o->jitter[l]);
 	EXPECT_LT(1U, o->steps[l]);
-	/* the power chosen is the centre of the window, when there is one */
+	/* the power chosen lies in the window, when there is one */
 	if (o->window_hi[l]) {
 		EXPECT_LT(o->window_lo[l], o->window_hi[l]);
 		EXPECT_LE(o->window_lo[l], o->power[l]);
