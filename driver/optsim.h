@@ -217,7 +217,9 @@ struct optsim_image {
  * the same velocity and strategy then records with them at any power, so
  * that the drive records what OPC measured and a power sweep changes only
  * the power (recorder.c, optsim_recorder_tune()). Without one, a setting
- * is compiled with the strategy tuned at its own power.
+ * records with the strategy the disc carries for its speed
+ * (model/disc_strategy.c), or, for a disc without one, the strategy tuned
+ * at its own power.
  */
 struct optsim_tune {
 	u32 velocity;

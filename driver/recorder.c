@@ -154,7 +154,7 @@ void optsim_recorder_compile_in(const struct optsim_medium *m,
  *
  * Return: the tables the layer's last OPC tuned, when it was for @p's
  * velocity and strategy with the laser; NULL otherwise (the setting is
- * then compiled with the strategy tuned at its own power).
+ * then compiled with the disc's own, optsim_table_get()).
  */
 const struct optsim_tune *optsim_recorder_tune(const struct optsim_medium *m,
 					       const struct optsim_params *p,
@@ -174,7 +174,9 @@ const struct optsim_tune *optsim_recorder_tune(const struct optsim_medium *m,
  * @p: the parameters (validated)
  * @layer: the layer
  * @tune: the strategy tables to compile with (optsim_recorder_tune()), or
- *	NULL for the strategy tuned at @p's power
+ *	NULL for the disc's own (osm_disc_strategy()): those of the speed
+ *	nearest @p's velocity, or where the disc has none, the strategy
+ *	tuned at @p's power
  *
  * Compiles the model unless the cache holds the table already. May sleep.
  *
@@ -185,7 +187,8 @@ struct optsim_table *optsim_table_get(const struct optsim_medium *m,
 				      const struct optsim_params *p, u32 layer,
 				      const struct optsim_tune *tune)
 {
-	const struct optsim_table_key key = {
+	const struct osm_disc_entry *disc = NULL;
+	struct optsim_table_key key = {
 		.media		= m->type->media,
 		.layer		= layer,
 		.velocity	= p->velocity,
@@ -195,11 +198,18 @@ struct optsim_table *optsim_table_get(const struct optsim_medium *m,
 		.channel_bit_pm	= osm_geometry_channel_bit_pm(&m->geo),
 		.mode		= p->mode,
 		.current_ua	= p->current_ua,
-		.tune		= tune ? tune->t : (struct osm_tune){},
 	};
 	struct optsim_table *tab, *old;
 	struct osm_compile_in in;
 	int ret;
+
+	if (tune)
+		key.tune = tune->t;
+	else if (p->mode == OPTSIM_MODE_LASER)
+		disc = osm_disc_strategy(&m->stack, layer, p->velocity,
+					 p->strategy, key.channel_bit_pm);
+	if (disc)
+		key.tune = disc->tune;
 
 	mutex_lock(&optsim_tables_lock);
 	tab = optsim_table_lookup(&key);
@@ -211,8 +221,8 @@ struct optsim_table *optsim_table_get(const struct optsim_medium *m,
 	if (!tab)
 		return ERR_PTR(-ENOMEM);
 	optsim_recorder_compile_in(m, p, layer, &in);
-	if (tune)
-		in.tune = &tune->t;
+	if (tune || disc)
+		in.tune = &key.tune;
 	ret = osm_model_compile(&in, &tab->t);
 	if (ret) {
 		kvfree(tab);

@@ -23,6 +23,7 @@
 #include "opc.h"
 #include "rll.h"
 #include "joule.h"
+#include "disc_strategy.h"
 
 /**
  * struct osm_sim_params - one simulated write setting
