@@ -258,7 +258,9 @@ void optsim_events_opc(struct optsim_dev *dev, u32 layer,
 	    nla_put_u32(skb, OPTSIM_A_LAYER_STEPS, req->steps[layer]) ||
 	    (req->current_ua[layer] &&
 	     nla_put_u32(skb, OPTSIM_A_LAYER_CURRENT,
-			 req->current_ua[layer]))) {
+			 req->current_ua[layer])) ||
+	    nla_put_u32(skb, OPTSIM_A_LAYER_WINDOW_LO, req->window_lo[layer]) ||
+	    nla_put_u32(skb, OPTSIM_A_LAYER_WINDOW_HI, req->window_hi[layer])) {
 		nlmsg_free(skb);
 		return;
 	}

@@ -63,10 +63,37 @@ sys.exit(0 if ok else 1)
 
 # opc --json of every layer: a power within the limits, now the layer's
 # write power; some test writes and a jitter; the window within the
-# jitter limit (null when there is none) around the power.
+# jitter limit (null when there is none) around the power. The netlink
+# notification (optsimctl monitor) says the same: power, jitter, steps and
+# window (0 to 0 when there is none).
 opc_json_ok() {
-	"$OPTSIMCTL" -d "$OPTSIM_DEV" opc --json >"$work/opc.json" || return 1
-	cat "$work/opc.json"
+	"$OPTSIMCTL" monitor --json >"$work/opc.events" 2>&1 &
+	mon_pid=$!
+	sleep 1	# until the monitor has joined the group
+	"$OPTSIMCTL" -d "$OPTSIM_DEV" opc --json >"$work/opc.json" ||
+		{ stop_monitor; return 1; }
+	sleep 0.3
+	stop_monitor
+	cat "$work/opc.json" "$work/opc.events"
+	python3 -c '
+import json, sys
+o = json.load(open(sys.argv[1]))["layers"][0]
+ev = [json.loads(l) for l in open(sys.argv[2])]
+ev = [e for e in ev if e["event"] == "opc"]
+ok = len(ev) == 1 and len(ev[0]["layers"]) == 1
+if ok:
+    n = ev[0]["layers"][0]
+    w = o["window_mw"] or [0, 0]
+    ok = (n["index"] == o["layer"] and n["write_power_uw"] == o["power_uw"]
+          and n["steps"] == o["steps"]
+          and abs(n["jitter_cpct"] / 100 - o["jitter_pct"]) < 0.006
+          and abs(n["window_lo"] / 1000 - w[0]) < 0.0006
+          and abs(n["window_hi"] / 1000 - w[1]) < 0.0006)
+sys.exit(0 if ok else 1)
+' "$work/opc.json" "$work/opc.events" || {
+		echo "the opc notification does not say what opc --json does"
+		return 1
+	}
 	json_check 'len(j["layers"]) == 1 and all(
 	    100 <= l["power_uw"] <= 50000 and l["steps"] > 1 and
 	    0 < l["jitter_pct"] < 10 and (l["window_mw"] is None or

@@ -65,6 +65,8 @@ static const struct attr_desc layer_attrs[OPTSIM_A_LAYER_MAX + 1] = {
 	[OPTSIM_A_LAYER_STRATEGY_USED]	= { "strategy_used", K_STRATEGY },
 	[OPTSIM_A_LAYER_MODE]		= { "mode", K_U32 },
 	[OPTSIM_A_LAYER_CURRENT]	= { "current_ua", K_U32 },
+	[OPTSIM_A_LAYER_WINDOW_LO]	= { "window_lo", K_U32 },
+	[OPTSIM_A_LAYER_WINDOW_HI]	= { "window_hi", K_U32 },
 };
 
 static const struct attr_desc track_attrs[OPTSIM_A_TRACK_MAX + 1] = {

@@ -73,6 +73,8 @@ static struct nla_policy nl_layer_policy[OPTSIM_A_LAYER_MAX + 1] = {
 	[OPTSIM_A_LAYER_STRATEGY_USED]	= { .type = NLA_U32 },
 	[OPTSIM_A_LAYER_MODE]		= { .type = NLA_U32 },
 	[OPTSIM_A_LAYER_CURRENT]	= { .type = NLA_U32 },
+	[OPTSIM_A_LAYER_WINDOW_LO]	= { .type = NLA_U32 },
+	[OPTSIM_A_LAYER_WINDOW_HI]	= { .type = NLA_U32 },
 };
 
 static struct nla_policy nl_track_policy[OPTSIM_A_TRACK_MAX + 1] = {

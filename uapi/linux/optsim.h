@@ -636,6 +636,12 @@ enum optsim_a {
  * @OPTSIM_A_LAYER_MODE: u32, enum optsim_mode: laser or current pulses
  * @OPTSIM_A_LAYER_CURRENT: u32, current mode's amorphizing pulse in
  *	microamperes (0: the model's optimum; 0 in laser mode)
+ * @OPTSIM_A_LAYER_WINDOW_LO: u32, the lowest setting of OPC's window within
+ *	the layer's jitter limit: microwatts, or microamperes in current mode
+ *	(&struct optsim_opc window_lo); 0 when none was within it; in OPC
+ *	notifications only
+ * @OPTSIM_A_LAYER_WINDOW_HI: u32, the highest setting of that window
+ *	(&struct optsim_opc window_hi); 0 when none was within it
  * @__OPTSIM_A_LAYER_MAX: one past the last attribute
  */
 enum optsim_a_layer {
@@ -660,6 +666,8 @@ enum optsim_a_layer {
 	OPTSIM_A_LAYER_STRATEGY_USED,
 	OPTSIM_A_LAYER_MODE,
 	OPTSIM_A_LAYER_CURRENT,
+	OPTSIM_A_LAYER_WINDOW_LO,
+	OPTSIM_A_LAYER_WINDOW_HI,
 
 	__OPTSIM_A_LAYER_MAX
 };
