@@ -17,6 +17,7 @@
 #include "disc_strategy.h"
 #include "strategy.h"
 #include "geometry.h"
+#include "joule.h"
 
 const u8 osm_disc_speed_x[OSM_DISC_SPEEDS] = { 1, 2, 4, 6, 8, 12 };
 
@@ -43,6 +44,37 @@ u32 osm_disc_speed_class(u32 velocity_mms)
 			break;
 	}
 	return osm_disc_speed_x[i];
+}
+
+/**
+ * osm_disc_opc_start() - the disc table an OPC of a setting starts from
+ * @in: the setting
+ *
+ * A drive's OPC starts from the strategy and power the disc carries for
+ * the speed (osm_opc_disc()). Only a setting the table was made for
+ * qualifies: a laser setting at exactly one of the disc's speeds, with
+ * the default bias (none on rewritable media: the tuned erase level;
+ * 0.1 Pw on write-once media, to the microwatt).
+ *
+ * Return: the table, or NULL (the OPC then searches, osm_opc()).
+ */
+const struct osm_disc_entry *osm_disc_opc_start(const struct osm_compile_in *in)
+{
+	const struct osm_disc_entry *e;
+	u64 w10;
+
+	if (in->mode != OSM_MODE_LASER || !in->stack)
+		return NULL;
+	e = osm_disc_strategy(in->stack, in->layer, in->velocity_mms,
+			      in->strategy, in->channel_bit_pm);
+	if (!e || e->speed_x * OSM_1X_MMS != in->velocity_mms)
+		return NULL;
+	if (in->stack->rewritable)
+		return in->bias_uw ? NULL : e;
+	w10 = (u64)in->bias_uw * 10;
+	if (w10 + 10 < in->write_uw || w10 > (u64)in->write_uw + 10)
+		return NULL;
+	return e;
 }
 
 /**

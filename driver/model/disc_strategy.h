@@ -40,6 +40,7 @@ struct osm_disc_entry {
 };
 
 u32 osm_disc_speed_class(u32 velocity_mms);
+const struct osm_disc_entry *osm_disc_opc_start(const struct osm_compile_in *in);
 const struct osm_disc_entry *osm_disc_strategy(const struct osm_stack *st,
 					       u32 layer, u32 velocity_mms,
 					       u32 strategy,

@@ -60,13 +60,37 @@ int osm_model_cluster(const struct osm_table *t, const u8 *data, size_t len,
 }
 
 static int osm_model_opc_buf(const struct osm_compile_in *in,
+			     const struct osm_tune *tune,
 			     struct osm_opc_result *res, u8 *buf,
 			     struct osm_table *t, struct osm_rll_hist *h,
 			     void *work)
 {
 	osm_prng_fill(buf, OSM_OPC_BYTES, 0x0bc0ffeeULL);
 	osm_rll_histogram(buf, OSM_OPC_BYTES, h);
+	if (tune)
+		return osm_opc_disc(in, tune, h, t, work, res);
 	return osm_opc(in, h, t, work, res);
+}
+
+static int osm_model_opc_with(const struct osm_compile_in *in,
+			      const struct osm_tune *tune,
+			      struct osm_opc_result *res)
+{
+	size_t ws = osm_compile_workspace_size();
+	u8 *mem = osm_zalloc(ws + sizeof(struct osm_table) +
+			     sizeof(struct osm_rll_hist) + OSM_OPC_BYTES);
+	int ret;
+
+	if (!mem)
+		return -ENOMEM;
+	ret = osm_model_opc_buf(in, tune, res,
+				mem + ws + sizeof(struct osm_table) +
+				sizeof(struct osm_rll_hist),
+				(struct osm_table *)(mem + ws),
+				(struct osm_rll_hist *)(mem + ws + sizeof(struct osm_table)),
+				mem);
+	osm_free(mem);
+	return ret;
 }
 
 /**
@@ -78,18 +102,22 @@ static int osm_model_opc_buf(const struct osm_compile_in *in,
  */
 int osm_model_opc(const struct osm_compile_in *in, struct osm_opc_result *res)
 {
-	size_t ws = osm_compile_workspace_size();
-	u8 *mem = osm_zalloc(ws + sizeof(struct osm_table) +
-			     sizeof(struct osm_rll_hist) + OSM_OPC_BYTES);
-	int ret;
+	return osm_model_opc_with(in, NULL, res);
+}
 
-	if (!mem)
-		return -ENOMEM;
-	ret = osm_model_opc_buf(in, res, mem + ws + sizeof(struct osm_table) +
-				sizeof(struct osm_rll_hist),
-				(struct osm_table *)(mem + ws),
-				(struct osm_rll_hist *)(mem + ws + sizeof(struct osm_table)),
-				mem);
-	osm_free(mem);
-	return ret;
+/**
+ * osm_model_opc_disc() - power calibration that starts from the disc's
+ *	strategy table (osm_opc_disc())
+ * @in: the setting: one of the disc's (osm_disc_opc_start())
+ * @e: its table
+ * @res: as osm_model_opc() gives it
+ *
+ * Return: 0, -EINVAL (no power recorded readably: run osm_model_opc()),
+ * or -ENOMEM.
+ */
+int osm_model_opc_disc(const struct osm_compile_in *in,
+		       const struct osm_disc_entry *e,
+		       struct osm_opc_result *res)
+{
+	return osm_model_opc_with(in, &e->tune, res);
 }

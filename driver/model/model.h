@@ -110,6 +110,9 @@ int osm_model_cluster(const struct osm_table *t, const u8 *data, size_t len,
 		      u32 dow, u64 seed, struct osm_quality *rec,
 		      struct osm_rll_hist *h);
 int osm_model_opc(const struct osm_compile_in *in, struct osm_opc_result *res);
+int osm_model_opc_disc(const struct osm_compile_in *in,
+		       const struct osm_disc_entry *e,
+		       struct osm_opc_result *res);
 int osm_model_simulate(const struct osm_sim_params *p, struct osm_sim_result *r);
 
 #endif /* _OPTSIM_MODEL_MODEL_H */

@@ -184,6 +184,38 @@ static int osm_opc_window(const struct osm_compile_in *in,
 	return 0;
 }
 
+/**
+ * osm_opc_disc() - OPC that starts from the disc's strategy table
+ * @in: the write setting (laser); the bias keeps its ratio to the power
+ * @tune: the strategy the disc carries for the setting (osm_disc_entry.tune:
+ *	what steps 1 and 2 of osm_opc() tune for it)
+ * @test: mark histogram of the test data
+ * @scratch: a table to compile into
+ * @work: osm_compile_workspace_size() bytes
+ * @res: as osm_opc() gives it
+ *
+ * Step 3 of osm_opc() alone, around the power @tune was tuned at: a drive
+ * starts its OPC from the disc's strategy and power rather than searching
+ * for them, and some 45 of its compiles are saved.
+ *
+ * Return: 0, or -EINVAL when no power of the ladder records readably
+ * (the caller then runs osm_opc()).
+ */
+int osm_opc_disc(const struct osm_compile_in *in, const struct osm_tune *tune,
+		 const struct osm_rll_hist *test, struct osm_table *scratch,
+		 void *work, struct osm_opc_result *res)
+{
+	int ret;
+
+	osm_memset(res, 0, sizeof(*res));
+	res->jitter_q16 = 0xffffffffU;
+	res->tune = *tune;
+	ret = osm_opc_window(in, test, scratch, work, res);
+	if (!ret && !res->power_uw)
+		ret = -EINVAL;
+	return ret;
+}
+
 /* one current of the ladder: the test pattern written fresh and over itself */
 static int osm_opc_current_try(const struct osm_compile_in *in, u32 ua,
 			       const struct osm_rll_hist *test,

@@ -45,5 +45,8 @@ struct osm_opc_result {
 
 int osm_opc(const struct osm_compile_in *in, const struct osm_rll_hist *test,
 	    struct osm_table *scratch, void *work, struct osm_opc_result *res);
+int osm_opc_disc(const struct osm_compile_in *in, const struct osm_tune *tune,
+		 const struct osm_rll_hist *test, struct osm_table *scratch,
+		 void *work, struct osm_opc_result *res);
 
 #endif /* _OPTSIM_MODEL_OPC_H */

@@ -1363,6 +1363,71 @@ TEST(disc_tables_cover_the_emulated_media)
 }
 
 /*
+ * A drive's OPC of one of the disc's own settings starts from its table
+ * and only measures the window: a third of the test writes, the same
+ * power and window as the search finds (to the rounding of the bias),
+ * and only for exactly the disc's settings.
+ */
+TEST_F_TIMEOUT(slow, opc_starts_from_the_disc_table, SLOW_TIMEOUT)
+{
+	const struct osm_disc_entry *e;
+	struct osm_opc_result full, disc;
+	struct osm_stack st;
+	struct osm_compile_in in = {
+		.stack = &st, .velocity_mms = X1, .strategy = OSM_STRAT_AUTO,
+		.channel_bit_pm = OSM_GEO_REF_CHANNEL_BIT_PM,
+		.mode = OSM_MODE_LASER,
+	};
+	u32 m, l, b;
+
+	for (m = OSM_MEDIA_BD_R; m <= OSM_MEDIA_BD_RE_DL; m++) {
+		ASSERT_EQ(0, osm_stack_for_media(&st, m));
+		for (l = 0; l < st.layers; l++) {
+			in.layer = l;
+			in.velocity_mms = 2 * X1;
+			ASSERT_EQ(0, osm_stack_default_power(&st, l, &in.write_uw, &b));
+			in.bias_uw = b;
+			e = osm_disc_opc_start(&in);
+			ASSERT_TRUE(e != NULL);
+			ASSERT_EQ(0, osm_model_opc_disc(&in, e, &disc));
+			in.write_uw = 0;
+			in.bias_uw = 0;
+			ASSERT_EQ(0, osm_model_opc(&in, &full));
+			TH_LOG("%s L%u 2x: searched %.3f mW (%.3f-%.3f) in %u test writes, from the table %.3f mW (%.3f-%.3f) in %u",
+			       st.name, l, MW(full.power_uw), MW(full.window_lo_uw),
+			       MW(full.window_hi_uw), full.steps, MW(disc.power_uw),
+			       MW(disc.window_lo_uw), MW(disc.window_hi_uw), disc.steps);
+			EXPECT_EQ(e->power_uw, full.power_uw);
+			EXPECT_LE(disc.power_uw * 1000, full.power_uw * 1005);
+			EXPECT_GE(disc.power_uw * 1000, full.power_uw * 995);
+			EXPECT_EQ(!full.window_hi_uw, !disc.window_hi_uw);
+			EXPECT_LT(disc.steps * 2, full.steps);
+			EXPECT_EQ(0, memcmp(&e->tune, &disc.tune, sizeof(disc.tune)));
+		}
+	}
+	/* not the disc's own settings: another speed, bias, or the current */
+	ASSERT_EQ(0, osm_stack_for_media(&st, OSM_MEDIA_BD_R));
+	in.layer = 0;
+	in.write_uw = 6000;
+	in.bias_uw = 600;
+	in.velocity_mms = 2 * X1;
+	EXPECT_TRUE(osm_disc_opc_start(&in) != NULL);
+	in.velocity_mms = 3 * X1;
+	EXPECT_TRUE(osm_disc_opc_start(&in) == NULL);
+	in.velocity_mms = 2 * X1;
+	in.bias_uw = 700;
+	EXPECT_TRUE(osm_disc_opc_start(&in) == NULL);
+	ASSERT_EQ(0, osm_stack_for_media(&st, OSM_MEDIA_BD_RE));
+	in.bias_uw = 0;
+	EXPECT_TRUE(osm_disc_opc_start(&in) != NULL);
+	in.bias_uw = 2000;
+	EXPECT_TRUE(osm_disc_opc_start(&in) == NULL);
+	in.bias_uw = 0;
+	in.mode = OSM_MODE_CURRENT;
+	EXPECT_TRUE(osm_disc_opc_start(&in) == NULL);
+}
+
+/*
  * Without an OPC, the drive writes with the disc's tables at any power
  * (driver/recorder.c): at each rated speed, a sweep across the table's
  * window in steps of 1 % of the power changes the jitter by at most a
