@@ -19,7 +19,8 @@
 #   make bench      model throughput vs memcpy (host); optsim vs brd and
 #                   null_blk, write scaling with 1, 2, 4 jobs, image/memory (VM)
 #   make gen        rewrite the generated tables in driver/model/ from their
-#                   generators in scripts/ (make unit checks that they match)
+#                   generators (scripts/gen.sh; make unit checks that they
+#                   match)
 #   make install    the module, optsimctl, man pages, bash completion, udev
 #                   rules and the uapi header (Documentation/install.rst);
 #                   DESTDIR= stages them, PREFIX= (/usr/local) places them
