@@ -83,7 +83,7 @@ static void optsim_mmc_opc_work(struct work_struct *work)
 	for (layer = 0; layer < OPTSIM_MAX_LAYERS && !ret; layer++) {
 		if (!(job->layers & BIT(layer)))
 			continue;
-		ret = osm_model_opc(&job->in[layer], &res[layer]);
+		ret = osm_model_opc_drive(&job->in[layer], &res[layer]);
 		if (!ret)
 			optsim_stat_add(dev, layer, OPTSIM_STAT_COMPILES,
 					res[layer].steps);

@@ -410,9 +410,9 @@ void optsim_recorder_run(const struct optsim_medium *m,
  *
  * The test writes go to the power calibration area, which the model keeps
  * apart from the user data: nothing recorded changes. A setting the
- * disc has a strategy table for (osm_disc_opc_start()) starts from it and
- * only measures the window, as a drive does; any other searches for the
- * power and tunes the strategy first. May sleep.
+ * disc has a strategy table for starts from it and only measures the
+ * window, as a drive does; any other searches for the power and tunes the
+ * strategy first (osm_model_opc_drive()). May sleep.
  *
  * Return: 0, -EINVAL when the model refuses the setting, -ENOMEM.
  */
@@ -420,16 +420,11 @@ int optsim_recorder_opc(const struct optsim_medium *m, u32 layer,
 			const struct optsim_params *p,
 			struct osm_opc_result *res)
 {
-	const struct osm_disc_entry *disc;
 	struct osm_compile_in in;
-	int ret = -EINVAL;
+	int ret;
 
 	optsim_recorder_compile_in(m, p, layer, &in);
-	disc = osm_disc_opc_start(&in);
-	if (disc)
-		ret = osm_model_opc_disc(&in, disc, res);
-	if (ret == -EINVAL)
-		ret = osm_model_opc(&in, res);
+	ret = osm_model_opc_drive(&in, res);
 	if (!ret)
 		optsim_stat_add(m->dev, layer, OPTSIM_STAT_COMPILES,
 				res->steps);

@@ -121,3 +121,27 @@ int osm_model_opc_disc(const struct osm_compile_in *in,
 {
 	return osm_model_opc_with(in, &e->tune, res);
 }
+
+/**
+ * osm_model_opc_drive() - the OPC a drive runs
+ * @in: the setting
+ * @res: as osm_model_opc() gives it
+ *
+ * From the disc's strategy table for one of the disc's own settings
+ * (osm_disc_opc_start(), osm_model_opc_disc()); a search otherwise, and
+ * where the table's window records nothing readably.
+ *
+ * Return: 0, -EINVAL, or -ENOMEM.
+ */
+int osm_model_opc_drive(const struct osm_compile_in *in,
+			struct osm_opc_result *res)
+{
+	const struct osm_disc_entry *e = osm_disc_opc_start(in);
+	int ret = -EINVAL;
+
+	if (e)
+		ret = osm_model_opc_disc(in, e, res);
+	if (ret == -EINVAL)
+		ret = osm_model_opc(in, res);
+	return ret;
+}

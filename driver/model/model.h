@@ -113,6 +113,8 @@ int osm_model_opc(const struct osm_compile_in *in, struct osm_opc_result *res);
 int osm_model_opc_disc(const struct osm_compile_in *in,
 		       const struct osm_disc_entry *e,
 		       struct osm_opc_result *res);
+int osm_model_opc_drive(const struct osm_compile_in *in,
+			struct osm_opc_result *res);
 int osm_model_simulate(const struct osm_sim_params *p, struct osm_sim_result *r);
 
 #endif /* _OPTSIM_MODEL_MODEL_H */
