@@ -71,8 +71,10 @@ const struct osm_disc_entry *osm_disc_opc_start(const struct osm_compile_in *in)
 		return NULL;
 	if (in->stack->rewritable)
 		return in->bias_uw ? NULL : e;
-	w10 = (u64)in->bias_uw * 10;
-	if (w10 + 10 < in->write_uw || w10 > (u64)in->write_uw + 10)
+	/* Pw / OSM_WO_BIAS_DIV, to the microwatt */
+	w10 = (u64)in->bias_uw * OSM_WO_BIAS_DIV;
+	if (w10 + OSM_WO_BIAS_DIV < in->write_uw ||
+	    w10 > (u64)in->write_uw + OSM_WO_BIAS_DIV)
 		return NULL;
 	return e;
 }

@@ -8,8 +8,10 @@
  *
  * Nothing keeps global state; memory comes from the shim or the caller.
  * osm_model_compile() takes ~40-50 ms of one core and is the only heavy
- * call; osm_model_opc() runs ~30 compiles.
+ * call; osm_model_opc() runs ~75 compiles, osm_model_opc_disc() 27.
  *	osm_model_opc()		power ladder -> optimum power
+ *	osm_model_opc_drive()	the drive's OPC: from the disc's strategy table
+ *				(osm_model_opc_disc()) or a search
  *	osm_model_simulate()	the whole chain for one setting, in one call
  */
 #ifndef _OPTSIM_MODEL_MODEL_H

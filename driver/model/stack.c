@@ -24,6 +24,7 @@
  */
 #include "stack.h"
 #include "fixmath.h"
+#include "strategy.h"
 
 #define Q16(num, den)	((u32)(((u64)(num) << 16) / (den)))
 
@@ -498,7 +499,8 @@ int osm_stack_default_power(const struct osm_stack *st, u32 layer,
 	l = &st->layer[layer];
 	*write_uw = l->default_write_uw;
 	*bias_uw = l->default_bias_uw ? l->default_bias_uw :
-		   st->rewritable ? 0 : l->default_write_uw / 10;
+		   st->rewritable ? 0 :
+		   l->default_write_uw / OSM_WO_BIAS_DIV;
 	return 0;
 }
 

@@ -75,7 +75,8 @@ void osm_strategy_levels(const struct osm_stack *st, u32 strategy,
 {
 	lv->write = write_uw;
 	if (!bias_uw)
-		bias_uw = st->rewritable ? write_uw * 13 / 20 : write_uw / 10;
+		bias_uw = st->rewritable ? write_uw * 13 / 20 :
+			  write_uw / OSM_WO_BIAS_DIV;
 	lv->bias = bias_uw;
 	lv->bottom = bias_uw < 100 ? bias_uw : 100;
 	lv->middle = write_uw * 3 / 4;

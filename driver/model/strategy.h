@@ -14,6 +14,9 @@
 #define OSM_STRAT_MULTI		OPTSIM_STRATEGY_MULTI
 #define OSM_STRAT_CASTLE	OPTSIM_STRATEGY_CASTLE
 
+/* Write-once media: the default bias (space) level is Pw / this. */
+#define OSM_WO_BIAS_DIV		10
+
 /* Velocity above which N-1 pulses no longer fit the laser (T < 2.5 ns). */
 #define OSM_STRAT_MULTI_MAX_MMS	(6 * OSM_1X_MMS)
 
