@@ -24,6 +24,7 @@
 #include "mark.h"
 #include "readout.h"
 #include "fixmath.h"
+#include "groove.h"
 
 #define OSM_PAT_MAX_STEPS	640
 #define OSM_PAT_MAX_PTS		(OSM_PAT_MAX_STEPS / 4 + 1)
@@ -205,9 +206,9 @@ static u32 osm_xtalk_q16(const struct osm_stack *st, u32 wr_nm, u32 width_nm)
 	a = osm_erf_q16((u32)((p + hw) * k));
 	b = osm_erf_q16((u32)((p > hw ? p - hw : hw - p) * k));
 	s1 = p > hw ? (s64)a - b : (s64)a + b;	/* twice one neighbour's share */
-	/* two neighbours: 2 * (s1 / 2) / own, times the groove suppression */
+	/* two neighbours: 2 * (s1 / 2) / own, times the levels' phase (groove.c) */
 	s1 = osm_sdiv64(s1 << 16, own);
-	s1 = s1 * st->groove_xt_q16 >> 16;
+	s1 = s1 * osm_groove_xt_q16(st, wr_nm) >> 16;
 	return (u32)(s1 * OSM_XT_JITTER_Q16 >> 16);
 }
 

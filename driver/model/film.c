@@ -22,9 +22,6 @@
 
 #define OSM_FQ		20
 #define OSM_F1		1048576LL	/* 1.0 in Q20 */
-#define OSM_2PI_Q20	6588397LL	/* 2 pi */
-#define OSM_PI2_Q20	1647099LL	/* pi / 2 */
-#define OSM_PI4_Q20	823550LL	/* pi / 4 */
 
 struct osm_cx {
 	s64 re;
@@ -70,45 +67,6 @@ static struct osm_cx osm_cx_div(struct osm_cx x, struct osm_cx y)
 	r.re = osm_sdiv64(r.re * OSM_F1, d);
 	r.im = osm_sdiv64(r.im * OSM_F1, d);
 	return r;
-}
-
-/* sin and cos of a >= 0 (Q20), Taylor series on [-pi/4, pi/4] in Q30 */
-static void osm_sincos(s64 a, s64 *s, s64 *c)
-{
-	s64 r, r2, sn, cs;
-	u32 q;
-
-	a = a % OSM_2PI_Q20;
-	q = (u32)osm_sdiv64(a + OSM_PI4_Q20, OSM_PI2_Q20);
-	r = (a - (s64)q * OSM_PI2_Q20) << 10;			/* Q30 */
-	r2 = (r * r) >> 30;
-	sn = (1LL << 30) - osm_sdiv64(r2 * ((1LL << 30) - osm_sdiv64(r2, 72)) >> 30, 42);
-	sn = (1LL << 30) - osm_sdiv64(r2 * sn >> 30, 20);
-	sn = (1LL << 30) - osm_sdiv64(r2 * sn >> 30, 6);
-	sn = (r * sn) >> 30;
-	cs = (1LL << 30) - osm_sdiv64(r2 * ((1LL << 30) - osm_sdiv64(r2, 56)) >> 30, 30);
-	cs = (1LL << 30) - osm_sdiv64(r2 * cs >> 30, 12);
-	cs = (1LL << 30) - osm_sdiv64(r2 * cs >> 30, 2);
-	sn >>= 10;
-	cs >>= 10;
-	switch (q & 3) {
-	case 0:
-		*s = sn;
-		*c = cs;
-		break;
-	case 1:
-		*s = cs;
-		*c = -sn;
-		break;
-	case 2:
-		*s = -sn;
-		*c = -cs;
-		break;
-	default:
-		*s = -cs;
-		*c = sn;
-		break;
-	}
 }
 
 /* e^b for 0 <= b (Q20) < 20 */
@@ -167,7 +125,7 @@ int osm_film_optics(const struct osm_film_stack *fs, u32 rec_nm, u32 state,
 		/* delta = a - i bb: a = 2 pi n d / lambda, bb = 2 pi k d / lambda */
 		a = osm_sdiv64(OSM_2PI_Q20 * d * n >> OSM_FQ, wavelength_nm);
 		bb = osm_sdiv64(OSM_2PI_Q20 * d * k >> OSM_FQ, wavelength_nm);
-		osm_sincos(a, &sa, &ca);
+		osm_sincos_q20(a, &sa, &ca);
 		ep = osm_expq20(bb);
 		em = osm_sdiv64(OSM_F1 * OSM_F1, ep);
 		ch = (ep + em) / 2;

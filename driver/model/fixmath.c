@@ -108,3 +108,49 @@ u32 osm_nlog2_erfc_q8(u32 x_q16)
 	return osm_nlog2_erfc_tab[i] +
 	       (((osm_nlog2_erfc_tab[i + 1] - osm_nlog2_erfc_tab[i]) * rem) >> 9);
 }
+
+/**
+ * osm_sincos_q20() - sine and cosine
+ * @a: angle >= 0, radians in Q20
+ * @s: sin(@a), Q20
+ * @c: cos(@a), Q20
+ *
+ * Taylor series on [-pi/4, pi/4] in Q30, after reducing @a by quadrants.
+ */
+void osm_sincos_q20(s64 a, s64 *s, s64 *c)
+{
+	s64 r, r2, sn, cs;
+	u32 q;
+
+	a = a % OSM_2PI_Q20;
+	q = (u32)osm_sdiv64(a + OSM_PI4_Q20, OSM_PI2_Q20);
+	r = (a - (s64)q * OSM_PI2_Q20) << 10;			/* Q30 */
+	r2 = (r * r) >> 30;
+	sn = (1LL << 30) - osm_sdiv64(r2 * ((1LL << 30) - osm_sdiv64(r2, 72)) >> 30, 42);
+	sn = (1LL << 30) - osm_sdiv64(r2 * sn >> 30, 20);
+	sn = (1LL << 30) - osm_sdiv64(r2 * sn >> 30, 6);
+	sn = (r * sn) >> 30;
+	cs = (1LL << 30) - osm_sdiv64(r2 * ((1LL << 30) - osm_sdiv64(r2, 56)) >> 30, 30);
+	cs = (1LL << 30) - osm_sdiv64(r2 * cs >> 30, 12);
+	cs = (1LL << 30) - osm_sdiv64(r2 * cs >> 30, 2);
+	sn >>= 10;
+	cs >>= 10;
+	switch (q & 3) {
+	case 0:
+		*s = sn;
+		*c = cs;
+		break;
+	case 1:
+		*s = cs;
+		*c = -sn;
+		break;
+	case 2:
+		*s = -sn;
+		*c = -cs;
+		break;
+	default:
+		*s = -cs;
+		*c = sn;
+		break;
+	}
+}

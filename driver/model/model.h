@@ -69,6 +69,8 @@ struct osm_sim_params {
  * @peak_temp_c: peak temperature of a long mark, Celsius
  * @mark_width_nm: width of a long mark at its centre
  * @rear_width_nm: width of a long mark over its last T
+ * @xtalk_q16: cross-talk jitter from the neighbouring tracks, fraction of
+ *	T (Q16)
  * @ser_q32: byte error rate, fraction in Q32
  * @ldc_max: largest LDC count of the clusters
  * @bis_max: largest BIS count of the clusters
@@ -92,6 +94,7 @@ struct osm_sim_result {
 	u32 peak_temp_c;
 	u32 mark_width_nm;
 	u32 rear_width_nm;
+	u32 xtalk_q16;
 	u32 ser_q32;
 	u32 ldc_max;
 	u32 bis_max;

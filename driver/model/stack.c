@@ -24,6 +24,7 @@
  */
 #include "stack.h"
 #include "fixmath.h"
+#include "groove.h"
 #include "strategy.h"
 
 #define Q16(num, den)	((u32)(((u64)(num) << 16) / (den)))
@@ -250,7 +251,6 @@ static void osm_stack_base(struct osm_stack *st, const char *name, u32 media,
 	st->cover = OSM_COVER_SHEET;
 	st->cover_nm = layers == 2 ? 75000 : 100000;
 	st->track_pitch_nm = 320;
-	st->groove_xt_q16 = OSM_Q16_ONE;
 	st->wavelength_nm = 405;
 	st->na_milli = 850;
 }
@@ -322,7 +322,12 @@ int osm_stack_preset(struct osm_stack *st, const char *name)
 		st->na_milli = 1500;
 		st->land_groove = true;
 		st->track_pitch_nm = 160;
-		st->groove_xt_q16 = Q16(30, 100);
+		/*
+		 * P2: the step "selected so that the land and the groove
+		 * interact little": near the model's cross-talk-free depth for
+		 * this spot and pitch (groove.c: 38.3 nm in contact)
+		 */
+		st->groove_depth_nm = 38;
 	} else {
 		return -EINVAL;
 	}
@@ -367,8 +372,10 @@ int osm_stack_validate(const struct osm_stack *st)
 		return -EINVAL;
 	if (st->cover == OSM_COVER_FILM && (!st->cover_nm || st->cover_nm > 400))
 		return -EINVAL;
-	if (st->track_pitch_nm < 50 || st->track_pitch_nm > 2000 ||
-	    st->groove_xt_q16 > OSM_Q16_ONE)
+	if (st->track_pitch_nm < 50 || st->track_pitch_nm > 2000)
+		return -EINVAL;
+	if (st->groove_depth_nm > OSM_GROOVE_DEPTH_MAX_NM ||
+	    (st->groove_depth_nm && !st->land_groove))
 		return -EINVAL;
 	for (i = 0; i < st->layers; i++) {
 		const struct osm_layer_stack *l = &st->layer[i];
@@ -595,6 +602,24 @@ int osm_stack_optics(struct osm_stack *st)
 		l->refl_q16 = re[i];
 		l->trans_q16 = i == st->layers - 1 && st->layers > 1 ? tr[i] : 0;
 	}
+	return 0;
+}
+
+/**
+ * osm_stack_set_groove_depth() - change the step between land and groove
+ * @st: the stack; land and groove recording (P2)
+ * @nm: step height, 0..OSM_GROOVE_DEPTH_MAX_NM
+ *
+ * The neighbouring tracks' cross-talk follows (osm_groove_xt_q16()).
+ *
+ * Return: 0, or -EINVAL for groove-only recording or a depth out of range
+ * (then @st is unchanged).
+ */
+int osm_stack_set_groove_depth(struct osm_stack *st, u32 nm)
+{
+	if (!st->land_groove || nm > OSM_GROOVE_DEPTH_MAX_NM)
+		return -EINVAL;
+	st->groove_depth_nm = nm;
 	return 0;
 }
 

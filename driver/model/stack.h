@@ -148,8 +148,8 @@ struct osm_layer_stack {
  *	lens and the film surface; 0 in contact
  * @land_groove: record both lands and grooves (P2)
  * @track_pitch_nm: distance between neighbouring recorded tracks
- * @groove_xt_q16: cross-talk left by the land/groove depth (Q16; 1.0 when
- *	the neighbours are at the same level)
+ * @groove_depth_nm: with @land_groove, the step between land and groove
+ *	(sets the neighbours' cross-talk: groove.c); 0 otherwise
  * @wavelength_nm: laser wavelength
  * @na_milli: numerical aperture x 1000
  * @lambda_na_max_nm: the medium's claimed readout limit of lambda/NA
@@ -166,7 +166,7 @@ struct osm_stack {
 	u32 gap_nm;
 	bool land_groove;
 	u32 track_pitch_nm;
-	u32 groove_xt_q16;
+	u32 groove_depth_nm;
 	u32 wavelength_nm;
 	u32 na_milli;
 	u32 lambda_na_max_nm;
@@ -180,6 +180,7 @@ int osm_stack_optics(struct osm_stack *st);
 int osm_stack_set_cover(struct osm_stack *st, s32 err_nm, u32 gap_nm);
 u32 osm_stack_na_eff_milli(const struct osm_stack *st);
 int osm_stack_set_thickness(struct osm_stack *st, u32 layer, u32 nm);
+int osm_stack_set_groove_depth(struct osm_stack *st, u32 nm);
 u32 osm_stack_near_trans_q16(const struct osm_stack *st);
 int osm_stack_validate(const struct osm_stack *st);
 u32 osm_stack_spot_nm(const struct osm_stack *st);

@@ -132,7 +132,7 @@ static const struct command commands[] = {
 		"--media TYPE [--layer N] [--velocity M/S | --speed NX]\n"
 		"       [--strategy S] [--power MW] [--bias-power MW]\n"
 		"       [--wavelength NM] [--na X] [--layer-thickness NM]\n"
-		"       [--cover-error UM] [--gap NM]\n"
+		"       [--cover-error UM] [--gap NM] [--groove-depth NM]\n"
 		"       [--mode M [--current MA]] [--cycles N] [--json]\n"
 		"       [--sweep power:FROM:TO:STEP] [--svg FILE]",
 		"  -m, --media TYPE      {media-list}, or a model\n"
@@ -158,6 +158,8 @@ static const struct command commands[] = {
 		"                        um: spherical aberration widens the spot\n"
 		"  -G, --gap NM          near-field air gap, {gap} nm (NA above 1\n"
 		"                        only; default 0, in contact)\n"
+		"  -D, --groove-depth NM step between land and groove, {groove}\n"
+		"                        nm (land/groove media only, bd-r-nf)\n"
 		"  -M, --mode M          laser, or current: current pulses\n"
 		"                        (rewritable media)\n"
 		"  -I, --current MA      with --mode current: the amorphizing\n"
@@ -286,6 +288,8 @@ static const char *help_value(const char *name, size_t len)
 			 fmt_fixed(b, sizeof(b), OPTSIM_CURRENT_MAX_UA, 3, true));
 	else if (HELP_IS("cover-err") || HELP_IS("gap"))
 		sim_cover_ranges(buf, sizeof(buf), HELP_IS("gap"));
+	else if (HELP_IS("groove"))
+		sim_groove_depth_range(buf, sizeof(buf));
 	else if (HELP_IS("thickness"))
 		sim_thickness_range(buf, sizeof(buf));
 	else if (HELP_IS("sweep"))

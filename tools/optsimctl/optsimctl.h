@@ -130,6 +130,7 @@ void opc_print(const struct optsim_opc *opc, const char *prefix);
 void sim_thickness_range(char *buf, size_t len);
 /* The cover errors ("-LO to HI", um) or gaps ("0 to HI", nm) accepted. */
 void sim_cover_ranges(char *buf, size_t len, bool gap);
+void sim_groove_depth_range(char *buf, size_t len);
 
 /* command handlers */
 int cmd_info(struct optsimctl *ctl, int argc, char **argv);

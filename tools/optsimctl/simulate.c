@@ -19,6 +19,7 @@
 #include "model.h"
 #include "limits.h"
 #include "geometry.h"
+#include "groove.h"
 
 #include "json.h"
 #include "names.h"
@@ -43,6 +44,8 @@ struct sim {
 	uint32_t thickness;		/* nm of the layer's film, 0: the preset's */
 	int32_t cover_err;		/* nm of cover thickness error */
 	uint32_t gap;			/* nm of near-field air gap */
+	uint32_t groove_depth;		/* nm of land/groove step */
+	bool groove_depth_set;
 	uint32_t cycles;
 	bool sweep;
 	uint64_t from, to, step;	/* uW */
@@ -167,6 +170,26 @@ static void sim_opt_gap(struct sim *s, const char *arg)
 	s->gap = (uint32_t)v;
 }
 
+static void sim_opt_groove_depth(struct sim *s, const char *arg)
+{
+	uint64_t v;
+	int ret = parse_u64(arg, &v);
+
+	if (ret == -EINVAL)
+		errx(EXIT_FAILURE,
+		     "invalid groove depth '%s' (expected whole nm, e.g. 38)", arg);
+	if (ret || v > OSM_GROOVE_DEPTH_MAX_NM)
+		errx(EXIT_FAILURE, "groove depth %s nm out of range (0..%u nm)",
+		     arg, OSM_GROOVE_DEPTH_MAX_NM);
+	s->groove_depth = (uint32_t)v;
+	s->groove_depth_set = true;
+}
+
+void sim_groove_depth_range(char *buf, size_t len)
+{
+	snprintf(buf, len, "0 to %u", OSM_GROOVE_DEPTH_MAX_NM);
+}
+
 static void sim_opt_cycles(struct sim *s, const char *arg)
 {
 	uint64_t v;
@@ -256,6 +279,15 @@ static void sim_setup(struct sim *s)
 			     s->gap && s->stack.na_milli <= 1000 ?
 			     "a gap needs near-field optics (NA above 1): --media bd-r-nf" :
 			     strerror(-ret));
+	}
+	if (s->groove_depth_set) {
+		ret = osm_stack_set_groove_depth(&s->stack, s->groove_depth);
+		if (ret)
+			errx(EXIT_FAILURE,
+			     "the model refused a %u nm groove depth on %s: %s",
+			     s->groove_depth, s->stack.name,
+			     s->stack.land_groove ? strerror(-ret) :
+			     "it records in grooves only, with the neighbours at one level (land and groove: --media bd-r-nf)");
 	}
 	if (s->thickness) {
 		ret = osm_stack_set_thickness(&s->stack, s->layer, s->thickness);
@@ -418,6 +450,12 @@ static void sim_json(const struct sim *s, const struct osm_sim_result *r)
 	json_u64(&j, "spot_nm", osm_stack_spot_nm(&s->stack));
 	json_double(&j, "cover_error_um", s->stack.cover_err_nm / 1000.0);
 	json_u64(&j, "gap_nm", s->stack.gap_nm);
+	if (s->stack.land_groove)
+		json_u64(&j, "groove_depth_nm", s->stack.groove_depth_nm);
+	else
+		json_null(&j, "groove_depth_nm");
+	json_fixed(&j, "crosstalk_jitter_pct",
+		   ((uint64_t)r->xtalk_q16 * 10000 + 32768) >> 16, 2);
 	json_u64(&j, "lambda_na_nm", s->stack.wavelength_nm * 1000U /
 				     s->stack.na_milli);
 	json_u64(&j, "cycles", s->cycles);
@@ -560,6 +598,13 @@ static void sim_human(const struct sim *s, const struct osm_sim_result *r)
 	printf("peak temperature:  %u C\n", r->peak_temp_c);
 	printf("mark width:        %u nm (rear %u nm)\n", r->mark_width_nm,
 	       r->rear_width_nm);
+	if (s->stack.land_groove)
+		printf("land/groove:       %u nm pitch, %u nm step\n",
+		       s->stack.track_pitch_nm, s->stack.groove_depth_nm);
+	printf("cross-talk jitter: %s %% of T\n",
+	       fmt_fixed(a, sizeof(a),
+			 ((uint64_t)r->xtalk_q16 * 10000 + 32768) >> 16, 2,
+			 false));
 	if (s->stack.rewritable)
 		printf("erase:             %s %%\n",
 		       fmt_fixed(a, sizeof(a), r->erase_cpct, 2, false));
@@ -694,6 +739,7 @@ int cmd_simulate(struct optsimctl *ctl, int argc, char **argv)
 		{ "layer-thickness", required_argument, NULL, 'T' },
 		{ "cover-error", required_argument, NULL, 'E' },
 		{ "gap", required_argument, NULL, 'G' },
+		{ "groove-depth", required_argument, NULL, 'D' },
 		{ "cycles", required_argument, NULL, 'c' },
 		{ "sweep", required_argument, NULL, 'W' },
 		{ "svg", required_argument, NULL, 'g' },
@@ -709,7 +755,7 @@ int cmd_simulate(struct optsimctl *ctl, int argc, char **argv)
 	int c, ret;
 
 	memset(&s, 0, sizeof(s));
-	while ((c = getopt_long(argc, argv, "m:l:" PARAM_SHORTOPTS "w:a:T:E:G:c:W:g:j"
+	while ((c = getopt_long(argc, argv, "m:l:" PARAM_SHORTOPTS "w:a:T:E:G:D:c:W:g:j"
 				COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
@@ -729,6 +775,9 @@ int cmd_simulate(struct optsimctl *ctl, int argc, char **argv)
 			break;
 		case 'G':
 			sim_opt_gap(&s, optarg);
+			break;
+		case 'D':
+			sim_opt_groove_depth(&s, optarg);
 			break;
 		case 'T':
 			sim_opt_thickness(&s, optarg);

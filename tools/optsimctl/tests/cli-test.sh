@@ -382,6 +382,11 @@ tv "simulate --strategy foo" "unknown strategy 'foo' (expected single, multi, ca
 tv "simulate --power 0.05" "power 0.05 mW out of range (0.100..50.000 mW)" simulate --media bd-r --power 0.05
 tv "simulate --power 51" "power 51 mW out of range" simulate --media bd-r --power 51
 tv "simulate bias above power" "bias power 9.000 mW exceeds write power 8.000 mW" simulate --media bd-r --power 8 --bias-power 9
+tv "simulate --groove-depth on groove-only media" \
+	"the model refused a 30 nm groove depth on bd-r: it records in grooves only" \
+	simulate --media bd-r --groove-depth 30
+tv "simulate --groove-depth 201" "groove depth 201 nm out of range (0..200 nm)" simulate --media bd-r-nf --groove-depth 201
+tv "simulate --groove-depth x" "invalid groove depth 'x' (expected whole nm" simulate --media bd-r-nf --groove-depth x
 tv "simulate --cycles on write-once media" "--cycles needs rewritable media (bd-r-dl is write-once)" simulate --media bd-r-dl --cycles 10
 tv "simulate --cycles x" "invalid cycles 'x'" simulate --media bd-re --cycles x
 tv "simulate --cycles -1" "invalid cycles '-1'" simulate --media bd-re --cycles -1
@@ -432,6 +437,18 @@ pyjson "simulate: every option reaches the model and the output" \
 
 run "$BIN" simulate --media bd-r-nf --na 1.2 --json
 pyjson "simulate: NA 1.2 with the near-field film" "d['media'] == 'bd-r-nf' and d['na'] == 1.2"
+
+# the land/groove step reaches the model: no step leaves more cross-talk
+run "$BIN" simulate --media bd-r-nf --json
+cp "$T/out" "$T/nf.json"
+pyjson "simulate: bd-r-nf reports its land/groove step" \
+	"d['groove_depth_nm'] == 38 and d['crosstalk_jitter_pct'] >= 0"
+run "$BIN" simulate --media bd-r-nf --groove-depth 0 --json
+pyjson "simulate --groove-depth 0: more cross-talk than the preset's step" \
+	"d['groove_depth_nm'] == 0 and d['crosstalk_jitter_pct'] > json.load(open('$T/nf.json'))['crosstalk_jitter_pct']"
+run "$BIN" simulate --media bd-r --json
+pyjson "simulate: groove-only media have no land/groove step" \
+	"d['groove_depth_nm'] is None and d['crosstalk_jitter_pct'] > 0"
 
 # a 40 mW bias leaves no power of the ladder with marks that read back
 t "simulate: a bias no write power records above" 1 \

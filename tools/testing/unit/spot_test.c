@@ -4,12 +4,27 @@
  * near-field gap (driver/model/stack.c): a cover thickness error widens
  * the spot through spherical aberration, the same either way, and a
  * wider spot records worse at the same power; above NA 1 the air gap
- * takes the aperture beyond 1 away as it grows.
+ * takes the aperture beyond 1 away as it grows. With land and groove
+ * recording the step between them sets the neighbours' cross-talk
+ * (driver/model/groove.c).
  */
 #include <string.h>
 #include "kselftest_harness.h"
 #include "model.h"
 #include "geometry.h"
+#include "groove.h"
+#include "fixmath.h"
+
+static int sim_at(const struct osm_stack *st, u32 power,
+		  struct osm_sim_result *r)
+{
+	struct osm_sim_params p = { .stack = st, .layer = 0,
+		.velocity_mms = OSM_1X_MMS, .strategy = OSM_STRAT_AUTO,
+		.write_uw = power, .optimum_uw = power, .clusters = 1,
+		.seed = 5 };
+
+	return osm_model_simulate(&p, r);
+}
 
 static u32 jitter_at(const struct osm_stack *st, u32 power)
 {
@@ -82,6 +97,113 @@ TEST(spot_near_field_gap)
 	EXPECT_EQ(-EINVAL, osm_stack_set_cover(&st, OSM_COVER_ERR_MAX_NM + 1, 0));
 	EXPECT_EQ(0, st.cover_err_nm);
 	EXPECT_EQ(0, st.gap_nm);
+}
+
+/* the first depth from 0 at which the neighbours' cross-talk is least */
+static u32 xt_min_depth(struct osm_stack *st, u32 *xt_min)
+{
+	u32 w = osm_stack_spot_nm(st), d, best = 0, bx = ~0U;
+	/* a quarter wave in the film: lambda / (4 n) */
+	u32 quarter = st->wavelength_nm * 1000 / (4 * OSM_COVER_N_MILLI);
+
+	for (d = 0; d <= quarter; d++) {
+		u32 x;
+
+		st->groove_depth_nm = d;
+		x = osm_groove_xt_q16(st, w);
+		if (x < bx) {
+			bx = x;
+			best = d;
+		}
+	}
+	*xt_min = bx;
+	return best;
+}
+
+TEST(spot_land_groove_depth)
+{
+	struct osm_stack st;
+	u32 w, d, x, last, quarter, dmin, xmin, dgap, preset;
+
+	ASSERT_EQ(0, osm_stack_preset(&st, "bd-r-nf"));
+	ASSERT_TRUE(st.land_groove);
+	preset = st.groove_depth_nm;
+	w = osm_stack_spot_nm(&st);
+	quarter = st.wavelength_nm * 1000 / (4 * OSM_COVER_N_MILLI);
+	/* neighbours at the reading track's level: the whole cross-talk */
+	ASSERT_EQ(0, osm_stack_set_groove_depth(&st, 0));
+	EXPECT_EQ(OSM_Q16_ONE, osm_groove_xt_q16(&st, w));
+	dmin = xt_min_depth(&st, &xmin);
+	TH_LOG("spot %u nm, pitch %u nm: least cross-talk %.3f at %u nm (lambda/(%.2f n)); preset %u nm",
+	       w, st.track_pitch_nm, xmin / 65536.0, dmin,
+	       st.wavelength_nm * 1000.0 / OSM_COVER_N_MILLI / dmin, preset);
+	/* deeper than lambda / (8 n): the background carries the neighbours' phase */
+	EXPECT_GT(dmin, quarter / 2);
+	EXPECT_LT(dmin, quarter);
+	EXPECT_LT(xmin, OSM_Q16_ONE / 10);
+	/* falls to the minimum and rises again to a quarter wave */
+	last = OSM_Q16_ONE;
+	for (d = 1; d <= quarter; d++) {
+		st.groove_depth_nm = d;
+		x = osm_groove_xt_q16(&st, w);
+		if (d <= dmin) {
+			EXPECT_LE(x, last);
+		} else {
+			EXPECT_GE(x, last);
+		}
+		last = x;
+	}
+	EXPECT_GT(last, OSM_Q16_ONE * 9 / 10);
+	/* P2 chooses the step at which the land and groove interact least */
+	EXPECT_LE(preset, dmin + 2);
+	EXPECT_GE(preset + 2, dmin);
+	/* a wider spot reaches further onto the neighbours: a deeper minimum */
+	ASSERT_EQ(0, osm_stack_set_cover(&st, 0, 30));
+	dgap = xt_min_depth(&st, &x);
+	TH_LOG("30 nm gap: spot %u nm, least cross-talk at %u nm",
+	       osm_stack_spot_nm(&st), dgap);
+	EXPECT_GT(dgap, dmin);
+	/* DVD-RAM's geometry: 650 nm, NA 0.6, 0.615 um between land and groove */
+	ASSERT_EQ(0, osm_stack_preset(&st, "bd-r-nf"));
+	ASSERT_EQ(0, osm_stack_set_optics(&st, 650, 600));
+	st.track_pitch_nm = 615;
+	d = xt_min_depth(&st, &x);
+	TH_LOG("DVD-RAM geometry: least cross-talk at %u nm, lambda/(%.2f n)", d,
+	       650000.0 / OSM_COVER_N_MILLI / d);
+	EXPECT_GT(d, 650000 / (8 * OSM_COVER_N_MILLI));
+	EXPECT_LT(d, 650000 / (6 * OSM_COVER_N_MILLI));
+	/* refused: groove-only media, or out of range; nothing changes */
+	ASSERT_EQ(0, osm_stack_preset(&st, "bd-r-nf"));
+	EXPECT_EQ(-EINVAL, osm_stack_set_groove_depth(&st, OSM_GROOVE_DEPTH_MAX_NM + 1));
+	EXPECT_EQ(preset, st.groove_depth_nm);
+	ASSERT_EQ(0, osm_stack_preset(&st, "bd-r"));
+	EXPECT_EQ(-EINVAL, osm_stack_set_groove_depth(&st, 30));
+	EXPECT_EQ(0, st.groove_depth_nm);
+	EXPECT_EQ(OSM_Q16_ONE, osm_groove_xt_q16(&st, osm_stack_spot_nm(&st)));
+	EXPECT_EQ(0, osm_stack_validate(&st));
+	st.groove_depth_nm = 30;
+	EXPECT_EQ(-EINVAL, osm_stack_validate(&st));
+}
+
+TEST(spot_land_groove_crosstalk_records)
+{
+	struct osm_sim_result r0, r1;
+	struct osm_stack st;
+	u32 pw;
+
+	/* OPC's power on the preset, then the same power with no step */
+	ASSERT_EQ(0, osm_stack_preset(&st, "bd-r-nf"));
+	ASSERT_EQ(0, sim_at(&st, 0, &r1));
+	pw = r1.power_uw;
+	ASSERT_EQ(0, sim_at(&st, pw, &r1));
+	ASSERT_EQ(0, osm_stack_set_groove_depth(&st, 0));
+	ASSERT_EQ(0, sim_at(&st, pw, &r0));
+	TH_LOG("%.3f mW: cross-talk %.2f -> %.2f %%, jitter %.2f -> %.2f %% (step 0 -> preset)",
+	       pw / 1000.0, r0.xtalk_q16 * 100.0 / 65536, r1.xtalk_q16 * 100.0 / 65536,
+	       r0.jitter_cpct / 100.0, r1.jitter_cpct / 100.0);
+	EXPECT_EQ(r0.mark_width_nm, r1.mark_width_nm);
+	EXPECT_LT(r1.xtalk_q16 * 4, r0.xtalk_q16);
+	EXPECT_LT(r1.jitter_cpct, r0.jitter_cpct);
 }
 
 TEST_HARNESS_MAIN
