@@ -124,7 +124,7 @@ void osm_sincos_q20(s64 a, s64 *s, s64 *c)
 
 	a = a % OSM_2PI_Q20;
 	q = (u32)osm_sdiv64(a + OSM_PI4_Q20, OSM_PI2_Q20);
-	r = (a - (s64)q * OSM_PI2_Q20) << 10;			/* Q30 */
+	r = (a - (s64)q * OSM_PI2_Q20) * 1024;		/* Q30 */
 	r2 = (r * r) >> 30;
 	sn = (1LL << 30) - osm_sdiv64(r2 * ((1LL << 30) - osm_sdiv64(r2, 72)) >> 30, 42);
 	sn = (1LL << 30) - osm_sdiv64(r2 * sn >> 30, 20);
