@@ -230,7 +230,7 @@ static u32 osm_mark_rim_share(const struct osm_kin *k,
 			best = d2;
 	}
 	dist = (s64)int_sqrt64(best) + stride_pm / 2 - (s64)grow_pm;
-	dist = osm_sdiv64(dist << 16, stride_pm);
+	dist = osm_sdiv64(dist * OSM_Q16, stride_pm);
 	return (u32)clamp(dist, 0LL, (s64)OSM_Q16);
 }
 
