@@ -196,7 +196,7 @@ static void osm_fill_pattern(const struct osm_work *w, struct osm_pattern *p,
 static u32 osm_xtalk_q16(const struct osm_stack *st, u32 wr_nm, u32 width_nm)
 {
 	/* erf(sqrt(2) y / w_r) for the cross-track extent of a mark */
-	u64 k = osm_div64((u64)92682 << 0, wr_nm);	/* sqrt(2)/w_r, Q16 */
+	u64 k = osm_div64(OSM_SQRT2_Q16, wr_nm);	/* sqrt(2)/w_r, Q16 */
 	s64 p = st->track_pitch_nm, hw = width_nm / 2;
 	u32 own = osm_erf_q16((u32)(hw * k)), a, b;
 	s64 s1;

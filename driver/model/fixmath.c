@@ -111,7 +111,8 @@ u32 osm_nlog2_erfc_q8(u32 x_q16)
 
 /**
  * osm_sincos_q20() - sine and cosine
- * @a: angle >= 0, radians in Q20
+ * @a: angle, radians in Q20; negative angles are taken as their absolute
+ *	value's reflection (sin(-a) = -sin a, cos(-a) = cos a)
  * @s: sin(@a), Q20
  * @c: cos(@a), Q20
  *
@@ -120,11 +121,14 @@ u32 osm_nlog2_erfc_q8(u32 x_q16)
 void osm_sincos_q20(s64 a, s64 *s, s64 *c)
 {
 	s64 r, r2, sn, cs;
+	bool neg = a < 0;
 	u32 q;
 
-	a = a % OSM_2PI_Q20;
-	q = (u32)osm_sdiv64(a + OSM_PI4_Q20, OSM_PI2_Q20);
-	r = (a - (s64)q * OSM_PI2_Q20) * 1024;		/* Q30 */
+	if (neg)
+		a = -a;
+	a -= osm_sdiv64(a, OSM_2PI_Q20) * OSM_2PI_Q20;
+	q = (u32)osm_sdiv64(a + OSM_PI_4_Q20, OSM_PI_2_Q20);
+	r = (a - (s64)q * OSM_PI_2_Q20) * 1024;		/* Q30 */
 	r2 = (r * r) >> 30;
 	sn = (1LL << 30) - osm_sdiv64(r2 * ((1LL << 30) - osm_sdiv64(r2, 72)) >> 30, 42);
 	sn = (1LL << 30) - osm_sdiv64(r2 * sn >> 30, 20);
@@ -153,4 +157,6 @@ void osm_sincos_q20(s64 a, s64 *s, s64 *c)
 		*c = sn;
 		break;
 	}
+	if (neg)
+		*s = -*s;
 }

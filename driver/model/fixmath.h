@@ -15,10 +15,11 @@
 /* log2(e) and ln(2) in Q16. */
 #define OSM_LOG2E_Q16	94548U
 #define OSM_LN2_Q16	45426U
-/* 2 pi, pi / 2 and pi / 4 in Q20 (radians). */
+/* 2 pi, pi / 2 and pi / 4 in Q20 (radians); sqrt(2) in Q16. */
 #define OSM_2PI_Q20	6588397LL
-#define OSM_PI2_Q20	1647099LL
-#define OSM_PI4_Q20	823550LL
+#define OSM_PI_2_Q20	1647099LL
+#define OSM_PI_4_Q20	823550LL
+#define OSM_SQRT2_Q16	92682U
 
 u64 osm_exp2_q16(s32 x_q16);
 u32 osm_expneg_q16(u32 x_q16);

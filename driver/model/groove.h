@@ -10,9 +10,7 @@
 
 struct osm_stack;
 
-/* Land/groove depths (step heights) the model accepts, nm. */
-#define OSM_GROOVE_DEPTH_MAX_NM	200
-
+u32 osm_groove_obliquity_q16(const struct osm_stack *st);
 u32 osm_groove_xt_q16(const struct osm_stack *st, u32 wr_nm);
 
 #endif /* _OPTSIM_MODEL_GROOVE_H */

@@ -24,7 +24,6 @@
  */
 #include "stack.h"
 #include "fixmath.h"
-#include "groove.h"
 #include "strategy.h"
 
 #define Q16(num, den)	((u32)(((u64)(num) << 16) / (den)))
@@ -324,10 +323,10 @@ int osm_stack_preset(struct osm_stack *st, const char *name)
 		st->track_pitch_nm = 160;
 		/*
 		 * P2: the step "selected so that the land and the groove
-		 * interact little": near the model's cross-talk-free depth for
-		 * this spot and pitch (groove.c: 38.3 nm in contact)
+		 * interact little": the model's cross-talk-free depth for this
+		 * spot, pitch and aperture, in contact (groove.c: 57.3 nm)
 		 */
-		st->groove_depth_nm = 38;
+		st->groove_depth_nm = 57;
 	} else {
 		return -EINVAL;
 	}

@@ -195,6 +195,9 @@ int osm_stack_default_power(const struct osm_stack *st, u32 layer,
 /* Refractive index of cover and film, x 1000 */
 #define OSM_COVER_N_MILLI	1500
 
+/* Land/groove steps the model accepts, nm. */
+#define OSM_GROOVE_DEPTH_MAX_NM	200
+
 /* Recording film thicknesses the model accepts, nm. */
 #define OSM_FILM_MIN_NM		2
 #define OSM_FILM_MAX_NM		40

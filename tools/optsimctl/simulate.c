@@ -19,7 +19,6 @@
 #include "model.h"
 #include "limits.h"
 #include "geometry.h"
-#include "groove.h"
 
 #include "json.h"
 #include "names.h"

@@ -442,7 +442,7 @@ pyjson "simulate: NA 1.2 with the near-field film" "d['media'] == 'bd-r-nf' and 
 run "$BIN" simulate --media bd-r-nf --json
 cp "$T/out" "$T/nf.json"
 pyjson "simulate: bd-r-nf reports its land/groove step" \
-	"d['groove_depth_nm'] == 38 and d['crosstalk_jitter_pct'] >= 0"
+	"d['groove_depth_nm'] == 57 and d['crosstalk_jitter_pct'] >= 0"
 run "$BIN" simulate --media bd-r-nf --groove-depth 0 --json
 pyjson "simulate --groove-depth 0: more cross-talk than the preset's step" \
 	"d['groove_depth_nm'] == 0 and d['crosstalk_jitter_pct'] > json.load(open('$T/nf.json'))['crosstalk_jitter_pct']"
