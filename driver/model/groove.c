@@ -26,18 +26,10 @@
 #include "groove.h"
 #include "stack.h"
 #include "fixmath.h"
+#include "readout.h"
 
 /* Tracks on either side summed over at most; the spot ends well before. */
 #define OSM_GROOVE_TRACKS	256
-
-/* share of the spot's cross-track power within |y| < hy_nm / 2: erf */
-static s64 osm_groove_within(u64 hy_nm, u32 wr_nm)
-{
-	/* sqrt(2) y / w_r in Q16, y in half nm */
-	u64 x = osm_div64(hy_nm * OSM_SQRT2_Q16, 2ULL * wr_nm);
-
-	return osm_erf_q16(x > 0xffffffffULL ? 0xffffffffU : (u32)x);
-}
 
 /**
  * osm_groove_obliquity_q16() - mean cos(theta) of the rays on the film
@@ -84,7 +76,8 @@ u32 osm_groove_xt_q16(const struct osm_stack *st, u32 wr_nm)
 		return OSM_Q16_ONE;
 	/* the band of track k spans |y| < (2k + 1) p / 2 less the ones inside */
 	for (k = 0; k < OSM_GROOVE_TRACKS && prev < OSM_Q16_ONE; k++) {
-		in = osm_groove_within((2ULL * k + 1) * st->track_pitch_nm, wr_nm);
+		in = osm_spot_share_q16((2ULL * k + 1) * st->track_pitch_nm,
+					wr_nm);
 		if (k & 1)
 			b += in - prev;
 		else

@@ -97,10 +97,22 @@ int osm_readout_setup(struct osm_readout *rd, const struct osm_stack *st,
  */
 u32 osm_readout_width_q16(const struct osm_readout *rd, u32 width_nm)
 {
-	/* W / (sqrt(2) w_r), Q16; 1/sqrt(2) = 46341 Q16 */
-	u64 x = osm_div64((u64)width_nm * 46341, rd->wr_nm);
+	return osm_spot_share_q16(width_nm, rd->wr_nm);
+}
 
-	return osm_erf_q16((u32)x);
+/**
+ * osm_spot_share_q16() - share of a spot's cross-track power in a band
+ * @width_nm: the band's width, centred on the spot
+ * @wr_nm: the spot's 1/e^2 radius
+ *
+ * Return: erf(W / (sqrt(2) w_r)) in Q16.
+ */
+u32 osm_spot_share_q16(u64 width_nm, u32 wr_nm)
+{
+	/* W / (sqrt(2) w_r), Q16; 1/sqrt(2) = 46341 Q16 */
+	u64 x = osm_div64(width_nm * 46341, wr_nm);
+
+	return osm_erf_q16(x > 0xffffffffULL ? 0xffffffffU : (u32)x);
 }
 
 /**

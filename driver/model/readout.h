@@ -46,6 +46,7 @@ struct osm_rd_levels {
 int osm_readout_setup(struct osm_readout *rd, const struct osm_stack *st,
 		      u32 layer, u32 step_pm);
 u32 osm_readout_width_q16(const struct osm_readout *rd, u32 width_nm);
+u32 osm_spot_share_q16(u64 width_nm, u32 wr_nm);
 s32 osm_readout_signal(const struct osm_readout *rd, const u32 *m, s32 npts,
 		       s32 x);
 void osm_readout_trace(const struct osm_readout *rd, const u32 *m, s32 npts,
