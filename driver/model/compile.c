@@ -14,7 +14,7 @@
  * The slice level is half the signal of a long (8T) mark written with the
  * same setting (beta = 0). Before the table itself, the adaptive strategy
  * is tuned (osm_compile_adapt()); what it cannot express (thermal
- * interference beyond its classes, heat build-up over long marks, the T/16
+ * interference beyond its classes, heat build-up over long marks, the T/32
  * grid, read ISI) remains in the edge shifts.
  */
 #include "compile.h"
@@ -30,11 +30,14 @@
 #define OSM_PAT_MAX_PTS		(OSM_PAT_MAX_STEPS / 4 + 1)
 /* Cross-talk: jitter per unit of neighbour/own signal ratio, Q16 [A]. */
 #define OSM_XT_JITTER_Q16	(OSM_Q16 / 2)
-/* Passes of the adaptive strategy's tuning and its damping (gain/4). */
-#define OSM_ADAPT_PASSES	6
+/*
+ * Most passes of the adaptive strategy's tuning (it stops at a fixed point
+ * or a two-pass cycle before) and its damping (gain/4).
+ */
+#define OSM_ADAPT_PASSES	16
 #define OSM_ADAPT_GAIN		2
-/* Range of the adaptive shifts, steps of T/16. */
-#define OSM_ADAPT_MAX		16
+/* Range of the adaptive shifts, units of T/32 (+-T). */
+#define OSM_ADAPT_MAX		32
 /* Error charged for a lost edge in the tuning, steps Q8 (T/4). */
 #define OSM_ADAPT_LOST		(4 * 256)
 
@@ -49,8 +52,9 @@ struct osm_work {
 	s32 sds[4][4], sde[4][4];
 	s32 ds0[4][4], de0[4][4];	/* the tables a pass started with */
 	s32 dsb[4][4], deb[4][4];	/* the best tables measured */
+	s32 ds1[4][4], de1[4][4];	/* the tables of the pass before */
 	u32 dsn[4][4], den[4][4];
-	s32 power[OSM_PAT_MAX_STEPS];
+	s32 power[2 * OSM_PAT_MAX_STEPS];	/* drawn at T/32 (strategy.c) */
 	s32 hist[2][2 * OSM_TH_MAX_RF + OSM_TH_TAIL + 1];
 	s32 sbuf[2][(OSM_TH_MAX_RS + OSM_TH_MAX_RF + OSM_TH_TAIL) / 4 + 8];
 	struct osm_markpt row[OSM_PAT_MAX_PTS];
@@ -212,14 +216,14 @@ static u32 osm_xtalk_q16(const struct osm_stack *st, u32 wr_nm, u32 width_nm)
 	return (u32)(s1 * OSM_XT_JITTER_Q16 >> 16);
 }
 
-/* round to the T/16 grid of the strategy timing: steps */
+/* mean of @n errors in steps Q8, rounded to the T/32 grid of the strategy */
 static s32 osm_round_steps(s64 sum_q8, s64 n)
 {
 	s64 m;
 
 	if (!n)
 		return 0;
-	m = osm_sdiv64(sum_q8, n);	/* steps, Q8 */
+	m = osm_sdiv64(2 * sum_q8, n);	/* T/32, Q8 */
 	return (s32)(m >= 0 ? (m + 128) >> 8 : -((-m + 128) >> 8));
 }
 
@@ -375,20 +379,23 @@ static void osm_adapt_delay(struct osm_work *w)
 /*
  * The adaptive write strategy (Documentation/model.rst): the first pulse is
  * retimed per (mark class 2T, 3T, 4T, >= 5T) x (preceding space class) and the
- * last pulse per (mark class) x (following space class), in steps of T/16, so
+ * last pulse per (mark class) x (following space class), in units of T/32, so
  * that the read edges of each class land on their nominal positions, as a disc
  * maker tunes the tables a drive reads from the disc. Up to OSM_ADAPT_PASSES
  * damped passes over the 28 class patterns whose far space is >= 5T (5T
  * standing for >= 5T): the first on the written mark, the others on the read
  * signal with the tables so far in place also for the neighbours; a pass that
- * changes no table ends the tuning, since the next would measure the same. The
+ * changes no table ends the tuning, since the next would measure the same, and
+ * so does one that returns to the tables of two passes before (a cycle). The
  * passes need not converge (a 2T mark's edge moves some 2.7 times as far as its
  * pulse, so a damped step can still overshoot), so the tables kept are those of
  * the read pass that measured the least squared edge error, not simply the last
  * ones; which of several near-equal states the passes end in then matters less,
- * and the jitter varies less between neighbouring powers. What 4 x 4 tables
- * cannot express stays: dependence on the far space and the neighbours, mark
- * lengths beyond 5T (heat build-up), the T/16 rounding, and read ISI.
+ * and the jitter varies less between neighbouring powers. A strategy far from
+ * its tables at the start (single pulse: pass 0 measures long marks' teardrop)
+ * needs 8-12 passes to settle. What 4 x 4 tables cannot express stays:
+ * dependence on the far space and the neighbours, mark lengths beyond 5T (heat
+ * build-up), the T/32 rounding, and read ISI.
  */
 static void osm_compile_adapt(struct osm_work *w)
 {
@@ -453,7 +460,7 @@ static void osm_compile_adapt(struct osm_work *w)
 		 */
 		for (sp = 0; sp < OSM_RLL_SPACES; sp++)
 			for (sn = 0; sn < OSM_RLL_SPACES; sn++) {
-				v = w->ds[0][sp] - w->de[0][sn] - 8;
+				v = w->ds[0][sp] - w->de[0][sn] - 16;
 				if (v <= 0)
 					continue;
 				if (w->de[0][sn] + v <= OSM_ADAPT_MAX)
@@ -468,6 +475,15 @@ static void osm_compile_adapt(struct osm_work *w)
 		if (pass && !osm_memcmp(w->ds0, w->ds, sizeof(w->ds)) &&
 		    !osm_memcmp(w->de0, w->de, sizeof(w->de)))
 			break;
+		/*
+		 * tables back to those of two passes ago: a cycle the next
+		 * passes would only repeat (the best of it is kept)
+		 */
+		if (pass > 1 && !osm_memcmp(w->ds1, w->ds, sizeof(w->ds)) &&
+		    !osm_memcmp(w->de1, w->de, sizeof(w->de)))
+			break;
+		osm_memcpy(w->ds1, w->ds0, sizeof(w->ds));
+		osm_memcpy(w->de1, w->de0, sizeof(w->de));
 	}
 	if (best >= 0) {
 		osm_memcpy(w->ds, w->dsb, sizeof(w->ds));

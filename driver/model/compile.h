@@ -59,9 +59,9 @@ struct osm_entry {
  *	speed, tuned once (as a disc carries its strategy tables) and then
  *	used at every power
  * @dtop: first-pulse shift per (mark class 2T, 3T, 4T, >= 5T) x
- *	(preceding space class), T/16 (+ = later)
+ *	(preceding space class), T/32 (+ = later)
  * @dlast: last-pulse end shift per (mark class) x (following space class)
- * @delay: multi: delay of the N-1 train of 3T and longer marks, T/16
+ * @delay: multi: delay of the N-1 train of 3T and longer marks, T/32
  * @middle_q16: castle: the plateau Pm as a share of Pw (Q16)
  * @eps_q16: rewritable: the erase level Pe as a share of Pw (Q16; 0 where
  *	the setting names its own bias)

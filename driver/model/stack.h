@@ -86,10 +86,10 @@ enum osm_kinetics {
  *	osm_model_opc())
  * @default_bias_uw: the default Ps/Pe that goes with it
  * @v_castle_mms: velocity at and above which the auto strategy writes
- *	this layer with castle pulses rather than the N-1 train (below the
- *	medium's single-pulse threshold), as a disc's strategy table names
- *	the strategy type per speed; 0: none (castle only above
- *	OSM_STRAT_MULTI_MAX_MMS, as on every layer)
+ *	this layer with castle pulses rather than the N-1 train, as a disc's
+ *	strategy table names the strategy type per speed;
+ *	OPTSIM_VELOCITY_MIN_MMS: castle at every velocity; 0: none (castle
+ *	only above OSM_STRAT_MULTI_MAX_MMS, as on every layer)
  */
 struct osm_layer_stack {
 	const char *material;

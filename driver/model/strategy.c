@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Write strategies (Documentation/model.rst), in steps of T/16 from the nominal
- * leading edge of an nT mark. The first pulse starts T/2 late (dTtop), as
+ * Write strategies (Documentation/model.rst), timed in units of T/32 from the
+ * nominal leading edge of an nT mark. The first pulse starts T/2 late (dTtop), as
  * the heated zone runs ahead of the pulse by about the spot radius:
  *
  *   single  Pw over [T/2, (n - 1)T), one pulse per mark
@@ -17,6 +17,12 @@
  * then a cooling gap at Pb for T/2 and the bias level (Ps or Pe) over the
  * space. The adaptive part (see there) moves the first pulse's start
  * and the last pulse's end per mark and space class; compile.c derives it.
+ *
+ * The edges lie on a T/32 grid, as a drive's write-strategy timing does,
+ * and the thermal model steps at T/16: a step that an edge splits carries
+ * the mean of the two levels, the energy the laser delivers in it. The
+ * film's response time (tau_f, 2.4 ns) is 2.5 steps at 1x and more at any
+ * higher velocity, so it sees that energy, not where in the step it came.
  */
 #include "strategy.h"
 
@@ -106,6 +112,7 @@ s32 osm_strategy_mark_start(const struct osm_pattern *p)
 	return (s32)(p->lead + p->mp + p->sp) * 16;
 }
 
+/* [from, to) in units of T/32 */
 static void osm_strategy_fill(s32 *pw, s32 from, s32 to, s32 level)
 {
 	s32 t;
@@ -114,39 +121,40 @@ static void osm_strategy_fill(s32 *pw, s32 from, s32 to, s32 level)
 		pw[t] = level;
 }
 
+/* one mark from @m0, its first pulse moved by @ds and its last by @de, T/32 */
 static void osm_strategy_mark(u32 strategy, const struct osm_levels *lv,
 			      s32 *pw, s32 m0, u32 n, s32 ds, s32 de)
 {
-	s32 end = m0 + (s32)(n - 1) * 16 + de, k;
+	s32 end = m0 + (s32)(n - 1) * 32 + de, k;
 
 	if (n == 2) {
 		/* the shortest mark needs a full-T pulse in every strategy */
-		end = m0 + 24 + de;
-		osm_strategy_fill(pw, m0 + 8 + ds, end, lv->write);
+		end = m0 + 48 + de;
+		osm_strategy_fill(pw, m0 + 16 + ds, end, lv->write);
 	} else if (strategy == OSM_STRAT_MULTI) {
 		m0 += lv->delay;
-		end = m0 + 16 * ((s32)n - 2) + 12 + de;
-		osm_strategy_fill(pw, m0 + 8 + ds, end, lv->bottom);
-		osm_strategy_fill(pw, m0 + 8 + ds, m0 + 20 + ds, lv->write);
+		end = m0 + 32 * ((s32)n - 2) + 24 + de;
+		osm_strategy_fill(pw, m0 + 16 + ds, end, lv->bottom);
+		osm_strategy_fill(pw, m0 + 16 + ds, m0 + 40 + ds, lv->write);
 		/*
 		 * clocked pulses up to T/4 before the last one, the one that
 		 * meets that limit cut short: a last pulse moved later extends
 		 * the train step by step instead of leaving a gap at Pb, and
 		 * no pulse appears or vanishes at once as it moves
 		 */
-		for (k = 1; m0 + 16 * k + 4 < end - 12; k++)
-			osm_strategy_fill(pw, m0 + 16 * k + 4,
-					  m0 + 16 * k + 12 < end - 12 ?
-					  m0 + 16 * k + 12 : end - 12, lv->write);
-		osm_strategy_fill(pw, end - 8, end, lv->write);
+		for (k = 1; m0 + 32 * k + 8 < end - 24; k++)
+			osm_strategy_fill(pw, m0 + 32 * k + 8,
+					  m0 + 32 * k + 24 < end - 24 ?
+					  m0 + 32 * k + 24 : end - 24, lv->write);
+		osm_strategy_fill(pw, end - 16, end, lv->write);
 	} else if (strategy == OSM_STRAT_CASTLE && n > 3) {
-		osm_strategy_fill(pw, m0 + 8 + ds, m0 + 24 + ds, lv->write);
-		osm_strategy_fill(pw, m0 + 24 + ds, end - 8, lv->middle);
-		osm_strategy_fill(pw, end - 8, end, lv->write);
+		osm_strategy_fill(pw, m0 + 16 + ds, m0 + 48 + ds, lv->write);
+		osm_strategy_fill(pw, m0 + 48 + ds, end - 16, lv->middle);
+		osm_strategy_fill(pw, end - 16, end, lv->write);
 	} else {
-		osm_strategy_fill(pw, m0 + 8 + ds, end, lv->write);
+		osm_strategy_fill(pw, m0 + 16 + ds, end, lv->write);
 	}
-	osm_strategy_fill(pw, end, end + 8, lv->bottom);
+	osm_strategy_fill(pw, end, end + 16, lv->bottom);
 }
 
 /**
@@ -154,21 +162,26 @@ static void osm_strategy_mark(u32 strategy, const struct osm_levels *lv,
  * @strategy: resolved strategy
  * @lv: power levels
  * @p: the pattern
- * @power: osm_strategy_steps() entries, uW
+ * @power: 2 * osm_strategy_steps() entries, uW: drawn at T/32 over all of
+ *	them, then the mean of each pair in the first osm_strategy_steps()
+ *	(steps of T/16)
  */
 void osm_strategy_waveform(u32 strategy, const struct osm_levels *lv,
 			   const struct osm_pattern *p, s32 *power)
 {
-	s32 n = osm_strategy_steps(p), m;
+	s32 n = osm_strategy_steps(p), m, t;
 
-	osm_strategy_fill(power, 0, n, lv->bias);
-	m = (s32)p->lead * 16;
+	osm_strategy_fill(power, 0, 2 * n, lv->bias);
+	m = (s32)p->lead * 32;
 	if (p->mp)
 		osm_strategy_mark(strategy, lv, power, m, p->mp, p->ds[0], p->de[0]);
-	m += (s32)(p->mp + p->sp) * 16;
+	m += (s32)(p->mp + p->sp) * 32;
 	if (p->n)
 		osm_strategy_mark(strategy, lv, power, m, p->n, p->ds[1], p->de[1]);
-	m += (s32)(p->n + p->sn) * 16;
+	m += (s32)(p->n + p->sn) * 32;
 	if (p->mn)
 		osm_strategy_mark(strategy, lv, power, m, p->mn, p->ds[2], p->de[2]);
+	/* levels are at most a few 10^5 uW: the sum cannot overflow */
+	for (t = 0; t < n; t++)
+		power[t] = (power[2 * t] + power[2 * t + 1]) / 2;
 }

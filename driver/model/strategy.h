@@ -26,8 +26,8 @@
  * @bias: Ps (write-once: space/read level) or Pe (rewritable: erase level)
  * @bottom: Pb/Pc, between multi-pulses and in the cooling gap
  * @middle: Pm, the castle plateau
- * @delay: multi: delay of the whole N-1 train of a 3T or longer mark, steps
- *	of T/16 (+ = later), found by the adaptive calibration (compile.c);
+ * @delay: multi: delay of the whole N-1 train of a 3T or longer mark, units
+ *	of T/32 (+ = later), found by the adaptive calibration (compile.c);
  *	0 before it
  */
 struct osm_levels {
@@ -47,8 +47,8 @@ struct osm_levels {
  * @mn: length of the mark after the following space, T
  * @lead: bias before the first mark, T
  * @tail: bias after the last mark, T
- * @ds: adaptive retiming of the first pulse of the marks mp, n, mn, steps
- * @de: adaptive retiming of the last pulse of the marks mp, n, mn, steps
+ * @ds: adaptive retiming of the first pulse of the marks mp, n, mn, T/32
+ * @de: adaptive retiming of the last pulse of the marks mp, n, mn, T/32
  */
 struct osm_pattern {
 	u32 sp, n, sn, mp, mn, lead, tail;

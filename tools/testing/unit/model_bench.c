@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include "model.h"
+#include "disc_strategy.h"
 #include "geometry.h"
 #include "rll_ref.h"
 
@@ -159,30 +160,46 @@ int main(void)
 	       (double)nbins[0] / CLUSTER,
 	       NCLUSTERS * (double)CLUSTER / t_count / 1e9, t_copy / t_count,
 	       NCLUSTERS * (double)CLUSTER / t_parts / 1e9, t_copy / t_parts);
-	printf("table compile, each layer at its default power, auto strategy\n"
-	       "(target <= 50 ms per layer):\n");
-	for (i = 0; i < 4; i++) {
-		osm_stack_preset(&st, media[i]);
-		for (layer = 0; layer < st.layers; layer++) {
-			printf("  %-8s L%u:", media[i], layer);
-			in.layer = layer;
-			osm_stack_default_power(&st, layer, &in.write_uw,
-						&in.bias_uw);
-			for (speed = 1; speed <= 4; speed *= 2) {
-				in.velocity_mms = speed * OPTSIM_VELOCITY_1X_MMS;
-				best_c = 1e9;
-				for (rep = 0; rep < 3; rep++) {
-					t0 = now();
-					osm_model_compile(&in, &t);
-					dt = now() - t0;
-					if (dt < best_c)
-						best_c = dt;
+	/*
+	 * the driver compiles a setting of the emulated media with the
+	 * strategy tables the disc carries (or its last OPC's); a stack or
+	 * density without tables tunes them in the compile
+	 */
+	for (path = 0; path < 2; path++) {
+		printf(path ? "table compile, the strategy tuned in the compile (no tables: another\n"
+			      "density or stack), default power, auto strategy:\n" :
+			      "table compile, each layer at its default power, auto strategy, with\n"
+			      "the disc's strategy tables (the driver's path; target <= 50 ms per layer):\n");
+		for (i = 0; i < 4; i++) {
+			osm_stack_preset(&st, media[i]);
+			for (layer = 0; layer < st.layers; layer++) {
+				printf("  %-8s L%u:", media[i], layer);
+				in.layer = layer;
+				osm_stack_default_power(&st, layer, &in.write_uw,
+							&in.bias_uw);
+				for (speed = 1; speed <= 4; speed *= 2) {
+					const struct osm_disc_entry *e;
+
+					in.velocity_mms = speed * OPTSIM_VELOCITY_1X_MMS;
+					e = osm_disc_strategy(&st, layer, in.velocity_mms,
+							      in.strategy,
+							      in.channel_bit_pm);
+					in.tune = path || !e ? NULL : &e->tune;
+					best_c = 1e9;
+					for (rep = 0; rep < 3; rep++) {
+						t0 = now();
+						osm_model_compile(&in, &t);
+						dt = now() - t0;
+						if (dt < best_c)
+							best_c = dt;
+					}
+					printf(" %ux %5.1f ms", speed, best_c * 1e3);
 				}
-				printf(" %ux %5.1f ms", speed, best_c * 1e3);
+				printf("\n");
 			}
-			printf("\n");
 		}
 	}
+	in.tune = NULL;
 	printf("quality record: %zu bytes per %u-byte cluster = %.4f %% (limit 0.1 %%)\n",
 	       sizeof(struct osm_quality), CLUSTER,
 	       100.0 * sizeof(struct osm_quality) / CLUSTER);
