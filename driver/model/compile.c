@@ -32,7 +32,7 @@
 #define OSM_XT_JITTER_Q16	(OSM_Q16 / 2)
 /*
  * Most passes of the adaptive strategy's tuning (it stops at a fixed point
- * or a two-pass cycle before) and its damping (gain/4).
+ * or a cycle before) and its damping (gain/4).
  */
 #define OSM_ADAPT_PASSES	16
 #define OSM_ADAPT_GAIN		2
@@ -40,6 +40,18 @@
 #define OSM_ADAPT_MAX		32
 /* Error charged for a lost edge in the tuning, steps Q8 (T/4). */
 #define OSM_ADAPT_LOST		(4 * 256)
+
+/*
+ * A read pass's measurement of one class pattern, with what it depends on
+ * that the tuning changes: the six pulse shifts of its three marks and the
+ * N-1 train's delay. Everything else (levels, plateau, slice) is fixed
+ * while the strategy is tuned, so the same key measures the same errors.
+ */
+struct osm_adapt_memo {
+	s32 key[7];
+	s32 pl, pt;
+	bool valid;
+};
 
 struct osm_work {
 	struct osm_thermal th;
@@ -52,8 +64,10 @@ struct osm_work {
 	s32 sds[4][4], sde[4][4];
 	s32 ds0[4][4], de0[4][4];	/* the tables a pass started with */
 	s32 dsb[4][4], deb[4][4];	/* the best tables measured */
-	s32 ds1[4][4], de1[4][4];	/* the tables of the pass before */
+	/* the tables each pass measured with */
+	s32 seen_ds[OSM_ADAPT_PASSES][4][4], seen_de[OSM_ADAPT_PASSES][4][4];
 	u32 dsn[4][4], den[4][4];
+	struct osm_adapt_memo memo[4][4][4];	/* [c][sp][sn] */
 	s32 power[2 * OSM_PAT_MAX_STEPS];	/* drawn at T/32 (strategy.c) */
 	s32 hist[2][2 * OSM_TH_MAX_RF + OSM_TH_TAIL + 1];
 	s32 sbuf[2][(OSM_TH_MAX_RS + OSM_TH_MAX_RF + OSM_TH_TAIL) / 4 + 8];
@@ -320,12 +334,24 @@ static s32 osm_adapt_error(struct osm_work *w, s32 npts, s32 m0, u32 sp,
 static int osm_adapt_measure(struct osm_work *w, u32 pass, u32 sp, u32 c,
 			     u32 sn, s32 *pl, s32 *pt)
 {
+	struct osm_adapt_memo *mo = &w->memo[c][sp][sn];
 	struct osm_pattern p;
-	s32 npts, m0, x;
+	s32 npts, m0, x, key[7];
 
 	if (!pass && !c)
 		return -1;
 	osm_fill_pattern(w, &p, sp + 2, c + 2, sn + 2, pass > 0);
+	if (pass) {
+		osm_memcpy(key, p.ds, sizeof(p.ds));
+		osm_memcpy(key + 3, p.de, sizeof(p.de));
+		key[6] = w->lv.delay;
+		/* a later pass that left this pattern as it was */
+		if (mo->valid && !osm_memcmp(mo->key, key, sizeof(key))) {
+			*pl = mo->pl;
+			*pt = mo->pt;
+			return 0;
+		}
+	}
 	npts = osm_run_pattern(w, &p);
 	m0 = osm_strategy_mark_start(&p);
 	x = m0 + (s32)(c + 2) * 16;
@@ -339,6 +365,10 @@ static int osm_adapt_measure(struct osm_work *w, u32 pass, u32 sp, u32 c,
 	}
 	*pl = osm_adapt_error(w, npts, m0, sp + 2, c + 2, sn + 2, true);
 	*pt = osm_adapt_error(w, npts, m0, sp + 2, c + 2, sn + 2, false);
+	osm_memcpy(mo->key, key, sizeof(key));
+	mo->pl = *pl;
+	mo->pt = *pt;
+	mo->valid = true;
 	return 0;
 }
 
@@ -386,7 +416,9 @@ static void osm_adapt_delay(struct osm_work *w)
  * standing for >= 5T): the first on the written mark, the others on the read
  * signal with the tables so far in place also for the neighbours; a pass that
  * changes no table ends the tuning, since the next would measure the same, and
- * so does one that returns to the tables of two passes before (a cycle). The
+ * so does one that returns to the tables of any earlier read pass (a cycle);
+ * a class pattern whose tables did not change since it was last measured is
+ * not run again (the same errors; osm_adapt_measure()). The
  * passes need not converge (a 2T mark's edge moves some 2.7 times as far as its
  * pulse, so a damped step can still overshoot), so the tables kept are those of
  * the read pass that measured the least squared edge error, not simply the last
@@ -399,12 +431,13 @@ static void osm_adapt_delay(struct osm_work *w)
  */
 static void osm_compile_adapt(struct osm_work *w)
 {
-	u32 sp, c, sn, pass;
+	u32 sp, c, sn, pass, k;
 	s32 pl, pt, v;
 	s64 best = -1;	/* squared edge error of the best tables measured */
 
 	osm_memset(w->ds, 0, sizeof(w->ds));
 	osm_memset(w->de, 0, sizeof(w->de));
+	osm_memset(w->memo, 0, sizeof(w->memo));
 	for (pass = 0; pass < OSM_ADAPT_PASSES; pass++) {
 		s64 err = 0;
 
@@ -469,21 +502,19 @@ static void osm_compile_adapt(struct osm_work *w)
 					w->ds[0][sp] -= v;
 			}
 		/*
-		 * a pass that measured with the tables it leaves in place
-		 * is a fixed point: the next would measure the same
+		 * tables a read pass has already measured with: this one's
+		 * own (a fixed point) or an earlier one's (a cycle). The next
+		 * passes would only repeat what was measured, with no better
+		 * tables (the best of the cycle is kept), so the tuning ends
 		 */
-		if (pass && !osm_memcmp(w->ds0, w->ds, sizeof(w->ds)) &&
-		    !osm_memcmp(w->de0, w->de, sizeof(w->de)))
+		osm_memcpy(w->seen_ds[pass], w->ds0, sizeof(w->ds));
+		osm_memcpy(w->seen_de[pass], w->de0, sizeof(w->de));
+		for (k = 1; k <= pass; k++)
+			if (!osm_memcmp(w->seen_ds[k], w->ds, sizeof(w->ds)) &&
+			    !osm_memcmp(w->seen_de[k], w->de, sizeof(w->de)))
+				break;
+		if (pass && k <= pass)
 			break;
-		/*
-		 * tables back to those of two passes ago: a cycle the next
-		 * passes would only repeat (the best of it is kept)
-		 */
-		if (pass > 1 && !osm_memcmp(w->ds1, w->ds, sizeof(w->ds)) &&
-		    !osm_memcmp(w->de1, w->de, sizeof(w->de)))
-			break;
-		osm_memcpy(w->ds1, w->ds0, sizeof(w->ds));
-		osm_memcpy(w->de1, w->de0, sizeof(w->de));
 	}
 	if (best >= 0) {
 		osm_memcpy(w->ds, w->dsb, sizeof(w->ds));
