@@ -62,9 +62,7 @@ struct osm_work {
 	u32 strategy;
 	s32 ds[4][4], de[4][4];
 	s32 sds[4][4], sde[4][4];
-	s32 ds0[4][4], de0[4][4];	/* the tables a pass started with */
-	s32 dsb[4][4], deb[4][4];	/* the best tables measured */
-	/* the tables each pass measured with */
+	/* the tables each pass started with (measured with) */
 	s32 seen_ds[OSM_ADAPT_PASSES][4][4], seen_de[OSM_ADAPT_PASSES][4][4];
 	u32 dsn[4][4], den[4][4];
 	struct osm_adapt_memo memo[4][4][4];	/* [c][sp][sn] */
@@ -434,6 +432,7 @@ static void osm_compile_adapt(struct osm_work *w)
 	u32 sp, c, sn, pass, k;
 	s32 pl, pt, v;
 	s64 best = -1;	/* squared edge error of the best tables measured */
+	u32 best_pass = 0;
 
 	osm_memset(w->ds, 0, sizeof(w->ds));
 	osm_memset(w->de, 0, sizeof(w->de));
@@ -442,8 +441,8 @@ static void osm_compile_adapt(struct osm_work *w)
 		s64 err = 0;
 
 		osm_resched();
-		osm_memcpy(w->ds0, w->ds, sizeof(w->ds));
-		osm_memcpy(w->de0, w->de, sizeof(w->de));
+		osm_memcpy(w->seen_ds[pass], w->ds, sizeof(w->ds));
+		osm_memcpy(w->seen_de[pass], w->de, sizeof(w->de));
 		osm_memset(w->sds, 0, sizeof(w->sds));
 		osm_memset(w->sde, 0, sizeof(w->sde));
 		osm_memset(w->dsn, 0, sizeof(w->dsn));
@@ -471,8 +470,7 @@ static void osm_compile_adapt(struct osm_work *w)
 				}
 		if (pass && (best < 0 || err < best)) {
 			best = err;
-			osm_memcpy(w->dsb, w->ds0, sizeof(w->ds));
-			osm_memcpy(w->deb, w->de0, sizeof(w->de));
+			best_pass = pass;
 		}
 		if (!pass && w->strategy == OSM_STRAT_MULTI)
 			osm_adapt_delay(w);
@@ -507,18 +505,16 @@ static void osm_compile_adapt(struct osm_work *w)
 		 * passes would only repeat what was measured, with no better
 		 * tables (the best of the cycle is kept), so the tuning ends
 		 */
-		osm_memcpy(w->seen_ds[pass], w->ds0, sizeof(w->ds));
-		osm_memcpy(w->seen_de[pass], w->de0, sizeof(w->de));
 		for (k = 1; k <= pass; k++)
 			if (!osm_memcmp(w->seen_ds[k], w->ds, sizeof(w->ds)) &&
 			    !osm_memcmp(w->seen_de[k], w->de, sizeof(w->de)))
 				break;
-		if (pass && k <= pass)
+		if (k <= pass)
 			break;
 	}
 	if (best >= 0) {
-		osm_memcpy(w->ds, w->dsb, sizeof(w->ds));
-		osm_memcpy(w->de, w->deb, sizeof(w->de));
+		osm_memcpy(w->ds, w->seen_ds[best_pass], sizeof(w->ds));
+		osm_memcpy(w->de, w->seen_de[best_pass], sizeof(w->de));
 	}
 }
 

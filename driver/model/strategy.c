@@ -18,8 +18,8 @@
  * space. The adaptive part (see there) moves the first pulse's start
  * and the last pulse's end per mark and space class; compile.c derives it.
  *
- * The edges lie on a T/32 grid, as a drive's write-strategy timing does,
- * and the thermal model steps at T/16: a step that an edge splits carries
+ * The edges lie on a T/32 grid (physics.md's table format allows T/16 or
+ * T/32), and the thermal model steps at T/16: a step that an edge splits carries
  * the mean of the two levels, the energy the laser delivers in it. The
  * film's response time (tau_f, 2.4 ns) is 2.5 steps at 1x and more at any
  * higher velocity, so it sees that energy, not where in the step it came.

@@ -37,6 +37,52 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1000000000.0;
 }
 
+/*
+ * Fastest of three compiles of every preset layer at its default power,
+ * auto strategy, 1x, 2x and 4x: with the strategy tables the disc carries
+ * (@tuned false: what the driver compiles the emulated media with), or
+ * tuned in the compile (a stack or density without tables)
+ */
+static void bench_compile(bool tuned)
+{
+	static const char * const media[] = { "bd-r", "bd-r-dl", "bd-re", "bd-re-dl" };
+	static struct osm_table t;
+	const struct osm_disc_entry *e;
+	struct osm_stack st;
+	struct osm_compile_in in = {
+		.stack = &st, .strategy = OSM_STRAT_AUTO,
+		.channel_bit_pm = OSM_GEO_REF_CHANNEL_BIT_PM,
+	};
+	double t0, dt, best;
+	u32 i, layer, speed, rep;
+
+	for (i = 0; i < 4; i++) {
+		osm_stack_preset(&st, media[i]);
+		for (layer = 0; layer < st.layers; layer++) {
+			printf("  %-8s L%u:", media[i], layer);
+			in.layer = layer;
+			osm_stack_default_power(&st, layer, &in.write_uw,
+						&in.bias_uw);
+			for (speed = 1; speed <= 4; speed *= 2) {
+				in.velocity_mms = speed * OPTSIM_VELOCITY_1X_MMS;
+				e = osm_disc_strategy(&st, layer, in.velocity_mms,
+						      in.strategy, in.channel_bit_pm);
+				in.tune = tuned || !e ? NULL : &e->tune;
+				best = 1e9;
+				for (rep = 0; rep < 3; rep++) {
+					t0 = now();
+					osm_model_compile(&in, &t);
+					dt = now() - t0;
+					if (dt < best)
+						best = dt;
+				}
+				printf(" %ux %5.1f ms", speed, best * 1e3);
+			}
+			printf("\n");
+		}
+	}
+}
+
 int main(void)
 {
 	static struct osm_table t;
@@ -48,10 +94,9 @@ int main(void)
 	};
 	struct osm_quality q;
 	struct osm_prng r = { .s = 1 };
-	double t0, t_model = 1e9, t_copy = 1e9, t_count = 1e9, best_c = 1e9, dt;
+	double t0, t_model = 1e9, t_copy = 1e9, t_count = 1e9, dt;
 	double t_parts = 1e9;
-	static const char * const media[] = { "bd-r", "bd-r-dl", "bd-re", "bd-re-dl" };
-	u32 i, rep, layer, speed, path;
+	u32 i, rep, path;
 	u64 sink = 0;
 
 	for (i = 0; i < NCLUSTERS; i++) {
@@ -160,46 +205,12 @@ int main(void)
 	       (double)nbins[0] / CLUSTER,
 	       NCLUSTERS * (double)CLUSTER / t_count / 1e9, t_copy / t_count,
 	       NCLUSTERS * (double)CLUSTER / t_parts / 1e9, t_copy / t_parts);
-	/*
-	 * the driver compiles a setting of the emulated media with the
-	 * strategy tables the disc carries (or its last OPC's); a stack or
-	 * density without tables tunes them in the compile
-	 */
-	for (path = 0; path < 2; path++) {
-		printf(path ? "table compile, the strategy tuned in the compile (no tables: another\n"
-			      "density or stack), default power, auto strategy:\n" :
-			      "table compile, each layer at its default power, auto strategy, with\n"
-			      "the disc's strategy tables (the driver's path; target <= 50 ms per layer):\n");
-		for (i = 0; i < 4; i++) {
-			osm_stack_preset(&st, media[i]);
-			for (layer = 0; layer < st.layers; layer++) {
-				printf("  %-8s L%u:", media[i], layer);
-				in.layer = layer;
-				osm_stack_default_power(&st, layer, &in.write_uw,
-							&in.bias_uw);
-				for (speed = 1; speed <= 4; speed *= 2) {
-					const struct osm_disc_entry *e;
-
-					in.velocity_mms = speed * OPTSIM_VELOCITY_1X_MMS;
-					e = osm_disc_strategy(&st, layer, in.velocity_mms,
-							      in.strategy,
-							      in.channel_bit_pm);
-					in.tune = path || !e ? NULL : &e->tune;
-					best_c = 1e9;
-					for (rep = 0; rep < 3; rep++) {
-						t0 = now();
-						osm_model_compile(&in, &t);
-						dt = now() - t0;
-						if (dt < best_c)
-							best_c = dt;
-					}
-					printf(" %ux %5.1f ms", speed, best_c * 1e3);
-				}
-				printf("\n");
-			}
-		}
-	}
-	in.tune = NULL;
+	printf("table compile, each layer at its default power, auto strategy, with\n"
+	       "the disc's strategy tables (the driver's path; target <= 50 ms per layer):\n");
+	bench_compile(false);
+	printf("table compile, the strategy tuned in the compile (no tables: another\n"
+	       "density or stack), default power, auto strategy:\n");
+	bench_compile(true);
 	printf("quality record: %zu bytes per %u-byte cluster = %.4f %% (limit 0.1 %%)\n",
 	       sizeof(struct osm_quality), CLUSTER,
 	       100.0 * sizeof(struct osm_quality) / CLUSTER);

@@ -960,7 +960,8 @@ TEST_F_TIMEOUT(slow, single_pulse_wide_marks_cost_only_crosstalk,
  * The rated-speed envelope (limits.c): at every rated speed (1x, 2x, 4x,
  * 6x up to the layer's rating), with auto and OPC, every layer records
  * within its jitter limit, in a window of powers, with marks that read back
- * as marks, and a rewritable layer's erase level removes at least 95 % of the old marks.
+ * as marks, and a rewritable layer's erase level removes at least 95 % of
+ * the old marks.
  * One test per medium, for the harness's time limit.
  */
 static void envelope(struct __test_metadata *_metadata, const char *media)
@@ -1443,8 +1444,8 @@ TEST_F_TIMEOUT(slow, opc_starts_from_the_disc_table, SLOW_TIMEOUT)
  * Without an OPC, the drive writes with the disc's tables at any power
  * (driver/recorder.c): at each rated speed, a sweep across the table's
  * window in steps of 1 % of the power changes the jitter by at most a
- * point from step to step (two on the dual-layer near layers) and stays within
- * the layer's limit (plus half a point: other data than OPC's test
+ * point from step to step (two on the dual-layer near layers) and stays
+ * within the layer's limit (plus half a point: other data than OPC's test
  * pattern). The strategy re-tuned at each power, as the drive did before
  * it had the tables, lands points away at some of those powers.
  */
