@@ -281,11 +281,11 @@ TEST_F(params, survive_io)
 
 	/*
 	 * An explicit set of the layer's own calibrated powers, 1x, auto: the
-	 * strategy they are calibrated for (castle on BD-R, the N-1 train on
-	 * the others). Another strategy has its own optimum in the disc's
-	 * tables (single pulse 19 % lower on BD-R, the N-1 train 11 %
-	 * higher) and at these powers records unreadably
-	 * (Documentation/model.rst, "Disc strategy tables").
+	 * strategy they are calibrated for (the N-1 train at 1x on every
+	 * preset). Another strategy has its own optimum in the disc's tables
+	 * (on BD-R single pulse 11 % lower, castle 10 % higher) and records
+	 * worse at these powers (Documentation/model.rst, "Disc strategy
+	 * tables").
 	 */
 	get_params(_metadata, self->fd, 0, &set);
 	set.strategy = OPTSIM_STRATEGY_AUTO;

@@ -431,9 +431,9 @@ TEST_F(quality, layer_power)
 
 /*
  * A strategy switched without an OPC, at 1x, on the write-once media: at
- * the default power, the optimum of the default strategy (castle on BD-R,
- * the N-1 train on BD-R DL), single pulse records worse. The disc's
- * single-pulse tables are tuned at single pulse's own optimum, 19 % lower
+ * the default power, the optimum of the default strategy (the N-1 train
+ * on BD-R and BD-R DL), single pulse records worse. The disc's
+ * single-pulse tables are tuned at single pulse's own optimum, 11 % lower
  * on BD-R (Documentation/model.rst, "Disc strategy tables"); each
  * strategy at its own optimum is compared on the host
  * (cal_single_pulse_threshold). On the phase-change presets single pulse

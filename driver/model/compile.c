@@ -86,6 +86,23 @@ size_t osm_compile_workspace_size(void)
 	return sizeof(struct osm_work);
 }
 
+/*
+ * what a point of the written track gives the reader, relative to a fully
+ * formed wide mark: the mark's share over the part of the spot its width
+ * covers, plus the crystallised dielectric's over its own width (P1)
+ */
+static u32 osm_mark_signal_q16(const struct osm_work *w,
+			       const struct osm_markpt *pt)
+{
+	u32 m = (u32)(((u64)pt->x_q16 *
+		       osm_readout_width_q16(&w->rd, pt->width_nm)) >> 16);
+
+	if (pt->xd_q16)
+		m += (u32)(((u64)pt->xd_q16 * w->kin.diel_q16 >> 16) *
+			   osm_readout_width_q16(&w->rd, pt->width_d_nm) >> 16);
+	return m;
+}
+
 static s32 osm_run_pattern(struct osm_work *w, const struct osm_pattern *p)
 {
 	s32 n = osm_strategy_steps(p), npts = n / 4, j;
@@ -106,22 +123,32 @@ static s32 osm_run_pattern(struct osm_work *w, const struct osm_pattern *p)
 	}
 	osm_mark_row(&w->kin, &w->th, w->row, npts, 4 * w->th.step_pm);
 	for (j = 0; j < npts; j++)
-		w->m[j] = (u32)(((u64)w->row[j].x_q16 *
-				 osm_readout_width_q16(&w->rd, w->row[j].width_nm)) >> 16);
+		w->m[j] = osm_mark_signal_q16(w, &w->row[j]);
 	osm_readout_trace(&w->rd, w->m, npts, w->sig);
 	return npts;
 }
 
-/* widest point over [from, to) steps */
-static u32 osm_width_over(const struct osm_work *w, s32 from, s32 to)
+/*
+ * widest point over [from, to) steps: of the mark, or with @diel of the
+ * dielectric it crystallised
+ */
+static u32 osm_widest(const struct osm_work *w, s32 from, s32 to, bool diel)
 {
-	u32 mx = 0;
+	u32 mx = 0, x, wd;
 	s32 j;
 
-	for (j = from / 4; j < to / 4; j++)
-		if (w->row[j].x_q16 > OSM_Q16 / 2 && w->row[j].width_nm > mx)
-			mx = w->row[j].width_nm;
+	for (j = from / 4; j < to / 4; j++) {
+		x = diel ? w->row[j].xd_q16 : w->row[j].x_q16;
+		wd = diel ? w->row[j].width_d_nm : w->row[j].width_nm;
+		if (x > OSM_Q16 / 2 && wd > mx)
+			mx = wd;
+	}
 	return mx;
+}
+
+static u32 osm_width_over(const struct osm_work *w, s32 from, s32 to)
+{
+	return osm_widest(w, from, to, false);
 }
 
 /*
@@ -718,6 +745,8 @@ int osm_compile(const struct osm_compile_in *in, struct osm_table *out,
 	out->peak_temp_k >>= OSM_TQ;
 	out->width_nm = osm_width_over(w, m0 + 3 * 16, m0 + 5 * 16);
 	out->rear_nm = osm_width_over(w, m0 + 7 * 16, m0 + 8 * 16);
+	out->diel_width_nm = osm_widest(w, m0 + 3 * 16, m0 + 5 * 16, true);
+	out->diel_rear_nm = osm_widest(w, m0 + 7 * 16, m0 + 8 * 16, true);
 
 	for (sp = 0; sp < OSM_RLL_SPACES; sp++)
 		for (n = 2; n <= 9; n++)

@@ -115,6 +115,9 @@ struct osm_compile_in {
  * @peak_temp_k: peak temperature rise of an 8T mark, K
  * @width_nm: width of an 8T mark at its centre
  * @rear_nm: width of an 8T mark over its last T
+ * @diel_width_nm: width of the dielectric an 8T mark crystallises next to
+ *	it, at the mark's centre (write-once layers with P1's dielectric)
+ * @diel_rear_nm: the same over the mark's last T
  * @erase_q16: share of an old mark the erase level removes (phase change)
  * @xtalk_q16: cross-talk jitter from the neighbouring tracks, fraction
  *	of T (Q16)
@@ -140,6 +143,8 @@ struct osm_table {
 	u32 peak_temp_k;
 	u32 width_nm;
 	u32 rear_nm;
+	u32 diel_width_nm;
+	u32 diel_rear_nm;
 	u32 erase_q16;
 	u32 xtalk_q16;
 	u32 noise_q16;

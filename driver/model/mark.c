@@ -20,6 +20,13 @@
  * the new mark; a point held above Tx without melting crystallises, which
  * is how the erase level removes old marks.
  *
+ * The dielectric next to a Si/Cu film crystallises in part where the mark
+ * is hottest (P1): the same kinetics with the same activation energy from
+ * a higher reference temperature, so its progress is the mixing's times a
+ * constant, u_d = u 2^((Ea/kB ln 2)(1/T_d - 1/T_r)), and it holds a
+ * crystallised share 1 - exp(-u_d^n) over a width found the same way. Its
+ * reflectance change adds to the mark's.
+ *
  * Cross-track width: the temperature at distance y from the track centre
  * is Tf exp(-2y^2/wf^2) + Ts exp(-2y^2/ws^2); the mark edge is where that
  * falls to Tm (phase change) or to the temperature at which the mixing
@@ -71,6 +78,17 @@ void osm_kin_setup(struct osm_kin *k, const struct osm_layer_stack *l,
 			base = osm_div64((u64)dt_ps << 24, l->cryst_ps);
 		else	/* mm/s * ps = 1e-3 pm, Q8 */
 			base = osm_div64((u64)l->vg_max * dt_ps << 8, 1000);
+	}
+	k->diel_scale_q16 = 0;
+	k->diel_q16 = 0;
+	if (l->kinetics == OSM_KIN_MIXING && l->t_diel_k) {
+		s32 td = OSM_AMBIENT_K + (s32)l->t_diel_k;
+
+		/* 2^(c (1/T_d - 1/T_r)), c = Ea/(kB ln 2): below 1 */
+		k->diel_scale_q16 = (u32)osm_exp2_q16((s32)osm_sdiv64(c * (tref - td) * 65536,
+								     (s64)td * tref));
+		k->diel_q16 = l->diel_contrast_q16;
+
 	}
 	for (t = 0; t < OSM_KIN_TMAX; t++) {
 		s32 ta = OSM_AMBIENT_K + t;
@@ -234,6 +252,28 @@ static u32 osm_mark_rim_share(const struct osm_kin *k,
 	return (u32)clamp(dist, 0LL, (s64)OSM_Q16);
 }
 
+/*
+ * width (nm) of a point's region whose progress reaches u_half, for a
+ * point of progress @u over its history: its edge is where the peak falls
+ * to T_th, 1/T_th = 1/T_peak + ln(u/u_half) kB/Ea (the rate falls by e
+ * per Ea/kB (1/T_th - 1/T_peak))
+ */
+static u32 osm_mark_mixed_width(const struct osm_kin *k,
+				const struct osm_thermal *th,
+				const struct osm_markpt *p, u64 u)
+{
+	s32 tabs = p->peak + (OSM_AMBIENT_K << OSM_TQ), tth;
+	s64 l, den;
+
+	/* ln(u/u_half), Q16 */
+	l = ((s64)osm_log2_q16(u) - osm_log2_q16(k->u_half)) *
+	    OSM_LN2_Q16 >> 16;
+	den = ((s64)k->ea_k << 16) + (s64)(tabs >> OSM_TQ) * l;
+	tth = (s32)osm_sdiv64((s64)tabs * ((s64)k->ea_k << 16), den) -
+	      (OSM_AMBIENT_K << OSM_TQ);
+	return 2 * osm_mark_halfwidth(th, p->peak_f, p->peak_s, tth);
+}
+
 /**
  * osm_mark_row() - final mark share and width along a row of points
  * @k: kinetics
@@ -254,25 +294,24 @@ void osm_mark_row(const struct osm_kin *k, const struct osm_thermal *th,
 					   k->t_melt) : 0;
 	for (i = 0; i < n; i++) {
 		struct osm_markpt *p = &row[i];
-		s32 tabs = p->peak + (OSM_AMBIENT_K << OSM_TQ), tth;
 		u32 hw;
 
 		p->x_q16 = 0;
 		p->width_nm = 0;
+		p->xd_q16 = 0;
+		p->width_d_nm = 0;
 		if (k->kind == OSM_KIN_MIXING) {
-			s64 l, den;
+			u64 ud;
 
 			if (p->u <= k->u_half)
 				continue;
-			/* ln(u/u_half), Q16 */
-			l = ((s64)osm_log2_q16(p->u) - osm_log2_q16(k->u_half)) *
-			    OSM_LN2_Q16 >> 16;
-			den = ((s64)k->ea_k << 16) + (s64)(tabs >> OSM_TQ) * l;
-			tth = (s32)osm_sdiv64((s64)tabs * ((s64)k->ea_k << 16), den) -
-			      (OSM_AMBIENT_K << OSM_TQ);
-			hw = osm_mark_halfwidth(th, p->peak_f, p->peak_s, tth);
-			p->width_nm = 2 * hw;
+			p->width_nm = osm_mark_mixed_width(k, th, p, p->u);
 			p->x_q16 = osm_jmak_q16(p->u, k->avrami_q8);
+			ud = p->u * k->diel_scale_q16 >> 16;
+			if (ud <= k->u_half)
+				continue;
+			p->width_d_nm = osm_mark_mixed_width(k, th, p, ud);
+			p->xd_q16 = osm_jmak_q16(ud, k->avrami_q8);
 			continue;
 		}
 		if (!p->melted)

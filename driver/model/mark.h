@@ -23,6 +23,11 @@
  * @u_half: u at which X = 1/2 (Q24)
  * @avrami_q8: Avrami exponent
  * @ea_k: activation energy over Boltzmann's constant, K
+ * @diel_scale_q16: mixing: the dielectric's crystallisation progress per
+ *	unit of the mixing's (the ratio of their rates, the same at every
+ *	temperature for one activation energy; Q16); 0: none
+ * @diel_q16: the crystallised dielectric's modulation relative to the
+ *	mixed film's (Q16)
  */
 struct osm_kin {
 	u32 kind;
@@ -33,6 +38,8 @@ struct osm_kin {
 	u32 u_half;
 	u32 avrami_q8;
 	u32 ea_k;
+	u32 diel_scale_q16;
+	u32 diel_q16;
 };
 
 /**
@@ -50,6 +57,9 @@ struct osm_kin {
  * @width_nm: cross-track width of the mark at this point
  * @melt_hw_nm: half-width of the molten zone at this point (growth
  *	kinetics, osm_mark_row())
+ * @xd_q16: mixing: crystallised share of the dielectric next to the point
+ *	(Q16)
+ * @width_d_nm: mixing: cross-track width of that crystallised region
  */
 struct osm_markpt {
 	s32 peak;
@@ -61,6 +71,8 @@ struct osm_markpt {
 	u32 x_q16;
 	u32 width_nm;
 	u32 melt_hw_nm;
+	u32 xd_q16;
+	u32 width_d_nm;
 };
 
 void osm_kin_setup(struct osm_kin *k, const struct osm_layer_stack *l,

@@ -69,6 +69,9 @@ struct osm_sim_params {
  * @peak_temp_c: peak temperature of a long mark, Celsius
  * @mark_width_nm: width of a long mark at its centre
  * @rear_width_nm: width of a long mark over its last T
+ * @diel_width_nm: width of the dielectric a long mark crystallises next to
+ *	it, at its centre (P1; 0 on the phase-change layers)
+ * @diel_rear_nm: the same over its last T
  * @xtalk_q16: cross-talk jitter from the neighbouring tracks, fraction of
  *	T (Q16)
  * @ser_q32: byte error rate, fraction in Q32
@@ -94,6 +97,8 @@ struct osm_sim_result {
 	u32 peak_temp_c;
 	u32 mark_width_nm;
 	u32 rear_width_nm;
+	u32 diel_width_nm;
+	u32 diel_rear_nm;
 	u32 xtalk_q16;
 	u32 ser_q32;
 	u32 ldc_max;

@@ -105,6 +105,8 @@ int osm_model_simulate(const struct osm_sim_params *p, struct osm_sim_result *r)
 	r->peak_temp_c = t->peak_temp_k + OSM_AMBIENT_K - 273;
 	r->mark_width_nm = t->width_nm;
 	r->rear_width_nm = t->rear_nm;
+	r->diel_width_nm = t->diel_width_nm;
+	r->diel_rear_nm = t->diel_rear_nm;
 	r->xtalk_q16 = t->xtalk_q16;
 	r->erase_cpct = (u32)(((u64)t->erase_q16 * 10000) >> 16);
 	r->signal_cpct = (u32)(((u64)t->signal_q16 * 100) >> 16);

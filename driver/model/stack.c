@@ -133,6 +133,8 @@ static const struct osm_layer_stack osm_cusi = {
 	.refl_q16 = Q16(17, 100),
 	.contrast_q16 = Q16(60, 100),
 	.t_react_k = 480,
+	.t_diel_k = 600,
+	.diel_contrast_q16 = Q16(30, 100),
 	.ea_mev = 1600,
 	.avrami_q8 = 512,
 	.noise_q16 = Q16(35, 1000),
@@ -149,6 +151,8 @@ static const struct osm_layer_stack osm_cusi_semi = {
 	.heat_cap_nm = 2550,
 	.contrast_q16 = Q16(60, 100),
 	.t_react_k = 480,
+	.t_diel_k = 600,
+	.diel_contrast_q16 = Q16(30, 100),
 	.ea_mev = 1600,
 	.avrami_q8 = 512,
 	.noise_q16 = Q16(35, 1000),
@@ -282,20 +286,14 @@ int osm_stack_preset(struct osm_stack *st, const char *name)
 	if (!strcmp(name, "bd-r")) {
 		osm_stack_base(st, osm_preset_names[0], OSM_MEDIA_BD_R, 1, false);
 		osm_layer_set(&st->layer[0], &osm_cusi);
-		/*
-		 * castle at every velocity: it records better than the N-1
-		 * train at 1x too, in a wider window (model.rst, "Write
-		 * strategies")
-		 */
-		st->layer[0].v_castle_mms = OPTSIM_VELOCITY_MIN_MMS;
-		st->layer[0].default_write_uw = 5803;
+		st->layer[0].default_write_uw = 5565;
 		st->lambda_na_max_nm = 640;
 	} else if (!strcmp(name, "bd-r-dl")) {
 		osm_stack_base(st, osm_preset_names[1], OSM_MEDIA_BD_R_DL, 2, false);
 		osm_layer_set(&st->layer[0], &osm_cusi);
 		osm_layer_set(&st->layer[1], &osm_cusi_semi);
-		st->layer[0].default_write_uw = 11642;
-		st->layer[1].default_write_uw = 6810;
+		st->layer[0].default_write_uw = 11038;
+		st->layer[1].default_write_uw = 6640;
 		st->lambda_na_max_nm = 640;
 	} else if (!strcmp(name, "bd-re")) {
 		osm_stack_base(st, osm_preset_names[2], OSM_MEDIA_BD_RE, 1, true);
@@ -320,8 +318,7 @@ int osm_stack_preset(struct osm_stack *st, const char *name)
 		osm_stack_base(st, osm_preset_names[5], OSM_MEDIA_BD_R, 1, false);
 		osm_layer_set(&st->layer[0], &osm_cusi);
 		/* bd-r's values; not calibrated for the near-field optics */
-		st->layer[0].v_castle_mms = OPTSIM_VELOCITY_MIN_MMS;
-		st->layer[0].default_write_uw = 5803;
+		st->layer[0].default_write_uw = 5565;
 		st->lambda_na_max_nm = 640;
 		st->cover = OSM_COVER_FILM;
 		st->cover_nm = 300;
@@ -392,6 +389,11 @@ int osm_stack_validate(const struct osm_stack *st)
 		    !l->contrast_q16 || !l->refl_q16)
 			return -EINVAL;
 		if (l->kinetics == OSM_KIN_MIXING && !l->t_react_k)
+			return -EINVAL;
+		if (l->t_diel_k && (l->kinetics != OSM_KIN_MIXING ||
+				    l->t_diel_k <= l->t_react_k ||
+				    !l->diel_contrast_q16 ||
+				    l->diel_contrast_q16 > OSM_Q16_ONE))
 			return -EINVAL;
 		if (l->kinetics != OSM_KIN_MIXING &&
 		    (l->t_cryst_k >= l->t_melt_k || !l->t_cryst_k))

@@ -63,6 +63,12 @@ enum osm_kinetics {
  * @slow_width_q8: lateral radius of the slow component relative to the
  *	fast one (Q8)
  * @t_react_k: mixing: temperature rise at which the mixing rate is 1/10 ns
+ * @t_diel_k: mixing: temperature rise at which the dielectric next to the
+ *	film crystallises at 1/10 ns (P1; same activation energy and Avrami
+ *	exponent as the mixing); 0: a dielectric that does not crystallise
+ * @diel_contrast_q16: modulation of a fully crystallised dielectric region
+ *	as wide as a fully formed wide mark, as a share of @contrast_q16
+ *	(Q16)
  * @t_melt_k: phase change: melting point rise above ambient
  * @t_cryst_k: phase change: crystallisation onset (Tx) rise above ambient
  * @ea_mev: activation energy of mixing or crystallisation, meV
@@ -112,6 +118,8 @@ struct osm_layer_stack {
 	u32 slow_tau_ps;
 	u32 slow_width_q8;
 	u32 t_react_k;
+	u32 t_diel_k;
+	u32 diel_contrast_q16;
 	u32 t_melt_k;
 	u32 t_cryst_k;
 	u32 ea_mev;

@@ -505,6 +505,13 @@ static void sim_json(const struct sim *s, const struct osm_sim_result *r)
 	json_u64(&j, "peak_temp_c", r->peak_temp_c);
 	json_u64(&j, "mark_width_nm", r->mark_width_nm);
 	json_u64(&j, "rear_width_nm", r->rear_width_nm);
+	if (s->stack.rewritable) {
+		json_null(&j, "dielectric_width_nm");
+		json_null(&j, "dielectric_rear_nm");
+	} else {
+		json_u64(&j, "dielectric_width_nm", r->diel_width_nm);
+		json_u64(&j, "dielectric_rear_nm", r->diel_rear_nm);
+	}
 	json_fixed(&j, "erase_pct", r->erase_cpct, 2);
 	json_u64(&j, "signal_pct", r->signal_cpct);
 	json_fixed(&j, "jitter_pct", r->jitter_cpct, 2);
@@ -597,6 +604,9 @@ static void sim_human(const struct sim *s, const struct osm_sim_result *r)
 	printf("peak temperature:  %u C\n", r->peak_temp_c);
 	printf("mark width:        %u nm (rear %u nm)\n", r->mark_width_nm,
 	       r->rear_width_nm);
+	if (!s->stack.rewritable)
+		printf("dielectric:        %u nm crystallised (rear %u nm)\n",
+		       r->diel_width_nm, r->diel_rear_nm);
 	if (s->stack.land_groove)
 		printf("land/groove:       %u nm pitch, %u nm step\n",
 		       s->stack.track_pitch_nm, s->stack.groove_depth_nm);

@@ -497,10 +497,54 @@ TEST(single_pulse_builds_up_heat_at_low_velocity)
 	       t1, w1, t6, w6, tm, wm);
 	EXPECT_GT(t1, 0);
 	EXPECT_GT(w1, 0);
-	EXPECT_LT(t6 * 3, t1 * 2);
+	/*
+	 * the read edge also carries the crystallised dielectric, which a
+	 * long mark hot enough forms at any velocity: less of a margin
+	 */
+	EXPECT_LT(t6, t1);
 	EXPECT_LT(w6 * 3, w1 * 2);
 	EXPECT_LT(tm * 2, t1);
 	EXPECT_LT(wm, w1);
+}
+
+/*
+ * Seed 000 (P1): the dielectric next to the Si/Cu film crystallises in
+ * part next to the mark. Its kinetics are the mixing's from a higher
+ * reference temperature (mark.c), so it sets in above the power that first
+ * forms a long mark, lies inside the mark, and widens with power: a long
+ * mark's signal keeps rising with power after the film's own has (beta
+ * rises with power). The phase-change layers have no such dielectric, and
+ * a stack that gives one to them, or one that crystallises at or below the
+ * mixing's temperature, is refused.
+ */
+TEST(dielectric_crystallises_inside_the_mark)
+{
+	static struct osm_table t;
+	static struct osm_stack st;
+	u32 p0 = threshold_uw("bd-r", 0, X1, OSM_STRAT_SINGLE), p, last = 0;
+
+	ASSERT_NE(0U, p0);
+	for (p = p0; p <= 2 * p0; p += p0 / 10) {
+		ASSERT_EQ(0, compile("bd-r", 0, X1, OSM_STRAT_SINGLE, p, 0, &t));
+		TH_LOG("%u uW: mark %u nm, dielectric %u nm (rear %u nm)", p,
+		       t.width_nm, t.diel_width_nm, t.diel_rear_nm);
+		if (p == p0)
+			EXPECT_EQ(0U, t.diel_width_nm);
+		EXPECT_LE(t.diel_width_nm, t.width_nm * 9 / 10);
+		EXPECT_GE(t.diel_width_nm, last);
+		last = t.diel_width_nm;
+	}
+	EXPECT_GT(last, 0U);
+	ASSERT_EQ(0, compile("bd-re", 0, X1, OSM_STRAT_MULTI, 8000, 0, &t));
+	EXPECT_GT(t.width_nm, 0U);
+	EXPECT_EQ(0U, t.diel_width_nm);
+	ASSERT_EQ(0, osm_stack_preset(&st, "bd-r"));
+	st.layer[0].t_diel_k = st.layer[0].t_react_k;
+	EXPECT_EQ(-EINVAL, osm_stack_validate(&st));
+	ASSERT_EQ(0, osm_stack_preset(&st, "bd-re"));
+	st.layer[0].t_diel_k = 900;
+	st.layer[0].diel_contrast_q16 = 16384;	/* 1/4 */
+	EXPECT_EQ(-EINVAL, osm_stack_validate(&st));
 }
 
 TEST(power_far_off_optimum_is_unreadable)
@@ -848,11 +892,12 @@ TEST_F_TIMEOUT(slow, cal_rewritable_at_its_rated_2x, SLOW_TIMEOUT)
 /*
  * Seed 000 (P1): single pulse against velocity (model.rst, "Seed 000").
  * Each strategy at its own OPC optimum, tuned there. Below a velocity
- * that comes out of the thermal model (heat build-up along a long mark;
- * there is no switch), single pulse records visibly worse than castle
- * pulses, which lower the middle of the same pulse; from 1x on it is as
- * good as the best strategy (within 0.4 points, less than the jitter
- * moves between powers 1 % apart) and better than the N-1 train.
+ * that comes out of the model (heat build-up along a long single pulse,
+ * which crystallises the dielectric over the mark's rear; there is no
+ * switch), single pulse records visibly worse (half a point) than both
+ * the N-1 train and castle pulses; from 1x on it is as good as the best
+ * strategy (within 0.4 points, less than the jitter moves between powers
+ * 1 % apart).
  */
 TEST_F_TIMEOUT(slow, cal_single_pulse_threshold, SLOW_TIMEOUT)
 {
@@ -867,20 +912,26 @@ TEST_F_TIMEOUT(slow, cal_single_pulse_threshold, SLOW_TIMEOUT)
 		m[i] = sim("bd-r", 0, v, OSM_STRAT_MULTI, 0, 0, 0);
 		c[i] = sim("bd-r", 0, v, OSM_STRAT_CASTLE, 0, 0, 0);
 		ASSERT_TRUE(s[i] && m[i] && c[i]);
-		TH_LOG("%u.%ux: single %.2f %% (width %u nm), N-1 %.2f %% (%u nm), castle %.2f %% (%u nm)",
+		TH_LOG("%u.%ux: single %.2f %% (width %u nm, dielectric %u nm), N-1 %.2f %% (%u, %u nm), castle %.2f %% (%u, %u nm)",
 		       tenths[i] / 10, tenths[i] % 10, PCT(s[i]),
-		       s[i]->mark_width_nm, PCT(m[i]), m[i]->mark_width_nm,
-		       PCT(c[i]), c[i]->mark_width_nm);
+		       s[i]->mark_width_nm, s[i]->diel_width_nm, PCT(m[i]),
+		       m[i]->mark_width_nm, m[i]->diel_width_nm, PCT(c[i]),
+		       c[i]->mark_width_nm, c[i]->diel_width_nm);
 		EXPECT_TRUE(s[i]->readable);
 	}
-	/* below the threshold: visibly worse (half a point) than castle */
+	/*
+	 * below the threshold: the heat of one long pulse crystallises the
+	 * dielectric along the long marks, which castle's lower middle does
+	 * not, and single pulse records visibly worse than either
+	 */
+	EXPECT_GT(s[0]->diel_width_nm, c[0]->diel_width_nm);
+	EXPECT_GT(s[0]->jitter_cpct, m[0]->jitter_cpct + 50);
 	EXPECT_GT(s[0]->jitter_cpct, c[0]->jitter_cpct + 50);
-	/* at and above it: as good as the best, better than the N-1 train */
+	/* at and above it: as good as the best */
 	for (i = 1; i < 5; i++) {
 		best = m[i]->jitter_cpct < c[i]->jitter_cpct ?
 		       m[i]->jitter_cpct : c[i]->jitter_cpct;
 		EXPECT_LE(s[i]->jitter_cpct, best + 40);
-		EXPECT_LT(s[i]->jitter_cpct, m[i]->jitter_cpct);
 	}
 	/* single's penalty against castle shrinks from 0.5x to 1x */
 	EXPECT_LT((s32)s[1]->jitter_cpct - (s32)c[1]->jitter_cpct,
@@ -1444,7 +1495,7 @@ TEST_F_TIMEOUT(slow, opc_starts_from_the_disc_table, SLOW_TIMEOUT)
  * Without an OPC, the drive writes with the disc's tables at any power
  * (driver/recorder.c): at each rated speed, a sweep across the table's
  * window in steps of 1 % of the power changes the jitter by at most a
- * point from step to step (two on the dual-layer near layers) and stays
+ * point from step to step (two on the dual-layer discs) and stays
  * within the layer's limit (plus half a point: other data than OPC's test
  * pattern). The strategy re-tuned at each power, as the drive did before
  * it had the tables, lands points away at some of those powers.
@@ -1509,11 +1560,11 @@ TEST_F_TIMEOUT(slow, disc_tables_give_a_smooth_power_response, SLOW_TIMEOUT)
 				       step / 100.0);
 				/*
 				 * known (model.rst, Known limits): the walls
-				 * of the dual-layer discs' thin near layers
-				 * are steep, some 1.2-1.3 points per 1 % of
-				 * power at the window's edges
+				 * of the dual-layer discs' layers are steep,
+				 * some 1.2-1.3 points per 1 % of power at
+				 * the window's edges
 				 */
-				EXPECT_LE(step, l == 1 ? 200U : 100U);
+				EXPECT_LE(step, st.layers == 2 ? 200U : 100U);
 			}
 		}
 	}
