@@ -83,12 +83,11 @@ void osm_kin_setup(struct osm_kin *k, const struct osm_layer_stack *l,
 	k->diel_q16 = 0;
 	if (l->kinetics == OSM_KIN_MIXING && l->t_diel_k) {
 		s32 td = OSM_AMBIENT_K + (s32)l->t_diel_k;
-
 		/* 2^(c (1/T_d - 1/T_r)), c = Ea/(kB ln 2): below 1 */
-		k->diel_scale_q16 = (u32)osm_exp2_q16((s32)osm_sdiv64(c * (tref - td) * 65536,
-								     (s64)td * tref));
-		k->diel_q16 = l->diel_contrast_q16;
+		s64 e = osm_sdiv64(c * (tref - td) * 65536, (s64)td * tref);
 
+		k->diel_scale_q16 = (u32)osm_exp2_q16((s32)e);
+		k->diel_q16 = l->diel_contrast_q16;
 	}
 	for (t = 0; t < OSM_KIN_TMAX; t++) {
 		s32 ta = OSM_AMBIENT_K + t;

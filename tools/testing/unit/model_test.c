@@ -525,7 +525,8 @@ TEST(dielectric_crystallises_inside_the_mark)
 
 	ASSERT_NE(0U, p0);
 	for (p = p0; p <= 2 * p0; p += p0 / 10) {
-		ASSERT_EQ(0, compile("bd-r", 0, X1, OSM_STRAT_SINGLE, p, 0, &t));
+		ASSERT_EQ(0, compile("bd-r", 0, X1, OSM_STRAT_SINGLE, p, 0,
+				     &t));
 		TH_LOG("%u uW: mark %u nm, dielectric %u nm (rear %u nm)", p,
 		       t.width_nm, t.diel_width_nm, t.diel_rear_nm);
 		if (p == p0)
