@@ -306,6 +306,7 @@ void osm_mark_row(const struct osm_kin *k, const struct osm_thermal *th,
 				continue;
 			p->width_nm = osm_mark_mixed_width(k, th, p, p->u);
 			p->x_q16 = osm_jmak_q16(p->u, k->avrami_q8);
+			/* u < 2^43 (rates < 2^32 over < 2^11 steps) */
 			ud = p->u * k->diel_scale_q16 >> 16;
 			if (ud <= k->u_half)
 				continue;
