@@ -50,7 +50,6 @@
 struct osm_adapt_memo {
 	s32 key[7];
 	s32 pl, pt;
-	bool valid;
 };
 
 struct osm_work {
@@ -65,7 +64,14 @@ struct osm_work {
 	/* the tables each pass started with (measured with) */
 	s32 seen_ds[OSM_ADAPT_PASSES][4][4], seen_de[OSM_ADAPT_PASSES][4][4];
 	u32 dsn[4][4], den[4][4];
-	struct osm_adapt_memo memo[4][4][4];	/* [c][sp][sn] */
+	/*
+	 * every read pass's measurement of each class pattern so far
+	 * ([c][sp][sn], the first nmemo of each): the tables often return
+	 * to an earlier state for some patterns while others still move,
+	 * and one measured key is never measured again in a tuning
+	 */
+	struct osm_adapt_memo memo[4][4][4][OSM_ADAPT_PASSES];
+	u8 nmemo[4][4][4];
 	s32 power[2 * OSM_PAT_MAX_STEPS];	/* drawn at T/32 (strategy.c) */
 	s32 hist[2][2 * OSM_TH_MAX_RF + OSM_TH_TAIL + 1];
 	s32 sbuf[2][(OSM_TH_MAX_RS + OSM_TH_MAX_RF + OSM_TH_TAIL) / 4 + 8];
@@ -359,9 +365,11 @@ static s32 osm_adapt_error(struct osm_work *w, s32 npts, s32 m0, u32 sp,
 static int osm_adapt_measure(struct osm_work *w, u32 pass, u32 sp, u32 c,
 			     u32 sn, s32 *pl, s32 *pt)
 {
-	struct osm_adapt_memo *mo = &w->memo[c][sp][sn];
+	struct osm_adapt_memo *mo = w->memo[c][sp][sn];
+	u8 *nmo = &w->nmemo[c][sp][sn];
 	struct osm_pattern p;
 	s32 npts, m0, x, key[7];
+	u32 k;
 
 	if (!pass && !c)
 		return -1;
@@ -370,12 +378,13 @@ static int osm_adapt_measure(struct osm_work *w, u32 pass, u32 sp, u32 c,
 		osm_memcpy(key, p.ds, sizeof(p.ds));
 		osm_memcpy(key + 3, p.de, sizeof(p.de));
 		key[6] = w->lv.delay;
-		/* a later pass that left this pattern as it was */
-		if (mo->valid && !osm_memcmp(mo->key, key, sizeof(key))) {
-			*pl = mo->pl;
-			*pt = mo->pt;
-			return 0;
-		}
+		/* a later pass that measures this pattern as one before */
+		for (k = 0; k < *nmo; k++)
+			if (!osm_memcmp(mo[k].key, key, sizeof(key))) {
+				*pl = mo[k].pl;
+				*pt = mo[k].pt;
+				return 0;
+			}
 	}
 	npts = osm_run_pattern(w, &p);
 	m0 = osm_strategy_mark_start(&p);
@@ -390,10 +399,12 @@ static int osm_adapt_measure(struct osm_work *w, u32 pass, u32 sp, u32 c,
 	}
 	*pl = osm_adapt_error(w, npts, m0, sp + 2, c + 2, sn + 2, true);
 	*pt = osm_adapt_error(w, npts, m0, sp + 2, c + 2, sn + 2, false);
+	/* one entry per read pass at most: a key is measured once */
+	mo += *nmo;
 	osm_memcpy(mo->key, key, sizeof(key));
 	mo->pl = *pl;
 	mo->pt = *pt;
-	mo->valid = true;
+	++*nmo;
 	return 0;
 }
 
@@ -442,17 +453,18 @@ static void osm_adapt_delay(struct osm_work *w)
  * signal with the tables so far in place also for the neighbours; a pass that
  * changes no table ends the tuning, since the next would measure the same, and
  * so does one that returns to the tables of any earlier read pass (a cycle);
- * a class pattern whose tables did not change since it was last measured is
- * not run again (the same errors; osm_adapt_measure()). The
- * passes need not converge (a 2T mark's edge moves some 2.7 times as far as its
- * pulse, so a damped step can still overshoot), so the tables kept are those of
- * the read pass that measured the least squared edge error, not simply the last
- * ones; which of several near-equal states the passes end in then matters less,
- * and the jitter varies less between neighbouring powers. A strategy far from
- * its tables at the start (single pulse: pass 0 measures long marks' teardrop)
- * needs 8-12 passes to settle. What 4 x 4 tables cannot express stays:
- * dependence on the far space and the neighbours, mark lengths beyond 5T (heat
- * build-up), the T/32 rounding, and read ISI.
+ * a class pattern is not run again with tables an earlier read pass measured
+ * it with, whether unchanged since or returned to (the same errors;
+ * osm_adapt_measure()). The passes need not converge (a 2T mark's edge moves
+ * some 2.7 times as far as its pulse, so a damped step can still overshoot),
+ * so the tables kept are those of the read pass that measured the least
+ * squared edge error, not simply the last ones; which of several near-equal
+ * states the passes end in then matters less, and the jitter varies less
+ * between neighbouring powers. A strategy far from its tables at the start
+ * (single pulse: pass 0 measures long marks' teardrop) needs 8-12 passes to
+ * settle. What 4 x 4 tables cannot express stays: dependence on the far space
+ * and the neighbours, mark lengths beyond 5T (heat build-up), the T/32
+ * rounding, and read ISI.
  */
 static void osm_compile_adapt(struct osm_work *w)
 {
@@ -463,7 +475,7 @@ static void osm_compile_adapt(struct osm_work *w)
 
 	osm_memset(w->ds, 0, sizeof(w->ds));
 	osm_memset(w->de, 0, sizeof(w->de));
-	osm_memset(w->memo, 0, sizeof(w->memo));
+	osm_memset(w->nmemo, 0, sizeof(w->nmemo));
 	for (pass = 0; pass < OSM_ADAPT_PASSES; pass++) {
 		s64 err = 0;
 
