@@ -109,29 +109,81 @@ static u32 osm_mark_signal_q16(const struct osm_work *w,
 	return m;
 }
 
-static s32 osm_run_pattern(struct osm_work *w, const struct osm_pattern *p)
+/* the mark state of point @j of a pattern whose waveform is in w->power */
+static void osm_run_point(struct osm_work *w, s32 n, s32 j)
 {
-	s32 n = osm_strategy_steps(p), npts = n / 4, j;
+	struct osm_point pt;
+
+	osm_thermal_point(&w->th, w->power, n, 4 * j, w->hist[0], w->sbuf[0],
+			  &pt);
+	osm_mark_point(&w->kin, w->hist[0], &pt, &w->row[j]);
+}
+
+/*
+ * Run a class pattern where the caller looks: the written points (w->row,
+ * w->m) over [@jlo, @jhi] (none if @jlo > @jhi) and the read signal (w->sig) over the steps
+ * [@xlo, @xhi), with the points that signal reads; the rest of those
+ * arrays is left as it was. Each point's history depends on the waveform
+ * alone, and its mark on its own history, except for growth kinetics,
+ * whose rim follows the whole molten zone (osm_mark_row()): there the
+ * points run on until each end of the range holds no melt. The results
+ * over the range are those of a run of the whole pattern.
+ */
+static s32 osm_run_span(struct osm_work *w, const struct osm_pattern *p,
+			s32 jlo, s32 jhi, s32 xlo, s32 xhi)
+{
+	s32 n = osm_strategy_steps(p), npts = n / 4, j, x;
 	s32 *hist[2] = { w->hist[0], w->hist[1] };
 	s32 *sbuf[2] = { w->sbuf[0], w->sbuf[1] };
 	struct osm_point pt[2];
 
+	xlo = xlo < 0 ? 0 : xlo;
+	xhi = xhi > 4 * npts ? 4 * npts : xhi;
+	if (xlo < xhi) {
+		/* the points osm_readout_signal() reads, [a, b] */
+		s32 a = xlo - w->rd.rr + 3 < 0 ? 0 : (xlo - w->rd.rr + 3) / 4;
+		s32 b = (xhi - 1 + w->rd.rr) / 4;
+
+		if (jlo > jhi) {
+			jlo = a;
+			jhi = b;
+		} else {
+			jlo = jlo < a ? jlo : a;
+			jhi = jhi > b ? jhi : b;
+		}
+	}
+	jlo = jlo < 0 ? 0 : jlo;
+	jhi = jhi > npts - 1 ? npts - 1 : jhi;
+	if (jlo > jhi)
+		return npts;
 	osm_strategy_waveform(w->strategy, &w->lv, p, w->power);
 	osm_thermal_laser(&w->th, w->power, n);
-	for (j = 0; j + 1 < npts; j += 2) {
+	for (j = jlo; j + 1 <= jhi; j += 2) {
 		osm_thermal_pair(&w->th, w->power, n, 4 * j, hist, sbuf, pt);
 		osm_mark_point(&w->kin, hist[0], &pt[0], &w->row[j]);
 		osm_mark_point(&w->kin, hist[1], &pt[1], &w->row[j + 1]);
 	}
-	if (j < npts) {
-		osm_thermal_point(&w->th, w->power, n, 4 * j, hist[0], sbuf[0], pt);
-		osm_mark_point(&w->kin, hist[0], pt, &w->row[j]);
+	if (j <= jhi)
+		osm_run_point(w, n, j);
+	if (w->kin.kind == OSM_KIN_GROWTH) {
+		while (jlo > 0 && w->row[jlo].melted)
+			osm_run_point(w, n, --jlo);
+		while (jhi < npts - 1 && w->row[jhi].melted)
+			osm_run_point(w, n, ++jhi);
 	}
-	osm_mark_row(&w->kin, &w->th, w->row, npts, 4 * w->th.step_pm);
-	for (j = 0; j < npts; j++)
+	osm_mark_row(&w->kin, &w->th, w->row + jlo, jhi - jlo + 1,
+		     4 * w->th.step_pm);
+	for (j = jlo; j <= jhi; j++)
 		w->m[j] = osm_mark_signal_q16(w, &w->row[j]);
-	osm_readout_trace(&w->rd, w->m, npts, w->sig);
+	for (x = xlo; x < xhi; x++)
+		w->sig[x] = osm_readout_signal(&w->rd, w->m, npts, x);
 	return npts;
+}
+
+/* run a class pattern: all its points and its whole read signal */
+static s32 osm_run_pattern(struct osm_work *w, const struct osm_pattern *p)
+{
+	return osm_run_span(w, p, 0, OSM_PAT_MAX_PTS, 0, OSM_PAT_MAX_STEPS);
 }
 
 /*
@@ -386,10 +438,12 @@ static int osm_adapt_measure(struct osm_work *w, u32 pass, u32 sp, u32 c,
 				return 0;
 			}
 	}
-	npts = osm_run_pattern(w, &p);
 	m0 = osm_strategy_mark_start(&p);
 	x = m0 + (s32)(c + 2) * 16;
 	if (!pass) {
+		/* the written mark around its edges (osm_written_edge()) */
+		npts = osm_run_span(w, &p, (m0 - 40) / 4 - 1, (x + 40) / 4,
+				    0, 0);
 		if (osm_written_edge(w, npts, m0, true, pl) ||
 		    osm_written_edge(w, npts, x, false, pt))
 			return -1;
@@ -397,6 +451,9 @@ static int osm_adapt_measure(struct osm_work *w, u32 pass, u32 sp, u32 c,
 		*pt -= x * 256;
 		return 0;
 	}
+	/* the read signal the edges' searches and equaliser taps look at */
+	npts = osm_run_span(w, &p, 1, 0, m0 - (s32)(sp + 2) * 8 - 25,
+			    x + (s32)(sn + 2) * 8 + 25);
 	*pl = osm_adapt_error(w, npts, m0, sp + 2, c + 2, sn + 2, true);
 	*pt = osm_adapt_error(w, npts, m0, sp + 2, c + 2, sn + 2, false);
 	/* one entry per read pass at most: a key is measured once */
