@@ -731,7 +731,7 @@ static s32 osm_compile_slice(struct osm_work *w, const struct osm_pattern *p)
  * @out: the table
  * @work: osm_compile_workspace_size() bytes of scratch
  *
- * Takes some 10-15 ms on one core with @in->tune (the disc's tables), 25-41
+ * Takes some 12-15 ms on one core with @in->tune (the disc's tables), 27-44
  * ms when it tunes the strategy itself; no allocation, no global state.
  *
  * Return: 0, or -EINVAL for a setting outside the model's range (@out is
