@@ -179,6 +179,11 @@ run_fio() {
 	echo $? >"$work/fio.$1.rc"
 }
 
+# writes N: writes completed on drive N's block device (its sysfs stat).
+writes() {
+	awk '{ print $5 }' "/sys/block/$(basename "$(node "$1")")/stat"
+}
+
 # busy: true while every fio surely runs (it runs SECONDS_RUN after its
 # start-up): a refusal that must come of a busy drive counts only then.
 busy() {
@@ -186,14 +191,43 @@ busy() {
 }
 
 stress() {
+	for _i in $DRIVES; do
+		writes "$_i" >"$work/writes.$_i"
+	done
 	# fio runs SECONDS_RUN from its start-up on: the window closes before.
 	deadline=$(($(date +%s) + SECONDS_RUN - 1))
 	for _i in $DRIVES; do
 		run_fio "$_i" &
 		pids="$pids $!"
 	done
-	# fio has the drives open before the loops start.
-	sleep 5
+	# The loops start once every fio is in its job: its drive has written
+	# since (fio holds it open from its set-up on). Its start-up takes
+	# seconds, on the debug kernel longer than SECONDS_RUN: a fixed wait
+	# let a remove in before fio opened the drive, or the window closed
+	# before the loops began. Each fio runs SECONDS_RUN from its job's
+	# start, which is at most a poll and a write before its first write
+	# was seen (4 s here): the window closes then, if that is later.
+	_t=0
+	_first=
+	_left=$DRIVES
+	while [ -n "$_left" ] && [ "$_t" -lt 600 ]; do
+		_rest=
+		for _i in $_left; do
+			if [ "$(writes "$_i")" -gt "$(cat "$work/writes.$_i")" ] ||
+				[ -e "$work/fio.$_i.rc" ]; then
+				[ -n "$_first" ] || _first=$(date +%s)
+			else
+				_rest="$_rest $_i"
+			fi
+		done
+		_left=$_rest
+		[ -z "$_left" ] || sleep 0.1
+		_t=$((_t + 1))
+	done
+	if [ -n "$_first" ] &&
+		[ $((_first - 4 + SECONDS_RUN)) -gt "$deadline" ]; then
+		deadline=$((_first - 4 + SECONDS_RUN))
+	fi
 	for _l in loop_params loop_media loop_drives loop_rmmod; do
 		$_l &
 		pids="$pids $!"
