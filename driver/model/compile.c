@@ -38,6 +38,8 @@
 #define OSM_ADAPT_GAIN		2
 /* Range of the adaptive shifts, units of T/32 (+-T). */
 #define OSM_ADAPT_MAX		32
+/* Half-width of the search for a written edge, steps (2.5 T). */
+#define OSM_WRITTEN_WIN		40
 /* Error charged for a lost edge in the tuning, steps Q8 (T/4). */
 #define OSM_ADAPT_LOST		(4 * 256)
 
@@ -329,7 +331,8 @@ static s32 osm_round_steps(s64 sum_q8, s64 n)
 static int osm_written_edge(const struct osm_work *w, s32 npts, s32 x_nom,
 			    bool rising, s32 *pos_q8)
 {
-	s32 j, lo = (x_nom - 40) / 4, hi = (x_nom + 40) / 4, best = -1;
+	s32 j, lo = (x_nom - OSM_WRITTEN_WIN) / 4;
+	s32 hi = (x_nom + OSM_WRITTEN_WIN) / 4, best = -1;
 	s32 bestd = 1 << 30, half = 0;
 	u32 mx = 0;
 
@@ -443,8 +446,8 @@ static int osm_adapt_measure(struct osm_work *w, u32 pass, u32 sp, u32 c,
 	x = m0 + (s32)(c + 2) * 16;
 	if (!pass) {
 		/* the written mark around its edges (osm_written_edge()) */
-		npts = osm_run_span(w, &p, (m0 - 40) / 4 - 1, (x + 40) / 4,
-				    0, 0);
+		npts = osm_run_span(w, &p, (m0 - OSM_WRITTEN_WIN) / 4 - 1,
+				    (x + OSM_WRITTEN_WIN) / 4, 0, 0);
 		if (osm_written_edge(w, npts, m0, true, pl) ||
 		    osm_written_edge(w, npts, x, false, pt))
 			return -1;
@@ -453,8 +456,9 @@ static int osm_adapt_measure(struct osm_work *w, u32 pass, u32 sp, u32 c,
 		return 0;
 	}
 	/* the read signal the edges' searches and equaliser taps look at */
-	npts = osm_run_span(w, &p, 1, 0, m0 - (s32)(sp + 2) * 8 - 25,
-			    x + (s32)(sn + 2) * 8 + 25);
+	npts = osm_run_span(w, &p, 1, 0,
+			    m0 - (s32)(sp + 2) * 8 - OSM_RD_EQ_REACH - 1,
+			    x + (s32)(sn + 2) * 8 + OSM_RD_EQ_REACH + 1);
 	*pl = osm_adapt_error(w, npts, m0, sp + 2, c + 2, sn + 2, true);
 	*pt = osm_adapt_error(w, npts, m0, sp + 2, c + 2, sn + 2, false);
 	/* one entry per read pass at most: a key is measured once */

@@ -144,22 +144,6 @@ s32 osm_readout_signal(const struct osm_readout *rd, const u32 *m, s32 npts,
 	return (s32)osm_div64(s, norm);
 }
 
-/**
- * osm_readout_trace() - read signal at every step of a row
- * @rd: read channel
- * @m: mark values of the points (every 4 steps), Q16
- * @npts: points
- * @s: filled with 4 * @npts samples, Q16
- */
-void osm_readout_trace(const struct osm_readout *rd, const u32 *m, s32 npts,
-		       s32 *s)
-{
-	s32 x;
-
-	for (x = 0; x < 4 * npts; x++)
-		s[x] = osm_readout_signal(rd, m, npts, x);
-}
-
 static inline s32 osm_rd_at(const s32 *s, s32 n, s32 x)
 {
 	return s[x < 0 ? 0 : x >= n ? n - 1 : x];
@@ -168,7 +152,7 @@ static inline s32 osm_rd_at(const s32 *s, s32 n, s32 x)
 /**
  * osm_readout_eq() - limit-equalised read signal at a step
  * @rd: read channel
- * @s: read signal per step (osm_readout_trace())
+ * @s: read signal per step (osm_readout_signal() at each)
  * @n: its samples
  * @x: step
  * @lv: slice and limit levels
@@ -188,8 +172,8 @@ s32 osm_readout_eq(const struct osm_readout *rd, const s32 *s, s32 n, s32 x,
 	s32 sl = lv->slice, li = lv->limit;
 	s32 b = clamp(osm_rd_at(s, n, x - 8) - sl, -li, li) +
 		clamp(osm_rd_at(s, n, x + 8) - sl, -li, li) -
-		clamp(osm_rd_at(s, n, x - 24) - sl, -li, li) -
-		clamp(osm_rd_at(s, n, x + 24) - sl, -li, li);
+		clamp(osm_rd_at(s, n, x - OSM_RD_EQ_REACH) - sl, -li, li) -
+		clamp(osm_rd_at(s, n, x + OSM_RD_EQ_REACH) - sl, -li, li);
 
 	return osm_rd_at(s, n, x) - sl + (s32)(((s64)b * rd->eq_k_q16) >> 16);
 }
@@ -197,7 +181,7 @@ s32 osm_readout_eq(const struct osm_readout *rd, const s32 *s, s32 n, s32 x,
 /**
  * osm_readout_edge() - find an edge of the read signal
  * @rd: read channel
- * @s: read signal per step (osm_readout_trace())
+ * @s: read signal per step (osm_readout_signal() at each)
  * @n: its samples
  * @lo: first step searched
  * @hi: last step searched

@@ -11,6 +11,8 @@
 
 /* Largest read kernel half-width in steps of T/16. */
 #define OSM_RD_MAX	512
+/* Reach of the limit equaliser's outer taps, steps of T/16 (3T/2). */
+#define OSM_RD_EQ_REACH	24
 
 /**
  * struct osm_readout - read channel of one layer
@@ -49,8 +51,6 @@ u32 osm_readout_width_q16(const struct osm_readout *rd, u32 width_nm);
 u32 osm_spot_share_q16(u64 width_nm, u32 wr_nm);
 s32 osm_readout_signal(const struct osm_readout *rd, const u32 *m, s32 npts,
 		       s32 x);
-void osm_readout_trace(const struct osm_readout *rd, const u32 *m, s32 npts,
-		       s32 *s);
 s32 osm_readout_eq(const struct osm_readout *rd, const s32 *s, s32 n, s32 x,
 		   const struct osm_rd_levels *lv);
 int osm_readout_edge(const struct osm_readout *rd, const s32 *s, s32 n,
