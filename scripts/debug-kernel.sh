@@ -10,21 +10,25 @@
 # The kernel is Debian's linux-source-6.1 (/usr/src/linux-source-6.1.tar.xz)
 # configured as tinyconfig plus tools/testing/vm/debug.config (KASAN,
 # KFENCE, lockdep, UBSAN, kmemleak, fault injection and what the test VM
-# needs, all built in). It is cached outside the work tree, in
+# needs, all built in), with the fixes of tools/testing/vm/debug-patches/
+# applied: each says which kernel bug the debug runs met. One that no
+# longer applies to the source is left out with a warning; the kernel's
+# patches file lists those applied. It is cached outside the work tree, in
 #
 #   $OPTSIM_DEBUG_KERNEL_CACHE (default /var/cache/optsim/debug-kernel)/KEY/
 #
 # or, when that default cannot be written (no root, a read-only /var),
 # ${XDG_CACHE_HOME:-~/.cache}/optsim/debug-kernel/KEY/.
 #
-# KEY is the source package's version and the sha256 of the fragment: a
-# change of either builds a new kernel; the old ones stay until removed by
-# hand. The directory holds:
+# KEY is the source package's version and a sha256 of the fragment and the
+# patches: a change of any builds a new kernel; the old ones stay until
+# removed by hand. The directory holds:
 #   bzImage      the kernel qemu boots
 #   vmlinux      the same, uncompressed, with its symbols
 #   System.map   its symbols
 #   config       its .config
 #   release      its release (uname -r)
+#   patches      the debug-patches applied to its source
 #   build        the built source tree, for out-of-tree modules
 #                (make -C KEY/build M=...)
 #   build.log    the build's output; build-seconds, its duration
@@ -40,6 +44,7 @@ set -eu
 
 repo=$(cd "$(dirname "$0")/.." && pwd -P)
 frag=$repo/tools/testing/vm/debug.config
+patchdir=$repo/tools/testing/vm/debug-patches
 tarball=/usr/src/linux-source-6.1.tar.xz
 root=${OPTSIM_DEBUG_KERNEL_CACHE:-/var/cache/optsim/debug-kernel}
 jobs=${OPTSIM_DEBUG_KERNEL_JOBS:-2}
@@ -64,7 +69,7 @@ esac
 pkgver=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null) ||
 	die "linux-source-6.1 is not installed (apt-get install linux-source-6.1)"
 [ -r "$tarball" ] || die "missing $tarball"
-sum=$(sha256sum "$frag" | cut -c1-16)
+sum=$(cat "$frag" "$patchdir"/*.patch 2>/dev/null | sha256sum | cut -c1-16)
 key=$pkgver-$sum
 dir=$root/$key
 # Where the kernel goes when $root cannot be written (see below).
@@ -80,7 +85,7 @@ for d in $cands; do
 done
 [ "$mode" = build ] || exit 1
 
-for t in flex bison bc gcc make; do
+for t in flex bison bc gcc make patch; do
 	command -v "$t" > /dev/null || die "$t is missing (scripts/install-deps.sh)"
 done
 [ -r /usr/include/libelf.h ] || die "libelf-dev is missing (scripts/install-deps.sh)"
@@ -126,6 +131,18 @@ run() {
 run tar -xJf "$tarball" -C "$tmp"
 src=$tmp/linux-source-6.1
 [ -r "$src/Makefile" ] || die "$tarball has no linux-source-6.1/Makefile"
+
+: > "$tmp/patches"
+for p in "$patchdir"/*.patch; do
+	[ -r "$p" ] || continue
+	if patch -d "$src" -p1 -s -f --dry-run < "$p" > /dev/null 2>&1; then
+		patch -d "$src" -p1 -s -f < "$p" >> "$log" 2>&1 ||
+			die "$(basename "$p") failed to apply; see $log"
+		basename "$p" >> "$tmp/patches"
+	else
+		msg "warning: $(basename "$p") does not apply to $pkgver; left out"
+	fi
+done
 
 kmake() {
 	run make -C "$src" ARCH=x86_64 "$@" >> "$log" 2>&1 ||

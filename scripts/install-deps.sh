@@ -5,7 +5,8 @@
 # second group are the clients of the MMC front that selftests/mmc.sh and
 # make demo drive through /dev/srN and /dev/sgN (growisofs, libburn's
 # xorriso and cdrskin, wodim, sg3-utils, eject, lsscsi, udev's cdrom_id).
-# The third builds the debug kernel of make check-debug.
+# The third builds the debug kernel of make check-debug (patch applies its
+# fixes, tools/testing/vm/debug-patches/).
 # Idempotent, and silent when everything is already present.
 set -eu
 
@@ -14,7 +15,7 @@ kmod qemu-system-x86 busybox-static cpio libudev-dev libnl-3-dev
 libnl-genl-3-dev pkg-config sparse udftools xorriso fio e2fsprogs
 python3-docutils python3-yaml shellcheck
 growisofs dvd+rw-tools cdrskin wodim genisoimage sg3-utils eject lsscsi udev
-flex bison bc libelf-dev"
+flex bison bc libelf-dev patch"
 
 installed() {
 	dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null |
