@@ -604,6 +604,15 @@ static struct optsim_dev *optsim_dev_create(u32 index,
 		strscpy(disk->disk_name, "optsim", sizeof(disk->disk_name));
 	set_capacity(disk, optsim_medium_capacity(m));
 
+	/*
+	 * device_add_disk() names the device but ignores a failure to
+	 * allocate the name, and device_add() then refuses the nameless
+	 * device with -EINVAL. Named here first, that failure is -ENOMEM,
+	 * and a failure of the second naming keeps this name.
+	 */
+	ret = dev_set_name(disk_to_dev(disk), "%s", disk->disk_name);
+	if (ret)
+		goto out_put_disk;
 	ret = device_add_disk(NULL, disk, optsim_disk_groups);
 	if (ret)
 		goto out_put_disk;

@@ -406,32 +406,54 @@ static struct optsim_dev *optsim_nl_dev(struct genl_info *info)
 	return dev;
 }
 
+/*
+ * A reply to @info of @size bytes of attributes, its header put: made
+ * before a request changes anything, so that a lack of memory for the
+ * reply refuses the request rather than hiding what it did.
+ */
+static struct sk_buff *optsim_nl_reply_new(struct genl_info *info,
+					   size_t size, void **hdr)
+{
+	struct sk_buff *skb;
+
+	skb = genlmsg_new(size, GFP_KERNEL);
+	if (!skb)
+		return ERR_PTR(-ENOMEM);
+	*hdr = genlmsg_put_reply(skb, info, &optsim_genl_family, 0,
+				 info->genlhdr->cmd);
+	if (!*hdr) {
+		nlmsg_free(skb);
+		return ERR_PTR(-EMSGSIZE);
+	}
+	return skb;
+}
+
+/* Fill a reply from optsim_nl_reply_new() about @dev and send it. */
+static int optsim_nl_reply_send(struct genl_info *info, struct sk_buff *skb,
+				void *hdr, struct optsim_dev *dev,
+				optsim_nl_fill_t fill)
+{
+	int ret = fill(skb, dev);
+
+	if (ret) {
+		nlmsg_free(skb);
+		return ret;
+	}
+	genlmsg_end(skb, hdr);
+	return genlmsg_reply(skb, info);
+}
+
 /* Reply to @info with what @fill puts in about @dev, in @size bytes. */
 static int optsim_nl_reply(struct genl_info *info, struct optsim_dev *dev,
 			   optsim_nl_fill_t fill, size_t size)
 {
 	struct sk_buff *skb;
 	void *hdr;
-	int ret;
 
-	skb = genlmsg_new(size, GFP_KERNEL);
-	if (!skb)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(skb, info, &optsim_genl_family, 0,
-				info->genlhdr->cmd);
-	if (!hdr) {
-		ret = -EMSGSIZE;
-		goto out_free;
-	}
-	ret = fill(skb, dev);
-	if (ret)
-		goto out_free;
-	genlmsg_end(skb, hdr);
-	return genlmsg_reply(skb, info);
-
-out_free:
-	nlmsg_free(skb);
-	return ret;
+	skb = optsim_nl_reply_new(info, size, &hdr);
+	if (IS_ERR(skb))
+		return PTR_ERR(skb);
+	return optsim_nl_reply_send(info, skb, hdr, dev, fill);
 }
 
 /* A do request about one drive: look it up, reply with @fill. */
@@ -533,7 +555,9 @@ static int optsim_nl_dev_new_doit(struct sk_buff *skb, struct genl_info *info)
 	u32 index = OPTSIM_MAX_DEVICES;
 	struct nlattr **tb = info->attrs;
 	struct optsim_dev *dev;
+	struct sk_buff *reply;
 	const char *why;
+	void *hdr;
 	int ret;
 
 	if (tb[OPTSIM_A_DEV_INDEX])
@@ -543,17 +567,24 @@ static int optsim_nl_dev_new_doit(struct sk_buff *skb, struct genl_info *info)
 	if (tb[OPTSIM_A_LAYER_SECTORS])
 		layer_sectors = nla_get_u64(tb[OPTSIM_A_LAYER_SECTORS]);
 
+	/* The reply first: a drive made is a drive the caller hears of. */
+	reply = optsim_nl_reply_new(info, optsim_nl_dev_size(), &hdr);
+	if (IS_ERR(reply))
+		return PTR_ERR(reply);
 	optsim_devs_lock();
 	dev = optsim_dev_add(index, type, layer_sectors, &why);
 	if (IS_ERR(dev)) {
 		ret = PTR_ERR(dev);
+		nlmsg_free(reply);
 		optsim_nl_why(info->extack,
 			      ret == -EEXIST ? tb[OPTSIM_A_DEV_INDEX] :
 			      ret == -EINVAL ? tb[OPTSIM_A_LAYER_SECTORS] :
 			      NULL, why);
 	} else {
-		ret = optsim_nl_reply(info, dev, optsim_nl_put_dev,
-				      optsim_nl_dev_size());
+		/* Sized for any drive: only a bug makes the fill fail. */
+		ret = optsim_nl_reply_send(info, reply, hdr, dev,
+					   optsim_nl_put_dev);
+		WARN_ON_ONCE(ret == -EMSGSIZE);
 	}
 	optsim_devs_unlock();
 	return ret;
