@@ -373,6 +373,16 @@ int optsim_scsi_init(void)
 		ret = -ENOMEM;
 		goto out_root;
 	}
+	/*
+	 * scsi_host_alloc() ignores a failure to allocate its devices' names,
+	 * and scsi_add_host() then refuses the nameless devices with -EINVAL.
+	 * A lack of memory is -ENOMEM here.
+	 */
+	if (!dev_name(&optsim_shost->shost_gendev) ||
+	    !dev_name(&optsim_shost->shost_dev)) {
+		ret = -ENOMEM;
+		goto out_put;
+	}
 	optsim_shost->max_channel = 0;
 	optsim_shost->max_id = OPTSIM_MAX_DEVICES;
 	optsim_shost->max_lun = 1;
