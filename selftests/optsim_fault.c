@@ -813,10 +813,11 @@ static bool run_op_points(struct __test_metadata *_metadata, struct fctx *c,
 	if (f->points < F_POINTS && c->points < F_POINTS)
 		points = f->points * c->points / F_POINTS ?: 1;
 	if (c->only)
-		points = c->only_nth ? c->only_last - c->only_nth + 1 :
-				       c->points;
-	if (points > k && !c->only_nth)
+		points = c->points;
+	if (points > k)
 		points = k;
+	if (c->only_nth)
+		points = c->only_last - c->only_nth + 1;
 
 	for (j = 0; j < points; j++) {
 		n = 1 + (unsigned int)((unsigned long)j * k / points);
@@ -1134,14 +1135,21 @@ FIXTURE_SETUP(fault)
 	if (env && *env)
 		self->c.only = env;
 	env = getenv("OPTSIM_FAULT_NTH");
-	if (self->c.only && env && *env) {
+	if (env && *env) {
 		char *end;
 
-		self->c.only_nth = (unsigned int)strtoul(env, &end, 0);
+		ASSERT_NE(NULL, self->c.only) {
+			TH_LOG("OPTSIM_FAULT_NTH needs OPTSIM_FAULT_ONLY");
+		}
+		self->c.only_nth = (unsigned int)strtoul(env, &end, 10);
 		self->c.only_last = *end == '-' ?
-			(unsigned int)strtoul(end + 1, NULL, 0) :
+			(unsigned int)strtoul(end + 1, &end, 10) :
 			self->c.only_nth;
-		ASSERT_LE(self->c.only_nth, self->c.only_last);
+		ASSERT_TRUE(!*end && self->c.only_nth &&
+			    self->c.only_nth <= self->c.only_last) {
+			TH_LOG("OPTSIM_FAULT_NTH=%s: give N or N-M, 1 <= N <= M",
+			       env);
+		}
 		ASSERT_EQ(0, write_str(DEBUGFS "/failslab/verbose", "2"));
 		ASSERT_EQ(0, write_str(DEBUGFS "/fail_page_alloc/verbose", "2"));
 	}
